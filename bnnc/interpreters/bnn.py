@@ -1,0 +1,225 @@
+"""The reference semantics of the `bnn` dialect, as numpy implementations for xDSL's interpreter.
+
+Values at run time, whatever the batch size N in dimension 0:
+- bipolar tensors are uint8 arrays of bits (1 is +1, 0 is −1);
+- integer tensors are int64 arrays;
+- real tensors are float64 arrays: real-valued ops are evaluated in double precision (see
+  docs/design.md, "Real arithmetic"), so integer accumulators convert to reals exactly.
+
+Bipolar × bipolar products run on packed 64-bit words: for K inputs,
+`dot = K − 2·popcount(x XOR w)`, with `np.bitwise_count`. The padding bits beyond K are zero in
+both operands (see `bnnc.packing`), so they never count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
+from xdsl.interpreters.func import FuncFunctions
+from xdsl.ir import Attribute, Operation
+
+from bnnc.dialects import bnn
+from bnnc.errors import BnncError
+
+# Keep the (rows × weight rows × words) XOR block of one chunk near this many words.
+CHUNK_WORDS = 1 << 22
+ROUNDING = {"round": np.round, "floor": np.floor, "ceil": np.ceil, "round_to_zero": np.trunc}
+
+
+def numeric(x: np.ndarray, element: Attribute) -> np.ndarray:
+    """Bits as ±1; integers and reals unchanged."""
+    return 2 * x.astype(np.int64) - 1 if bnn.is_bipolar(element) else x
+
+
+def real(x: np.ndarray, element: Attribute) -> np.ndarray:
+    return numeric(x, element).astype(np.float64)
+
+
+def channel_broadcast(values: np.ndarray, rank: int, axis: int) -> np.ndarray:
+    """Shape a per-channel (or single) parameter vector to broadcast along `axis`."""
+    shape = [1] * rank
+    shape[axis] = values.shape[0]
+    return values.reshape(shape)
+
+
+def pack_bits(bits: np.ndarray) -> np.ndarray:
+    """(R, K) bits → (R, words) uint64, element i at bit i of its row (as `bnnc.packing`)."""
+    rows, k = bits.shape
+    words = -(-k // 64)
+    padded = np.zeros((rows, words * 64), dtype=np.uint8)
+    padded[:, :k] = bits
+    return np.packbits(padded, axis=1, bitorder="little").view(np.uint64)
+
+
+def xnor_dot(x_bits: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray:
+    """±1 dot products of every row of x_bits (R, K) with every packed weight row (M, words)."""
+    x_words = pack_bits(x_bits)
+    rows, m, words = x_words.shape[0], w_words.shape[0], w_words.shape[1]
+    out = np.empty((rows, m), dtype=np.int64)
+    chunk = max(1, CHUNK_WORDS // max(1, m * words))
+    for start in range(0, rows, chunk):
+        block = x_words[start : start + chunk, None, :] ^ w_words[None, :, :]
+        mismatches = np.bitwise_count(block).sum(axis=2, dtype=np.int64)
+        out[start : start + chunk] = k - 2 * mismatches
+    return out
+
+
+@register_impls
+class BnnFunctions(InterpreterFunctions):
+    def __init__(self) -> None:
+        super().__init__()
+        self._weights: dict[Operation, np.ndarray] = {}
+
+    # -- layers --------------------------------------------------------------------------------
+
+    def _products(self, op: bnn.DenseOp | bnn.Conv2dOp, x: np.ndarray, k: int) -> np.ndarray:
+        """Rows of x (R, K) times the layer's weight matrix, as int64 (R, M)."""
+        t_in = bnn.element_type(op.operands[0].type)
+        if bnn.is_bipolar(t_in) and bnn.is_bipolar(op.weight_type):
+            w_words = np.frombuffer(op.weights.data.data, dtype=np.uint64).reshape(
+                op.weights.get_shape()
+            )
+            return xnor_dot(x, w_words, k)
+        if op not in self._weights:
+            self._weights[op] = op.weight_matrix(k).astype(np.float64)
+        # Float64 products of small integers are exact while |sums| < 2**53.
+        values = numeric(x, t_in).astype(np.float64)
+        return np.rint(values @ self._weights[op].T).astype(np.int64)
+
+    @impl(bnn.DenseOp)
+    def run_dense(self, interpreter: Interpreter, op: bnn.DenseOp, args: PythonValues) -> PythonValues:
+        return (self._products(op, args[0], op.in_features),)
+
+    @impl(bnn.Conv2dOp)
+    def run_conv2d(self, interpreter: Interpreter, op: bnn.Conv2dOp, args: PythonValues) -> PythonValues:
+        x = args[0]
+        kh, kw = bnn.array_values(op.kernel)
+        sh, sw = bnn.array_values(op.strides)
+        top, left, bottom, right = bnn.array_values(op.pads)
+        fill = op.pad_value.value.data
+        if bnn.is_bipolar(bnn.element_type(op.input.type)):
+            fill = 1 if fill > 0 else 0  # the padding value's bit
+        nhwc = np.transpose(x, (0, 2, 3, 1))
+        if top or left or bottom or right:
+            nhwc = np.pad(
+                nhwc, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=fill
+            )
+        windows = sliding_window_view(nhwc, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
+        n, oh, ow, c = windows.shape[:4]
+        # windows: (N, OH, OW, C, kh, kw) -> rows in the (ky, kx, c) order of the weights
+        patches = np.ascontiguousarray(windows.transpose(0, 1, 2, 4, 5, 3)).reshape(
+            n * oh * ow, kh * kw * c
+        )
+        acc = self._products(op, patches, kh * kw * c)
+        return (acc.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2),)
+
+    # -- activations ---------------------------------------------------------------------------
+
+    @impl(bnn.SignOp)
+    def run_sign(self, interpreter: Interpreter, op: bnn.SignOp, args: PythonValues) -> PythonValues:
+        return ((args[0] >= 0).astype(np.uint8),)
+
+    @impl(bnn.QuantizeOp)
+    def run_quantize(self, interpreter: Interpreter, op: bnn.QuantizeOp, args: PythonValues) -> PythonValues:
+        scaled = args[0] / op.scale.value.data + op.zero_point.value.data
+        q = ROUNDING[op.rounding.data](scaled)
+        return (np.clip(q, op.lo.value.data, op.hi.value.data).astype(np.int64),)
+
+    @impl(bnn.ThresholdOp)
+    def run_threshold(self, interpreter: Interpreter, op: bnn.ThresholdOp, args: PythonValues) -> PythonValues:
+        x = numeric(args[0], bnn.element_type(op.input.type))
+        axis = op.axis.value.data
+        thresholds = bnn.dense_values(op.thresholds)  # (C or 1, steps)
+        moved = np.moveaxis(x, axis, -1)[..., None]  # (..., C, 1)
+        counts = (moved >= thresholds).sum(axis=-1)
+        counts = np.moveaxis(counts, -1, axis)
+        if bnn.is_bipolar(bnn.element_type(op.output.type)):
+            return (counts.astype(np.uint8),)
+        return (counts.astype(np.int64) + op.offset.value.data,)
+
+    # -- real-valued -------------------------------------------------------------------------------
+
+    @impl(bnn.BatchNormOp)
+    def run_batchnorm(self, interpreter: Interpreter, op: bnn.BatchNormOp, args: PythonValues) -> PythonValues:
+        x = real(args[0], bnn.element_type(op.input.type))
+        rank, axis = x.ndim, op.axis.value.data
+
+        def param(attr):
+            return channel_broadcast(bnn.dense_values(attr).astype(np.float64), rank, axis)
+
+        sigma = np.sqrt(param(op.var) + op.epsilon.value.data)
+        return ((x - param(op.mean)) / sigma * param(op.gamma) + param(op.beta),)
+
+    @impl(bnn.AffineOp)
+    def run_affine(self, interpreter: Interpreter, op: bnn.AffineOp, args: PythonValues) -> PythonValues:
+        x = real(args[0], bnn.element_type(op.input.type))
+        rank, axis = x.ndim, op.axis.value.data
+        scale = channel_broadcast(bnn.dense_values(op.scale).astype(np.float64), rank, axis)
+        bias = channel_broadcast(bnn.dense_values(op.bias).astype(np.float64), rank, axis)
+        return (x * scale + bias,)
+
+    # -- pooling, shapes, label select ---------------------------------------------------------------
+
+    @impl(bnn.MaxPoolOp)
+    def run_maxpool(self, interpreter: Interpreter, op: bnn.MaxPoolOp, args: PythonValues) -> PythonValues:
+        kh, kw = bnn.array_values(op.kernel)
+        sh, sw = bnn.array_values(op.strides)
+        windows = sliding_window_view(args[0], (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+        return (windows.max(axis=(4, 5)),)  # on bits, max is OR
+
+    @impl(bnn.ReshapeOp)
+    def run_reshape(self, interpreter: Interpreter, op: bnn.ReshapeOp, args: PythonValues) -> PythonValues:
+        x = args[0]
+        return (x.reshape((x.shape[0],) + bnn.shape_of(op.output.type)[1:]),)
+
+    @impl(bnn.TransposeOp)
+    def run_transpose(self, interpreter: Interpreter, op: bnn.TransposeOp, args: PythonValues) -> PythonValues:
+        return (np.transpose(args[0], bnn.array_values(op.perm)),)
+
+    @impl(bnn.TopKOp)
+    def run_topk(self, interpreter: Interpreter, op: bnn.TopKOp, args: PythonValues) -> PythonValues:
+        scores = numeric(args[0], bnn.element_type(op.input.type))
+        order = np.argsort(-scores, axis=-1, kind="stable")  # ties: the lower index first
+        return (order[..., : op.k.value.data].astype(np.int64),)
+
+
+class BnnExecutor:
+    """Runs `func.func @main` of a `bnn` module on a batch of inputs."""
+
+    def __init__(self, module: ModuleOp, entry: str = "main"):
+        self.module = module
+        self.entry = entry
+        main = next(
+            (op for op in module.ops if isinstance(op, func.FuncOp) and op.sym_name.data == entry),
+            None,
+        )
+        if main is None:
+            raise BnncError(f"the module has no function @{entry} to run")
+        self.input_type = main.function_type.inputs.data[0]
+        self.output_types = main.function_type.outputs.data
+        self.interpreter = Interpreter(module)
+        self.interpreter.register_implementations(FuncFunctions())
+        self.interpreter.register_implementations(BnnFunctions())
+
+    def run(self, x: np.ndarray) -> np.ndarray:
+        """The model's output for a batch `x` shaped like the input (any size in dimension 0)."""
+        expected = bnn.shape_of(self.input_type)[1:]
+        x = np.asarray(x)
+        if x.ndim != len(expected) + 1 or tuple(x.shape[1:]) != expected:
+            raise BnncError(
+                f"input batch has shape {list(x.shape)}, expected [N, {', '.join(map(str, expected))}]"
+            )
+        element = bnn.element_type(self.input_type)
+        x = x.astype(np.int64) if bnn.is_integer(element) else x.astype(np.float64)
+        (y,) = self.interpreter.call_op(self.entry, (x,))
+        out_element = bnn.element_type(self.output_types[0])
+        if bnn.is_real(out_element):
+            return y.astype(np.float32)
+        return numeric(y, out_element).astype(np.int64)
+
+
+def run_bnn(module: ModuleOp, x: np.ndarray) -> np.ndarray:
+    return BnnExecutor(module).run(x)

@@ -1,0 +1,30 @@
+"""Everything `bnnc-opt` and the Python API can name: dialects, passes and targets.
+
+Lazy factories, as xDSL's own registries, so that start-up imports only what a command uses.
+Passes and targets register here as the later levels land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.ir import Dialect
+from xdsl.passes import ModulePass
+from xdsl.utils.target import Target
+
+
+def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
+    def get_bnn() -> Dialect:
+        from bnnc.dialects.bnn import BNN
+
+        return BNN
+
+    return {"bnn": get_bnn}
+
+
+def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    return {}
+
+
+def get_all_targets() -> dict[str, Callable[[], type[Target]]]:
+    return {}

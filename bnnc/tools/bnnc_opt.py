@@ -1,0 +1,56 @@
+"""`bnnc-opt`: xDSL's modular optimizer driver with bnnc's dialects, passes and targets.
+
+It reads `.mlir` text or an `.onnx` model (imported into the `bnn` dialect), runs a `-p` pipeline
+and prints with a `-t` target. Problems with the input end in one `bnnc-opt: error: ...` line and
+exit code 2, not in a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from bnnc.errors import BnncError
+from bnnc.registry import get_all_dialects, get_all_passes, get_all_targets
+from bnnc.tools.diagnostics import exit_on_user_errors
+
+
+class BnncOptMain(xDSLOptMain):
+    version_format = "bnnc-opt (xdsl {xdsl_version})"
+
+    def register_all_dialects(self) -> None:
+        super().register_all_dialects()
+        for name, factory in get_all_dialects().items():
+            self.ctx.register_dialect(name, factory)
+
+    def register_all_frontends(self) -> None:
+        super().register_all_frontends()
+
+        def parse_onnx(stream: IO[bytes]) -> ModuleOp:
+            from bnnc.frontend.onnx_importer import import_model_bytes
+
+            return import_model_bytes(stream.read(), self.get_input_name())
+
+        self.available_frontends["onnx"] = parse_onnx
+
+    def register_all_passes(self) -> None:
+        super().register_all_passes()
+        for name, factory in get_all_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_targets(self) -> None:
+        super().register_all_targets()
+        self.available_targets.update(get_all_targets())
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    with exit_on_user_errors("bnnc-opt"):
+        BnncOptMain(description="bnnc modular optimizer driver", args=args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

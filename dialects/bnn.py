@@ -1,0 +1,587 @@
+"""The `bnn` dialect: binarized neural networks as value-semantics tensor ops.
+
+This is the level the ONNX importer produces and the `bnn` passes rewrite. Tensors follow the
+ONNX conventions of the model they came from: dimension 0 is the batch (always 1 in the IR; the
+executor runs any batch), 4-d activations are NCHW and per-channel ops name their channel axis.
+
+Element types:
+- `!bnn.bipolar`: a ±1 value held in one bit (bit 1 is +1, bit 0 is −1; DESIGN.md).
+- builtin integers: `siN`/`uiN` for quantized activations and n-bit weights, `i32` for
+  accumulators (signless integers are read as signed).
+- `f32`: real values (batch-norm, affine, model outputs). The executor evaluates real-valued ops
+  in double precision; see docs/design.md, "Real arithmetic".
+
+Weights of `bnn.dense`/`bnn.conv2d` are properties, packed from bytes into `ui64` words by
+`bnnc.packing`, with their element type (`!bnn.bipolar` or `siN`) beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    StringAttr,
+    TensorType,
+    i64,
+)
+from xdsl.ir import Attribute, Dialect, ParametrizedAttribute, TypeAttribute
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_attr_definition,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import VerifyException
+
+from bnnc.packing import unpack_rows, to_signed, words_per_row
+
+
+@irdl_attr_definition
+class BipolarType(ParametrizedAttribute, TypeAttribute):
+    """A ±1 value stored in one bit: 1 means +1, 0 means −1."""
+
+    name = "bnn.bipolar"
+
+
+bipolar = BipolarType()
+
+
+# --------------------------------------------------------------------------------------------
+# Type helpers shared by the verifiers, the importer and the executor.
+
+
+def element_type(value_type: Attribute) -> Attribute:
+    assert isinstance(value_type, TensorType)
+    return value_type.element_type
+
+
+def shape_of(value_type: Attribute) -> tuple[int, ...]:
+    assert isinstance(value_type, TensorType)
+    return tuple(value_type.get_shape())
+
+
+def is_bipolar(t: Attribute) -> bool:
+    return isinstance(t, BipolarType)
+
+
+def is_integer(t: Attribute) -> bool:
+    return isinstance(t, IntegerType)
+
+
+def is_real(t: Attribute) -> bool:
+    return isinstance(t, AnyFloat)
+
+
+def bit_width(t: Attribute) -> int:
+    """Bits per element of a bipolar or integer element type."""
+    if isinstance(t, BipolarType):
+        return 1
+    if isinstance(t, IntegerType):
+        return t.width.data
+    raise ValueError(f"{t} has no bit width")
+
+
+def is_signed_integer(t: Attribute) -> bool:
+    """Signless integers (accumulators) are read as signed; only `uiN` is unsigned."""
+    return isinstance(t, IntegerType) and not t.signedness.data.name == "UNSIGNED"
+
+
+def integer_range(t: IntegerType) -> tuple[int, int]:
+    width = t.width.data
+    if is_signed_integer(t):
+        return -(1 << (width - 1)), (1 << (width - 1)) - 1
+    return 0, (1 << width) - 1
+
+
+def _tensor(value_type: Attribute, what: str) -> TensorType[Attribute]:
+    if not isinstance(value_type, TensorType):
+        raise VerifyException(f"{what} must be a tensor, got {value_type}")
+    return value_type
+
+
+def _check_channel_params(
+    op: IRDLOperation, params: dict[str, DenseIntOrFPElementsAttr], axis: int
+) -> None:
+    """Per-channel parameters have one entry per channel on `axis`, or a single entry."""
+    shape = shape_of(op.operands[0].type)
+    if not 1 <= axis < len(shape):
+        raise VerifyException(f"channel axis {axis} is out of range for rank {len(shape)}")
+    channels = shape[axis]
+    for name, attr in params.items():
+        n = attr.get_shape()[0] if attr.get_shape() else 1
+        if n not in (1, channels):
+            raise VerifyException(
+                f"'{name}' has {n} entries, expected 1 or {channels} (channels on axis {axis})"
+            )
+
+
+def _check_same_shape(op: IRDLOperation) -> None:
+    if shape_of(op.operands[0].type) != shape_of(op.results[0].type):
+        raise VerifyException(
+            f"result shape {list(shape_of(op.results[0].type))} differs from input shape "
+            f"{list(shape_of(op.operands[0].type))}"
+        )
+
+
+def dense_values(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
+    """A zero-copy numpy view of a dense attribute's elements."""
+    dtype = {
+        (64, True): np.float64,
+        (32, True): np.float32,
+        (64, False): np.int64,
+        (32, False): np.int32,
+    }[(attr.get_element_type().bitwidth, isinstance(attr.get_element_type(), AnyFloat))]
+    return np.frombuffer(attr.data.data, dtype=dtype).reshape(attr.get_shape())
+
+
+def array_values(attr: DenseArrayBase) -> tuple[int, ...]:
+    return tuple(int(v) for v in attr.get_values())
+
+
+# --------------------------------------------------------------------------------------------
+# Activation ops
+
+
+@irdl_op_definition
+class SignOp(IRDLOperation):
+    """Binarize: +1 where the input is ≥ 0, −1 elsewhere (sign(0) = +1, as Brevitas)."""
+
+    name = "bnn.sign"
+    input = operand_def(TensorType)
+    output = result_def(TensorType[BipolarType])
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def __init__(self, input, result_type: Attribute):
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        if is_bipolar(element_type(self.input.type)):
+            raise VerifyException("input is already bipolar")
+        _check_same_shape(self)
+
+
+@irdl_op_definition
+class QuantizeOp(IRDLOperation):
+    """Uniform quantizer from reals to n-bit integer codes.
+
+    `q = clamp(round(x / scale + zero_point), lo, hi)` with [lo, hi] inside the range of the
+    result's integer type (a narrow signed quantizer has lo = −hi). The code `q` stands for the
+    real value `(q − zero_point)·scale`; the importer carries that scale to the consumer.
+    `rounding` is `round` (half to even), `floor`, `ceil` or `round_to_zero`.
+    """
+
+    name = "bnn.quantize"
+    ROUNDINGS: ClassVar = ("round", "floor", "ceil", "round_to_zero")
+    input = operand_def(TensorType)
+    output = result_def(TensorType[IntegerType])
+    scale = prop_def(FloatAttr)
+    zero_point = prop_def(FloatAttr)
+    lo = prop_def(IntegerAttr)
+    hi = prop_def(IntegerAttr)
+    rounding = prop_def(StringAttr)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        _check_same_shape(self)
+        if not is_real(element_type(self.input.type)):
+            raise VerifyException("input must be real-valued")
+        if self.scale.value.data <= 0:
+            raise VerifyException(f"scale must be positive, got {self.scale.value.data}")
+        if self.rounding.data not in self.ROUNDINGS:
+            raise VerifyException(
+                f"unknown rounding '{self.rounding.data}', expected one of {list(self.ROUNDINGS)}"
+            )
+        t_lo, t_hi = integer_range(element_type(self.output.type))  # type: ignore[arg-type]
+        lo, hi = self.lo.value.data, self.hi.value.data
+        if not t_lo <= lo < hi <= t_hi:
+            raise VerifyException(
+                f"clamp range [{lo}, {hi}] must be non-empty and inside [{t_lo}, {t_hi}] of the "
+                "result type"
+            )
+
+
+@irdl_op_definition
+class ThresholdOp(IRDLOperation):
+    """Multi-threshold activation: `offset + #{i : x ≥ T[c, i]}` for the element's channel c.
+
+    `thresholds` is a (C, n) tensor, C the channels on `axis` (or 1 for all channels), n the
+    steps, sorted ascending per channel. With a bipolar result there is one threshold per channel
+    and the output is +1 where x ≥ T, −1 elsewhere. Thresholds are integers on integer inputs.
+    """
+
+    name = "bnn.threshold"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    thresholds = prop_def(DenseIntOrFPElementsAttr)
+    offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
+    axis = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `by` $thresholds attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        _check_same_shape(self)
+        shape = self.thresholds.get_shape()
+        if len(shape) != 2:
+            raise VerifyException(f"thresholds must be (channels, steps), got shape {list(shape)}")
+        _check_channel_params(self, {"thresholds": self.thresholds}, self.axis.value.data)
+        steps = shape[1]
+        t_in, t_out = element_type(self.input.type), element_type(self.output.type)
+        if is_integer(t_in) and not is_integer(self.thresholds.get_element_type()):
+            raise VerifyException("thresholds on an integer input must be integers")
+        values = dense_values(self.thresholds)
+        if steps > 1 and np.any(np.diff(values, axis=1) < 0):
+            raise VerifyException("thresholds must be sorted ascending in each channel")
+        offset = self.offset.value.data
+        if is_bipolar(t_out):
+            if steps != 1 or offset != 0:
+                raise VerifyException("a bipolar result needs exactly one threshold and offset 0")
+        elif is_integer(t_out):
+            lo, hi = integer_range(t_out)
+            if offset < lo or offset + steps > hi:
+                raise VerifyException(
+                    f"outputs {offset}..{offset + steps} do not fit the result type {t_out}"
+                )
+        else:
+            raise VerifyException(f"result must be bipolar or integer, got {t_out}")
+
+
+# --------------------------------------------------------------------------------------------
+# Layers with packed weights
+
+
+class _WeightedLayer(IRDLOperation):
+    """Shared checks of dense and conv layers: input, weight and accumulator types."""
+
+    def _check_types(self, reduction: int, out_channels: int) -> None:
+        t_in = element_type(self.operands[0].type)
+        t_w = self.weight_type  # type: ignore[attr-defined]
+        if not (is_bipolar(t_in) or is_integer(t_in)):
+            raise VerifyException(
+                f"input must be bipolar or integer, got {t_in}: quantize real inputs first"
+            )
+        if not (is_bipolar(t_w) or (is_integer(t_w) and is_signed_integer(t_w))):
+            raise VerifyException(f"weights must be bipolar or signed integers, got {t_w}")
+        if not is_integer(element_type(self.results[0].type)):
+            raise VerifyException("the accumulator result must be an integer tensor")
+        expected = (out_channels, words_per_row(reduction, bit_width(t_w)))
+        if tuple(self.weights.get_shape()) != expected:  # type: ignore[attr-defined]
+            raise VerifyException(
+                f"packed weights have shape {list(self.weights.get_shape())}, expected "  # type: ignore[attr-defined]
+                f"{list(expected)} for {out_channels}x{reduction} weights of {bit_width(t_w)} bit"
+            )
+
+    def weight_matrix(self, reduction: int) -> np.ndarray:
+        """The (out_channels, reduction) weight values: ±1 or signed integers."""
+        t_w = self.weight_type  # type: ignore[attr-defined]
+        codes = unpack_rows(self.weights, reduction, bit_width(t_w))  # type: ignore[attr-defined]
+        if is_bipolar(t_w):
+            return 2 * codes - 1
+        return to_signed(codes, bit_width(t_w))
+
+
+@irdl_op_definition
+class DenseOp(_WeightedLayer):
+    """Fully connected layer: `acc[n, m] = Σ_k x[n, k]·W[m, k]` in integers (bipolar as ±1)."""
+
+    name = "bnn.dense"
+    input = operand_def(TensorType)
+    output = result_def(TensorType[IntegerType])
+    weights = prop_def(DenseIntOrFPElementsAttr)
+    weight_type = prop_def(TypeAttribute)
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` "
+        "type($output)"
+    )
+
+    def verify_(self) -> None:
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if len(in_shape) != 2 or len(out_shape) != 2 or in_shape[0] != out_shape[0]:
+            raise VerifyException(
+                f"expected (N, K) -> (N, M) tensors, got {list(in_shape)} -> {list(out_shape)}"
+            )
+        self._check_types(in_shape[1], out_shape[1])
+
+    @property
+    def in_features(self) -> int:
+        return shape_of(self.input.type)[1]
+
+
+@irdl_op_definition
+class Conv2dOp(_WeightedLayer):
+    """2-d convolution on NCHW tensors with packed weights.
+
+    The weight matrix is (M, kh·kw·C) with the reduction ordered (ky, kx, c), the order in which
+    the sliding-window unit streams a window (DESIGN.md, "Layout in streams"). `pads` are
+    (top, left, bottom, right) and padded positions hold `pad_value`: ±1 on bipolar inputs
+    (zero has no binary encoding), an integer on integer inputs.
+    """
+
+    name = "bnn.conv2d"
+    input = operand_def(TensorType)
+    output = result_def(TensorType[IntegerType])
+    weights = prop_def(DenseIntOrFPElementsAttr)
+    weight_type = prop_def(TypeAttribute)
+    kernel = prop_def(DenseArrayBase)
+    strides = prop_def(DenseArrayBase)
+    pads = prop_def(DenseArrayBase)
+    pad_value = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` "
+        "type($output)"
+    )
+
+    def verify_(self) -> None:
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if len(in_shape) != 4 or len(out_shape) != 4:
+            raise VerifyException("expected NCHW tensors of rank 4")
+        kh, kw = _pair(self.kernel, "kernel")
+        sh, sw = _pair(self.strides, "strides")
+        pads = array_values(self.pads)
+        if len(pads) != 4 or min(pads) < 0:
+            raise VerifyException("pads must be four non-negative values (top, left, bottom, right)")
+        if kh < 1 or kw < 1 or sh < 1 or sw < 1:
+            raise VerifyException("kernel and strides must be positive")
+        n, c, h, w = in_shape
+        oh = (h + pads[0] + pads[2] - kh) // sh + 1
+        ow = (w + pads[1] + pads[3] - kw) // sw + 1
+        if oh < 1 or ow < 1:
+            raise VerifyException(f"a {kh}x{kw} kernel does not fit a padded {h}x{w} input")
+        if out_shape != (n, out_shape[1], oh, ow):
+            raise VerifyException(
+                f"result shape {list(out_shape)} does not match the convolution, expected "
+                f"{[n, out_shape[1], oh, ow]}"
+            )
+        self._check_types(kh * kw * c, out_shape[1])
+        t_in, pad_value = element_type(self.input.type), self.pad_value.value.data
+        if any(pads):
+            if is_bipolar(t_in) and pad_value not in (-1, 1):
+                raise VerifyException(
+                    f"padding of bipolar data must be +1 or -1, got {pad_value}: zero has no "
+                    "binary encoding"
+                )
+            if is_integer(t_in) and not integer_range(t_in)[0] <= pad_value <= integer_range(t_in)[1]:
+                raise VerifyException(f"pad value {pad_value} is outside the range of {t_in}")
+
+    @property
+    def reduction(self) -> int:
+        kh, kw = array_values(self.kernel)
+        return kh * kw * shape_of(self.input.type)[1]
+
+
+def _pair(attr: DenseArrayBase, what: str) -> tuple[int, int]:
+    values = array_values(attr)
+    if len(values) != 2:
+        raise VerifyException(f"{what} must have two values, got {list(values)}")
+    return values[0], values[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Real-valued per-channel ops
+
+
+@irdl_op_definition
+class BatchNormOp(IRDLOperation):
+    """Inference batch norm: `γ·(x − μ)/√(var + ε) + β` per channel on `axis`."""
+
+    name = "bnn.batchnorm"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    gamma = prop_def(DenseIntOrFPElementsAttr)
+    beta = prop_def(DenseIntOrFPElementsAttr)
+    mean = prop_def(DenseIntOrFPElementsAttr)
+    var = prop_def(DenseIntOrFPElementsAttr)
+    epsilon = prop_def(FloatAttr)
+    axis = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        _check_same_shape(self)
+        if not is_real(element_type(self.output.type)):
+            raise VerifyException("the result must be real-valued")
+        params = {"gamma": self.gamma, "beta": self.beta, "mean": self.mean, "var": self.var}
+        _check_channel_params(self, params, self.axis.value.data)
+        for name, attr in params.items():
+            if not np.all(np.isfinite(dense_values(attr))):
+                raise VerifyException(f"'{name}' holds NaN or Inf")
+        if np.any(dense_values(self.var) + self.epsilon.value.data <= 0):
+            raise VerifyException("var + epsilon must be positive")
+
+
+@irdl_op_definition
+class AffineOp(IRDLOperation):
+    """Per-channel (or scalar) affine map `x·scale + bias` on `axis`, to real values."""
+
+    name = "bnn.affine"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    scale = prop_def(DenseIntOrFPElementsAttr)
+    bias = prop_def(DenseIntOrFPElementsAttr)
+    axis = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$input `scale` $scale `bias` $bias attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def verify_(self) -> None:
+        _check_same_shape(self)
+        if not is_real(element_type(self.output.type)):
+            raise VerifyException("the result must be real-valued")
+        _check_channel_params(self, {"scale": self.scale, "bias": self.bias}, self.axis.value.data)
+        for name, attr in (("scale", self.scale), ("bias", self.bias)):
+            if not np.all(np.isfinite(dense_values(attr))):
+                raise VerifyException(f"'{name}' holds NaN or Inf")
+
+
+# --------------------------------------------------------------------------------------------
+# Pooling, shapes and the label select
+
+
+@irdl_op_definition
+class MaxPoolOp(IRDLOperation):
+    """Max-pool on NCHW tensors; on bipolar data it is the OR of the bits. No padding."""
+
+    name = "bnn.maxpool"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    kernel = prop_def(DenseArrayBase)
+    strides = prop_def(DenseArrayBase)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if len(in_shape) != 4:
+            raise VerifyException("expected an NCHW tensor of rank 4")
+        if element_type(self.input.type) != element_type(self.output.type):
+            raise VerifyException("input and result element types differ")
+        kh, kw = _pair(self.kernel, "kernel")
+        sh, sw = _pair(self.strides, "strides")
+        n, c, h, w = in_shape
+        expected = (n, c, (h - kh) // sh + 1, (w - kw) // sw + 1)
+        if kh > h or kw > w or out_shape != expected:
+            raise VerifyException(
+                f"result shape {list(out_shape)} does not match a {kh}x{kw} pool with strides "
+                f"{sh}x{sw} of {list(in_shape)}"
+            )
+
+
+@irdl_op_definition
+class ReshapeOp(IRDLOperation):
+    """Reshape in row-major order; the batch dimension stays first."""
+
+    name = "bnn.reshape"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def __init__(self, input, result_type: Attribute):
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if element_type(self.input.type) != element_type(self.output.type):
+            raise VerifyException("input and result element types differ")
+        if int(np.prod(in_shape)) != int(np.prod(out_shape)):
+            raise VerifyException(
+                f"cannot reshape {list(in_shape)} ({int(np.prod(in_shape))} elements) to "
+                f"{list(out_shape)} ({int(np.prod(out_shape))} elements)"
+            )
+        if not out_shape or out_shape[0] != in_shape[0]:
+            raise VerifyException("the batch dimension must stay first")
+
+
+@irdl_op_definition
+class TransposeOp(IRDLOperation):
+    """Permute dimensions: result dimension i is input dimension perm[i]; the batch stays first."""
+
+    name = "bnn.transpose"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    perm = prop_def(DenseArrayBase)
+    traits = traits_def(Pure())
+    assembly_format = "$input `perm` `=` $perm attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        perm = array_values(self.perm)
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if sorted(perm) != list(range(len(in_shape))):
+            raise VerifyException(f"perm {list(perm)} is not a permutation of rank {len(in_shape)}")
+        if perm[0] != 0:
+            raise VerifyException("the batch dimension must stay first")
+        if out_shape != tuple(in_shape[p] for p in perm):
+            raise VerifyException(
+                f"result shape {list(out_shape)} is not {list(in_shape)} permuted by {list(perm)}"
+            )
+        if element_type(self.input.type) != element_type(self.output.type):
+            raise VerifyException("input and result element types differ")
+
+
+@irdl_op_definition
+class TopKOp(IRDLOperation):
+    """Label select: the indices of the k largest values of the last axis, largest first.
+
+    Ties go to the lower index, as in ONNX TopK and numpy's stable sort.
+    """
+
+    name = "bnn.topk"
+    input = operand_def(TensorType)
+    output = result_def(TensorType[IntegerType])
+    k = prop_def(IntegerAttr)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        k = self.k.value.data
+        if not 1 <= k <= in_shape[-1]:
+            raise VerifyException(f"k = {k} must be between 1 and {in_shape[-1]}")
+        if out_shape != in_shape[:-1] + (k,):
+            raise VerifyException(f"result shape must be {list(in_shape[:-1] + (k,))}")
+        if is_bipolar(element_type(self.input.type)):
+            raise VerifyException("label select needs integer or real scores")
+
+
+BNN = Dialect(
+    "bnn",
+    [
+        SignOp,
+        QuantizeOp,
+        ThresholdOp,
+        DenseOp,
+        Conv2dOp,
+        BatchNormOp,
+        AffineOp,
+        MaxPoolOp,
+        ReshapeOp,
+        TransposeOp,
+        TopKOp,
+    ],
+    [BipolarType],
+)
