@@ -1,4 +1,4 @@
-"""The reference engine (`--engine onnx`): run an ONNX model with onnxruntime, image by image.
+"""The reference engine (`--engine onnx`): run an ONNX model on a batch of images with onnxruntime.
 
 bnnc checks everything it compiles against this engine, so it has to compute what the model
 file means, not what bnnc thinks it means. The models come in three dialects:
@@ -10,26 +10,26 @@ file means, not what bnnc thinks it means. The models come in three dialects:
   `qonnx.custom_op.general`.
 
 onnxruntime knows none of the custom ops, and qonnx's own executor (which does know them) runs
-one single-node onnxruntime session per node and per image: correct, but thousands of times too
-slow to sweep a test set. So before creating the session this module rewrites every custom op
-into a small subgraph of standard ONNX ops (GreaterOrEqual, Where, Clip, Round, ReduceSum, ...)
-that computes exactly the same floats as qonnx's numpy implementation: comparisons and
-rounding are exact, and the divisions and multiplications happen in the same order and
-precision. The rewritten ops need opset 11-13 (`Round`, `GreaterOrEqual`, `Clip` with tensor
-bounds, `Unsqueeze`/`ReduceSum` with axes as inputs), so older models are first raised to opset
-13 with onnx's version converter.
+one single-node onnxruntime session per node and per image: correct, but some 20-150 ms per
+MNIST image, far too slow to sweep a test set. So before creating the session this module
+rewrites every custom op into a small subgraph of standard ONNX ops (GreaterOrEqual, Where,
+Clip, Round, ReduceSum, ...) that computes exactly the same floats as qonnx's numpy
+implementation: comparisons and rounding are exact, and the divisions and multiplications
+happen in the same order and precision. The rewritten ops need opset 11-13 (`Round`,
+`GreaterOrEqual`, `Clip` with tensor bounds, `Unsqueeze`/`ReduceSum` with axes as inputs), so
+older models are first raised to opset 13 with onnx's version converter.
 
 Models are exported with a fixed batch dimension of 1, and some hard-code it (`Reshape` to
 `[1, -1]`), so a batch is run one image per call through one reused session. When a static
 analysis proves that every node treats axis 0 as an independent batch axis (see
-`_batchable_model`), the session is instead built on a copy whose batch dimension is symbolic,
+`prove_batchable`), the session is instead built on a copy whose batch dimension is symbolic,
 and images run in chunks; the batched model is also checked against image-by-image runs on a few
 random inputs when the session is built, and abandoned if they disagree in a single bit.
 
-onnxruntime only applies graph optimizations that keep every float identical: constant folding
-(which evaluates the weight quantizers once) but no fusions, because folding a
-BatchNormalization into the preceding MatMul or Conv changes rounding, and in a binarized
-network a value that moves across zero flips an activation.
+onnxruntime's graph optimizations stay off, even the basic level: it fuses BatchNormalization
+into the preceding MatMul or Conv, which changes rounding, and in a binarized network a value
+that moves across zero flips an activation. Nodes that do not depend on the input (the weight
+quantizers) are instead evaluated once, by onnxruntime, and replaced by their values.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def load_model(path: str | Path) -> onnx.ModelProto:
         raise BnncError(f"{path}: no such file")
     try:
         model = onnx.load(str(path))
-    except (DecodeError, ValueError, OSError, onnx.onnx_cpp2py_export.checker.ValidationError) as e:
+    except (DecodeError, ValueError, OSError) as e:
         raise BnncError(f"{path}: not a readable ONNX model ({e})") from e
     if len(model.graph.node) == 0:
         raise BnncError(f"{path}: the ONNX graph has no nodes (is this an ONNX model?)")
@@ -172,6 +172,7 @@ class GraphEditor:
             self._taken.add(node.name)
             self._note_constant_node(node)
         self._counter = 0
+        self._inferred: dict[str, tuple[int | None, int]] = {}
 
     def _note_constant_node(self, node: onnx.NodeProto) -> None:
         # Constant nodes carry weights as often as initializers do after version conversion.
@@ -212,27 +213,36 @@ class GraphEditor:
         """Rank and element type of a tensor, from shape inference over the nodes so far.
 
         The nodes already emitted are standard ONNX, so inference reaches any input of the
-        custom op being rewritten even when earlier custom ops had hidden its shape.
+        custom op being rewritten even when earlier custom ops had hidden its shape. Results
+        are kept until a tensor they do not cover is asked for.
         """
         if name in self.constants:
             value = self.constants[name]
             return value.ndim, helper.np_dtype_to_tensor_dtype(value.dtype)
-        probe = onnx.ModelProto()
-        probe.CopyFrom(self.model)
-        del probe.graph.node[:]
-        probe.graph.node.extend(self.nodes)
-        del probe.graph.output[:]
+        if name not in self._inferred:
+            self._inferred = self._infer()
+        return self._inferred.get(name, (None, TensorProto.FLOAT))
+
+    def _infer(self) -> dict[str, tuple[int | None, int]]:
+        graph = self.model.graph
+        # Initializers enter as typed inputs: inference needs their shapes, not their bytes.
+        weights = [helper.make_tensor_value_info(init.name, init.data_type, list(init.dims))
+                   for init in graph.initializer]
+        probe = helper.make_model(
+            helper.make_graph(self.nodes, "probe", [*graph.input, *weights], [],
+                              value_info=list(graph.value_info)),
+            opset_imports=list(self.model.opset_import), ir_version=self.model.ir_version)
         try:
             inferred = onnx.shape_inference.infer_shapes(probe)
         except Exception:  # inference is best effort here: no answer means "unknown"
-            return None, TensorProto.FLOAT
-        graph = inferred.graph
-        for info in [*graph.input, *graph.value_info, *graph.output]:
-            if info.name == name and info.type.HasField("tensor_type"):
+            return {}
+        found: dict[str, tuple[int | None, int]] = {}
+        for info in [*inferred.graph.input, *inferred.graph.value_info]:
+            if info.type.HasField("tensor_type"):
                 tensor = info.type.tensor_type
                 rank = len(tensor.shape.dim) if tensor.HasField("shape") else None
-                return rank, tensor.elem_type or TensorProto.FLOAT
-        return None, TensorProto.FLOAT
+                found[info.name] = (rank, tensor.elem_type or TensorProto.FLOAT)
+        return found
 
 
 def is_constant(editor: GraphEditor, name: str, value: float) -> bool:
@@ -276,7 +286,7 @@ def emit_bipolar(editor: GraphEditor, x: str, elem_type: int, hint: str) -> str:
     zero = editor.constant(scalar_like(0.0, elem_type), f"{hint}_zero")
     plus = editor.constant(scalar_like(1.0, elem_type), f"{hint}_plus")
     minus = editor.constant(scalar_like(-1.0, elem_type), f"{hint}_minus")
-    nonnegative = editor.op("GreaterOrEqual", [x, zero], f"{hint}_ge")
+    nonnegative = editor.op("GreaterOrEqual", [x, zero], f"{hint}_ge")  # NaN -> -1, as qonnx
     return editor.op("Where", [nonnegative, plus, minus], f"{hint}_bipolar")
 
 
@@ -443,7 +453,7 @@ def lower_multithreshold(editor: GraphEditor, node: onnx.NodeProto) -> None:
 LOWERINGS = {
     "BipolarQuant": lower_bipolar_quant,
     "Quant": lower_quant,
-    "IntQuant": lower_quant,  # qonnx >= 0.5's name for Quant
+    "IntQuant": lower_quant,  # qonnx's newer name for Quant
     "MultiThreshold": lower_multithreshold,
 }
 
@@ -572,7 +582,7 @@ def probe_tensors(model: onnx.ModelProto) -> dict[str, np.ndarray]:
     results = session.run(names, {graph.input[0].name: image})
     values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
     values[graph.input[0].name] = image
-    values.update(zip(names, results))
+    values.update(zip(names, results, strict=True))
     return values
 
 
@@ -609,7 +619,7 @@ def broadcast_keeps_batch(facts: BatchFacts, node: onnx.NodeProto) -> bool:
     if any(rank is None for rank in ranks):
         return False
     full = max(r for r in ranks if r is not None)
-    for name, rank in zip(present, ranks):
+    for name, rank in zip(present, ranks, strict=True):
         if name in facts.batched and rank != full:
             return False
         if name not in facts.batched and rank == full and facts.values[name].shape[0] != 1:
@@ -702,6 +712,8 @@ def prove_batchable(model: onnx.ModelProto) -> BatchFacts | None:
     facts = BatchFacts({model.graph.input[0].name}, probe_tensors(model), {})
     from_shape: set[str] = set()
     for index, node in enumerate(model.graph.node):
+        if has_subgraph(node):
+            return None
         if not any(name in facts.batched for name in node.input):
             if any(name in from_shape for name in node.input):
                 from_shape.update(node.output)
@@ -782,27 +794,83 @@ def import_onnxruntime() -> Any:
 
 
 def make_session(model: onnx.ModelProto, where: str, threads: int) -> onnxruntime.InferenceSession:
-    """An onnxruntime session that only folds constants (see the module docstring)."""
+    """An onnxruntime session that runs the graph exactly as written.
+
+    Even onnxruntime's basic optimization level fuses BatchNormalization into a preceding Conv
+    or MatMul, which changes float rounding; in a binarized network a value moved across zero
+    flips an activation. Constants are folded beforehand by `fold_constants` instead.
+    """
     ort = import_onnxruntime()
     options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     try:
-        return ort.InferenceSession(
-            model.SerializeToString(), options, providers=["CPUExecutionProvider"],
-            disabled_optimizers=FLOAT_CHANGING_OPTIMIZERS,
-        )
+        return ort.InferenceSession(model.SerializeToString(), options,
+                                    providers=["CPUExecutionProvider"])
     except Exception as e:  # onnxruntime raises its own exception types from C++
         raise BnncError(f"{where}: onnxruntime cannot load the rewritten model: {e}") from e
 
 
-# Basic-level onnxruntime rewrites that merge arithmetic and so change float rounding.
-FLOAT_CHANGING_OPTIMIZERS = [
-    "ConvAddFusion", "ConvMulFusion", "ConvBNFusion", "MatMulAddFusion", "MatMulBNFusion",
-    "GemmActivationFusion", "DivMulFusion", "MatMulScaleFusion",
-]
+def has_subgraph(node: onnx.NodeProto) -> bool:
+    """If, Loop and Scan bodies may read outer tensors that are not among the node's inputs."""
+    return any(attr.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
+               for attr in node.attribute)
+
+
+# Ops whose output is not a function of their inputs: never folded.
+NONDETERMINISTIC = frozenset({
+    "Bernoulli", "Multinomial", "RandomNormal", "RandomNormalLike", "RandomUniform",
+    "RandomUniformLike",
+})
+
+
+def fold_constants(model: onnx.ModelProto, where: str) -> None:
+    """Replace every node that does not depend on the input by its value, in place.
+
+    The values are computed by onnxruntime itself, with the kernels the session would use, so
+    folding changes no bit; it spares recomputing quantized weights (BipolarQuant on every
+    weight tensor) at every call.
+    """
+    graph = model.graph
+    constant = {init.name for init in graph.initializer}
+    folded: list[onnx.NodeProto] = []
+    for node in graph.node:
+        if node.op_type not in NONDETERMINISTIC and not has_subgraph(node) and all(
+            not name or name in constant for name in node.input
+        ):
+            folded.append(node)
+            constant.update(node.output)
+    if not folded:
+        return
+    live = [node for node in graph.node if node not in folded]
+    needed = {name for node in live for name in node.input} | {o.name for o in graph.output}
+    frontier = [name for node in folded for name in node.output if name in needed]
+    values = evaluate_constant_nodes(model, folded, frontier, where)
+    del graph.node[:]
+    graph.node.extend(live)
+    graph.initializer.extend(numpy_helper.from_array(v, name) for name, v in values.items())
+    used = {name for node in live for name in node.input} | {o.name for o in graph.output}
+    keep = [init for init in graph.initializer if init.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(keep)
+
+
+def evaluate_constant_nodes(model: onnx.ModelProto, nodes: list[onnx.NodeProto],
+                            outputs: list[str], where: str) -> dict[str, np.ndarray]:
+    if not outputs:
+        return {}
+    graph = helper.make_graph(nodes, "constants", [],
+                              [helper.make_empty_tensor_value_info(name) for name in outputs],
+                              list(model.graph.initializer))
+    constants = helper.make_model(graph, opset_imports=list(model.opset_import),
+                                  ir_version=model.ir_version)
+    session = make_session(constants, where, threads=0)
+    try:
+        return dict(zip(outputs, session.run(outputs, {}), strict=True))
+    except Exception as e:  # onnxruntime's runtime errors
+        raise BnncError(f"{where}: onnxruntime failed on the model's constants: {e}") from e
 
 
 class ReferenceSession:
@@ -810,12 +878,15 @@ class ReferenceSession:
 
     `run(x)` takes an array shaped like the model input but with any number N of images on
     axis 0 and returns the model's first output for each image, stacked on axis 0.
+    `allow_batching=False` forces one image per onnxruntime call even when the model is
+    provably batchable (to cross-check the batched path, or to debug).
     """
 
-    def __init__(self, model_path: str | Path) -> None:
+    def __init__(self, model_path: str | Path, *, allow_batching: bool = True) -> None:
         self.path = str(model_path)
         self.model = to_standard_onnx(model_path)
         keep_first_output(self.model.graph)
+        fold_constants(self.model, self.path)
         graph_input = self.model.graph.input[0]
         self.input_name = graph_input.name
         self.output_name = self.model.graph.output[0].name
@@ -825,7 +896,7 @@ class ReferenceSession:
                             for d in graph_input.type.tensor_type.shape.dim]
         # Batch 1 per call is latency-bound: extra threads only add synchronisation.
         self._single = make_session(self.model, self.path, threads=1)
-        self._batched = self._batched_session()
+        self._batched = self._batched_session() if allow_batching else None
 
     @property
     def batched(self) -> bool:
@@ -843,9 +914,9 @@ class ReferenceSession:
         probe = self._random_images(BATCH_CHECK_IMAGES)
         try:
             together = session.run([self.output_name], {self.input_name: probe})[0]
+            one_by_one = self._run_single(probe)
         except Exception:  # any runtime failure: the proof missed something, stay safe
             return None
-        one_by_one = self._run_single(probe)
         if together.shape != one_by_one.shape or not np.array_equal(together, one_by_one):
             return None
         return session
@@ -862,7 +933,7 @@ class ReferenceSession:
     def _check_input(self, x: np.ndarray) -> np.ndarray:
         if x.ndim != len(self.input_shape) or any(
             want is not None and got != want
-            for want, got in zip(self.input_shape[1:], x.shape[1:])
+            for want, got in zip(self.input_shape[1:], x.shape[1:], strict=True)
         ):
             want = ["N", *[d if d is not None else "?" for d in self.input_shape[1:]]]
             raise BnncError(f"{self.path}: input of shape {list(x.shape)} does not match the "

@@ -23,7 +23,22 @@ def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
 
 
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    return {}
+    def lazy(module: str, name: str) -> Callable[[], type[ModulePass]]:
+        def factory() -> type[ModulePass]:
+            import importlib
+
+            return getattr(importlib.import_module(f"bnnc.passes.{module}"), name)
+
+        return factory
+
+    return {
+        "bnn-streamline": lazy("bnn_streamline", "BnnStreamlinePass"),
+        "label-select": lazy("label_select", "LabelSelectPass"),
+        "partition-host": lazy("partition_host", "PartitionHostPass"),
+        "reorder-pooling": lazy("reorder_pooling", "ReorderPoolingPass"),
+        "threshold-fusion": lazy("threshold_fusion", "ThresholdFusionPass"),
+        "xnor-lowering": lazy("xnor_lowering", "XnorLoweringPass"),
+    }
 
 
 def get_all_targets() -> dict[str, Callable[[], type[Target]]]:

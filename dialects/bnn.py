@@ -30,9 +30,10 @@ from xdsl.dialects.builtin import (
     IntegerType,
     StringAttr,
     TensorType,
+    UnitAttr,
     i64,
 )
-from xdsl.ir import Attribute, Dialect, ParametrizedAttribute, TypeAttribute
+from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, TypeAttribute
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
@@ -44,7 +45,8 @@ from xdsl.irdl import (
     result_def,
     traits_def,
 )
-from xdsl.traits import Pure
+from xdsl.pattern_rewriter import RewritePattern
+from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from xdsl.utils.exceptions import VerifyException
 
 from bnnc.packing import unpack_rows, to_signed, words_per_row
@@ -152,6 +154,21 @@ def array_values(attr: DenseArrayBase) -> tuple[int, ...]:
     return tuple(int(v) for v in attr.get_values())
 
 
+class BnnCanonicalizationPatterns(HasCanonicalizationPatternsTrait):
+    """Attaches `passes/canonicalization/bnn.py` to the upstream `canonicalize` pass."""
+
+    def get_patterns(self, op: type[Operation]) -> tuple[RewritePattern, ...]:
+        from bnnc.passes.canonicalization.bnn import patterns_for
+
+        return patterns_for(op)
+
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        from bnnc.passes.canonicalization.bnn import all_patterns
+
+        return all_patterns()
+
+
 # --------------------------------------------------------------------------------------------
 # Activation ops
 
@@ -163,7 +180,7 @@ class SignOp(IRDLOperation):
     name = "bnn.sign"
     input = operand_def(TensorType)
     output = result_def(TensorType[BipolarType])
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), BnnCanonicalizationPatterns())
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     def __init__(self, input, result_type: Attribute):
@@ -194,7 +211,7 @@ class QuantizeOp(IRDLOperation):
     lo = prop_def(IntegerAttr)
     hi = prop_def(IntegerAttr)
     rounding = prop_def(StringAttr)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), BnnCanonicalizationPatterns())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
@@ -232,7 +249,7 @@ class ThresholdOp(IRDLOperation):
     thresholds = prop_def(DenseIntOrFPElementsAttr)
     offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
     axis = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), BnnCanonicalizationPatterns())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `by` $thresholds attr-dict `:` type($input) `->` type($output)"
 
@@ -288,6 +305,12 @@ class _WeightedLayer(IRDLOperation):
                 f"{list(expected)} for {out_channels}x{reduction} weights of {bit_width(t_w)} bit"
             )
 
+    def _check_popcount(self) -> None:
+        if self.popcount is not None and not (  # type: ignore[attr-defined]
+            is_bipolar(element_type(self.operands[0].type)) and is_bipolar(self.weight_type)  # type: ignore[attr-defined]
+        ):
+            raise VerifyException("popcount accumulation needs bipolar inputs and weights")
+
     def weight_matrix(self, reduction: int) -> np.ndarray:
         """The (out_channels, reduction) weight values: ±1 or signed integers."""
         t_w = self.weight_type  # type: ignore[attr-defined]
@@ -299,14 +322,20 @@ class _WeightedLayer(IRDLOperation):
 
 @irdl_op_definition
 class DenseOp(_WeightedLayer):
-    """Fully connected layer: `acc[n, m] = Σ_k x[n, k]·W[m, k]` in integers (bipolar as ±1)."""
+    """Fully connected layer: `acc[n, m] = Σ_k x[n, k]·W[m, k]` in integers (bipolar as ±1).
+
+    With `popcount` (bipolar inputs and weights only) the result is the number of agreeing bits,
+    `popcount(xnor(x, W[m]))`, which is `(acc + K) / 2` of the ±1 dot product.
+    """
 
     name = "bnn.dense"
     input = operand_def(TensorType)
     output = result_def(TensorType[IntegerType])
     weights = prop_def(DenseIntOrFPElementsAttr)
     weight_type = prop_def(TypeAttribute)
+    popcount = opt_prop_def(UnitAttr)
     traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
         "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` "
         "type($output)"
@@ -319,6 +348,11 @@ class DenseOp(_WeightedLayer):
                 f"expected (N, K) -> (N, M) tensors, got {list(in_shape)} -> {list(out_shape)}"
             )
         self._check_types(in_shape[1], out_shape[1])
+        self._check_popcount()
+
+    @property
+    def reduction(self) -> int:
+        return shape_of(self.input.type)[1]
 
     @property
     def in_features(self) -> int:
@@ -332,7 +366,7 @@ class Conv2dOp(_WeightedLayer):
     The weight matrix is (M, kh·kw·C) with the reduction ordered (ky, kx, c), the order in which
     the sliding-window unit streams a window (DESIGN.md, "Layout in streams"). `pads` are
     (top, left, bottom, right) and padded positions hold `pad_value`: ±1 on bipolar inputs
-    (zero has no binary encoding), an integer on integer inputs.
+    (zero has no binary encoding), an integer on integer inputs. `popcount` as in `bnn.dense`.
     """
 
     name = "bnn.conv2d"
@@ -344,6 +378,7 @@ class Conv2dOp(_WeightedLayer):
     strides = prop_def(DenseArrayBase)
     pads = prop_def(DenseArrayBase)
     pad_value = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
+    popcount = opt_prop_def(UnitAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -373,6 +408,7 @@ class Conv2dOp(_WeightedLayer):
                 f"{[n, out_shape[1], oh, ow]}"
             )
         self._check_types(kh * kw * c, out_shape[1])
+        self._check_popcount()
         t_in, pad_value = element_type(self.input.type), self.pad_value.value.data
         if any(pads):
             if is_bipolar(t_in) and pad_value not in (-1, 1):
@@ -413,7 +449,7 @@ class BatchNormOp(IRDLOperation):
     var = prop_def(DenseIntOrFPElementsAttr)
     epsilon = prop_def(FloatAttr)
     axis = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), BnnCanonicalizationPatterns())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
@@ -440,7 +476,7 @@ class AffineOp(IRDLOperation):
     scale = prop_def(DenseIntOrFPElementsAttr)
     bias = prop_def(DenseIntOrFPElementsAttr)
     axis = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), BnnCanonicalizationPatterns())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
         "$input `scale` $scale `bias` $bias attr-dict `:` type($input) `->` type($output)"
@@ -497,7 +533,7 @@ class ReshapeOp(IRDLOperation):
     name = "bnn.reshape"
     input = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), BnnCanonicalizationPatterns())
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     def __init__(self, input, result_type: Attribute):
@@ -524,7 +560,7 @@ class TransposeOp(IRDLOperation):
     input = operand_def(TensorType)
     output = result_def(TensorType)
     perm = prop_def(DenseArrayBase)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), BnnCanonicalizationPatterns())
     assembly_format = "$input `perm` `=` $perm attr-dict `:` type($input) `->` type($output)"
 
     def verify_(self) -> None:

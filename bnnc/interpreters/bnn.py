@@ -82,7 +82,8 @@ class BnnFunctions(InterpreterFunctions):
             w_words = np.frombuffer(op.weights.data.data, dtype=np.uint64).reshape(
                 op.weights.get_shape()
             )
-            return xnor_dot(x, w_words, k)
+            dot = xnor_dot(x, w_words, k)
+            return (dot + k) // 2 if op.popcount is not None else dot
         if op not in self._weights:
             self._weights[op] = op.weight_matrix(k).astype(np.float64)
         # Float64 products of small integers are exact while |sums| < 2**53.

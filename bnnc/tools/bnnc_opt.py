@@ -47,9 +47,18 @@ class BnncOptMain(xDSLOptMain):
         self.available_targets.update(get_all_targets())
 
 
+    def prepare_input(self):
+        try:
+            return super().prepare_input()
+        except ValueError as exc:  # an unknown file extension
+            raise BnncError(f"{self.get_input_name()}: {exc}; expected .mlir or .onnx") from None
+
+
 def main(args: Sequence[str] | None = None) -> None:
+    with exit_on_user_errors("bnnc-opt", option_errors=True):
+        driver = BnncOptMain(description="bnnc modular optimizer driver", args=args)
     with exit_on_user_errors("bnnc-opt"):
-        BnncOptMain(description="bnnc modular optimizer driver", args=args).run()
+        driver.run()
 
 
 if __name__ == "__main__":

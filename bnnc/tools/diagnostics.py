@@ -22,7 +22,12 @@ def report(program: str, message: str) -> None:
 
 
 @contextmanager
-def exit_on_user_errors(program: str) -> Iterator[None]:
+def exit_on_user_errors(program: str, option_errors: bool = False) -> Iterator[None]:
+    """Turn input errors into one line and exit code 2.
+
+    With `option_errors`, ValueErrors count as input errors too: xDSL raises them while parsing
+    pipelines and pass options, which happens only when a driver is set up.
+    """
     try:
         yield
     except BnncError as exc:
@@ -35,6 +40,7 @@ def exit_on_user_errors(program: str) -> Iterator[None]:
         report(program, f"{exc.filename or ''}: {exc.strerror or exc}")
         raise SystemExit(USER_ERROR_EXIT) from None
     except ValueError as exc:
-        # xDSL raises ValueError for unknown passes, bad pass options and file extensions.
+        if not option_errors:
+            raise
         report(program, str(exc))
         raise SystemExit(USER_ERROR_EXIT) from None
