@@ -109,12 +109,6 @@ def integer_range(t: IntegerType) -> tuple[int, int]:
     return 0, (1 << width) - 1
 
 
-def _tensor(value_type: Attribute, what: str) -> TensorType[Attribute]:
-    if not isinstance(value_type, TensorType):
-        raise VerifyException(f"{what} must be a tensor, got {value_type}")
-    return value_type
-
-
 def _check_channel_params(
     op: IRDLOperation, params: dict[str, DenseIntOrFPElementsAttr], axis: int
 ) -> None:
@@ -124,7 +118,10 @@ def _check_channel_params(
         raise VerifyException(f"channel axis {axis} is out of range for rank {len(shape)}")
     channels = shape[axis]
     for name, attr in params.items():
-        n = attr.get_shape()[0] if attr.get_shape() else 1
+        rank = 2 if name == "thresholds" else 1
+        if len(attr.get_shape()) != rank:
+            raise VerifyException(f"'{name}' must have rank {rank}, got shape {list(attr.get_shape())}")
+        n = attr.get_shape()[0]
         if n not in (1, channels):
             raise VerifyException(
                 f"'{name}' has {n} entries, expected 1 or {channels} (channels on axis {axis})"
@@ -140,14 +137,22 @@ def _check_same_shape(op: IRDLOperation) -> None:
 
 
 def dense_values(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
-    """A zero-copy numpy view of a dense attribute's elements."""
-    dtype = {
-        (64, True): np.float64,
-        (32, True): np.float32,
-        (64, False): np.int64,
-        (32, False): np.int32,
-    }[(attr.get_element_type().bitwidth, isinstance(attr.get_element_type(), AnyFloat))]
+    """A zero-copy numpy view of a dense attribute's elements (integers of 8 to 64 bits, floats)."""
+    element = attr.get_element_type()
+    if isinstance(element, AnyFloat):
+        dtype = np.dtype(f"<f{element.bitwidth // 8}")
+    elif isinstance(element, IntegerType) and element.width.data in (8, 16, 32, 64):
+        kind = "u" if element.signedness.data.name == "UNSIGNED" else "i"
+        dtype = np.dtype(f"<{kind}{element.width.data // 8}")
+    else:
+        raise VerifyException(f"dense elements of type {element} are not supported here")
     return np.frombuffer(attr.data.data, dtype=dtype).reshape(attr.get_shape())
+
+
+def _check_finite(**params: np.ndarray | float) -> None:
+    for name, values in params.items():
+        if not np.all(np.isfinite(values)):
+            raise VerifyException(f"'{name}' holds NaN or Inf")
 
 
 def array_values(attr: DenseArrayBase) -> tuple[int, ...]:
@@ -219,6 +224,7 @@ class QuantizeOp(IRDLOperation):
         _check_same_shape(self)
         if not is_real(element_type(self.input.type)):
             raise VerifyException("input must be real-valued")
+        _check_finite(scale=self.scale.value.data, zero_point=self.zero_point.value.data)
         if self.scale.value.data <= 0:
             raise VerifyException(f"scale must be positive, got {self.scale.value.data}")
         if self.rounding.data not in self.ROUNDINGS:
@@ -264,6 +270,7 @@ class ThresholdOp(IRDLOperation):
         if is_integer(t_in) and not is_integer(self.thresholds.get_element_type()):
             raise VerifyException("thresholds on an integer input must be integers")
         values = dense_values(self.thresholds)
+        _check_finite(thresholds=values)
         if steps > 1 and np.any(np.diff(values, axis=1) < 0):
             raise VerifyException("thresholds must be sorted ascending in each channel")
         offset = self.offset.value.data
@@ -294,10 +301,13 @@ class _WeightedLayer(IRDLOperation):
             raise VerifyException(
                 f"input must be bipolar or integer, got {t_in}: quantize real inputs first"
             )
-        if not (is_bipolar(t_w) or (is_integer(t_w) and is_signed_integer(t_w))):
-            raise VerifyException(f"weights must be bipolar or signed integers, got {t_w}")
-        if not is_integer(element_type(self.results[0].type)):
-            raise VerifyException("the accumulator result must be an integer tensor")
+        if not (is_bipolar(t_w) or (is_signed_integer(t_w) and bit_width(t_w) >= 2)):
+            raise VerifyException(
+                f"weights must be bipolar or signed integers of 2 bits or more, got {t_w}"
+            )
+        packed = self.weights.get_element_type()  # type: ignore[attr-defined]
+        if not (isinstance(packed, IntegerType) and packed.width.data == 64):
+            raise VerifyException(f"packed weights must be 64-bit words (ui64), got {packed}")
         expected = (out_channels, words_per_row(reduction, bit_width(t_w)))
         if tuple(self.weights.get_shape()) != expected:  # type: ignore[attr-defined]
             raise VerifyException(
@@ -459,9 +469,7 @@ class BatchNormOp(IRDLOperation):
             raise VerifyException("the result must be real-valued")
         params = {"gamma": self.gamma, "beta": self.beta, "mean": self.mean, "var": self.var}
         _check_channel_params(self, params, self.axis.value.data)
-        for name, attr in params.items():
-            if not np.all(np.isfinite(dense_values(attr))):
-                raise VerifyException(f"'{name}' holds NaN or Inf")
+        _check_finite(epsilon=self.epsilon.value.data, **{n: dense_values(a) for n, a in params.items()})
         if np.any(dense_values(self.var) + self.epsilon.value.data <= 0):
             raise VerifyException("var + epsilon must be positive")
 
@@ -487,9 +495,7 @@ class AffineOp(IRDLOperation):
         if not is_real(element_type(self.output.type)):
             raise VerifyException("the result must be real-valued")
         _check_channel_params(self, {"scale": self.scale, "bias": self.bias}, self.axis.value.data)
-        for name, attr in (("scale", self.scale), ("bias", self.bias)):
-            if not np.all(np.isfinite(dense_values(attr))):
-                raise VerifyException(f"'{name}' holds NaN or Inf")
+        _check_finite(scale=dense_values(self.scale), bias=dense_values(self.bias))
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,9 +523,13 @@ class MaxPoolOp(IRDLOperation):
             raise VerifyException("input and result element types differ")
         kh, kw = _pair(self.kernel, "kernel")
         sh, sw = _pair(self.strides, "strides")
+        if min(kh, kw, sh, sw) < 1:
+            raise VerifyException("kernel and strides must be positive")
         n, c, h, w = in_shape
+        if kh > h or kw > w:
+            raise VerifyException(f"a {kh}x{kw} window does not fit a {h}x{w} input")
         expected = (n, c, (h - kh) // sh + 1, (w - kw) // sw + 1)
-        if kh > h or kw > w or out_shape != expected:
+        if out_shape != expected:
             raise VerifyException(
                 f"result shape {list(out_shape)} does not match a {kh}x{kw} pool with strides "
                 f"{sh}x{sw} of {list(in_shape)}"
@@ -541,6 +551,8 @@ class ReshapeOp(IRDLOperation):
 
     def verify_(self) -> None:
         in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if not in_shape:
+            raise VerifyException("tensors need a batch dimension (rank 1 or more)")
         if element_type(self.input.type) != element_type(self.output.type):
             raise VerifyException("input and result element types differ")
         if int(np.prod(in_shape)) != int(np.prod(out_shape)):
@@ -561,11 +573,14 @@ class TransposeOp(IRDLOperation):
     output = result_def(TensorType)
     perm = prop_def(DenseArrayBase)
     traits = traits_def(Pure(), BnnCanonicalizationPatterns())
-    assembly_format = "$input `perm` `=` $perm attr-dict `:` type($input) `->` type($output)"
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     def verify_(self) -> None:
         perm = array_values(self.perm)
         in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if not in_shape:
+            raise VerifyException("tensors need a batch dimension (rank 1 or more)")
         if sorted(perm) != list(range(len(in_shape))):
             raise VerifyException(f"perm {list(perm)} is not a permutation of rank {len(in_shape)}")
         if perm[0] != 0:
@@ -595,6 +610,8 @@ class TopKOp(IRDLOperation):
 
     def verify_(self) -> None:
         in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if len(in_shape) < 2:
+            raise VerifyException("label select needs (batch, ..., classes) scores of rank 2 or more")
         k = self.k.value.data
         if not 1 <= k <= in_shape[-1]:
             raise VerifyException(f"k = {k} must be between 1 and {in_shape[-1]}")

@@ -47,6 +47,13 @@ class BnncOptMain(xDSLOptMain):
         self.available_targets.update(get_all_targets())
 
 
+    def parse_chunk(self, chunk: IO[bytes], file_extension: str, start_offset: int = 0):
+        try:
+            return super().parse_chunk(chunk, file_extension, start_offset)
+        except (ValueError, TypeError, KeyError) as exc:
+            # xDSL's attribute parsers raise these on some malformed attributes
+            raise BnncError(f"{self.get_input_name()}: cannot parse the input: {exc}") from None
+
     def prepare_input(self):
         try:
             return super().prepare_input()

@@ -54,6 +54,11 @@ def init(name: str, value) -> TensorProto:
     return numpy_helper.from_array(np.asarray(value), name)
 
 
+def eighths(values: np.ndarray) -> np.ndarray:
+    """Round to multiples of 1/8 (exact in binary, short when printed), without negative zeros."""
+    return (np.round(values * 8) / 8 + 0.0).astype(np.float32)
+
+
 def f32(*values) -> np.ndarray:
     return np.array(values, dtype=np.float32)
 
@@ -198,7 +203,7 @@ def squeeze_bn():
 @case
 def multithreshold_bipolar():
     """FINN: MultiThreshold(BIPOLAR, out_scale 2, out_bias -1) -> MatMul(±1)."""
-    thresholds = np.round(rng(11).uniform(-1, 1, (8, 1)), 2).astype(np.float32)
+    thresholds = eighths(rng(11).uniform(-1, 1, (8, 1)))
     nodes = [
         node("MultiThreshold", ["x", "t0"], ["a0"], "mt0", domain=FINN,
              out_dtype="BIPOLAR", out_scale=2.0, out_bias=-1.0),
@@ -212,7 +217,7 @@ def multithreshold_bipolar():
 def multithreshold_2bit():
     """FINN 2-bit activations: 3 thresholds with out_bias -2 (integer offset), a MatMul, then
     3 thresholds on the integer accumulator with out_bias -1.5 (not an integer offset)."""
-    t0 = np.sort(np.round(rng(13).uniform(-1, 1, (8, 3)), 2), axis=1).astype(np.float32)
+    t0 = np.sort(eighths(rng(13).uniform(-1, 1, (8, 3))), axis=1)
     t1 = np.sort(np.round(rng(14).uniform(-4, 4, (4, 3)), 1), axis=1).astype(np.float32)
     nodes = [
         node("MultiThreshold", ["x", "t0"], ["a0"], "mt0", domain=FINN,
