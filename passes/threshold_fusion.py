@@ -31,7 +31,7 @@ from xdsl.pattern_rewriter import (
 
 from bnnc.dialects import bnn
 from bnnc.interpreters.bnn import BnnFunctions
-from bnnc.packing import pack_rows, unpack_rows
+from bnnc.packing import pack_rows
 from bnnc.passes.channels import channel_params, dense_i64
 from bnnc.passes.value_range import integer_range_of
 
@@ -111,7 +111,9 @@ def output_levels(activation: Operation) -> tuple[np.ndarray, int]:
     return np.arange(offset + 1, offset + steps + 1), offset
 
 
-def fused_thresholds(chain: Chain, lo: int, hi: int, channels: int, flipped: np.ndarray) -> np.ndarray:
+def fused_thresholds(
+    chain: Chain, lo: int, hi: int, channels: int, flipped: np.ndarray, complemented: np.ndarray
+) -> np.ndarray:
     """Integer thresholds T[c, j] with act(f_c(x)) ≥ level_j  ⇔  x ≥ T[c, j], for x in [lo, hi].
 
     Derivation. After batch norm, BN(x) = γ·(x − μ)/σ + β with σ = √(var + ε), and affine maps
@@ -120,7 +122,11 @@ def fused_thresholds(chain: Chain, lo: int, hi: int, channels: int, flipped: np.
     {x : act(f_c(x)) ≥ level} is a ray [t, ∞) with t = the root of f_c(x) = the level's edge,
     e.g. x ≥ μ − β·σ/γ for sign; on integer accumulators the threshold is T = ⌈t⌉. For
     A_c < 0 the ray is (−∞, t]: negating the channel's weights negates x, so x' = −x ≥ −t and
-    "≥" always holds (the `flipped` channels, evaluated at −x'). For A_c = 0 the channel is
+    "≥" always holds (the `flipped` channels, evaluated at −x'). When the weights cannot be
+    negated (a max-pool sits between the layer and the activation: max of −x is not −max of x),
+    a bipolar channel is `complemented` instead: it outputs NOT act(f_c(x)) = [x ≥ t'], which is
+    increasing, and the next layer negates that input channel's weights to undo the NOT.
+    For A_c = 0 the channel is
     constant: T = lo when its constant output reaches the level (always met), hi + 1 when not
     (never met). Thresholds are clipped to [lo, hi + 1], the accumulator's range plus "never".
 
@@ -138,7 +144,7 @@ def fused_thresholds(chain: Chain, lo: int, hi: int, channels: int, flipped: np.
         reached = np.empty_like(mid, dtype=bool)
         for j in range(levels.size):
             out = evaluate(chain, (mid[:, j] * sign)[None, :])[0]
-            reached[:, j] = out >= levels[j]
+            reached[:, j] = (out >= levels[j]) != complemented
         high = np.where(reached & (low < high), mid, high)
         low = np.where(~reached & (low < high), mid + 1, low)
     return low
@@ -154,20 +160,28 @@ class FuseThreshold(RewritePattern):
             return
         shape = bnn.shape_of(chain.source.type)
         channels = shape[chain.axis] if len(shape) > 1 else 1
-        direction = channel_direction(chain, channels)
-        flipped = direction < 0
+        decreasing = channel_direction(chain, channels) < 0
         layer = chain.source.owner
-        if np.any(flipped):
-            if not isinstance(layer, bnn.DenseOp | bnn.Conv2dOp) or not chain.source.has_one_use():
-                return
-            if chain.axis != 1 or layer.popcount is not None:
+        flipped = complemented = np.zeros(channels, dtype=bool)
+        consumers: list[tuple[bnn.DenseOp | bnn.Conv2dOp, np.ndarray]] = []
+        if np.any(decreasing):
+            if can_negate_rows(chain):
+                flipped = decreasing
+            elif bnn.is_bipolar(bnn.element_type(op.results[0].type)) and chain.axis == 1:
+                consumers = consumer_columns(op.results[0], decreasing)
+                if not consumers:
+                    return
+                complemented = decreasing
+            else:
                 return
         lo, hi = integer_range_of(chain.source)
         if np.any(flipped):
             lo, hi = min(lo, -hi), max(hi, -lo)
-        thresholds = fused_thresholds(chain, lo, hi, channels, flipped)
+        thresholds = fused_thresholds(chain, lo, hi, channels, flipped, complemented)
         if np.any(flipped):
             negate_rows(layer, flipped, rewriter)  # type: ignore[arg-type]
+        for consumer, columns in consumers:
+            negate_columns(consumer, columns, rewriter)
         _, offset = output_levels(op)
         fused = bnn.ThresholdOp.build(
             operands=[chain.source],
@@ -183,19 +197,73 @@ class FuseThreshold(RewritePattern):
             rewriter.erase(chain_op)
 
 
+def can_negate_rows(chain: Chain) -> bool:
+    """The chain starts at a layer's accumulators that nothing else reads."""
+    layer = chain.source.owner
+    return (
+        isinstance(layer, bnn.DenseOp | bnn.Conv2dOp)
+        and chain.source.has_one_use()
+        and chain.axis == 1
+        and layer.popcount is None
+    )
+
+
+def consumer_columns(
+    value: SSAValue, channels: np.ndarray
+) -> list[tuple[bnn.DenseOp | bnn.Conv2dOp, np.ndarray]]:
+    """The layers reading `value` and the weight columns fed by the given channels, or [].
+
+    Columns of a dense layer are its input features (after a flattening reshape of NCHW, channel
+    c feeds c·H·W .. (c+1)·H·W − 1); columns of a conv are (ky, kx, c), so channel c feeds every
+    column ≡ c modulo C. A padded conv does not qualify: its padding value would have to flip
+    for complemented channels only.
+    """
+    found = []
+    for use in value.uses:
+        user = use.operation
+        spatial = 1
+        if isinstance(user, bnn.ReshapeOp) and len(bnn.shape_of(user.output.type)) == 2:
+            spatial = int(np.prod(bnn.shape_of(value.type)[2:]))
+            users = [u.operation for u in user.output.uses]
+            if len(users) != 1 or not isinstance(users[0], bnn.DenseOp):
+                return []
+            user = users[0]
+        if isinstance(user, bnn.DenseOp):
+            columns = np.repeat(channels, spatial)
+        elif isinstance(user, bnn.Conv2dOp) and not any(bnn.array_values(user.pads)):
+            kh, kw = bnn.array_values(user.kernel)
+            columns = np.tile(channels, kh * kw)
+        else:
+            return []
+        if user.popcount is not None:
+            return []
+        found.append((user, columns))
+    return found
+
+
+def negate_columns(layer: bnn.DenseOp | bnn.Conv2dOp, columns: np.ndarray, rewriter: PatternRewriter) -> None:
+    """Negate the weights that read some inputs (the complemented channels of the layer before)."""
+    values = layer.weight_matrix(layer.reduction)
+    values[:, columns] = -values[:, columns]
+    _store_weights(layer, values, rewriter)
+
+
 def negate_rows(layer: bnn.DenseOp | bnn.Conv2dOp, rows: np.ndarray, rewriter: PatternRewriter) -> None:
-    """Negate the weights of some output channels: ±1 flips its bit; n-bit may need one bit more."""
-    k = layer.reduction
+    """Negate the weights of some output channels."""
+    values = layer.weight_matrix(layer.reduction)
+    values[rows] = -values[rows]
+    _store_weights(layer, values, rewriter)
+
+
+def _store_weights(layer: bnn.DenseOp | bnn.Conv2dOp, values: np.ndarray, rewriter: PatternRewriter) -> None:
+    """Store ±1 or integer weight values; a negated −2^(b−1) needs one bit more."""
     weight_type = layer.weight_type
     bits = bnn.bit_width(weight_type)
     if bnn.is_bipolar(weight_type):
-        codes = unpack_rows(layer.weights, k, 1)
-        codes[rows] = 1 - codes[rows]
+        codes = (values > 0).astype(np.int64)
     else:
-        values = layer.weight_matrix(k)
-        values[rows] = -values[rows]
         if values.max() > (1 << (bits - 1)) - 1:
-            bits += 1  # −(−2^(b−1)) needs one more bit
+            bits += 1
             weight_type = IntegerType(bits, Signedness.SIGNED)
         codes = values
     layer.weights = pack_rows(codes, bits)

@@ -214,7 +214,12 @@ class BnnExecutor:
                 f"input batch has shape {list(x.shape)}, expected [N, {', '.join(map(str, expected))}]"
             )
         element = bnn.element_type(self.input_type)
-        x = x.astype(np.int64) if bnn.is_integer(element) else x.astype(np.float64)
+        if bnn.is_bipolar(element):
+            x = (x >= 0).astype(np.uint8)  # ±1 values in, bits inside (sign(0) = +1)
+        elif bnn.is_integer(element):
+            x = x.astype(np.int64)
+        else:
+            x = x.astype(np.float64)
         (y,) = self.interpreter.call_op(self.entry, (x,))
         out_element = bnn.element_type(self.output_types[0])
         if bnn.is_real(out_element):

@@ -51,6 +51,8 @@ def run_command(args: argparse.Namespace) -> None:
     if engine == "onnx":
         if model.suffix != ".onnx":
             raise BnncError(f"{model}: the onnx engine runs .onnx models only")
+        if args.passes:
+            raise BnncError("--passes applies to the bnn engine; the onnx engine runs the model as is")
         from bnnc.reference import ReferenceSession
 
         session = ReferenceSession(model)
@@ -59,7 +61,12 @@ def run_command(args: argparse.Namespace) -> None:
     else:
         from bnnc.interpreters.bnn import BnnExecutor
 
-        executor = BnnExecutor(load_module(model))
+        module = load_module(model)
+        if args.passes:
+            from bnnc.pipeline import run_pipeline
+
+            run_pipeline(module, args.passes)
+        executor = BnnExecutor(module)
         start = time.perf_counter()
         y = executor.run(x)
     elapsed = time.perf_counter() - start
@@ -92,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=ENGINES, default="bnn", help="executor (default: bnn)")
     run.add_argument("--input", required=True, metavar="X.npy", help="a batch shaped like the model input")
     run.add_argument("--output", required=True, metavar="Y.npy", help="where to save the outputs")
+    run.add_argument(
+        "-p",
+        "--passes",
+        metavar="PIPELINE",
+        help="passes to run on the bnn module before the bnn engine executes it, as in bnnc-opt "
+        "(e.g. bnn-streamline)",
+    )
     run.set_defaults(handler=run_command)
     return parser
 

@@ -120,3 +120,22 @@ func.func @shared_layer_negative(%x: tensor<1x4x!bnn.bipolar>) -> (tensor<1x1x!b
   %y = bnn.sign %a : tensor<1x1xf32> -> tensor<1x1x!bnn.bipolar>
   func.return %y, %acc : tensor<1x1x!bnn.bipolar>, tensor<1x1xi32>
 }
+
+// -----
+
+// A negative scale after a max-pool with a layer behind: the channel is complemented (its
+// threshold marks where the sign turns -1) and the next layer negates that input's weights.
+// CHECK-LABEL: func.func @negative_scale_after_pool_complemented
+// CHECK:         %p = bnn.maxpool %acc
+// CHECK-NEXT:    %y = bnn.threshold %p by dense<1> : tensor<1x1xi64> : tensor<1x1x1x1xi32> -> tensor<1x1x1x1x!bnn.bipolar>
+// CHECK-NEXT:    %f = bnn.reshape %y
+// CHECK-NEXT:    %z = bnn.dense %f weights<!bnn.bipolar> dense<{{\[}}[0], [1]]> : tensor<2x1xui64>
+func.func @negative_scale_after_pool_complemented(%x: tensor<1x1x3x3x!bnn.bipolar>) -> tensor<1x2xi32> {
+  %acc = bnn.conv2d %x weights<!bnn.bipolar> dense<[[5]]> : tensor<1x1xui64> {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x1x3x3x!bnn.bipolar> -> tensor<1x1x2x2xi32>
+  %p = bnn.maxpool %acc {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x1x2x2xi32> -> tensor<1x1x1x1xi32>
+  %a = bnn.affine %p scale dense<-1.0> : tensor<1xf64> bias dense<0.5> : tensor<1xf64> : tensor<1x1x1x1xi32> -> tensor<1x1x1x1xf32>
+  %y = bnn.sign %a : tensor<1x1x1x1xf32> -> tensor<1x1x1x1x!bnn.bipolar>
+  %f = bnn.reshape %y : tensor<1x1x1x1x!bnn.bipolar> -> tensor<1x1x!bnn.bipolar>
+  %z = bnn.dense %f weights<!bnn.bipolar> dense<[[1], [0]]> : tensor<2x1xui64> : tensor<1x1x!bnn.bipolar> -> tensor<1x2xi32>
+  func.return %z : tensor<1x2xi32>
+}
