@@ -19,7 +19,12 @@ def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
 
         return BNN
 
-    return {"bnn": get_bnn}
+    def get_df() -> Dialect:
+        from bnnc.dialects.df import DF
+
+        return DF
+
+    return {"bnn": get_bnn, "df": get_df}
 
 
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:

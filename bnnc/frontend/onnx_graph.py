@@ -169,7 +169,10 @@ def fold_quantizer(node: onnx.NodeProto, inputs: list[np.ndarray]) -> np.ndarray
         x, scale = inputs
         return np.where(x >= 0, 1.0, -1.0).astype(np.float32) * scale
     x, scale, zero_point, bit_width = inputs
-    lo, hi = quant_range(int(bit_width), bool(attrs.get("signed", 1)), bool(attrs.get("narrow", 0)))
+    bits = float(np.asarray(bit_width).reshape(-1)[0])
+    if not bits.is_integer() or not 1 <= bits <= 32:
+        raise BnncError(f"node '{node.name}' (Quant): bit width {bits} is not an integer in 1..32")
+    lo, hi = quant_range(int(bits), bool(attrs.get("signed", 1)), bool(attrs.get("narrow", 0)))
     rounding = str(attrs.get("rounding_mode", "ROUND")).upper()
     q = ROUNDING_FUNCTIONS[rounding](x / scale + zero_point)
     return ((np.clip(q, lo, hi) - zero_point) * scale).astype(np.float32)

@@ -64,6 +64,13 @@ ONNX_ELEMENT_TYPES: dict[int, Attribute] = {
     onnx.TensorProto.INT8: IntegerType(8, Signedness.SIGNED),
 }
 LAYER_OPS = {"MatMul": 1, "Gemm": 1, "Conv": 1}  # op type -> index of the weight input
+# op type -> (fewest, most) inputs, for the ops whose handlers index their inputs
+ARITY = {
+    "Reshape": (2, 2), "MatMul": (2, 2), "Gemm": (2, 3), "Conv": (2, 3), "Pad": (1, 4),
+    "BatchNormalization": (5, 5), "Add": (2, 2), "Sub": (2, 2), "Mul": (2, 2), "Div": (2, 2),
+    "BipolarQuant": (2, 2), "Quant": (4, 4), "MultiThreshold": (2, 2), "TopK": (1, 2),
+}
+REQUIRED_ATTRIBUTES = {"MaxPool": ("kernel_shape",)}
 
 
 @dataclass(frozen=True)
@@ -274,10 +281,23 @@ class OnnxImporter:
             handler = self.custom_handlers[node.op_type]
         else:
             handler = self.handlers[node.op_type]
+        fewest, most = ARITY.get(node.op_type, (1, len(node.input)))
+        given = sum(1 for name in node.input if name)
+        if not fewest <= len(node.input) <= most or not node.input or not node.input[0]:
+            raise self.graph.error(
+                node, f"has {given} input(s); {node.op_type} takes {fewest} to {most}"
+            )
+        missing = [a for a in REQUIRED_ATTRIBUTES.get(node.op_type, ()) if a not in attributes(node)]
+        if missing:
+            raise self.graph.error(node, f"lacks the required attribute(s) {missing}")
         for tensor in inputs:
             if tensor is not None and tensor.pad is not None and node.op_type != "Conv":
-                raise self.graph.error(node, "reads a ±1-padded tensor; only a Conv may follow Pad")
-        return handler(node, inputs)  # type: ignore[arg-type]
+                raise self.graph.error(node, "reads a padded tensor; only a Conv may follow Pad")
+        try:
+            return handler(node, inputs)  # type: ignore[arg-type]
+        except (ValueError, IndexError, KeyError, TypeError) as exc:
+            # a malformed attribute or input shape that a handler did not foresee
+            raise self.graph.error(node, f"malformed node: {exc}") from None
 
     def lookup(self, name: str) -> Tensor:
         if name in self.graph.constants:
@@ -288,7 +308,14 @@ class OnnxImporter:
     def output_tensor(self, name: str) -> Tensor:
         if name in self.graph.constants:
             raise BnncError(f"{self.graph.path}: graph output '{name}' is a constant")
-        return self.tensors[name]
+        tensor = self.tensors[name]
+        if tensor.pad is not None:
+            producer = next(node for node in self.graph.nodes if name in node.output)
+            raise self.graph.error(
+                producer, f"its padded output '{name}' is a graph output; Pad is supported only "
+                "in front of a Conv",
+            )
+        return tensor
 
     def emit(self, op: Operation) -> SSAValue:
         assert self.block is not None
@@ -364,7 +391,13 @@ class OnnxImporter:
         data, target = inputs[0], self.constant(node, inputs[1], "target shape")
         shape = []
         for i, dim in enumerate(target.astype(np.int64).tolist()):
-            shape.append(data.shape[i] if dim == 0 and not attributes(node).get("allowzero") else dim)
+            if dim == 0 and not attributes(node).get("allowzero"):
+                if i >= len(data.shape):
+                    raise self.graph.error(node, f"target shape entry {i} is 0 (copy) beyond the input's rank")
+                dim = data.shape[i]
+            if dim < -1 or dim == 0:
+                raise self.graph.error(node, f"invalid target shape {target.tolist()}")
+            shape.append(dim)
         if shape.count(-1) > 1:
             raise self.graph.error(node, f"target shape {shape} has more than one -1")
         if -1 in shape:
@@ -392,6 +425,8 @@ class OnnxImporter:
     def squeeze(self, node, inputs):
         data = inputs[0]
         rank = len(data.shape)
+        if any(not -rank <= a < rank for a in self.axes(node, inputs)):
+            raise self.graph.error(node, f"axes {self.axes(node, inputs)} are out of range for rank {rank}")
         axes = [a % rank for a in self.axes(node, inputs)] or [
             i for i, d in enumerate(data.shape) if d == 1 and i > 0
         ]
@@ -508,6 +543,9 @@ class OnnxImporter:
         if len(inputs) > 2 and inputs[2] is not None:
             bias = self.constant(node, inputs[2], "bias") * float(attrs.get("beta", 1.0))
             value = self.materialise(acc)
+            bias = bias.reshape(-1)
+            if bias.size not in (1, w.shape[0]):
+                raise self.graph.error(node, f"bias of {bias.size} values for {w.shape[0]} outputs")
             value = self.affine(value, np.ones(1), np.broadcast_to(bias, (w.shape[0],)).copy())
             return [Tensor(acc.shape, value=value)]
         return [acc]
@@ -525,9 +563,20 @@ class OnnxImporter:
             raise self.graph.error(node, f"mode '{attrs['mode']}' is not supported; only constant")
         pads = [int(p) for p in pads]  # type: ignore[union-attr]
         rank = len(data.shape)
-        if len(data.shape) != 4 or any(pads[i] or pads[i + rank] for i in (0, 1)):
+        if rank != 4 or len(pads) != 8 or any(pads[i] or pads[i + rank] for i in (0, 1)):
             raise self.graph.error(node, "only spatial padding of NCHW tensors is supported")
-        return [replace(data, pad=((pads[2], pads[3], pads[6], pads[7]), value))]
+        if min(pads) < 0:
+            raise self.graph.error(node, f"negative pads {pads} (cropping) are not supported")
+        # The tensor holds codes of real value scale·code: the padding value is a code too.
+        scale = np.asarray(data.scale).reshape(-1)
+        if scale.size != 1:
+            raise self.graph.error(node, "padding a tensor with per-channel scales is not supported")
+        code = float(value) / float(scale[0])
+        if not code.is_integer():
+            raise self.graph.error(
+                node, f"padding value {value} is not a multiple of the tensor's scale {scale[0]}"
+            )
+        return [replace(data, pad=((pads[2], pads[3], pads[6], pads[7]), int(code)))]
 
     def conv(self, node, inputs):
         attrs = attributes(node)
@@ -543,14 +592,26 @@ class OnnxImporter:
                 node, f"input {list(x.shape)} and weights {list(w.shape)} are not NCHW / MCkk"
             )
         m, c, kh, kw = w.shape
+        for name, expected in (("strides", 2), ("dilations", 2), ("pads", 4), ("kernel_shape", 2)):
+            if name in attrs and len(attrs[name]) != expected:  # type: ignore[arg-type]
+                raise self.graph.error(node, f"'{name}' has {len(attrs[name])} values, expected {expected}")  # type: ignore[arg-type]
+        if "kernel_shape" in attrs and tuple(attrs["kernel_shape"]) != (kh, kw):  # type: ignore[arg-type]
+            raise self.graph.error(node, f"kernel_shape {list(attrs['kernel_shape'])} disagrees with weights {list(w.shape)}")  # type: ignore[arg-type]
         sh, sw = (int(s) for s in attrs.get("strides", [1, 1]))  # type: ignore[union-attr]
+        if min(sh, sw) < 1:
+            raise self.graph.error(node, f"strides must be positive, got {[sh, sw]}")
         pads = self.conv_pads(node, attrs, x.shape, (kh, kw), (sh, sw))
         pad_value = 0
         if padded is not None:
             extra, pad_value = padded
+            if any(pads) and pad_value != 0:
+                raise self.graph.error(
+                    node, "combines a Pad of value {pad_value} with its own zero padding; "
+                    "one padding value per convolution is supported",
+                )
             pads = tuple(p + e for p, e in zip(pads, extra))
         if any(pads) and bnn.is_bipolar(x.element_type):
-            if padded is None or pad_value not in (-1.0, 1.0):
+            if padded is None or pad_value not in (-1, 1):
                 raise self.graph.error(
                     node,
                     "zero padding of bipolar (±1) data has no binary encoding; pad with +1 or -1 "
@@ -802,6 +863,11 @@ class OnnxImporter:
         if attrs.get("out_dtype") == "BIPOLAR":
             if steps != 1:
                 raise self.graph.error(node, "a BIPOLAR output needs one threshold per channel")
+            if (out_scale, out_bias) != (2.0, -1.0):
+                raise self.graph.error(
+                    node, f"a BIPOLAR output with out_scale {out_scale} and out_bias {out_bias}; "
+                    "expected 2 and -1 (the ±1 encoding)",
+                )
             return [Tensor(x.shape, value=self.threshold(value, thresholds_attr, 0, bnn.bipolar, axis))]
         offset = out_bias / out_scale if out_scale else 0.5
         if float(offset).is_integer():

@@ -39,8 +39,10 @@ def load_batch(path: Path) -> np.ndarray:
         raise BnncError(f"{path}: no such input file")
     try:
         return np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise BnncError(f"{path}: not a .npy array: {exc}") from None
+    except (ValueError, OSError, EOFError):
+        raise BnncError(
+            f"{path}: not a .npy array of numbers (save the batch with numpy.save)"
+        ) from None
 
 
 def run_command(args: argparse.Namespace) -> None:

@@ -11,8 +11,7 @@ the user there either. Every test checks:
 - the words that say what and where (the node's name, what is wrong);
 - no `Traceback`.
 
-Known importer bugs are kept at the end as strict xfails: they pass once the bug is fixed, and then
-the marker has to go.
+Importer bugs this corpus found are fixed and kept at the end as regression tests.
 """
 
 from __future__ import annotations
@@ -236,7 +235,9 @@ def test_unsupported_custom_domain_ops(capsys, tmp_path):
         [
             helper.make_node("Frobnicate", ["x"], ["f"], name="frob0", domain="com.example"),
             # a QONNX op bnnc does not translate, in a domain it otherwise knows
-            helper.make_node("Trunc", ["f", "s", "z", "b", "b"], ["y"], name="trunc0", domain=QONNX),
+            helper.make_node(
+                "Trunc", ["f", "s", "z", "b", "b"], ["y"], name="trunc0", domain=QONNX
+            ),
         ],
         [init("s", np.float32(1)), init("z", np.float32(0)), init("b", np.float32(4))],
         domains=("com.example", QONNX),
@@ -288,8 +289,9 @@ def test_non_binary_matmul_weights(capsys, tmp_path):
     )
     path = save(model, tmp_path / "real_weights.onnx")
     assert_one_error(
-        *bnnc_opt(capsys, path), "bnnc-opt", "1 layer(s) whose weights are not binary-representable",
-        "node 'fc_real' (MatMul)", "4x8 weights take 32 distinct real values",
+        *bnnc_opt(capsys, path), "bnnc-opt",
+        "1 layer(s) whose weights are not binary-representable", "node 'fc_real' (MatMul)",
+        "4x8 weights take 32 distinct real values",
     )
 
 
@@ -490,10 +492,16 @@ def test_run_bad_batch_shape(capsys, tmp_path):
     model = save(dense_model(), tmp_path / "dense.onnx")
     x = tmp_path / "x.npy"
     np.save(x, np.zeros((3, 5), np.float32))
+    y = tmp_path / "y.npy"
     assert_one_error(
-        *bnnc(capsys, "run", model, "--engine", "bnn", "--input", x, "--output", tmp_path / "y.npy"),
+        *bnnc(capsys, "run", model, "--engine", "bnn", "--input", x, "--output", y),
         "bnnc", "input batch has shape [3, 5]", "expected [N, 8]",
     )
+    assert_one_error(
+        *bnnc(capsys, "run", model, "--engine", "onnx", "--input", x, "--output", y),
+        "bnnc", str(model), "input of shape [3, 5] does not match the model input 'x'",
+    )
+    assert not y.exists()
 
 
 def test_run_bad_batch_shape_subprocess(tmp_path):
@@ -534,8 +542,9 @@ def test_run_onnx_engine_on_mlir(capsys, tmp_path):
     )
     x = tmp_path / "x.npy"
     np.save(x, np.ones((2, 8), np.float32))
+    y = tmp_path / "y.npy"
     assert_one_error(
-        *bnnc(capsys, "run", mlir, "--engine", "onnx", "--input", x, "--output", tmp_path / "y.npy"),
+        *bnnc(capsys, "run", mlir, "--engine", "onnx", "--input", x, "--output", y),
         "bnnc", str(mlir), "the onnx engine runs .onnx models only",
     )
 
@@ -574,14 +583,27 @@ def test_unknown_pass(capsys, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------
-# Known importer bugs (bnnc/frontend/onnx_importer.py); strict xfails until they are fixed.
+# Regressions: importer bugs found by this corpus, fixed, and kept as tests.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OnnxImporter.gemm: np.broadcast_to(bias, (M,)) fails on a (1, M) bias; the numpy "
-    "ValueError escapes as a traceback (or an unclear one-line message)",
-)
+def run_model_in_process(
+    capsys, tmp_path: Path, model: onnx.ModelProto, shape
+) -> tuple[int, list[str]]:
+    """`bnnc run` on the model with a batch of 2, in process: a non-user exception (a bnnc bug)
+    propagates out of this and fails the test."""
+    path = save(model, tmp_path / "model.onnx")
+    x = tmp_path / "x.npy"
+    np.save(x, np.ones((2, *shape[1:]), np.float32))
+    capsys.readouterr()
+    try:
+        code = bnnc_main(["run", str(path), "--input", str(x), "--output", str(tmp_path / "y.npy")])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    return code, err.splitlines()
+
+
 def test_gemm_bias_of_shape_1_by_m_imports(capsys, tmp_path):
     model = make_model(
         [
@@ -590,21 +612,22 @@ def test_gemm_bias_of_shape_1_by_m_imports(capsys, tmp_path):
         ],
         [init("w", pm1((4, 8))), init("c", np.arange(4, dtype=np.float32).reshape(1, 4))],
     )
-    path = save(model, tmp_path / "gemm_bias.onnx")
-    capsys.readouterr()
-    try:
-        bnnc_opt_main([str(path)])
-    except SystemExit as exc:
-        pytest.fail(f"exit {exc.code}: {capsys.readouterr().err}")
-    assert "bnn.affine" in capsys.readouterr().out
+    code, lines = run_model_in_process(capsys, tmp_path, model, (1, 8))
+    assert code == 0, lines
 
 
-def pad_then_conv_model(conv_pads: list[int], output_pad: bool = False) -> onnx.ModelProto:
-    nodes = [
-        helper.make_node("Sign", ["x"], ["s"], name="sign0"),
-        helper.make_node("Pad", ["s", "pads", "value"], ["p"], name="pad0"),
-    ]
-    if not output_pad:
+def pad_model(
+    conv_pads: list[int] | None, pad_value: float = -1.0, quant_scale: float | None = None
+) -> onnx.ModelProto:
+    """Sign (or a 4-bit Quant with `quant_scale`) -> Pad(pad_value, 1 pixel) -> Conv 3x3 with
+    `conv_pads`, or the Pad as the graph output when `conv_pads` is None."""
+    if quant_scale is None:
+        nodes = [helper.make_node("Sign", ["x"], ["s"], name="sign0")]
+    else:
+        quant = helper.make_node("Quant", ["x", "qs", "qz", "qb"], ["s"], name="inq", domain=QONNX)
+        nodes = [quant]
+    nodes.append(helper.make_node("Pad", ["s", "pads", "value"], ["p"], name="pad0"))
+    if conv_pads is not None:
         nodes.append(
             helper.make_node("Conv", ["p", "w"], ["y"], name="conv0", kernel_shape=[3, 3],
                              pads=conv_pads)
@@ -613,29 +636,110 @@ def pad_then_conv_model(conv_pads: list[int], output_pad: bool = False) -> onnx.
         nodes,
         [
             init("pads", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)),
-            init("value", np.float32(-1)),
+            init("value", np.float32(pad_value)),
             init("w", pm1((3, 2, 3, 3))),
+            init("qs", np.float32(quant_scale or 1.0)),
+            init("qz", np.float32(0)),
+            init("qb", np.float32(4)),
         ],
         inputs=[("x", [1, 2, 6, 6])],
-        outputs=["p" if output_pad else "y"],
+        outputs=["y" if conv_pads is not None else "p"],
+        domains=(QONNX,),
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OnnxImporter.conv adds the Conv's own zero pads to a pending ±1 Pad and pads "
-    "everything with -1 (pads 2,2,2,2, pad_value -1) instead of rejecting zero padding",
-)
 def test_pad_minus_one_then_zero_padding_conv_is_rejected(capsys, tmp_path):
-    path = save(pad_then_conv_model([1, 1, 1, 1]), tmp_path / "pad_conv_pads.onnx")
+    path = save(pad_model([1, 1, 1, 1]), tmp_path / "pad_conv_pads.onnx")
     assert_one_error(*bnnc_opt(capsys, path), "bnnc-opt", "conv0", "zero padding")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OnnxImporter.pad/output_tensor: a pending Pad that reaches a graph output is "
-    "dropped silently (the output is the unpadded 1x2x6x6 tensor instead of 1x2x8x8)",
-)
 def test_pad_as_graph_output_is_rejected(capsys, tmp_path):
-    path = save(pad_then_conv_model([0, 0, 0, 0], output_pad=True), tmp_path / "pad_out.onnx")
+    path = save(pad_model(None), tmp_path / "pad_out.onnx")
     assert_one_error(*bnnc_opt(capsys, path), "bnnc-opt", "pad0", "Pad")
+
+
+def test_pad_value_is_divided_by_the_carried_scale(capsys, tmp_path):
+    path = save(pad_model([0, 0, 0, 0], pad_value=1.0, quant_scale=0.5), tmp_path / "qpad.onnx")
+    capsys.readouterr()
+    bnnc_opt_main([str(path)])
+    out = capsys.readouterr().out
+    assert "pad_value = 2 : i64" in out, out
+
+
+def test_negative_pad_names_the_node(capsys, tmp_path):
+    model = pad_model([0, 0, 0, 0])
+    crop = np.array([0, 0, -1, -1, 0, 0, 0, 0], np.int64)
+    model.graph.initializer[0].CopyFrom(init("pads", crop))
+    path = save(model, tmp_path / "crop.onnx")
+    assert_one_error(*bnnc_opt(capsys, path), "bnnc-opt", str(path), "pad0")
+
+
+def malformed(name: str, nodes, inits, shape=(1, 8), domains=()):
+    return make_model(nodes, inits, inputs=[("x", list(shape))], domains=domains), shape, name
+
+
+MALFORMED_NODES = [
+    pytest.param(
+        *malformed(
+            "bq0", [helper.make_node("BipolarQuant", ["x"], ["y"], name="bq0", domain=QONNX)],
+            [], domains=(QONNX,),
+        ),
+        id="bipolarquant-without-scale",
+    ),
+    pytest.param(
+        *malformed(
+            "pool0",
+            [helper.make_node("Sign", ["x"], ["s"], name="sign0"),
+             helper.make_node("MaxPool", ["s"], ["y"], name="pool0")],
+            [], shape=(1, 2, 6, 6),
+        ),
+        id="maxpool-without-kernel-shape",
+    ),
+    pytest.param(
+        *malformed(
+            "bn0",
+            [helper.make_node("Sign", ["x"], ["s"], name="sign0"),
+             helper.make_node("MatMul", ["s", "w"], ["a"], name="fc0"),
+             helper.make_node("BatchNormalization", ["a", "g", "b"], ["y"], name="bn0")],
+            [init("w", pm1((8, 4))), init("g", np.ones(4, np.float32)),
+             init("b", np.zeros(4, np.float32))],
+        ),
+        id="batchnorm-with-three-inputs",
+    ),
+    pytest.param(
+        *malformed(
+            "conv0",
+            [helper.make_node("Sign", ["x"], ["s"], name="sign0"),
+             helper.make_node("Conv", ["s", "w"], ["y"], name="conv0", strides=[2])],
+            [init("w", pm1((3, 2, 3, 3)))], shape=(1, 2, 6, 6),
+        ),
+        id="conv-with-one-stride",
+    ),
+    pytest.param(
+        *malformed(
+            "rs0",
+            [helper.make_node("Sign", ["x"], ["s"], name="sign0"),
+             helper.make_node("Reshape", ["s", "t"], ["y"], name="rs0")],
+            [init("t", np.array([1, 8, 0], np.int64))],
+        ),
+        id="reshape-zero-beyond-rank",
+    ),
+    pytest.param(
+        *malformed(
+            "wq",
+            [helper.make_node("Sign", ["x"], ["s"], name="sign0"),
+             helper.make_node("Quant", ["wr", "sc", "zp", "bw"], ["w"], name="wq", domain=QONNX),
+             helper.make_node("MatMul", ["s", "w"], ["y"], name="fc0")],
+            [init("wr", np.random.default_rng(0).normal(size=(8, 4)).astype(np.float32)),
+             init("sc", np.float32(0.5)), init("zp", np.float32(0)), init("bw", np.float32(0))],
+            domains=(QONNX,),
+        ),
+        id="weight-quant-bit-width-0",
+    ),
+]
+
+
+@pytest.mark.parametrize("model, shape, node_name", MALFORMED_NODES)
+def test_malformed_node_is_one_line(capsys, tmp_path, model, shape, node_name):
+    code, lines = run_model_in_process(capsys, tmp_path, model, shape)
+    assert_one_error(code, lines, "bnnc", node_name)

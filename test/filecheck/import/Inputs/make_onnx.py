@@ -152,7 +152,8 @@ def qonnx_dense():
 
 @case
 def brevitas_shape():
-    """Sign on an image, then Brevitas' flatten: Shape -> Gather -> Unsqueeze -> Concat -> Reshape."""
+    """Sign on an image, then Brevitas' flatten:
+    Shape -> Gather -> Unsqueeze -> Concat -> Reshape."""
     nodes = [
         node("Sign", ["x"], ["s0"], "sign0"),
         node("Shape", ["s0"], ["shape"], "shape0"),
@@ -376,7 +377,8 @@ def main(argv: list[str]) -> int:
         print("\n".join(CASES))
         return 0
     if len(argv) != 2 or argv[0] not in CASES:
-        print(f"usage: make_onnx.py CASE OUT.onnx, CASE one of: {', '.join(CASES)}", file=sys.stderr)
+        cases = ", ".join(CASES)
+        print(f"usage: make_onnx.py CASE OUT.onnx, CASE one of: {cases}", file=sys.stderr)
         return 2
     onnx.save(CASES[argv[0]](), argv[1])
     return 0
