@@ -38,7 +38,9 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
     return {
         "bnn-streamline": lazy("bnn_streamline", "BnnStreamlinePass"),
+        "estimate": lazy("estimate", "EstimatePass"),
         "label-select": lazy("label_select", "LabelSelectPass"),
+        "lower-bnn-to-dataflow": lazy("lower_bnn_to_dataflow", "LowerBnnToDataflowPass"),
         "partition-host": lazy("partition_host", "PartitionHostPass"),
         "reorder-pooling": lazy("reorder_pooling", "ReorderPoolingPass"),
         "threshold-fusion": lazy("threshold_fusion", "ThresholdFusionPass"),
@@ -47,4 +49,9 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
 
 def get_all_targets() -> dict[str, Callable[[], type[Target]]]:
-    return {}
+    def get_report() -> type[Target]:
+        from bnnc.backends.report import ReportTarget
+
+        return ReportTarget
+
+    return {"report": get_report}

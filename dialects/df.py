@@ -7,9 +7,14 @@ The host's part of the network stays in `func.func @main` (bnn ops) and calls th
 Streams carry frames word by word. `!df.stream<LANESxELEM, WORDS>` is a stream whose words hold
 LANES elements of type ELEM (`!bnn.bipolar`, `siN`, `uiN`), WORDS words per frame. Element i of
 a word sits at bits [i·w, (i+1)·w) (DESIGN.md, "Stream words"). Frames are NHWC, channels
-innermost; a sliding window streams (ky, kx, c) per output pixel.
+innermost; a sliding window streams (ky, kx, c) per output pixel. A plain stream cuts that
+element sequence into consecutive words. A multi-pixel stream, `!df.stream<L x ELEM, W, mmv = M>`,
+carries M pixels side by side: word (g, f) holds, in lane (m, s), element f·(L/M) + s of pixel
+g·M + m. Only the sliding window, the MVTU and width converters (which know the pixel count)
+handle multi-pixel streams.
 
-Folding lives on the engines: an MVTU with MW inputs, MH outputs has PE processing elements and
+Every engine may carry the name of the `bnn` layer it implements (`layer`), which folding files
+and reports use. Folding lives on the engines: an MVTU with MW inputs, MH outputs has PE processing elements and
 SIMD lanes; output row r is computed by PE r mod PE at neuron fold r div PE. Convolution engines
 also take MMV output pixels per cycle; a word then holds MMV pixels of SIMD (or PE) lanes each,
 pixel-major.
@@ -71,9 +76,10 @@ class StreamType(ParametrizedAttribute, TypeAttribute):
     lanes: IntAttr
     element: Attribute
     words: IntAttr
+    mmv: IntAttr
 
-    def __init__(self, element: Attribute, lanes: int, words: int):
-        super().__init__(IntAttr(lanes), element, IntAttr(words))
+    def __init__(self, element: Attribute, lanes: int, words: int, mmv: int = 1):
+        super().__init__(IntAttr(lanes), element, IntAttr(words), IntAttr(mmv))
 
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
@@ -84,17 +90,26 @@ class StreamType(ParametrizedAttribute, TypeAttribute):
                 parser.raise_error("expected LANESxELEMENT, e.g. 32x!bnn.bipolar", pos)
             parser.parse_punctuation(",")
             words = parser.parse_integer(allow_boolean=False, allow_negative=False)
-        return (IntAttr(dims[0]), element, IntAttr(words))
+            mmv = 1
+            if parser.parse_optional_punctuation(","):
+                parser.parse_keyword("mmv")
+                parser.parse_punctuation("=")
+                mmv = parser.parse_integer(allow_boolean=False, allow_negative=False)
+        return (IntAttr(dims[0]), element, IntAttr(words), IntAttr(mmv))
 
     def print_parameters(self, printer: Printer) -> None:
         with printer.in_angle_brackets():
             printer.print_string(f"{self.lanes.data}x")
             printer.print_attribute(self.element)
             printer.print_string(f", {self.words.data}")
+            if self.mmv.data != 1:
+                printer.print_string(f", mmv = {self.mmv.data}")
 
     def verify(self) -> None:
         if self.lanes.data < 1 or self.words.data < 1:
             raise VerifyException("a stream needs at least one lane and one word per frame")
+        if self.mmv.data < 1 or self.lanes.data % self.mmv.data:
+            raise VerifyException(f"{self.lanes.data} lanes do not split into mmv = {self.mmv.data} pixels")
         if not (is_bipolar(self.element) or is_integer(self.element)):
             raise VerifyException(f"stream elements must be bipolar or integers, got {self.element}")
 
@@ -123,7 +138,10 @@ def _expect(condition: bool, message: str) -> None:
         raise VerifyException(message)
 
 
-def _check_stream(what: str, stream: StreamType, element: Attribute | None, lanes: int, words: int) -> None:
+def _check_stream(
+    what: str, stream: StreamType, element: Attribute | None, lanes: int, words: int, mmv: int = 1
+) -> None:
+    _expect(stream.mmv.data == mmv, f"{what} carries {stream.mmv.data} pixels per word, expected {mmv}")
     if element is not None:
         _expect(stream.element == element, f"{what} carries {stream.element}, expected {element}")
     _expect(
@@ -248,6 +266,7 @@ class MvtuOp(IRDLOperation):
     popcount = opt_prop_def(UnitAttr)
     thresholds = opt_prop_def(DenseIntOrFPElementsAttr)
     offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
+    layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` type($output)"
@@ -264,8 +283,8 @@ class MvtuOp(IRDLOperation):
             f"{[mh, words_per_row(mw, bit_width(self.weight_type))]} for {mh}x{mw} weights",
         )
         in_s, out_s = _stream(self.input), _stream(self.output)
-        _check_stream("the input stream", in_s, None, simd * mmv, vectors * mw // (simd * mmv))
-        _check_stream("the output stream", out_s, None, pe * mmv, vectors * mh // (pe * mmv))
+        _check_stream("the input stream", in_s, None, simd * mmv, vectors * mw // (simd * mmv), mmv)
+        _check_stream("the output stream", out_s, None, pe * mmv, vectors * mh // (pe * mmv), mmv)
         if self.popcount is not None:
             _expect(
                 is_bipolar(in_s.element) and is_bipolar(self.weight_type),
@@ -313,6 +332,7 @@ class SwuOp(IRDLOperation):
     pad_value = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
     simd = prop_def(IntegerAttr)
     mmv = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
+    layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
@@ -336,7 +356,9 @@ class SwuOp(IRDLOperation):
         _divides("MMV", oh * ow, mmv, f"output pixels % MMV (pixels = {oh * ow})")
         in_s, out_s = _stream(self.input), _stream(self.output)
         _check_stream("the input stream", in_s, None, simd, ih * iw * c // simd)
-        _check_stream("the output stream", out_s, in_s.element, simd * mmv, oh * ow * kh * kw * c // (simd * mmv))
+        _check_stream(
+            "the output stream", out_s, in_s.element, simd * mmv, oh * ow * kh * kw * c // (simd * mmv), mmv
+        )
         if any((top, left, bottom, right)) and is_bipolar(in_s.element):
             _expect(_int(self.pad_value) in (-1, 1), "padding of bipolar data must be +1 or -1")
 
@@ -354,6 +376,7 @@ class PoolOp(IRDLOperation):
     kernel = prop_def(DenseArrayBase)
     strides = prop_def(DenseArrayBase)
     pe = prop_def(IntegerAttr)
+    layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
@@ -383,6 +406,7 @@ class ThresholdOp(IRDLOperation):
     pe = prop_def(IntegerAttr)
     thresholds = prop_def(DenseIntOrFPElementsAttr)
     offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
+    layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `by` $thresholds attr-dict `:` type($input) `->` type($output)"
@@ -409,6 +433,7 @@ class LabelSelectOp(IRDLOperation):
     classes = prop_def(IntegerAttr)
     k = prop_def(IntegerAttr)
     pe = prop_def(IntegerAttr)
+    layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
@@ -428,18 +453,35 @@ class LabelSelectOp(IRDLOperation):
 
 @irdl_op_definition
 class DwcOp(IRDLOperation):
-    """Data-width converter: the same elements regrouped from one word width to another."""
+    """Data-width converter: the same elements regrouped from one word width to another.
+
+    Between multi-pixel streams it also regroups pixels, for which it needs the frame's `pixels`.
+    """
 
     name = "df.dwc"
     input = operand_def(StreamType)
     output = result_def(StreamType)
+    pixels = opt_prop_def(IntegerAttr)
+    layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     def verify_(self) -> None:
         in_s, out_s = _stream(self.input), _stream(self.output)
         _expect(in_s.element == out_s.element, "a width converter keeps the element type")
         _expect(in_s.elements == out_s.elements, "a width converter keeps the elements per frame")
+        if in_s.mmv.data > 1 or out_s.mmv.data > 1:
+            _expect(self.pixels is not None, "a width converter of multi-pixel streams needs `pixels`")
+            pixels = _int(self.pixels)  # type: ignore[arg-type]
+            _expect(pixels >= 1 and in_s.elements % pixels == 0, f"{pixels} pixels do not divide the frame")
+            vector = in_s.elements // pixels
+            for s in (in_s, out_s):
+                lanes = s.lanes.data // s.mmv.data
+                _expect(
+                    pixels % s.mmv.data == 0 and vector % lanes == 0,
+                    f"{s} does not split a frame of {pixels} pixels of {vector} elements",
+                )
 
 
 @irdl_op_definition
@@ -450,6 +492,7 @@ class FifoOp(IRDLOperation):
     input = operand_def(StreamType)
     output = result_def(StreamType)
     depth = opt_prop_def(IntegerAttr)
+    layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"

@@ -188,7 +188,8 @@ class BnnFunctions(InterpreterFunctions):
 
 
 class BnnExecutor:
-    """Runs `func.func @main` of a `bnn` module on a batch of inputs."""
+    """Runs `func.func @main` of a module on a batch of inputs: `bnn` ops, and `df` graphs
+    through `df.invoke` once the accelerator part is lowered."""
 
     def __init__(self, module: ModuleOp, entry: str = "main"):
         self.module = module
@@ -204,6 +205,9 @@ class BnnExecutor:
         self.interpreter = Interpreter(module)
         self.interpreter.register_implementations(FuncFunctions())
         self.interpreter.register_implementations(BnnFunctions())
+        from bnnc.interpreters.df import DfFunctions  # the host calls df graphs via df.invoke
+
+        self.interpreter.register_implementations(DfFunctions())
 
     def run(self, x: np.ndarray) -> np.ndarray:
         """The model's output for a batch `x` shaped like the input (any size in dimension 0)."""

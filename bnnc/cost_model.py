@@ -1,0 +1,412 @@
+"""The analytical cost model of the `df` engines: cycles per frame and FPGA resources.
+
+One function per engine kind, each with the derivation of its formula in its docstring, and
+`node_cost` to dispatch on the op. Cycles follow the models FINN uses (REFERENCE.md, "Cycle
+models"); LUT and BRAM follow FINN-R (REFERENCE.md, "Resource models") with an XNOR variant for
+popcount layers. FF counts are rough estimates of the pipeline registers only.
+
+These are starting points, not truths: a later issue calibrates them against Yosys netlists
+(and RTL simulation for the cycles). Every constant that such a calibration would move is named
+below, so that it changes in one place.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from xdsl.dialects.builtin import IntegerAttr
+from xdsl.ir import Operation, SSAValue
+
+from bnnc.devices import Device
+from bnnc.dialects import df
+from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
+from bnnc.errors import BnncError
+
+# FINN-R's MVTU model: a fixed part (control, address counters, stream handshakes) plus a
+# factor on the per-PE datapath for the glue that the per-operator terms leave out.
+MVTU_BASE_LUT = 300
+LUT_OVERHEAD = 1.1
+# XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
+XNOR_LUT_PER_LANE = 1
+# FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
+LUT_INPUTS = 6
+# Control logic of the other engines (counters, handshakes): uncalibrated guesses.
+SWU_BASE_LUT = 150
+POOL_BASE_LUT = 100
+THRESHOLD_BASE_LUT = 100
+LABEL_SELECT_BASE_LUT = 100
+DWC_BASE_LUT = 20
+FIFO_BASE_LUT = 20
+ENGINE_BASE_FF = 100
+# A LUT6 as memory: 64 x 1 bits of distributed RAM, or a 32-deep shift register (SRLC32E).
+LUTRAM_BITS_PER_LUT = 64
+SRL_DEPTH = 32
+# Memories this shallow go to LUTRAM rather than BRAM (FINN's rule).
+LUTRAM_MAX_DEPTH = 128
+# A FIFO of unset depth is costed at the depth Vivado HLS gives a stream by default.
+DEFAULT_FIFO_DEPTH = 2
+# A LUT6 selects one of four inputs (4 data + 2 select lines).
+MUX_INPUTS_PER_LUT = 4
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one engine costs: cycles per frame and resources. `lutram` is part of `lut`."""
+
+    cycles: int
+    lut: int
+    ff: int
+    bram18: int
+    lutram: int
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
+
+    def as_tuple(self) -> tuple[int, int, int, int, int]:
+        return (self.cycles, self.lut, self.ff, self.bram18, self.lutram)
+
+
+def _int(attr: IntegerAttr) -> int:
+    return attr.value.data
+
+
+def _stream(value: SSAValue) -> df.StreamType:
+    assert isinstance(value.type, df.StreamType)
+    return value.type
+
+
+def _ceil(x: float) -> int:
+    return math.ceil(x - 1e-9)  # 1.1 * 10 is 11.000000000000002: do not round that up to 12
+
+
+def bram18_count(depth: int, width: int) -> int:
+    """BRAM18s for a `depth` x `width` memory, by FINN-R's table of BRAM18 aspect ratios.
+
+    A BRAM18 is 16K x 1, 8K x 2, 4K x 4, 2K x 9, 1K x 18 or 512 x 36. Narrow memories use the
+    mode of their width; a memory wider than 18 bits uses 1K x 18 when it is deeper than 512
+    (fewer blocks than 512 x 36 for deep memories) and 512 x 36 otherwise.
+    """
+    if width == 1:
+        return -(-depth // 16384)
+    if width == 2:
+        return -(-depth // 8192)
+    if width <= 4:
+        return -(-depth // 4096) * -(-width // 4)
+    if width <= 9:
+        return -(-depth // 2048) * -(-width // 9)
+    if width <= 18 or depth > 512:
+        return -(-depth // 1024) * -(-width // 18)
+    return -(-depth // 512) * -(-width // 36)
+
+
+def memory_cost(depth: int, width: int) -> tuple[int, int]:
+    """(BRAM18, LUTRAM LUTs) of a `depth` x `width` memory.
+
+    At most LUTRAM_MAX_DEPTH words go to distributed RAM, one LUT per 64 x 1 bits:
+    ceil(depth/64)·width LUTs; deeper memories go to BRAM (`bram18_count`). Vivado may build a
+    small constant ROM from logic LUTs rather than LUTRAM: counting it as LUTRAM is conservative.
+    """
+    if depth <= LUTRAM_MAX_DEPTH:
+        return 0, -(-depth // LUTRAM_BITS_PER_LUT) * width
+    return bram18_count(depth, width), 0
+
+
+def popcount_tree_luts(lanes: int) -> int:
+    """LUTs of a balanced adder tree summing `lanes` single bits.
+
+    Pairs of partial sums are added level by level; adding two numbers of at most b bits costs
+    b LUTs (one per bit, the carry on the carry chain) and gives b + 1 bits; an odd operand
+    passes to the next level. For 2^L lanes that is sum over l of 2^(L-l)·l ≈ 2·lanes LUTs
+    (SIMD 32: 57, SIMD 128: 247).
+    """
+    widths = [1] * lanes
+    luts = 0
+    while len(widths) > 1:
+        pairs = [max(a, b) for a, b in zip(widths[::2], widths[1::2], strict=False)]
+        luts += sum(pairs)
+        widths = [w + 1 for w in pairs] + (widths[-1:] if len(widths) % 2 else [])
+    return luts
+
+
+def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
+    """Matrix-vector-threshold unit.
+
+    Cycles: every output vector takes (MH/PE) neuron folds of (MW/SIMD) synapse folds, one fold
+    a cycle, and MMV vectors go through together: (MH/PE)·(MW/SIMD)·vectors/MMV.
+
+    LUT (FINN-R): 300 + 1.1·PE·MMV·(mult + adder + acc + thr + comp) + weight LUTRAM, with
+    Q = SIMD lanes, W weight bits, A input bits, acc accumulator bits, B-bit outputs from
+    `steps` = 2^B − 1 thresholds per channel and TMEM = MH/PE threshold words per PE:
+      - XNOR layers (`popcount`): mult = Q (one LUT per lane), adder = the popcount tree
+        (`popcount_tree_luts`); SIMD 32 gives 1.1·(32 + 57) = 98 LUT and SIMD 128 gives 412,
+        against ≈ 3.2 LUT per lane from Yosys (102 and 386);
+      - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A), adder = (W+A)·(2Q − 1);
+      - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUTRAM), comp = steps·acc (comparators);
+      - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
+        MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
+    MMV replicates the datapath (each pixel of a word has its own PEs) but not the weights.
+
+    Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`memory_cost`).
+
+    FF (estimate): an input word, a weight word, and per PE and pixel the accumulator, the
+    popcount pipeline (≈ acc bits again) and the output bits, plus ENGINE_BASE_FF.
+    """
+    mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
+    mmv, vectors = _int(op.mmv), _int(op.vectors)
+    cycles = (mh // pe) * (mw // simd) * (vectors // mmv)
+    w, a = bit_width(op.weight_type), bit_width(_stream(op.input).element)
+    out_bits = bit_width(_stream(op.output).element)
+    if op.popcount is not None:
+        acc = mw.bit_length()
+        mult, adder = simd * XNOR_LUT_PER_LANE, popcount_tree_luts(simd)
+    else:
+        acc = w + a + (mw - 1).bit_length()
+        mult = simd * (2 * -(-(w + a) // LUT_INPUTS) - 1) * (w + a)
+        adder = (w + a) * (2 * simd - 1)
+    steps = op.thresholds.get_shape()[1] if op.thresholds is not None else 0
+    thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
+    comp = steps * acc
+    bram18, weight_luts = memory_cost(mw * mh // (pe * simd), pe * simd * w)
+    datapath = LUT_OVERHEAD * pe * mmv * (mult + adder + acc + thr + comp)
+    lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts
+    ff = ENGINE_BASE_FF + simd * mmv * a + pe * simd * w + pe * mmv * (2 * acc + out_bits)
+    return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr)
+
+
+def swu_cost(op: df.SwuOp, device: Device) -> Cost:
+    """Sliding-window unit (a KH x KW window, stride SH x SW, C channels, SIMD lanes, MMV).
+
+    Cycles (FINN's model, written for a square kernel, here per axis): the buffer first fills
+    with KH rows, IW·KH·(C/SIMD) cycles; then each of the OH output rows takes the longer of
+    writing its windows out, ⌈OW·KH·KW·(C/SIMD)/MMV⌉ (MMV windows a word; rounded up per row),
+    and reading the SH input rows the next output row needs, SH·IW·(C/SIMD) (the input stream
+    has SIMD lanes, so MMV does not speed up reading). Padding: IW and IH are the padded sizes,
+    as if the padded image were streamed in (the cost of a separate padding stage before the
+    window), an upper bound for a unit that makes up the padded positions itself.
+
+    Buffer: KH/SH + 1 blocks of SH rows (the window's rows plus the rows being written), each
+    SH·IW·(C/SIMD) words of SIMD·bits, and one copy per MMV pixel (`memory_cost`). FINN counts
+    these buffers as 0 BRAM; bnnc counts them.
+
+    LUT (estimate): SWU_BASE_LUT + an output multiplexer choosing among the blocks,
+    ⌈blocks/4⌉ LUT per output bit, + the buffer's LUTRAM. FF (estimate): one input and one
+    output word plus ENGINE_BASE_FF.
+    """
+    c, simd, mmv = _int(op.channels), _int(op.simd), _int(op.mmv)
+    (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
+    (kh, kw), (sh, _) = array_values(op.kernel), array_values(op.strides)
+    top, left, bottom, right = array_values(op.pads)
+    ih, iw = ih + top + bottom, iw + left + right
+    folds = c // simd
+    write_row = -(-(ow * kh * kw * folds) // mmv)
+    cycles = iw * kh * folds + oh * max(write_row, sh * iw * folds)
+    bits = bit_width(_stream(op.input).element)
+    blocks = kh // sh + 1
+    bram18, buffer_luts = memory_cost(sh * iw * folds, simd * bits)
+    bram18, buffer_luts = bram18 * blocks * mmv, buffer_luts * blocks * mmv
+    out_width = _stream(op.output).width
+    lut = SWU_BASE_LUT + -(-blocks // MUX_INPUTS_PER_LUT) * out_width + buffer_luts
+    ff = ENGINE_BASE_FF + _stream(op.input).width + out_width
+    return Cost(cycles, lut, ff, bram18, buffer_luts)
+
+
+def pool_cost(op: df.PoolOp, device: Device) -> Cost:
+    """Streaming max-pool, PE channels a word.
+
+    Cycles: the unit reads one input word a cycle and writes fewer words than it reads, so a
+    frame takes its input words, IH·IW·C/PE (FINN's IW² model is marked inaccurate).
+
+    Buffer: the partial maxima of one output row, OW·C/PE words of PE·bits (`memory_cost`).
+    LUT (estimate): POOL_BASE_LUT + per lane an OR (one LUT) for bipolar values, or a comparator
+    and a select (2·bits LUTs) for integers, + the buffer's LUTRAM. FINN counts max-pool as
+    0 LUT. FF (estimate): one input and one output word plus ENGINE_BASE_FF.
+    """
+    c, pe = _int(op.channels), _int(op.pe)
+    (ih, iw), (_, ow) = array_values(op.ifm), array_values(op.ofm)
+    element = _stream(op.input).element
+    cycles = ih * iw * c // pe
+    bits = bit_width(element)
+    bram18, buffer_luts = memory_cost(ow * c // pe, pe * bits)
+    lane = 1 if is_bipolar(element) else 2 * bits
+    lut = POOL_BASE_LUT + pe * lane + buffer_luts
+    ff = ENGINE_BASE_FF + 2 * pe * bits
+    return Cost(cycles, lut, ff, bram18, buffer_luts)
+
+
+def threshold_cost(op: df.ThresholdOp, device: Device) -> Cost:
+    """Standalone multi-threshold unit on `pixels` pixels of C channels, PE channels a word.
+
+    Cycles: one word a cycle, pixels·C/PE.
+    LUT: the thr and comp terms of FINN-R's MVTU model (`mvtu_cost`) with the input's bits as
+    acc and TMEM = C/PE: THRESHOLD_BASE_LUT + 1.1·PE·(steps·acc·⌈TMEM/64⌉ + steps·acc); the
+    threshold storage is LUTRAM. FF (estimate): one input and one output word plus
+    ENGINE_BASE_FF.
+    """
+    c, pe, pixels = _int(op.channels), _int(op.pe), _int(op.pixels)
+    acc = bit_width(_stream(op.input).element)
+    steps = op.thresholds.get_shape()[1]
+    storage = steps * acc * -(-(c // pe) // LUTRAM_BITS_PER_LUT)
+    lut = _ceil(THRESHOLD_BASE_LUT + LUT_OVERHEAD * pe * (storage + steps * acc))
+    ff = ENGINE_BASE_FF + _stream(op.input).width + _stream(op.output).width
+    return Cost(pixels * c // pe, lut, ff, 0, pe * storage)
+
+
+def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
+    """Top-k of `classes` scores of b bits, PE scores a word.
+
+    Cycles: one input word a cycle, classes/PE; the k indices leave while the next frame
+    streams in.
+    LUT (estimate): LABEL_SELECT_BASE_LUT + (PE + k)·(b + index bits): a comparator per lane to
+    rank the word's scores and per entry of the sorted top-k list a comparator and a shift
+    select, one LUT per bit of a (score, index) pair. FF (estimate): the top-k list and one
+    input word plus ENGINE_BASE_FF.
+    """
+    classes, k, pe = _int(op.classes), _int(op.k), _int(op.pe)
+    entry = bit_width(_stream(op.input).element) + (classes - 1).bit_length()
+    lut = LABEL_SELECT_BASE_LUT + (pe + k) * entry
+    ff = ENGINE_BASE_FF + k * entry + _stream(op.input).width
+    return Cost(classes // pe, lut, ff, 0, 0)
+
+
+def dwc_cost(op: df.DwcOp, device: Device) -> Cost:
+    """Data-width converter from words of w_in bits to words of w_out bits.
+
+    Cycles: it takes or gives one word a cycle on each side, so max(in words, out words).
+    LUT (estimate): DWC_BASE_LUT + one LUT per bit of the wider word (the select of a narrow
+    slice, or the load enable of a wide register). FF (estimate): one register per side.
+    """
+    src, dst = _stream(op.input), _stream(op.output)
+    cycles = max(src.words.data, dst.words.data)
+    lut = DWC_BASE_LUT + max(src.width, dst.width)
+    return Cost(cycles, lut, src.width + dst.width, 0, 0)
+
+
+def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
+    """A FIFO of `depth` words (DEFAULT_FIFO_DEPTH until `size-fifos` sets it) of w bits.
+
+    Cycles: one word a cycle, the stream's words per frame.
+    Storage: up to DEFAULT_FIFO_DEPTH words in registers (FF); up to SRL_DEPTH in shift
+    registers, ⌈depth/32⌉·w LUTs of LUTRAM; deeper by `memory_cost`. LUT (estimate):
+    FIFO_BASE_LUT for the pointers and handshakes + the storage's LUTs. FF (estimate): the
+    register storage, or an output register, plus two pointers of ⌈log2 depth⌉ bits.
+    """
+    stream = _stream(op.input)
+    depth = _int(op.depth) if op.depth is not None else DEFAULT_FIFO_DEPTH
+    width = stream.width
+    if depth <= DEFAULT_FIFO_DEPTH:
+        bram18, luts, stored = 0, 0, depth * width
+    elif depth <= SRL_DEPTH:
+        bram18, luts, stored = 0, -(-depth // SRL_DEPTH) * width, width
+    else:
+        (bram18, luts), stored = memory_cost(depth, width), width
+    ff = stored + 2 * (depth - 1).bit_length()
+    return Cost(stream.words.data, FIFO_BASE_LUT + luts, ff, bram18, luts)
+
+
+_COSTS: dict[type[Operation], Callable[[Any, Device], Cost]] = {
+    df.MvtuOp: mvtu_cost,
+    df.SwuOp: swu_cost,
+    df.PoolOp: pool_cost,
+    df.ThresholdOp: threshold_cost,
+    df.LabelSelectOp: label_select_cost,
+    df.DwcOp: dwc_cost,
+    df.FifoOp: fifo_cost,
+}
+
+
+def node_cost(op: Operation, device: Device) -> Cost:
+    """The cost of one df engine."""
+    cost = _COSTS.get(type(op))
+    if cost is None:
+        raise BnncError(f"no cost model for '{op.name}'")
+    return cost(op, device)
+
+
+# --------------------------------------------------------------------------------------------
+# A whole graph
+
+
+@dataclass(frozen=True)
+class NodeEstimate:
+    """One engine of a graph: its name (the result's name hint, or `#index`), kind, folding."""
+
+    name: str
+    kind: str
+    pe: int | None
+    simd: int | None
+    mmv: int | None
+    cost: Cost
+    op: Operation = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The cost of a `df.graph`: per-engine rows and the pipeline's totals.
+
+    `total` sums the resources; its `cycles` are the bottleneck's, the pipeline's initiation
+    interval (a new frame every that many cycles).
+    """
+
+    graph: str
+    device: Device
+    clock_mhz: float
+    nodes: tuple[NodeEstimate, ...]
+    total: Cost
+    latency_cycles: int
+    bottleneck: str
+
+    @property
+    def fps(self) -> float:
+        """Frames per second at the clock: f_clk / bottleneck cycles."""
+        return self.clock_mhz * 1e6 / self.total.cycles
+
+    @property
+    def latency_us(self) -> float:
+        return self.latency_cycles / self.clock_mhz
+
+    def utilisation(self) -> dict[str, float]:
+        """The share of the device's LUT, FF, BRAM18 and LUTRAM that the graph uses."""
+        d, t = self.device, self.total
+        return {"lut": t.lut / d.lut, "ff": t.ff / d.ff, "bram18": t.bram18 / d.bram18,
+                "lutram": t.lutram / d.lutram}
+
+
+def _folding(op: Operation, name: str) -> int | None:
+    attr = op.properties.get(name)
+    return attr.value.data if isinstance(attr, IntegerAttr) else None
+
+
+def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estimate:
+    """Cost every engine of `graph` and sum them up into an `Estimate`.
+
+    Latency: a frame's cycles summed along the pipeline, the longest such sum over the paths
+    from `df.input` to `df.output` (FINN's "sum along the pipeline, not the product"); for a
+    linear pipeline that is the sum of the node cycles. It is an upper bound: an engine starts
+    on the first words of a frame before its producer has finished the frame.
+    """
+    if clock_mhz <= 0:
+        raise BnncError(f"the clock must be positive, got {clock_mhz} MHz")
+    nodes: list[NodeEstimate] = []
+    finish: dict[SSAValue, int] = {}  # cycles from the frame's start until a value is complete
+    for op in graph.body.block.ops:
+        if not isinstance(op, df.ENGINES):
+            continue
+        cost = node_cost(op, device)
+        start = max((finish.get(v, 0) for v in op.operands), default=0)
+        for result in op.results:
+            finish[result] = start + cost.cycles
+        name = op.results[0].name_hint or f"#{len(nodes)}"
+        folding = [_folding(op, p) for p in ("pe", "simd", "mmv")]
+        nodes.append(NodeEstimate(name, op.name.removeprefix("df."), *folding, cost, op))
+    total = sum((n.cost for n in nodes), Cost(0, 0, 0, 0, 0))
+    if nodes:
+        slowest = max(nodes, key=lambda n: n.cost.cycles)  # the first of equals
+        bottleneck, cycles = slowest.name, slowest.cost.cycles
+    else:  # a wire from input to output still reads a word a cycle
+        bottleneck, cycles = "df.input", _stream(graph.input_op().output).words.data
+    total = Cost(cycles, total.lut, total.ff, total.bram18, total.lutram)
+    latency = finish.get(graph.output_op().input, cycles)
+    return Estimate(graph.sym_name.data, device, clock_mhz, tuple(nodes), total, latency, bottleneck)

@@ -1,0 +1,309 @@
+"""`lower-bnn-to-dataflow`: the accelerator part of a streamlined `bnn` function becomes a
+`df.graph` of streaming engines, called from the host function with `df.invoke`.
+
+Per layer (after `bnn-streamline`, see `hardware_form_problems`):
+
+    bnn.dense (+ bnn.threshold)    →  df.mvtu (vectors = 1, thresholds fused)
+    bnn.conv2d (+ bnn.threshold)   →  df.swu + df.mvtu (vectors = output pixels)
+    bnn.maxpool                    →  df.pool
+    bnn.threshold (standalone)     →  df.threshold
+    bnn.topk                       →  df.label_select
+    bnn.reshape                    →  nothing: streams are NHWC, so a flattening reshape of an
+                                      NCHW tensor permutes the next dense layer's weight columns
+
+Every engine starts at PE = SIMD = MMV = 1, or at the folding given by the `folding` option (a
+JSON file, see `bnnc.folding`); `refold` makes the streams agree. An MVTU without a threshold
+passes on its accumulators, in the narrowest integer type that holds their range.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import builtin, func
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    IntegerAttr,
+    IntegerType,
+    Signedness,
+    StringAttr,
+    SymbolRefAttr,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+
+from bnnc.dialects import bnn, df
+from bnnc.errors import BnncError
+from bnnc.folding import Fold, refold
+from bnnc.packing import pack_rows
+from bnnc.passes.partition_host import hardware_form_problems, runs_on_host
+from bnnc.passes.value_range import layer_range
+
+GRAPH_NAME = "accelerator"
+
+
+def _array(values) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i64, [int(v) for v in values])
+
+
+def _int(value: int) -> IntegerAttr:
+    return IntegerAttr(value, i64)
+
+
+def narrowest_integer(lo: int, hi: int) -> IntegerType:
+    """The smallest `uiN` (lo ≥ 0) or `siN` holding [lo, hi]."""
+    if lo >= 0:
+        return IntegerType(max(1, int(hi).bit_length()), Signedness.UNSIGNED)
+    bits = max(int(hi).bit_length(), int(-lo - 1).bit_length()) + 1
+    return IntegerType(bits, Signedness.SIGNED)
+
+
+@dataclass
+class Stream:
+    """A bnn tensor while it flows through the graph: its df stream, and for a flattened NCHW
+    tensor the bnn index of each stream position (streams stay NHWC)."""
+
+    value: SSAValue
+    order: np.ndarray | None = None
+
+
+@dataclass
+class Lowering:
+    block: Block
+    streams: dict[SSAValue, Stream] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    layer_index: int = 0
+
+    def emit(self, op: Operation, layer: str | None = None) -> SSAValue:
+        if layer is not None:
+            op.properties["layer"] = StringAttr(layer)
+        self.block.add_op(op)
+        return op.results[0]
+
+    def name(self, kind: str) -> str:
+        index = self.counts.get(kind, 0)
+        self.counts[kind] = index + 1
+        return f"{kind}{index}"
+
+
+def frame_shape(tensor_type: Attribute) -> list[int]:
+    """One frame of an NCHW (or NC) tensor in stream (NHWC) order."""
+    shape = bnn.shape_of(tensor_type)[1:]
+    return [*shape[1:], shape[0]] if len(shape) == 3 else list(shape)
+
+
+def stream_of(value: SSAValue, lanes: int = 1) -> df.StreamType:
+    elements = int(np.prod(bnn.shape_of(value.type)[1:]))
+    return df.StreamType(bnn.element_type(value.type), lanes, elements // lanes)
+
+
+def lower_function(module: builtin.ModuleOp, main: func.FuncOp) -> df.GraphOp:
+    problems = hardware_form_problems(module)
+    if problems:
+        raise BnncError(
+            "the module is not in hardware form (run the bnn-streamline pipeline first): "
+            + "; ".join(problems)
+        )
+    ops = [op for op in main.body.block.ops if not isinstance(op, func.ReturnOp)]
+    device = [i for i, op in enumerate(ops) if not runs_on_host(op)]
+    segment = ops[device[0] : device[-1] + 1]
+    inside = set(segment)
+    inputs = {v for op in segment for v in op.operands if v.owner not in inside}
+    outputs = [r for op in segment for r in op.results if any(u.operation not in inside for u in r.uses)]
+    if len(inputs) != 1 or len(outputs) != 1:
+        raise BnncError(
+            f"the accelerator part must have one input and one output, found {len(inputs)} and "
+            f"{len(outputs)}"
+        )
+    (source,), (result,) = tuple(inputs), outputs
+
+    block = Block()
+    lowering = Lowering(block)
+    entry = df.InputOp.build(
+        result_types=[stream_of(source)], properties={"shape": _array(frame_shape(source.type))}
+    )
+    lowering.streams[source] = Stream(lowering.emit(entry))
+    fused: set[Operation] = set()
+    for op in segment:
+        if op not in fused:
+            fused |= lower_op(lowering, op)
+    out = lowering.streams[result]
+    block.add_op(
+        df.OutputOp.build(operands=[out.value], properties={"shape": _array(frame_shape(result.type))})
+    )
+    graph = df.GraphOp.build(properties={"sym_name": StringAttr(GRAPH_NAME)}, regions=[Region(block)])
+
+    invoke = df.InvokeOp.build(
+        operands=[[source]],
+        result_types=[[result.type]],
+        properties={"callee": SymbolRefAttr(GRAPH_NAME)},
+    )
+    main.body.block.insert_op_before(invoke, segment[-1])
+    result.replace_all_uses_with(invoke.results[0])
+    for op in reversed(segment):
+        op.detach()
+        op.erase()
+    return graph
+
+
+def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
+    """Lower one bnn op (and the threshold it absorbs); returns the ops it consumed."""
+    if isinstance(op, bnn.ReshapeOp):
+        lowering.streams[op.output] = reshape(lowering.streams[op.input], op)
+        return {op}
+    if isinstance(op, bnn.DenseOp | bnn.Conv2dOp):
+        return lower_layer(lowering, op)
+    source = lowering.streams[op.operands[0]]
+    shape = bnn.shape_of(op.operands[0].type)
+    if isinstance(op, bnn.MaxPoolOp):
+        _, c, h, w = shape
+        pool = df.PoolOp.build(
+            operands=[source.value],
+            result_types=[stream_of(op.output)],
+            properties={
+                "channels": _int(c), "ifm": _array((h, w)), "ofm": _array(bnn.shape_of(op.output.type)[2:]),
+                "kernel": op.kernel, "strides": op.strides, "pe": _int(1),
+            },
+        )
+        lowering.streams[op.output] = Stream(lowering.emit(pool, lowering.name("pool")))
+    elif isinstance(op, bnn.ThresholdOp):
+        if op.axis.value.data != 1:
+            raise BnncError("a standalone threshold must act on channel axis 1")
+        channels = shape[1] if len(shape) > 1 else 1
+        unit = df.ThresholdOp.build(
+            operands=[source.value],
+            result_types=[stream_of(op.output)],
+            properties={
+                "channels": _int(channels), "pixels": _int(int(np.prod(shape[2:]))), "pe": _int(1),
+                "thresholds": op.thresholds, "offset": op.offset,
+            },
+        )
+        lowering.streams[op.output] = Stream(lowering.emit(unit, lowering.name("threshold")))
+    elif isinstance(op, bnn.TopKOp):
+        classes = shape[-1]
+        select = df.LabelSelectOp.build(
+            operands=[source.value],
+            result_types=[df.StreamType(narrowest_integer(0, classes - 1), 1, op.k.value.data)],
+            properties={"classes": _int(classes), "k": op.k, "pe": _int(1)},
+        )
+        lowering.streams[op.output] = Stream(lowering.emit(select, "label_select"))
+    else:
+        raise BnncError(f"'{op.name}' cannot run on the accelerator (no df engine implements it)")
+    return {op}
+
+
+def reshape(stream: Stream, op: bnn.ReshapeOp) -> Stream:
+    """Streams are NHWC: flattening (C, H, W) keeps the stream and records the bnn order."""
+    src, dst = bnn.shape_of(op.input.type)[1:], bnn.shape_of(op.output.type)[1:]
+    if len(src) == 3 and len(dst) == 1:
+        c, h, w = src
+        # stream position (h, w, c) holds bnn element c·H·W + h·W + w
+        hh, ww, cc = np.meshgrid(np.arange(h), np.arange(w), np.arange(c), indexing="ij")
+        order = (cc * h * w + hh * w + ww).reshape(-1)
+        if stream.order is not None:
+            order = stream.order[order]
+        return Stream(stream.value, order)
+    if len(src) == len(dst) or int(np.prod(src[1:] if len(src) == 3 else ())) <= 1:
+        return stream  # a reshape that moves no element in stream order
+    raise BnncError(
+        f"a reshape from {list(src)} to {list(dst)} inside the accelerator changes the stream order"
+    )
+
+
+def lower_layer(lowering: Lowering, op: bnn.DenseOp | bnn.Conv2dOp) -> set[Operation]:
+    source = lowering.streams[op.input]
+    users = [use.operation for use in op.output.uses]
+    threshold = users[0] if len(users) == 1 and isinstance(users[0], bnn.ThresholdOp) else None
+    weights = op.weight_matrix(op.reduction)
+    consumed: set[Operation] = {op}
+    index = lowering.layer_index
+    lowering.layer_index += 1
+    if isinstance(op, bnn.DenseOp):
+        layer, vectors, stream = f"fc{index}", 1, source
+        if stream.order is not None:
+            weights = weights[:, stream.order]  # columns in stream order
+    else:
+        layer = f"conv{index}"
+        _, c, h, w = bnn.shape_of(op.input.type)
+        oh, ow = bnn.shape_of(op.output.type)[2:]
+        kh, kw = bnn.array_values(op.kernel)
+        swu = df.SwuOp.build(
+            operands=[source.value],
+            result_types=[df.StreamType(bnn.element_type(op.input.type), 1, oh * ow * kh * kw * c)],
+            properties={
+                "channels": _int(c), "ifm": _array((h, w)), "ofm": _array((oh, ow)),
+                "kernel": op.kernel, "strides": op.strides, "pads": op.pads,
+                "pad_value": op.pad_value, "simd": _int(1),
+            },
+        )
+        stream, vectors = Stream(lowering.emit(swu, layer)), oh * ow
+    mh, mw = weights.shape
+    bits = bnn.bit_width(op.weight_type)
+    codes = (weights > 0).astype(np.int64) if bnn.is_bipolar(op.weight_type) else weights
+    properties: dict[str, Attribute] = {
+        "mw": _int(mw), "mh": _int(mh), "pe": _int(1), "simd": _int(1), "vectors": _int(vectors),
+        "weights": pack_rows(codes, bits), "weight_type": op.weight_type,
+    }
+    if op.popcount is not None:
+        properties["popcount"] = op.popcount
+    if threshold is not None:
+        properties["thresholds"] = threshold.thresholds
+        properties["offset"] = threshold.offset
+        element = bnn.element_type(threshold.output.type)
+        result = threshold.output
+        consumed.add(threshold)
+    else:
+        element = narrowest_integer(*layer_range(op))
+        result = op.output
+    mvtu = df.MvtuOp.build(
+        operands=[stream.value],
+        result_types=[df.StreamType(element, 1, vectors * mh)],
+        properties=properties,
+    )
+    lowering.streams[result] = Stream(lowering.emit(mvtu, layer))
+    return consumed
+
+
+def load_folding(path: str) -> dict[str, Fold]:
+    """A folding file: {"layer": {"pe": 4, "simd": 8, "mmv": 1}, ...}."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise BnncError(f"{path}: cannot read the folding file: {exc}") from None
+    if not isinstance(data, dict):
+        raise BnncError(f"{path}: a folding file maps layer names to {{pe, simd, mmv}}")
+    folding = {}
+    for layer, entry in data.items():
+        if not isinstance(entry, dict) or set(entry) - {"pe", "simd", "mmv"}:
+            raise BnncError(f"{path}: layer '{layer}': expected {{\"pe\", \"simd\", \"mmv\"}}, got {entry}")
+        if not all(isinstance(v, int) for v in entry.values()):
+            raise BnncError(f"{path}: layer '{layer}': PE, SIMD and MMV must be integers")
+        folding[layer] = Fold(**entry)
+    return folding
+
+
+@dataclass(frozen=True)
+class LowerBnnToDataflowPass(ModulePass):
+    """Build the accelerator's `df.graph` from the device part of `@main` (see the module doc).
+
+    Options: `folding` — a JSON folding file to start from (default: all ones).
+    """
+
+    name = "lower-bnn-to-dataflow"
+    folding: str | None = None
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        main = next(
+            (f for f in op.ops if isinstance(f, func.FuncOp) and f.sym_name.data == "main"), None
+        )
+        if main is None:
+            raise BnncError("the module has no func.func @main to lower")
+        graph = lower_function(op, main)
+        op.body.block.insert_op_before(graph, main)
+        if self.folding:
+            refold(graph, load_folding(self.folding))
