@@ -35,6 +35,7 @@ def estimate_json(est: Estimate) -> dict[str, Any]:
     nodes = [
         {
             "name": n.name,
+            "layer": n.layer,
             "kind": n.kind,
             "pe": n.pe,
             "simd": n.simd,
@@ -68,12 +69,13 @@ def _dash(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
-def _align(rows: list[tuple[str, ...]]) -> list[str]:
-    """Columns padded to their widest cell: names and kinds left, numbers right."""
+def _align(rows: list[tuple[str, ...]], text_columns: int) -> list[str]:
+    """Columns padded to their widest cell: the first `text_columns` left, numbers right."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
-        "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-        .rstrip()
+        "  ".join(
+            c.ljust(w) if i < text_columns else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+        ).rstrip()
         for row in rows
     ]
 
@@ -81,19 +83,23 @@ def _align(rows: list[tuple[str, ...]]) -> list[str]:
 def estimate_table(est: Estimate) -> str:
     """The estimate as an aligned text table with a summary below it."""
     d, t, use = est.device, est.total, est.utilisation()
-    rows = [COLUMNS]
+    # Lowered graphs name their engines by index only; the bnn layer tells the reader which.
+    layers = any(n.layer is not None for n in est.nodes)
+    rows = [COLUMNS[:1] + ("layer",) * layers + COLUMNS[1:]]
     for n in est.nodes:
         share = f"{100 * n.cost.cycles / t.cycles:.1f}%"
-        rows.append((n.name, n.kind, _dash(n.pe), _dash(n.simd), _dash(n.mmv), str(n.cost.cycles),
-                     str(n.cost.lut), str(n.cost.bram18), share))
-    rows.append(("total", "", "", "", "", "", str(t.lut), str(t.bram18), ""))
+        rows.append((n.name, *(n.layer or "-",) * layers, n.kind, _dash(n.pe), _dash(n.simd),
+                     _dash(n.mmv), str(n.cost.cycles), str(n.cost.lut), str(n.cost.bram18), share))
+    rows.append(("total", *("",) * layers, "", "", "", "", "", str(t.lut), str(t.bram18), ""))
+    slowest = next((n for n in est.nodes if n.name == est.bottleneck), None)
+    bottleneck = est.bottleneck + (f" ({slowest.layer})" if slowest and slowest.layer else "")
     budget = [("LUT", "lut", t.lut, d.lut), ("FF", "ff", t.ff, d.ff),
               ("BRAM18", "bram18", t.bram18, d.bram18), ("LUTRAM", "lutram", t.lutram, d.lutram)]
     return "\n".join(
         [
             f"df.graph @{est.graph} on {d.name} ({d.part}) at {est.clock_mhz} MHz",
-            *_align(rows),
-            f"throughput: {est.fps:.1f} FPS (bottleneck {est.bottleneck}, {t.cycles} cycles/frame)",
+            *_align(rows, 2 + layers),
+            f"throughput: {est.fps:.1f} FPS (bottleneck {bottleneck}, {t.cycles} cycles/frame)",
             f"latency: {est.latency_cycles} cycles ({est.latency_us:.2f} us)",
             "utilisation: " + ", ".join(
                 f"{label} {used}/{avail} ({100 * use[key]:.1f}%)" for label, key, used, avail in budget
@@ -110,14 +116,14 @@ class ReportTarget(Target):
     name = "report"
     format: str = "table"
     board: str = "zc706"
-    clock_mhz: float = 200.0
+    clock_mhz: int | float = 200.0
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         if self.format not in FORMATS:
             raise BnncError(f"report: unknown format '{self.format}'; expected one of {', '.join(FORMATS)}")
         device = load_device(self.board)
         graphs = [op for op in module.walk() if isinstance(op, df.GraphOp)]
-        estimates = [estimate_graph(g, device, self.clock_mhz) for g in graphs]
+        estimates = [estimate_graph(g, device, float(self.clock_mhz)) for g in graphs]
         if self.format == "json":
             json.dump({"graphs": [estimate_json(e) for e in estimates]}, output, indent=2)
             output.write("\n")

@@ -7,7 +7,8 @@ popcount layers. FF counts are rough estimates of the pipeline registers only.
 
 These are starting points, not truths: a later issue calibrates them against Yosys netlists
 (and RTL simulation for the cycles). Every constant that such a calibration would move is named
-below, so that it changes in one place.
+below, so that it changes in one place. The functions take the `Device` so that per-family
+figures can come from it later; today's formulas model 7-series fabric (LUT6, BRAM18).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xdsl.dialects.builtin import IntegerAttr
+from xdsl.dialects.builtin import IntegerAttr, StringAttr
 from xdsl.ir import Operation, SSAValue
 
 from bnnc.devices import Device
@@ -331,9 +332,11 @@ def node_cost(op: Operation, device: Device) -> Cost:
 
 @dataclass(frozen=True)
 class NodeEstimate:
-    """One engine of a graph: its name (the result's name hint, or `#index`), kind, folding."""
+    """One engine of a graph: its name (the result's name hint, or `#index` among the engines),
+    the `bnn` layer it implements when known, its kind and its folding."""
 
     name: str
+    layer: str | None
     kind: str
     pe: int | None
     simd: int | None
@@ -379,6 +382,11 @@ def _folding(op: Operation, name: str) -> int | None:
     return attr.value.data if isinstance(attr, IntegerAttr) else None
 
 
+def _layer(op: Operation) -> str | None:
+    attr = op.properties.get("layer")
+    return attr.data if isinstance(attr, StringAttr) else None
+
+
 def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estimate:
     """Cost every engine of `graph` and sum them up into an `Estimate`.
 
@@ -400,7 +408,7 @@ def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estim
             finish[result] = start + cost.cycles
         name = op.results[0].name_hint or f"#{len(nodes)}"
         folding = [_folding(op, p) for p in ("pe", "simd", "mmv")]
-        nodes.append(NodeEstimate(name, op.name.removeprefix("df."), *folding, cost, op))
+        nodes.append(NodeEstimate(name, _layer(op), op.name.removeprefix("df."), *folding, cost, op))
     total = sum((n.cost for n in nodes), Cost(0, 0, 0, 0, 0))
     if nodes:
         slowest = max(nodes, key=lambda n: n.cost.cycles)  # the first of equals

@@ -1,7 +1,7 @@
 """`estimate`: annotate every engine and every `df.graph` with the cost model's estimate.
 
-    %m = df.mvtu %in ... {..., df.estimate = {cycles = 4 : i64, lut = 418 : i64, ff = 122 : i64,
-                                              bram18 = 0 : i64, lutram = 4 : i64}}
+    %m = df.mvtu %in ... {df.estimate = {cycles = 4 : i64, lut = 326 : i64, ff = 117 : i64,
+                                         bram18 = 0 : i64, lutram = 8 : i64}, mw = 8 : i64, ...}
 
 Engines get their cycles per frame and resources (`bnnc.cost_model`); the graph gets the totals,
 its initiation interval as `cycles`, `fps` at `clock_mhz`, `latency_cycles` (summed along the

@@ -49,6 +49,22 @@ df.graph @stream_index_element {
   df.output %in {shape = array<i64: 8>} : !df.stream<4xindex, 2>
 }
 
+// -----
+
+df.graph @stream_lanes_mmv {
+  // CHECK: 3 lanes do not split into mmv = 2 pixels
+  %in = df.input {shape = array<i64: 6>} : !df.stream<3x!bnn.bipolar, 2, mmv = 2>
+  df.output %in {shape = array<i64: 6>} : !df.stream<3x!bnn.bipolar, 2, mmv = 2>
+}
+
+// -----
+
+df.graph @stream_zero_mmv {
+  // CHECK: 4 lanes do not split into mmv = 0 pixels
+  %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2, mmv = 0>
+  df.output %in {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2, mmv = 0>
+}
+
 //===------------------------------------------------------------------------------------===//
 // df.graph, df.input, df.output
 //===------------------------------------------------------------------------------------===//
@@ -256,10 +272,40 @@ df.graph @mvtu_input_words {
 
 // With MMV = 2 the input words hold SIMD·MMV = 8 lanes.
 df.graph @mvtu_mmv_input_lanes {
-  %in = df.input {shape = array<i64: 16>} : !df.stream<4x!bnn.bipolar, 4>
+  %in = df.input {shape = array<i64: 16>} : !df.stream<4x!bnn.bipolar, 4, mmv = 2>
   // CHECK: Operation does not verify: the input stream has 4 lanes, expected 8 for this folding
-  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, mmv = 2 : i64, vectors = 2 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 4> -> !df.stream<4x!bnn.bipolar, 2>
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, mmv = 2 : i64, vectors = 2 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 4, mmv = 2> -> !df.stream<4x!bnn.bipolar, 2, mmv = 2>
+  df.output %m {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2, mmv = 2>
+}
+
+// -----
+
+// With MMV = 2 the input is a multi-pixel stream.
+df.graph @mvtu_mmv_plain_input {
+  %in = df.input {shape = array<i64: 16>} : !df.stream<8x!bnn.bipolar, 2>
+  // CHECK: Operation does not verify: the input stream carries 1 pixels per word, expected 2
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, mmv = 2 : i64, vectors = 2 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<8x!bnn.bipolar, 2> -> !df.stream<4x!bnn.bipolar, 2, mmv = 2>
+  df.output %m {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2, mmv = 2>
+}
+
+// -----
+
+// ... and so is the output.
+df.graph @mvtu_mmv_plain_output {
+  %in = df.input {shape = array<i64: 16>} : !df.stream<8x!bnn.bipolar, 2, mmv = 2>
+  // CHECK: Operation does not verify: the output stream carries 1 pixels per word, expected 2
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, mmv = 2 : i64, vectors = 2 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<8x!bnn.bipolar, 2, mmv = 2> -> !df.stream<4x!bnn.bipolar, 2>
   df.output %m {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
+}
+
+// -----
+
+// An MVTU without MMV reads a plain stream, even one of the right width.
+df.graph @mvtu_multi_pixel_input {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2, mmv = 2>
+  // CHECK: Operation does not verify: the input stream carries 2 pixels per word, expected 1
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 2, mmv = 2> -> !df.stream<2x!bnn.bipolar, 2>
+  df.output %m {shape = array<i64: 4>} : !df.stream<2x!bnn.bipolar, 2>
 }
 
 // -----
@@ -514,7 +560,27 @@ df.graph @swu_input_words {
 df.graph @swu_mmv_output_lanes {
   %in = df.input {shape = array<i64: 4, 4, 2>} : !df.stream<2x!bnn.bipolar, 16>
   // CHECK: Operation does not verify: the output stream has 2 lanes, expected 4 for this folding
-  %w = df.swu %in {channels = 2 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64, mmv = 2 : i64} : !df.stream<2x!bnn.bipolar, 16> -> !df.stream<2x!bnn.bipolar, 36>
+  %w = df.swu %in {channels = 2 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64, mmv = 2 : i64} : !df.stream<2x!bnn.bipolar, 16> -> !df.stream<2x!bnn.bipolar, 36, mmv = 2>
+  df.output %w {shape = array<i64: 72>} : !df.stream<2x!bnn.bipolar, 36, mmv = 2>
+}
+
+// -----
+
+// ... in a multi-pixel stream.
+df.graph @swu_mmv_plain_output {
+  %in = df.input {shape = array<i64: 4, 4, 2>} : !df.stream<2x!bnn.bipolar, 16>
+  // CHECK: Operation does not verify: the output stream carries 1 pixels per word, expected 2
+  %w = df.swu %in {channels = 2 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64, mmv = 2 : i64} : !df.stream<2x!bnn.bipolar, 16> -> !df.stream<4x!bnn.bipolar, 18>
+  df.output %w {shape = array<i64: 72>} : !df.stream<4x!bnn.bipolar, 18>
+}
+
+// -----
+
+// The image comes in as a plain stream.
+df.graph @swu_multi_pixel_input {
+  %in = df.input {shape = array<i64: 4, 4, 2>} : !df.stream<2x!bnn.bipolar, 16, mmv = 2>
+  // CHECK: Operation does not verify: the input stream carries 2 pixels per word, expected 1
+  %w = df.swu %in {channels = 2 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64} : !df.stream<2x!bnn.bipolar, 16, mmv = 2> -> !df.stream<2x!bnn.bipolar, 36>
   df.output %w {shape = array<i64: 72>} : !df.stream<2x!bnn.bipolar, 36>
 }
 
@@ -589,6 +655,25 @@ df.graph @pool_input_lanes {
 
 // -----
 
+// Pools read plain streams only.
+df.graph @pool_multi_pixel_input {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4x!bnn.bipolar, 16, mmv = 2>
+  // CHECK: Operation does not verify: the input stream carries 2 pixels per word, expected 1
+  %p = df.pool %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pe = 4 : i64} : !df.stream<4x!bnn.bipolar, 16, mmv = 2> -> !df.stream<4x!bnn.bipolar, 4>
+  df.output %p {shape = array<i64: 2, 2, 4>} : !df.stream<4x!bnn.bipolar, 4>
+}
+
+// -----
+
+df.graph @pool_multi_pixel_output {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4x!bnn.bipolar, 16>
+  // CHECK: Operation does not verify: the output stream carries 2 pixels per word, expected 1
+  %p = df.pool %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pe = 4 : i64} : !df.stream<4x!bnn.bipolar, 16> -> !df.stream<4x!bnn.bipolar, 4, mmv = 2>
+  df.output %p {shape = array<i64: 2, 2, 4>} : !df.stream<4x!bnn.bipolar, 4, mmv = 2>
+}
+
+// -----
+
 df.graph @pool_output_words {
   %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4x!bnn.bipolar, 16>
   // CHECK: Operation does not verify: the output stream has 16 words per frame, expected 4
@@ -653,6 +738,15 @@ df.graph @threshold_pixels_words {
   // CHECK: Operation does not verify: the input stream has 2 words per frame, expected 8
   %t = df.threshold %in by dense<0> : tensor<1x1xi64> {channels = 6 : i64, pixels = 4 : i64, pe = 3 : i64} : !df.stream<3xi32, 2> -> !df.stream<3x!bnn.bipolar, 8>
   df.output %t {shape = array<i64: 24>} : !df.stream<3x!bnn.bipolar, 8>
+}
+
+// -----
+
+df.graph @threshold_multi_pixel_input {
+  %in = df.input {shape = array<i64: 6>} : !df.stream<3xi32, 2, mmv = 3>
+  // CHECK: Operation does not verify: the input stream carries 3 pixels per word, expected 1
+  %t = df.threshold %in by dense<0> : tensor<1x1xi64> {channels = 6 : i64, pe = 3 : i64} : !df.stream<3xi32, 2, mmv = 3> -> !df.stream<3x!bnn.bipolar, 2>
+  df.output %t {shape = array<i64: 6>} : !df.stream<3x!bnn.bipolar, 2>
 }
 
 // -----
@@ -745,6 +839,15 @@ df.graph @label_select_output_lanes {
 
 // -----
 
+df.graph @label_select_multi_pixel_input {
+  %in = df.input {shape = array<i64: 10>} : !df.stream<5xsi16, 2, mmv = 5>
+  // CHECK: Operation does not verify: the input stream carries 5 pixels per word, expected 1
+  %l = df.label_select %in {classes = 10 : i64, k = 1 : i64, pe = 5 : i64} : !df.stream<5xsi16, 2, mmv = 5> -> !df.stream<1xui4, 1>
+  df.output %l {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
 df.graph @label_select_input_lanes {
   %in = df.input {shape = array<i64: 10>} : !df.stream<10xsi16, 1>
   // CHECK: Operation does not verify: the input stream has 10 lanes, expected 5 for this folding
@@ -775,6 +878,54 @@ df.graph @dwc_element_type {
   df.output %n {shape = array<i64: 64>} : !df.stream<8xi1, 8>
 }
 
+// -----
+
+// Regrouping pixels needs their count.
+df.graph @dwc_multi_pixel_without_pixels {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4xsi4, 16>
+  // CHECK: Operation does not verify: a width converter of multi-pixel streams needs `pixels`
+  %n = df.dwc %in : !df.stream<4xsi4, 16> -> !df.stream<8xsi4, 8, mmv = 2>
+  df.output %n {shape = array<i64: 64>} : !df.stream<8xsi4, 8, mmv = 2>
+}
+
+// -----
+
+df.graph @dwc_pixels_do_not_divide {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4xsi4, 16>
+  // CHECK: Operation does not verify: 5 pixels do not divide the frame
+  %n = df.dwc %in {pixels = 5 : i64} : !df.stream<4xsi4, 16> -> !df.stream<8xsi4, 8, mmv = 2>
+  df.output %n {shape = array<i64: 64>} : !df.stream<8xsi4, 8, mmv = 2>
+}
+
+// -----
+
+df.graph @dwc_zero_pixels {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4xsi4, 16>
+  // CHECK: Operation does not verify: 0 pixels do not divide the frame
+  %n = df.dwc %in {pixels = 0 : i64} : !df.stream<4xsi4, 16> -> !df.stream<8xsi4, 8, mmv = 2>
+  df.output %n {shape = array<i64: 64>} : !df.stream<8xsi4, 8, mmv = 2>
+}
+
+// -----
+
+// 16 pixels of 4 elements: a word of two pixels of 8 lanes would straddle pixels.
+df.graph @dwc_pixel_lanes {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4xsi4, 16>
+  // CHECK: Operation does not verify: !df.stream<16xsi4, 4, mmv = 2> does not split a frame of 16 pixels of 4 elements
+  %n = df.dwc %in {pixels = 16 : i64} : !df.stream<4xsi4, 16> -> !df.stream<16xsi4, 4, mmv = 2>
+  df.output %n {shape = array<i64: 64>} : !df.stream<16xsi4, 4, mmv = 2>
+}
+
+// -----
+
+// 3 pixels cannot be taken 2 at a time.
+df.graph @dwc_pixels_mmv {
+  %in = df.input {shape = array<i64: 3, 4>} : !df.stream<4xsi4, 3>
+  // CHECK: Operation does not verify: !df.stream<4xsi4, 3, mmv = 2> does not split a frame of 3 pixels of 4 elements
+  %n = df.dwc %in {pixels = 3 : i64} : !df.stream<4xsi4, 3> -> !df.stream<4xsi4, 3, mmv = 2>
+  df.output %n {shape = array<i64: 12>} : !df.stream<4xsi4, 3, mmv = 2>
+}
+
 //===------------------------------------------------------------------------------------===//
 // df.fifo
 //===------------------------------------------------------------------------------------===//
@@ -796,6 +947,15 @@ df.graph @fifo_regroups {
   // CHECK: Operation does not verify: a FIFO keeps its stream type
   %f = df.fifo %in : !df.stream<4xsi8, 2> -> !df.stream<8xsi8, 1>
   df.output %f {shape = array<i64: 8>} : !df.stream<8xsi8, 1>
+}
+
+// -----
+
+df.graph @fifo_pixels {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<4xsi8, 2>
+  // CHECK: Operation does not verify: a FIFO keeps its stream type
+  %f = df.fifo %in : !df.stream<4xsi8, 2> -> !df.stream<4xsi8, 2, mmv = 2>
+  df.output %f {shape = array<i64: 8>} : !df.stream<4xsi8, 2, mmv = 2>
 }
 
 // -----

@@ -1,0 +1,118 @@
+// RUN: bnnc-opt %s --split-input-file -p estimate | filecheck %s
+// RUN: bnnc-opt %s --split-input-file -p 'estimate{board=zc706 clock-mhz=100.0}' | filecheck %s --check-prefix=CLOCK
+// RUN: bnnc-opt %s --split-input-file -t report | filecheck %s --check-prefix=TABLE
+// RUN: bnnc-opt %s --split-input-file -t 'report{format=json}' | filecheck %s --check-prefix=JSON
+// RUN: not bnnc-opt %s --split-input-file -p 'estimate{board=zc7060}' 2>&1 | filecheck %s --check-prefix=BOARD
+// RUN: not bnnc-opt %s --split-input-file -t 'report{format=html}' 2>&1 | filecheck %s --check-prefix=FORMAT
+
+// Every engine kind in one linear pipeline. Cycles per frame: swu 4·3·1 + 2·max(2·9·1, 1·4·1)
+// = 48, the unsized fifo its 36 words, mvtu (4/2)·(18/2)·4 = 72 (the bottleneck), threshold and
+// pool 8 words each, dwc max(2, 1) = 2, mvtu (4/1)·(4/4) = 4, label select 4/1 = 4. Latency is
+// their sum along the pipeline: 182 cycles.
+
+// CHECK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 1179 : i64, ff = 693 : i64, bram18 = 0 : i64, lutram = 28 : i64, fps = 2777777.777777778 : f64, latency_cycles = 182 : i64, bottleneck = "acc", clock_mhz = 2.000000e+02 : f64}}
+// CHECK-NEXT:    %img = df.input {shape = array<i64: 4, 4, 2>}
+// CHECK-NEXT:    %win = df.swu %img {df.estimate = {cycles = 48 : i64, lut = 160 : i64, ff = 104 : i64, bram18 = 0 : i64, lutram = 8 : i64}, channels = 2 : i64,
+// CHECK-NEXT:    %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 20 : i64, ff = 6 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
+// CHECK-NEXT:    %acc = df.mvtu %buf {{.*}} {df.estimate = {cycles = 72 : i64, lut = 322 : i64, ff = 136 : i64, bram18 = 0 : i64, lutram = 4 : i64}, mw = 18 : i64,
+// CHECK-NEXT:    %act = df.threshold %acc {{.*}} {df.estimate = {cycles = 8 : i64, lut = 122 : i64, ff = 112 : i64, bram18 = 0 : i64, lutram = 10 : i64}, channels = 4 : i64,
+// CHECK-NEXT:    %pool = df.pool %act {df.estimate = {cycles = 8 : i64, lut = 104 : i64, ff = 104 : i64, bram18 = 0 : i64, lutram = 2 : i64}, channels = 4 : i64,
+// CHECK-NEXT:    %wide = df.dwc %pool {df.estimate = {cycles = 2 : i64, lut = 24 : i64, ff = 6 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
+// CHECK-NEXT:    %scores = df.mvtu %wide {{.*}} {df.estimate = {cycles = 4 : i64, lut = 317 : i64, ff = 117 : i64, bram18 = 0 : i64, lutram = 4 : i64}, mw = 4 : i64,
+// CHECK-NEXT:    %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 110 : i64, ff = 108 : i64, bram18 = 0 : i64, lutram = 0 : i64}, classes = 4 : i64,
+// CHECK-NEXT:    df.output %label {shape = array<i64: 1>}
+
+// CLOCK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, {{.*}}, fps = 1388888.888888889 : f64, latency_cycles = 182 : i64, bottleneck = "acc", clock_mhz = 1.000000e+02 : f64}}
+
+// TABLE-LABEL: df.graph @net on zc706 (xc7z045ffg900-2) at 200.0 MHz
+// TABLE-NEXT:  node kind PE SIMD MMV cycles LUT BRAM18 share
+// TABLE-NEXT:  win swu - 2 1 48 160 0 66.7%
+// TABLE-NEXT:  buf fifo - - - 36 20 0 50.0%
+// TABLE-NEXT:  acc mvtu 2 2 1 72 322 0 100.0%
+// TABLE-NEXT:  act threshold 2 - - 8 122 0 11.1%
+// TABLE-NEXT:  pool pool 2 - - 8 104 0 11.1%
+// TABLE-NEXT:  wide dwc - - - 2 24 0 2.8%
+// TABLE-NEXT:  scores mvtu 1 4 1 4 317 0 5.6%
+// TABLE-NEXT:  label label_select 1 - - 4 110 0 5.6%
+// TABLE-NEXT:  total 1179 0
+// TABLE-NEXT:  throughput: 2777777.8 FPS (bottleneck acc, 72 cycles/frame)
+// TABLE-NEXT:  latency: 182 cycles (0.91 us)
+// TABLE-NEXT:  utilisation: LUT 1179/218600 (0.5%), FF 693/437200 (0.2%), BRAM18 0/1090 (0.0%), LUTRAM 28/70400 (0.0%)
+
+// JSON-LABEL: "graph": "net",
+// JSON:        "name": "acc",
+// JSON-NEXT:   "layer": null,
+// JSON-NEXT:   "kind": "mvtu",
+// JSON-NEXT:   "pe": 2,
+// JSON-NEXT:   "simd": 2,
+// JSON-NEXT:   "mmv": 1,
+// JSON-NEXT:   "cycles": 72,
+// JSON-NEXT:   "lut": 322,
+// JSON-NEXT:   "ff": 136,
+// JSON-NEXT:   "bram18": 0,
+// JSON-NEXT:   "lutram": 4,
+// JSON-NEXT:   "share": 1.0
+// JSON:        "total": {
+// JSON-NEXT:   "cycles": 72,
+// JSON-NEXT:   "lut": 1179,
+// JSON-NEXT:   "ff": 693,
+// JSON-NEXT:   "bram18": 0,
+// JSON-NEXT:   "lutram": 28
+// JSON-NEXT: },
+// JSON-NEXT: "fps": 2777777.777777778,
+// JSON-NEXT: "latency_cycles": 182,
+// JSON-NEXT: "latency_us": 0.91,
+// JSON-NEXT: "bottleneck": "acc",
+
+// BOARD: bnnc-opt: error: unknown board 'zc7060'; known boards: zc706 (or give the path of a .json device file)
+// FORMAT: bnnc-opt: error: report: unknown format 'html'; expected one of table, json
+
+df.graph @net {
+  %img = df.input {shape = array<i64: 4, 4, 2>} : !df.stream<2x!bnn.bipolar, 16>
+  %win = df.swu %img {channels = 2 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64} : !df.stream<2x!bnn.bipolar, 16> -> !df.stream<2x!bnn.bipolar, 36>
+  %buf = df.fifo %win : !df.stream<2x!bnn.bipolar, 36> -> !df.stream<2x!bnn.bipolar, 36>
+  %acc = df.mvtu %buf weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 18 : i64, mh = 4 : i64, pe = 2 : i64, simd = 2 : i64, vectors = 4 : i64, popcount} : !df.stream<2x!bnn.bipolar, 36> -> !df.stream<2xui5, 8>
+  %act = df.threshold %acc by dense<9> : tensor<4x1xi64> {channels = 4 : i64, pixels = 4 : i64, pe = 2 : i64} : !df.stream<2xui5, 8> -> !df.stream<2x!bnn.bipolar, 8>
+  %pool = df.pool %act {channels = 4 : i64, ifm = array<i64: 2, 2>, ofm = array<i64: 1, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pe = 2 : i64} : !df.stream<2x!bnn.bipolar, 8> -> !df.stream<2x!bnn.bipolar, 2>
+  %wide = df.dwc %pool : !df.stream<2x!bnn.bipolar, 2> -> !df.stream<4x!bnn.bipolar, 1>
+  %scores = df.mvtu %wide weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 4 : i64, mh = 4 : i64, pe = 1 : i64, simd = 4 : i64, popcount} : !df.stream<4x!bnn.bipolar, 1> -> !df.stream<1xui3, 4>
+  %label = df.label_select %scores {classes = 4 : i64, k = 1 : i64, pe = 1 : i64} : !df.stream<1xui3, 4> -> !df.stream<1xui2, 1>
+  df.output %label {shape = array<i64: 1>} : !df.stream<1xui2, 1>
+}
+
+// -----
+
+// A graph called from the host: only the graph and its engines get estimates; the report names
+// the bnn layers that engines carry. The sized FIFO
+// (64 words) is too deep for a shift register (32) and goes to LUTRAM: ⌈64/64⌉·1 LUT.
+
+// CHECK-LABEL: df.graph @accel attributes {df.estimate = {cycles = 4 : i64, lut = 347 : i64, ff = 130 : i64, bram18 = 0 : i64, lutram = 9 : i64, fps = 5.000000e+07 : f64, latency_cycles = 6 : i64, bottleneck = "m", clock_mhz = 2.000000e+02 : f64}}
+// CHECK:         %m = df.mvtu %in {{.*}} {df.estimate = {cycles = 4 : i64, lut = 326 : i64, ff = 117 : i64, bram18 = 0 : i64, lutram = 8 : i64}, layer = "fc0", mw = 8 : i64,
+// CHECK-NEXT:    %f = df.fifo %m {df.estimate = {cycles = 2 : i64, lut = 21 : i64, ff = 13 : i64, bram18 = 0 : i64, lutram = 1 : i64}, depth = 64 : i64}
+// CHECK:       func.func @main
+// CHECK-NEXT:    %y = df.invoke @accel(%x) : (tensor<1x8x!bnn.bipolar>) -> tensor<1x2x!bnn.bipolar>
+
+// TABLE-LABEL: df.graph @accel on zc706 (xc7z045ffg900-2) at 200.0 MHz
+// TABLE-NEXT:  node layer kind PE SIMD MMV cycles LUT BRAM18 share
+// TABLE-NEXT:  m fc0 mvtu 1 4 1 4 326 0 100.0%
+// TABLE-NEXT:  f - fifo - - - 2 21 0 50.0%
+// TABLE-NEXT:  total 347 0
+// TABLE-NEXT:  throughput: 50000000.0 FPS (bottleneck m (fc0), 4 cycles/frame)
+
+// JSON-LABEL: "graph": "accel",
+// JSON:       "name": "m",
+// JSON-NEXT:  "layer": "fc0",
+// JSON:       "bottleneck": "m",
+
+builtin.module {
+  df.graph @accel {
+    %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
+    %m = df.mvtu %in weights<!bnn.bipolar> dense<[[255], [0]]> : tensor<2x1xui64> {layer = "fc0", mw = 8 : i64, mh = 2 : i64, pe = 1 : i64, simd = 4 : i64, popcount, thresholds = dense<[[4], [5]]> : tensor<2x1xi64>} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<1x!bnn.bipolar, 2>
+    %f = df.fifo %m {depth = 64 : i64} : !df.stream<1x!bnn.bipolar, 2> -> !df.stream<1x!bnn.bipolar, 2>
+    df.output %f {shape = array<i64: 2>} : !df.stream<1x!bnn.bipolar, 2>
+  }
+  func.func @main(%x: tensor<1x8x!bnn.bipolar>) -> tensor<1x2x!bnn.bipolar> {
+    %y = df.invoke @accel(%x) : (tensor<1x8x!bnn.bipolar>) -> tensor<1x2x!bnn.bipolar>
+    func.return %y : tensor<1x2x!bnn.bipolar>
+  }
+}
