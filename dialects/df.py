@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     IntAttr,
     IntegerAttr,
+    IntegerType,
     StringAttr,
     SymbolNameConstraint,
     SymbolRefAttr,
@@ -154,6 +155,50 @@ def _check_stream(
     )
 
 
+def _values(attr: DenseArrayBase, count: int, what: str) -> tuple[int, ...]:
+    values = array_values(attr)
+    _expect(len(values) == count, f"'{what}' must have {count} values, got {list(values)}")
+    return values
+
+
+def _check_weights(weights: DenseIntOrFPElementsAttr, weight_type: Attribute, rows: int, cols: int) -> None:
+    _expect(
+        is_bipolar(weight_type) or (is_integer(weight_type) and not _unsigned(weight_type) and bit_width(weight_type) >= 2),
+        f"weights must be bipolar or signed integers of 2 bits or more, got {weight_type}",
+    )
+    packed = weights.get_element_type()
+    _expect(
+        isinstance(packed, IntegerType) and packed.width.data == 64,
+        f"packed weights must be 64-bit words (ui64), got {packed}",
+    )
+    expected = [rows, words_per_row(cols, bit_width(weight_type))]
+    _expect(
+        list(weights.get_shape()) == expected,
+        f"packed weights have shape {list(weights.get_shape())}, expected {expected} for {rows}x{cols} weights",
+    )
+
+
+def _unsigned(t: Attribute) -> bool:
+    return isinstance(t, IntegerType) and t.signedness.data.name == "UNSIGNED"
+
+
+def _check_thresholds(thresholds: DenseIntOrFPElementsAttr, channels: int, output: Attribute, offset: int) -> None:
+    shape = thresholds.get_shape()
+    _expect(
+        len(shape) == 2 and shape[0] in (1, channels),
+        f"thresholds must be ({channels} or 1, steps), got {list(shape)}",
+    )
+    _expect(isinstance(thresholds.get_element_type(), IntegerType), "thresholds must be integers")
+    values = dense_values(thresholds)
+    _expect(bool((values[:, 1:] >= values[:, :-1]).all()), "thresholds must be sorted ascending in each channel")
+    steps = shape[1]
+    if is_bipolar(output):
+        _expect(steps == 1 and offset == 0, "a bipolar output needs one threshold per channel and offset 0")
+    else:
+        lo, hi = integer_range(output)  # type: ignore[arg-type]
+        _expect(lo <= offset and offset + steps <= hi, f"outputs {offset}..{offset + steps} do not fit {output}")
+
+
 def _divides(what: str, total: int, part: int, names: str) -> None:
     _expect(part >= 1, f"{what} must be positive, got {part}")
     _expect(total % part == 0, f"{names}: {total} is not divisible by {what} = {part}")
@@ -161,6 +206,16 @@ def _divides(what: str, total: int, part: int, names: str) -> None:
 
 # --------------------------------------------------------------------------------------------
 # The graph and its boundary
+
+
+def _check_frame(shape: DenseArrayBase, stream: StreamType) -> None:
+    dims = array_values(shape)
+    _expect(bool(dims) and min(dims) >= 1, f"frame dimensions must be positive, got {list(dims)}")
+    elements = 1
+    for d in dims:
+        elements *= d
+    _expect(stream.elements == elements, f"the stream does not hold one frame of shape {list(dims)}")
+    _expect(stream.mmv.data == 1, "the graph's boundary streams carry one pixel per word")
 
 
 @irdl_op_definition
@@ -199,10 +254,7 @@ class InputOp(IRDLOperation):
     assembly_format = "attr-dict `:` type($output)"
 
     def verify_(self) -> None:
-        elements = 1
-        for d in array_values(self.shape):
-            elements *= d
-        _expect(_stream(self.output).elements == elements, "the stream does not hold one frame of `shape`")
+        _check_frame(self.shape, _stream(self.output))
 
 
 @irdl_op_definition
@@ -217,10 +269,7 @@ class OutputOp(IRDLOperation):
     assembly_format = "$input attr-dict `:` type($input)"
 
     def verify_(self) -> None:
-        elements = 1
-        for d in array_values(self.shape):
-            elements *= d
-        _expect(_stream(self.input).elements == elements, "the stream does not hold one frame of `shape`")
+        _check_frame(self.shape, _stream(self.input))
 
 
 @irdl_op_definition
@@ -237,6 +286,26 @@ class InvokeOp(IRDLOperation):
     outputs = var_result_def(TensorType)
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$callee `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs)"
+
+    def verify_(self) -> None:
+        from xdsl.traits import SymbolTable
+
+        graph = SymbolTable.lookup_symbol(self, self.callee)
+        _expect(isinstance(graph, GraphOp), f"no df.graph named {self.callee}")
+        _expect(len(self.inputs) == 1 and len(self.outputs) == 1, "a graph takes one tensor and gives one")
+        for tensor, stream, what in (
+            (self.inputs[0].type, graph.input_op().output.type, "input"),  # type: ignore[union-attr]
+            (self.outputs[0].type, graph.output_op().input.type, "output"),  # type: ignore[union-attr]
+        ):
+            elements = 1
+            for d in tensor.get_shape()[1:]:  # type: ignore[attr-defined]
+                elements *= d
+            element = tensor.element_type  # type: ignore[attr-defined]
+            _expect(
+                is_bipolar(element) == is_bipolar(stream.element) and (is_bipolar(element) or is_integer(element)),
+                f"the {what} tensor's elements {element} do not match the graph's {stream.element}",
+            )
+            _expect(stream.elements == elements, f"the {what} tensor does not hold one frame of the graph's {what}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,11 +346,7 @@ class MvtuOp(IRDLOperation):
         _divides("PE", mh, pe, f"MH % PE (MH = {mh})")
         _divides("SIMD", mw, simd, f"MW % SIMD (MW = {mw})")
         _divides("MMV", vectors, mmv, f"vectors % MMV (vectors = {vectors})")
-        _expect(
-            tuple(self.weights.get_shape()) == (mh, words_per_row(mw, bit_width(self.weight_type))),
-            f"packed weights have shape {list(self.weights.get_shape())}, expected "
-            f"{[mh, words_per_row(mw, bit_width(self.weight_type))]} for {mh}x{mw} weights",
-        )
+        _check_weights(self.weights, self.weight_type, mh, mw)
         in_s, out_s = _stream(self.input), _stream(self.output)
         _check_stream("the input stream", in_s, None, simd * mmv, vectors * mw // (simd * mmv), mmv)
         _check_stream("the output stream", out_s, None, pe * mmv, vectors * mh // (pe * mmv), mmv)
@@ -291,18 +356,7 @@ class MvtuOp(IRDLOperation):
                 "popcount accumulation needs bipolar inputs and weights",
             )
         if self.thresholds is not None:
-            shape = self.thresholds.get_shape()
-            _expect(
-                len(shape) == 2 and shape[0] in (1, mh),
-                f"thresholds must be ({mh} or 1, steps), got {list(shape)}",
-            )
-            steps = shape[1]
-            if is_bipolar(out_s.element):
-                _expect(steps == 1, "a bipolar output needs one threshold per channel")
-            else:
-                lo, hi = integer_range(out_s.element)  # type: ignore[arg-type]
-                offset = _int(self.offset)
-                _expect(lo <= offset and offset + steps <= hi, "threshold outputs do not fit the output type")
+            _check_thresholds(self.thresholds, mh, out_s.element, _int(self.offset))
         else:
             _expect(is_integer(out_s.element), "accumulator outputs must be integers")
 
@@ -339,9 +393,9 @@ class SwuOp(IRDLOperation):
 
     def verify_(self) -> None:
         c, simd, mmv = _int(self.channels), _int(self.simd), _int(self.mmv)
-        (ih, iw), (oh, ow) = array_values(self.ifm), array_values(self.ofm)
-        (kh, kw), (sh, sw) = array_values(self.kernel), array_values(self.strides)
-        top, left, bottom, right = array_values(self.pads)
+        (ih, iw), (oh, ow) = _values(self.ifm, 2, "ifm"), _values(self.ofm, 2, "ofm")
+        (kh, kw), (sh, sw) = _values(self.kernel, 2, "kernel"), _values(self.strides, 2, "strides")
+        top, left, bottom, right = _values(self.pads, 4, "pads")
         _expect(min(kh, kw, sh, sw) >= 1, "kernel and strides must be positive")
         _expect(min(top, left, bottom, right) >= 0, "pads must be non-negative")
         _expect(
@@ -359,8 +413,12 @@ class SwuOp(IRDLOperation):
         _check_stream(
             "the output stream", out_s, in_s.element, simd * mmv, oh * ow * kh * kw * c // (simd * mmv), mmv
         )
-        if any((top, left, bottom, right)) and is_bipolar(in_s.element):
-            _expect(_int(self.pad_value) in (-1, 1), "padding of bipolar data must be +1 or -1")
+        if any((top, left, bottom, right)):
+            if is_bipolar(in_s.element):
+                _expect(_int(self.pad_value) in (-1, 1), "padding of bipolar data must be +1 or -1")
+            else:
+                lo, hi = integer_range(in_s.element)  # type: ignore[arg-type]
+                _expect(lo <= _int(self.pad_value) <= hi, f"pad value {_int(self.pad_value)} is outside {in_s.element}")
 
 
 @irdl_op_definition
@@ -383,11 +441,12 @@ class PoolOp(IRDLOperation):
 
     def verify_(self) -> None:
         c, pe = _int(self.channels), _int(self.pe)
-        (ih, iw), (oh, ow) = array_values(self.ifm), array_values(self.ofm)
-        (kh, kw), (sh, sw) = array_values(self.kernel), array_values(self.strides)
+        (ih, iw), (oh, ow) = _values(self.ifm, 2, "ifm"), _values(self.ofm, 2, "ofm")
+        (kh, kw), (sh, sw) = _values(self.kernel, 2, "kernel"), _values(self.strides, 2, "strides")
         _expect(min(kh, kw, sh, sw) >= 1, "kernel and strides must be positive")
         _expect(kh <= ih and kw <= iw, f"a {kh}x{kw} window does not fit a {ih}x{iw} input")
-        _expect((oh, ow) == ((ih - kh) // sh + 1, (iw - kw) // sw + 1), "output dims do not match the pool")
+        expected = ((ih - kh) // sh + 1, (iw - kw) // sw + 1)
+        _expect((oh, ow) == expected, f"output {oh}x{ow} does not match the pool, expected {expected[0]}x{expected[1]}")
         _divides("PE", c, pe, f"channels % PE (channels = {c})")
         in_s, out_s = _stream(self.input), _stream(self.output)
         _check_stream("the input stream", in_s, None, pe, ih * iw * c // pe)
@@ -414,13 +473,10 @@ class ThresholdOp(IRDLOperation):
     def verify_(self) -> None:
         c, pe, pixels = _int(self.channels), _int(self.pe), _int(self.pixels)
         _divides("PE", c, pe, f"channels % PE (channels = {c})")
-        shape = self.thresholds.get_shape()
-        _expect(len(shape) == 2 and shape[0] in (1, c), f"thresholds must be ({c} or 1, steps)")
         _check_stream("the input stream", _stream(self.input), None, pe, pixels * c // pe)
         _check_stream("the output stream", _stream(self.output), None, pe, pixels * c // pe)
         _expect(is_integer(_stream(self.input).element), "a threshold unit reads integers")
-        if is_bipolar(_stream(self.output).element):
-            _expect(shape[1] == 1, "a bipolar output needs one threshold per channel")
+        _check_thresholds(self.thresholds, c, _stream(self.output).element, _int(self.offset))
 
 
 @irdl_op_definition
@@ -443,6 +499,7 @@ class LabelSelectOp(IRDLOperation):
         _divides("PE", classes, pe, f"classes % PE (classes = {classes})")
         _expect(1 <= k <= classes, f"k = {k} must be between 1 and {classes}")
         _check_stream("the input stream", _stream(self.input), None, pe, classes // pe)
+        _expect(is_integer(_stream(self.input).element), "label select needs integer scores")
         out = _stream(self.output)
         _check_stream("the output stream", out, None, 1, k)
         _expect(

@@ -18,9 +18,7 @@ passes on its accumulators, in the narrowest integer type that holds their range
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from xdsl.context import Context
@@ -39,7 +37,8 @@ from xdsl.passes import ModulePass
 
 from bnnc.dialects import bnn, df
 from bnnc.errors import BnncError
-from bnnc.folding import Fold, refold
+from bnnc.folding import refold
+from bnnc.folding.files import load_folding
 from bnnc.packing import pack_rows
 from bnnc.passes.partition_host import hardware_form_problems, runs_on_host
 from bnnc.passes.value_range import layer_range
@@ -267,24 +266,6 @@ def lower_layer(lowering: Lowering, op: bnn.DenseOp | bnn.Conv2dOp) -> set[Opera
     )
     lowering.streams[result] = Stream(lowering.emit(mvtu, layer))
     return consumed
-
-
-def load_folding(path: str) -> dict[str, Fold]:
-    """A folding file: {"layer": {"pe": 4, "simd": 8, "mmv": 1}, ...}."""
-    try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as exc:
-        raise BnncError(f"{path}: cannot read the folding file: {exc}") from None
-    if not isinstance(data, dict):
-        raise BnncError(f"{path}: a folding file maps layer names to {{pe, simd, mmv}}")
-    folding = {}
-    for layer, entry in data.items():
-        if not isinstance(entry, dict) or set(entry) - {"pe", "simd", "mmv"}:
-            raise BnncError(f"{path}: layer '{layer}': expected {{\"pe\", \"simd\", \"mmv\"}}, got {entry}")
-        if not all(isinstance(v, int) for v in entry.values()):
-            raise BnncError(f"{path}: layer '{layer}': PE, SIMD and MMV must be integers")
-        folding[layer] = Fold(**entry)
-    return folding
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,12 @@ class BnncOptMain(xDSLOptMain):
             # xDSL's attribute parsers raise these on some malformed attributes
             raise BnncError(f"{self.get_input_name()}: cannot parse the input: {exc}") from None
 
+    def output_resulting_program(self, prog: ModuleOp) -> str:
+        try:
+            return super().output_resulting_program(prog)
+        except ValueError as exc:  # xDSL parses target options here
+            raise BnncError(f"target '{self.args.target}': {exc}") from None
+
     def prepare_input(self):
         try:
             return super().prepare_input()

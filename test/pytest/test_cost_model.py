@@ -24,10 +24,11 @@ from xdsl.dialects.builtin import (
     i32,
     i64,
 )
-from xdsl.ir import Attribute, Block, Operation, Region
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from bnnc.backends.report import ReportTarget
 from bnnc.cost_model import bram18_count, estimate_graph, memory_cost, mvtu_cost, node_cost
+from bnnc import devices
 from bnnc.devices import Device, known_devices, load_device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import bipolar
@@ -52,9 +53,10 @@ class Pipeline:
     def __init__(self, shape: tuple[int, ...], element: Attribute, lanes: int):
         self.block = Block()
         self.graph = df.GraphOp.build(properties={"sym_name": StringAttr("net")}, regions=[Region(self.block)])
-        self.value = self._add(df.InputOp, lanes, element, math.prod(shape), None, shape=_a(*shape)).output
+        self.value = self._add(df.InputOp, lanes, element, math.prod(shape), None, shape=_a(*shape)).results[0]
 
-    def _add(self, cls: type[Operation], lanes: int, element: Attribute, elements: int, operand, **props) -> Operation:
+    def _add(self, cls: type[Operation], lanes: int, element: Attribute, elements: int,
+             operand: SSAValue | None, **props: Attribute) -> Operation:
         stream = df.StreamType(element, lanes, elements // lanes)
         op = cls.build(operands=[] if operand is None else [operand], result_types=[stream], properties=props)
         self.block.add_op(op)
@@ -113,7 +115,7 @@ class Pipeline:
         return self.graph
 
 
-# BNN-PYNQ CNV-w1a1 (REFERENCE.md, "A reference folding"): MW, MH, PE, SIMD, cycles per frame.
+# BNN-PYNQ CNV-w1a1 (REFERENCE.md, "A reference folding"): cycles per frame of conv0 ... fc8.
 CNV_CYCLES = [32400, 28224, 20736, 28800, 20736, 18432, 32768, 32768, 8192]
 
 
@@ -226,7 +228,7 @@ def test_unknown_board_lists_the_known_ones():
 
 
 def _board_file(tmp_path: Path, **changes: object) -> Path:
-    data = json.loads(Path(__file__).resolve().parents[2].joinpath("bnnc/devices/zc706.json").read_text())
+    data = json.loads(Path(devices.__file__).with_name("zc706.json").read_text())
     data.update(changes)
     data = {k: v for k, v in data.items() if v is not None}
     path = tmp_path / "board.json"

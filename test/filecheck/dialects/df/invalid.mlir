@@ -137,7 +137,7 @@ func.func @output_outside_graph(%s: !df.stream<4x!bnn.bipolar, 2>) {
 
 // Two words of four lanes hold 8 elements, not 2x2x3 = 12.
 df.graph @input_shape {
-  // CHECK: Operation does not verify: the stream does not hold one frame of `shape`
+  // CHECK: Operation does not verify: the stream does not hold one frame of shape [2, 2, 3]
   %in = df.input {shape = array<i64: 2, 2, 3>} : !df.stream<4x!bnn.bipolar, 2>
   df.output %in {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
 }
@@ -146,7 +146,7 @@ df.graph @input_shape {
 
 df.graph @output_shape {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
-  // CHECK: Operation does not verify: the stream does not hold one frame of `shape`
+  // CHECK: Operation does not verify: the stream does not hold one frame of shape [4]
   df.output %in {shape = array<i64: 4>} : !df.stream<4x!bnn.bipolar, 2>
 }
 
@@ -272,7 +272,9 @@ df.graph @mvtu_input_words {
 
 // With MMV = 2 the input words hold SIMD·MMV = 8 lanes.
 df.graph @mvtu_mmv_input_lanes {
-  %in = df.input {shape = array<i64: 16>} : !df.stream<4x!bnn.bipolar, 4, mmv = 2>
+  // the multi-pixel stream comes from a width converter (graph inputs are plain)
+  %in0 = df.input {shape = array<i64: 16>} : !df.stream<1x!bnn.bipolar, 16>
+  %in = df.dwc %in0 {pixels = 2 : i64} : !df.stream<1x!bnn.bipolar, 16> -> !df.stream<4x!bnn.bipolar, 4, mmv = 2>
   // CHECK: Operation does not verify: the input stream has 4 lanes, expected 8 for this folding
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, mmv = 2 : i64, vectors = 2 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 4, mmv = 2> -> !df.stream<4x!bnn.bipolar, 2, mmv = 2>
   df.output %m {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2, mmv = 2>
@@ -292,7 +294,9 @@ df.graph @mvtu_mmv_plain_input {
 
 // ... and so is the output.
 df.graph @mvtu_mmv_plain_output {
-  %in = df.input {shape = array<i64: 16>} : !df.stream<8x!bnn.bipolar, 2, mmv = 2>
+  // the multi-pixel stream comes from a width converter (graph inputs are plain)
+  %in0 = df.input {shape = array<i64: 16>} : !df.stream<1x!bnn.bipolar, 16>
+  %in = df.dwc %in0 {pixels = 2 : i64} : !df.stream<1x!bnn.bipolar, 16> -> !df.stream<8x!bnn.bipolar, 2, mmv = 2>
   // CHECK: Operation does not verify: the output stream carries 1 pixels per word, expected 2
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, mmv = 2 : i64, vectors = 2 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<8x!bnn.bipolar, 2, mmv = 2> -> !df.stream<4x!bnn.bipolar, 2>
   df.output %m {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
@@ -302,7 +306,9 @@ df.graph @mvtu_mmv_plain_output {
 
 // An MVTU without MMV reads a plain stream, even one of the right width.
 df.graph @mvtu_multi_pixel_input {
-  %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2, mmv = 2>
+  // the multi-pixel stream comes from a width converter (graph inputs are plain)
+  %in0 = df.input {shape = array<i64: 8>} : !df.stream<1x!bnn.bipolar, 8>
+  %in = df.dwc %in0 {pixels = 2 : i64} : !df.stream<1x!bnn.bipolar, 8> -> !df.stream<4x!bnn.bipolar, 2, mmv = 2>
   // CHECK: Operation does not verify: the input stream carries 2 pixels per word, expected 1
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 2, mmv = 2> -> !df.stream<2x!bnn.bipolar, 2>
   df.output %m {shape = array<i64: 4>} : !df.stream<2x!bnn.bipolar, 2>
@@ -376,7 +382,7 @@ df.graph @mvtu_bipolar_two_thresholds {
 // Three steps from offset 0 reach 3, and si2 holds -2..1.
 df.graph @mvtu_steps_too_many {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
-  // CHECK: Operation does not verify: threshold outputs do not fit the output type
+  // CHECK: Operation does not verify: outputs 0..3 do not fit si2
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, popcount, thresholds = dense<[[2, 4, 6]]> : tensor<1x3xi64>} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<2xsi2, 2>
   df.output %m {shape = array<i64: 4>} : !df.stream<2xsi2, 2>
 }
@@ -386,7 +392,7 @@ df.graph @mvtu_steps_too_many {
 // Outputs -1..0 do not fit ui2 (0..3).
 df.graph @mvtu_offset_below_range {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
-  // CHECK: Operation does not verify: threshold outputs do not fit the output type
+  // CHECK: Operation does not verify: outputs -1..0 do not fit ui2
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>, offset = -1 : i64} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<2xui2, 2>
   df.output %m {shape = array<i64: 4>} : !df.stream<2xui2, 2>
 }
@@ -396,7 +402,7 @@ df.graph @mvtu_offset_below_range {
 // Outputs 3..4 do not fit ui2 (0..3).
 df.graph @mvtu_offset_above_range {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
-  // CHECK: Operation does not verify: threshold outputs do not fit the output type
+  // CHECK: Operation does not verify: outputs 3..4 do not fit ui2
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 4 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>, offset = 3 : i64} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<2xui2, 2>
   df.output %m {shape = array<i64: 4>} : !df.stream<2xui2, 2>
 }
@@ -578,7 +584,9 @@ df.graph @swu_mmv_plain_output {
 
 // The image comes in as a plain stream.
 df.graph @swu_multi_pixel_input {
-  %in = df.input {shape = array<i64: 4, 4, 2>} : !df.stream<2x!bnn.bipolar, 16, mmv = 2>
+  // the multi-pixel stream comes from a width converter (graph inputs are plain)
+  %in0 = df.input {shape = array<i64: 4, 4, 2>} : !df.stream<1x!bnn.bipolar, 32>
+  %in = df.dwc %in0 {pixels = 2 : i64} : !df.stream<1x!bnn.bipolar, 32> -> !df.stream<2x!bnn.bipolar, 16, mmv = 2>
   // CHECK: Operation does not verify: the input stream carries 2 pixels per word, expected 1
   %w = df.swu %in {channels = 2 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64} : !df.stream<2x!bnn.bipolar, 16, mmv = 2> -> !df.stream<2x!bnn.bipolar, 36>
   df.output %w {shape = array<i64: 72>} : !df.stream<2x!bnn.bipolar, 36>
@@ -630,7 +638,7 @@ df.graph @pool_window_too_large {
 // (5 - 2) / 2 + 1 = 2: the last row and column are dropped.
 df.graph @pool_output_dims {
   %in = df.input {shape = array<i64: 5, 5, 4>} : !df.stream<4x!bnn.bipolar, 25>
-  // CHECK: Operation does not verify: output dims do not match the pool
+  // CHECK: Operation does not verify: output 3x3 does not match the pool, expected 2x2
   %p = df.pool %in {channels = 4 : i64, ifm = array<i64: 5, 5>, ofm = array<i64: 3, 3>, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pe = 4 : i64} : !df.stream<4x!bnn.bipolar, 25> -> !df.stream<4x!bnn.bipolar, 9>
   df.output %p {shape = array<i64: 3, 3, 4>} : !df.stream<4x!bnn.bipolar, 9>
 }
@@ -657,7 +665,9 @@ df.graph @pool_input_lanes {
 
 // Pools read plain streams only.
 df.graph @pool_multi_pixel_input {
-  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4x!bnn.bipolar, 16, mmv = 2>
+  // the multi-pixel stream comes from a width converter (graph inputs are plain)
+  %in0 = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<1x!bnn.bipolar, 64>
+  %in = df.dwc %in0 {pixels = 2 : i64} : !df.stream<1x!bnn.bipolar, 64> -> !df.stream<4x!bnn.bipolar, 16, mmv = 2>
   // CHECK: Operation does not verify: the input stream carries 2 pixels per word, expected 1
   %p = df.pool %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pe = 4 : i64} : !df.stream<4x!bnn.bipolar, 16, mmv = 2> -> !df.stream<4x!bnn.bipolar, 4>
   df.output %p {shape = array<i64: 2, 2, 4>} : !df.stream<4x!bnn.bipolar, 4>
@@ -698,7 +708,7 @@ df.graph @threshold_channels_pe {
 
 df.graph @threshold_rows {
   %in = df.input {shape = array<i64: 6>} : !df.stream<3xi32, 2>
-  // CHECK: Operation does not verify: thresholds must be (6 or 1, steps){{$}}
+  // CHECK: Operation does not verify: thresholds must be (6 or 1, steps), got [3, 1]
   %t = df.threshold %in by dense<0> : tensor<3x1xi64> {channels = 6 : i64, pe = 3 : i64} : !df.stream<3xi32, 2> -> !df.stream<3x!bnn.bipolar, 2>
   df.output %t {shape = array<i64: 6>} : !df.stream<3x!bnn.bipolar, 2>
 }
@@ -707,7 +717,7 @@ df.graph @threshold_rows {
 
 df.graph @threshold_rank {
   %in = df.input {shape = array<i64: 6>} : !df.stream<3xi32, 2>
-  // CHECK: Operation does not verify: thresholds must be (6 or 1, steps){{$}}
+  // CHECK: Operation does not verify: thresholds must be (6 or 1, steps), got [6]
   %t = df.threshold %in by dense<0> : tensor<6xi64> {channels = 6 : i64, pe = 3 : i64} : !df.stream<3xi32, 2> -> !df.stream<3x!bnn.bipolar, 2>
   df.output %t {shape = array<i64: 6>} : !df.stream<3x!bnn.bipolar, 2>
 }
@@ -743,7 +753,9 @@ df.graph @threshold_pixels_words {
 // -----
 
 df.graph @threshold_multi_pixel_input {
-  %in = df.input {shape = array<i64: 6>} : !df.stream<3xi32, 2, mmv = 3>
+  // the multi-pixel stream comes from a width converter (graph inputs are plain)
+  %in0 = df.input {shape = array<i64: 6>} : !df.stream<1xi32, 6>
+  %in = df.dwc %in0 {pixels = 3 : i64} : !df.stream<1xi32, 6> -> !df.stream<3xi32, 2, mmv = 3>
   // CHECK: Operation does not verify: the input stream carries 3 pixels per word, expected 1
   %t = df.threshold %in by dense<0> : tensor<1x1xi64> {channels = 6 : i64, pe = 3 : i64} : !df.stream<3xi32, 2, mmv = 3> -> !df.stream<3x!bnn.bipolar, 2>
   df.output %t {shape = array<i64: 6>} : !df.stream<3x!bnn.bipolar, 2>
@@ -840,7 +852,9 @@ df.graph @label_select_output_lanes {
 // -----
 
 df.graph @label_select_multi_pixel_input {
-  %in = df.input {shape = array<i64: 10>} : !df.stream<5xsi16, 2, mmv = 5>
+  // the multi-pixel stream comes from a width converter (graph inputs are plain)
+  %in0 = df.input {shape = array<i64: 10>} : !df.stream<1xsi16, 10>
+  %in = df.dwc %in0 {pixels = 5 : i64} : !df.stream<1xsi16, 10> -> !df.stream<5xsi16, 2, mmv = 5>
   // CHECK: Operation does not verify: the input stream carries 5 pixels per word, expected 1
   %l = df.label_select %in {classes = 10 : i64, k = 1 : i64, pe = 5 : i64} : !df.stream<5xsi16, 2, mmv = 5> -> !df.stream<1xui4, 1>
   df.output %l {shape = array<i64: 1>} : !df.stream<1xui4, 1>
@@ -974,4 +988,55 @@ df.graph @fifo_negative_depth {
   // CHECK: Operation does not verify: a FIFO depth must be positive
   %f = df.fifo %in {depth = -3 : i64} : !df.stream<4xsi8, 2> -> !df.stream<4xsi8, 2>
   df.output %f {shape = array<i64: 8>} : !df.stream<4xsi8, 2>
+}
+
+// -----
+
+df.graph @mvtu_real_weights {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
+  // CHECK: Operation does not verify: weights must be bipolar or signed integers of 2 bits or more, got f32
+  %m = df.mvtu %in weights<f32> dense<0> : tensor<2x1xui64> {mw = 8 : i64, mh = 2 : i64, pe = 1 : i64, simd = 4 : i64} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<1xsi8, 2>
+  df.output %m {shape = array<i64: 2>} : !df.stream<1xsi8, 2>
+}
+
+// -----
+
+df.graph @pool_short_kernel {
+  %in = df.input {shape = array<i64: 4, 4, 1>} : !df.stream<1x!bnn.bipolar, 16>
+  // CHECK: Operation does not verify: 'kernel' must have 2 values, got [2]
+  %p = df.pool %in {channels = 1 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 2>, strides = array<i64: 2, 2>, pe = 1 : i64} : !df.stream<1x!bnn.bipolar, 16> -> !df.stream<1x!bnn.bipolar, 4>
+  df.output %p {shape = array<i64: 2, 2, 1>} : !df.stream<1x!bnn.bipolar, 4>
+}
+
+// -----
+
+df.graph @mvtu_unsorted_thresholds {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
+  // CHECK: Operation does not verify: thresholds must be sorted ascending in each channel
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<2x1xui64> {mw = 8 : i64, mh = 2 : i64, pe = 1 : i64, simd = 4 : i64, popcount, thresholds = dense<[[5, 1, 3]]> : tensor<1x3xi64>} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<1xui2, 2>
+  df.output %m {shape = array<i64: 2>} : !df.stream<1xui2, 2>
+}
+
+// -----
+
+df.graph @g {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<1x!bnn.bipolar, 8>
+  df.output %in {shape = array<i64: 8>} : !df.stream<1x!bnn.bipolar, 8>
+}
+func.func @invoke_unknown(%x: tensor<1x8x!bnn.bipolar>) -> tensor<1x8x!bnn.bipolar> {
+  // CHECK: Operation does not verify: no df.graph named @nowhere
+  %y = df.invoke @nowhere(%x) : (tensor<1x8x!bnn.bipolar>) -> tensor<1x8x!bnn.bipolar>
+  func.return %y : tensor<1x8x!bnn.bipolar>
+}
+
+// -----
+
+df.graph @g {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<1x!bnn.bipolar, 8>
+  df.output %in {shape = array<i64: 8>} : !df.stream<1x!bnn.bipolar, 8>
+}
+func.func @invoke_wrong_size(%x: tensor<1x4x!bnn.bipolar>) -> tensor<1x8x!bnn.bipolar> {
+  // CHECK: Operation does not verify: the input tensor does not hold one frame of the graph's input
+  %y = df.invoke @g(%x) : (tensor<1x4x!bnn.bipolar>) -> tensor<1x8x!bnn.bipolar>
+  func.return %y : tensor<1x8x!bnn.bipolar>
 }

@@ -1,4 +1,4 @@
-"""Setting the folding of a `df.graph`: PE, SIMD and MMV per layer, and the streams they imply.
+"""Applying a folding to a `df.graph`: PE, SIMD and MMV per layer, and the streams they imply.
 
 A folding maps layer names to `Fold(pe, simd, mmv)`. A convolution is a sliding-window unit and an
 MVTU that share a layer name: the window unit streams SIMD channels of MMV pixels per word, as
@@ -10,8 +10,6 @@ the lowering (which starts at PE = SIMD = MMV = 1) both use it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from xdsl.dialects.builtin import IntegerAttr, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -19,13 +17,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values
 from bnnc.errors import BnncError
-
-
-@dataclass(frozen=True)
-class Fold:
-    pe: int = 1
-    simd: int = 1
-    mmv: int = 1
+from bnnc.folding.fold import Fold
 
 
 def layer_of(op: Operation) -> str | None:
