@@ -273,13 +273,17 @@ def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
 
 
 def dwc_cost(op: df.DwcOp, device: Device) -> Cost:
+    """A data-width converter: see `dwc_stream_cost`."""
+    return dwc_stream_cost(_stream(op.input), _stream(op.output))
+
+
+def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
     """Data-width converter from words of w_in bits to words of w_out bits.
 
     Cycles: it takes or gives one word a cycle on each side, so max(in words, out words).
     LUT (estimate): DWC_BASE_LUT + one LUT per bit of the wider word (the select of a narrow
     slice, or the load enable of a wide register). FF (estimate): one register per side.
     """
-    src, dst = _stream(op.input), _stream(op.output)
     cycles = max(src.words.data, dst.words.data)
     lut = DWC_BASE_LUT + max(src.width, dst.width)
     return Cost(cycles, lut, src.width + dst.width, 0, 0)

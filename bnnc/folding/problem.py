@@ -1,0 +1,236 @@
+"""The folding problem of a `df.graph`, kept apart from the solvers that fill it in.
+
+Per layer (an MVTU with its sliding window, a pool, a label select, a standalone threshold) the
+problem lists every legal `Fold` with what it costs: cycles per frame, LUT and BRAM18 from the
+cost model (`bnnc.cost_model`), and the streams it reads and writes. Neighbouring layers whose
+word widths differ need a width converter, whose cost the problem adds (`edge`). A solution
+maps every layer to one of its choices; `verify` proves it legal and within the budget.
+
+Legal choices: PE divides MH (channels, classes), SIMD divides MW and, for a convolution, the
+input channels (the window unit streams SIMD channels of one pixel); MMV divides the output
+width (a word never spans two output rows) and exists for convolutions only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xdsl.dialects.builtin import IntegerAttr, i64
+from xdsl.ir import Block, Operation
+
+from bnnc.cost_model import Cost, dwc_stream_cost, node_cost
+from bnnc.devices import Device
+from bnnc.dialects import df
+from bnnc.dialects.bnn import array_values, bit_width
+from bnnc.errors import BnncError
+from bnnc.folding.fold import Fold
+from bnnc.folding.streams import input_type, layer_of, output_type
+
+
+def divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One legal folding of a layer and what it costs."""
+
+    fold: Fold
+    cost: Cost
+    reads: df.StreamType
+    writes: df.StreamType
+
+
+@dataclass
+class Layer:
+    name: str
+    engines: tuple[Operation, ...]  # a convolution's window unit and MVTU, or one engine
+    legal: list[Choice]  # every legal choice
+    choices: list[Choice]  # those worth considering: not dominated (or the pinned one)
+    pinned: bool = False
+
+    def choice(self, fold: Fold) -> Choice | None:
+        return next((c for c in self.legal if c.fold == fold), None)
+
+
+@dataclass
+class Totals:
+    cycles: int  # the bottleneck's
+    lut: int
+    bram18: int
+    bottleneck: str
+
+
+@dataclass
+class FoldingProblem:
+    graph_name: str
+    device: Device
+    clock_mhz: float
+    source: df.StreamType  # what df.input delivers
+    layers: list[Layer]
+    budget_lut: int
+    budget_bram18: int
+    fixed: Cost = field(default_factory=lambda: Cost(0, 0, 0, 0, 0))  # FIFOs: no choice
+
+    def cycles_for_fps(self, fps: float) -> int:
+        """The cycle budget per frame at the clock: ⌊f_clk / FPS⌋."""
+        if fps <= 0:
+            raise BnncError(f"the target must be a positive frame rate, got {fps}")
+        return int(self.clock_mhz * 1e6 // fps)
+
+    def edge(self, writes: df.StreamType, reads: df.StreamType) -> Cost:
+        """The width converter between two neighbours (nothing when the words agree)."""
+        if writes == reads:
+            return Cost(0, 0, 0, 0, 0)
+        return dwc_stream_cost(writes, reads)
+
+    def evaluate(self, solution: dict[str, Fold]) -> Totals:
+        """Totals of a legal solution, width converters included (the input's as 'input')."""
+        lut, bram, cycles, bottleneck = self.fixed.lut, self.fixed.bram18, 0, ""
+        previous, previous_name = self.source, "input"
+        for layer in self.layers:
+            choice = layer.choice(solution[layer.name])
+            assert choice is not None, f"{solution[layer.name]} is not legal for {layer.name}"
+            link = self.edge(previous, choice.reads)
+            lut, bram = lut + choice.cost.lut + link.lut, bram + choice.cost.bram18 + link.bram18
+            for name, c in ((f"{previous_name}->{layer.name}", link.cycles), (layer.name, choice.cost.cycles)):
+                if c > cycles:
+                    cycles, bottleneck = c, name
+            previous, previous_name = choice.writes, layer.name
+        return Totals(cycles, lut, bram, bottleneck)
+
+    def verify(self, solution: dict[str, Fold], target_cycles: int | None = None) -> list[str]:
+        """Every reason the solution is not a legal folding within budget (empty if it is)."""
+        problems = []
+        names = {layer.name for layer in self.layers}
+        if set(solution) != names:
+            problems.append(f"layers {sorted(names ^ set(solution))} are missing or unknown")
+            return problems
+        for layer in self.layers:
+            if layer.choice(solution[layer.name]) is None:
+                problems.append(f"layer '{layer.name}': {solution[layer.name]} is not a legal folding")
+        if problems:
+            return problems
+        totals = self.evaluate(solution)
+        if target_cycles is not None:
+            for layer in self.layers:
+                cycles = layer.choice(solution[layer.name]).cost.cycles  # type: ignore[union-attr]
+                if cycles > target_cycles:
+                    problems.append(f"layer '{layer.name}' takes {cycles} cycles > {target_cycles}")
+        if totals.lut > self.budget_lut:
+            problems.append(f"{totals.lut} LUT exceed the budget of {self.budget_lut}")
+        if totals.bram18 > self.budget_bram18:
+            problems.append(f"{totals.bram18} BRAM18 exceed the budget of {self.budget_bram18}")
+        return problems
+
+
+def legal_folds(engines: tuple[Operation, ...]) -> list[Fold]:
+    last = engines[-1]
+    if isinstance(last, df.MvtuOp):
+        simds = divisors(last.mw.value.data)
+        mmvs = [1]
+        if isinstance(engines[0], df.SwuOp):
+            channels = engines[0].channels.value.data
+            simds = [s for s in simds if channels % s == 0]
+            mmvs = divisors(array_values(engines[0].ofm)[1])
+        return [Fold(pe, simd, mmv) for pe in divisors(last.mh.value.data) for simd in simds for mmv in mmvs]
+    if isinstance(last, df.PoolOp | df.ThresholdOp):
+        return [Fold(pe=pe) for pe in divisors(last.channels.value.data)]
+    if isinstance(last, df.LabelSelectOp):
+        return [Fold(pe=pe) for pe in divisors(last.classes.value.data)]
+    raise AssertionError(last.name)
+
+
+def probe(op: Operation, fold: Fold, element_in, element_out) -> Operation:
+    """A detached copy of an engine at another folding, with streams to match, to cost it."""
+    properties = dict(op.properties)
+    for key, value in (("pe", fold.pe), ("simd", fold.simd), ("mmv", fold.mmv)):
+        if key in properties:
+            properties[key] = IntegerAttr(value, i64)
+    # the stream types follow from the parameters alone
+    shell = type(op).build(operands=[op.operands[0]], result_types=[op.results[0].type], properties=properties)
+    reads, writes = input_type(shell, element_in), output_type(shell, element_out)
+    return type(op).build(operands=[Block(arg_types=[reads]).args[0]], result_types=[writes],
+                          properties=properties)
+
+
+def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fold]) -> list[Choice]:
+    choices = []
+    for fold in folds:
+        cost, probes = Cost(0, 0, 0, 0, 0), []
+        for op in engines:
+            probes.append(probe(op, fold, op.operands[0].type.element, op.results[0].type.element))  # type: ignore[attr-defined]
+            cost = cost + node_cost(probes[-1], device)
+        slowest = max(node_cost(p, device).cycles for p in probes)
+        cost = Cost(slowest, cost.lut, cost.ff, cost.bram18, cost.lutram)
+        choices.append(Choice(fold, cost, probes[0].operands[0].type, probes[-1].results[0].type))  # type: ignore[arg-type]
+    return choices
+
+
+def prune(choices: list[Choice]) -> list[Choice]:
+    """Drop choices that another with the same streams beats on cycles, LUT and BRAM alike."""
+    kept = []
+    for c in choices:
+        dominated = any(
+            o is not c and o.reads == c.reads and o.writes == c.writes
+            and o.cost.cycles <= c.cost.cycles and o.cost.lut <= c.cost.lut and o.cost.bram18 <= c.cost.bram18
+            and (o.cost.cycles, o.cost.lut, o.cost.bram18, o.fold) < (c.cost.cycles, c.cost.lut, c.cost.bram18, c.fold)
+            for o in choices
+        )
+        if not dominated:
+            kept.append(c)
+    return kept
+
+
+def build_problem(
+    graph: df.GraphOp,
+    device: Device,
+    clock_mhz: float,
+    budget_lut: float = 0.8,
+    budget_bram: float = 0.8,
+    pinned: dict[str, Fold] | None = None,
+) -> FoldingProblem:
+    """The folding problem of a graph; `pinned` layers get exactly one (legal) choice."""
+    pinned = pinned or {}
+    engines: dict[str, list[Operation]] = {}
+    fixed = Cost(0, 0, 0, 0, 0)
+    for op in graph.body.block.ops:
+        name = layer_of(op)
+        if isinstance(op, df.MvtuOp | df.SwuOp | df.PoolOp | df.ThresholdOp | df.LabelSelectOp) and name:
+            engines.setdefault(name, []).append(op)
+        elif isinstance(op, df.FifoOp):
+            fixed = fixed + node_cost(op, device)
+    unknown = sorted(set(pinned) - set(engines))
+    if unknown:
+        raise BnncError(f"the folding names unknown layers {unknown}; the layers are {sorted(engines)}")
+    layers = []
+    for name, ops in engines.items():
+        legal = legal_folds(tuple(ops))
+        if name in pinned:
+            if pinned[name] not in legal:
+                shown = sorted((f.pe, f.simd, f.mmv) for f in legal)
+                raise BnncError(
+                    f"layer '{name}': PE {pinned[name].pe}, SIMD {pinned[name].simd}, MMV "
+                    f"{pinned[name].mmv} is not a legal folding; legal (PE, SIMD, MMV) choices are "
+                    f"{shown[:40]}{' ...' if len(shown) > 40 else ''}"
+                )
+            every = layer_choices(tuple(ops), device, [pinned[name]])
+            choices = every
+        else:
+            every = layer_choices(tuple(ops), device, legal)
+            choices = prune(every)
+        layers.append(Layer(name, tuple(ops), every, choices, pinned=name in pinned))
+    return FoldingProblem(
+        graph.sym_name.data, device, clock_mhz, io_stream(graph, device), layers,
+        int(device.lut * budget_lut), int(device.bram18 * budget_bram), fixed,
+    )
+
+
+def io_stream(graph: df.GraphOp, device: Device) -> df.StreamType:
+    """The input stream as the host interface delivers it: as many elements a word as fit the
+    board's HP port (and divide the frame), one word a cycle."""
+    stream = graph.input_op().output.type
+    bits = bit_width(stream.element)  # type: ignore[attr-defined]
+    elements = stream.elements  # type: ignore[attr-defined]
+    lanes = max(d for d in divisors(elements) if d * bits <= max(device.hp_port_bits, bits))
+    return df.StreamType(stream.element, lanes, elements // lanes)  # type: ignore[attr-defined]

@@ -1,0 +1,158 @@
+"""Solvers of the `FoldingProblem`: exact fix-FPS and max-FPS, and FINN's greedy baseline.
+
+Exact fix (a cycle target T): every layer must take at most T cycles, and so must every width
+converter between neighbours. Layers form a chain, and a converter's cost depends only on its two
+neighbours' streams, so dynamic programming over the chain (a shortest path through the layers'
+choices) finds the cheapest folding exactly: cost = (LUT, then BRAM18) lexicographically.
+
+Exact max: the highest frame rate whose cheapest folding fits the budget. The cheapest cost
+only grows as T shrinks, so a binary search over the distinct cycle counts that the choices can
+take finds the smallest T that fits. With two resources the search minimises LUT first and, when
+that misses the BRAM budget, BRAM first; a design that fits only by trading one against the
+other finely could be missed (it is exact whenever one resource binds, as in every network here).
+
+FINN-greedy: FINN's `SetFolding` as a baseline. Per MVTU, SIMD grows through its divisors while
+the layer misses the target and the weight word stays within 36 bits, then PE grows; the window
+unit takes the MVTU's SIMD; pools and label selects grow PE. No MMV, no resource awareness.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bnnc.errors import BnncError
+from bnnc.folding.fold import Fold
+from bnnc.folding.problem import FoldingProblem, Totals
+from bnnc.dialects import df
+
+INFINITE = (float("inf"), float("inf"))
+FINN_WEIGHT_WIDTH_MAX = 36  # SetFolding's mvau_wwidth_max
+
+
+@dataclass
+class Solution:
+    folding: dict[str, Fold]
+    totals: Totals
+    target_cycles: int | None = None
+
+
+def _key(lut: float, bram: float, bram_first: bool) -> tuple[float, float]:
+    return (bram, lut) if bram_first else (lut, bram)
+
+
+def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = False) -> Solution:
+    """The cheapest folding in which every layer and converter takes at most `target_cycles`."""
+    explain_impossible(problem, target_cycles)
+    # frontier: for each stream the previous layer can write, the cheapest prefix ending in it,
+    # as (cost, index of that layer's choice); back[i][j]: the previous choice of choice j.
+    frontier: dict[df.StreamType, tuple[tuple[int, int], int]] = {problem.source: ((0, 0), -1)}
+    back: list[dict[int, int]] = []
+    for layer in problem.layers:
+        reached: dict[df.StreamType, tuple[tuple[int, int], int]] = {}
+        pointers: dict[int, int] = {}
+        for index, choice in enumerate(layer.choices):
+            if choice.cost.cycles > target_cycles:
+                continue
+            best: tuple[tuple[int, int], int] | None = None
+            for writes, (key, previous) in frontier.items():
+                link = problem.edge(writes, choice.reads)
+                if link.cycles > target_cycles:
+                    continue
+                total = (key[0] + link.lut + choice.cost.lut, key[1] + link.bram18 + choice.cost.bram18)
+                if best is None or _key(*total, bram_first) < _key(*best[0], bram_first):
+                    best = (total, previous)
+            if best is None:
+                continue
+            pointers[index] = best[1]
+            current = reached.get(choice.writes)
+            if current is None or _key(*best[0], bram_first) < _key(*current[0], bram_first):
+                reached[choice.writes] = (best[0], index)
+        if not reached:
+            raise BnncError(
+                f"no folding of layer '{layer.name}' and the width converter in front of it "
+                f"reaches {target_cycles} cycles per frame"
+            )
+        back.append(pointers)
+        frontier = reached
+    _, index = min(frontier.values(), key=lambda entry: _key(*entry[0], bram_first))
+    folding: dict[str, Fold] = {}
+    for depth in range(len(problem.layers) - 1, -1, -1):
+        folding[problem.layers[depth].name] = problem.layers[depth].choices[index].fold
+        index = back[depth][index]
+    folding = {layer.name: folding[layer.name] for layer in problem.layers}
+    return Solution(folding, problem.evaluate(folding), target_cycles)
+
+
+def explain_impossible(problem: FoldingProblem, target_cycles: int) -> None:
+    for layer in problem.layers:
+        best = min(layer.choices, key=lambda c: (c.cost.cycles, c.cost.lut))
+        if best.cost.cycles > target_cycles:
+            fps = problem.clock_mhz * 1e6 / best.cost.cycles
+            raise BnncError(
+                f"layer '{layer.name}' cannot reach {target_cycles} cycles per frame "
+                f"({problem.clock_mhz * 1e6 / max(target_cycles, 1):,.0f} FPS at "
+                f"{problem.clock_mhz:g} MHz): its best is {best.cost.cycles} cycles ({fps:,.0f} FPS) "
+                f"at PE {best.fold.pe}, SIMD {best.fold.simd}, MMV {best.fold.mmv}"
+            )
+
+
+def solve_max(problem: FoldingProblem) -> Solution:
+    """The fastest folding within the problem's LUT and BRAM budgets."""
+    floor = max(min(c.cost.cycles for c in layer.choices) for layer in problem.layers)
+    targets = sorted({c.cost.cycles for layer in problem.layers for c in layer.choices if c.cost.cycles >= floor})
+
+    def fits(target: int) -> Solution | None:
+        for bram_first in (False, True):
+            try:
+                solution = solve_fix(problem, target, bram_first)
+            except BnncError:
+                return None
+            if not problem.verify(solution.folding, target):
+                return solution
+        return None
+
+    low, high, best = 0, len(targets) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        solution = fits(targets[middle])
+        if solution is not None:
+            best, high = solution, middle - 1
+        else:
+            low = middle + 1
+    if best is None:
+        raise BnncError(
+            f"even the slowest folding exceeds the budget of {problem.budget_lut} LUT and "
+            f"{problem.budget_bram18} BRAM18 on {problem.device.name}"
+        )
+    return best
+
+
+def solve_finn_greedy(problem: FoldingProblem, target_cycles: int) -> Solution:
+    """FINN's `SetFolding` (see the module docstring), on the same problem and cost model."""
+    folding = {}
+    for layer in problem.layers:
+        by_fold = {c.fold: c for c in layer.legal}
+        last = layer.engines[-1]
+        if isinstance(last, df.MvtuOp):
+            weight_bits = 1 if last.weight_type.name == "bnn.bipolar" else last.weight_type.width.data  # type: ignore[attr-defined]
+            simds = sorted({f.simd for f in by_fold})
+            pes = sorted({f.pe for f in by_fold})
+            fold = Fold(1, 1, 1)
+            for simd in simds:
+                if by_fold[fold].cost.cycles <= target_cycles or simd * weight_bits > FINN_WEIGHT_WIDTH_MAX:
+                    break
+                fold = Fold(1, simd, 1)
+            for pe in pes:
+                if by_fold[fold].cost.cycles <= target_cycles:
+                    break
+                fold = Fold(pe, fold.simd, 1)
+        else:
+            fold = Fold()
+            for pe in sorted({f.pe for f in by_fold}):
+                if by_fold[fold].cost.cycles <= target_cycles:
+                    break
+                fold = Fold(pe=pe)
+        folding[layer.name] = fold
+    return Solution(folding, problem.evaluate(folding), target_cycles)
+
+
