@@ -39,6 +39,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     return {
         "bnn-streamline": lazy("bnn_streamline", "BnnStreamlinePass"),
         "estimate": lazy("estimate", "EstimatePass"),
+        "fold": lazy("fold", "FoldPass"),
         "label-select": lazy("label_select", "LabelSelectPass"),
         "lower-bnn-to-dataflow": lazy("lower_bnn_to_dataflow", "LowerBnnToDataflowPass"),
         "partition-host": lazy("partition_host", "PartitionHostPass"),

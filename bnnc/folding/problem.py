@@ -208,11 +208,12 @@ def build_problem(
         legal = legal_folds(tuple(ops))
         if name in pinned:
             if pinned[name] not in legal:
-                shown = sorted((f.pe, f.simd, f.mmv) for f in legal)
+                options = "; ".join(
+                    f"{key.upper()} in {sorted({getattr(f, key) for f in legal})}" for key in ("pe", "simd", "mmv")
+                )
                 raise BnncError(
                     f"layer '{name}': PE {pinned[name].pe}, SIMD {pinned[name].simd}, MMV "
-                    f"{pinned[name].mmv} is not a legal folding; legal (PE, SIMD, MMV) choices are "
-                    f"{shown[:40]}{' ...' if len(shown) > 40 else ''}"
+                    f"{pinned[name].mmv} is not a legal folding; legal choices: {options}"
                 )
             every = layer_choices(tuple(ops), device, [pinned[name]])
             choices = every

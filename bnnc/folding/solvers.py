@@ -84,16 +84,22 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = Fa
 
 
 def explain_impossible(problem: FoldingProblem, target_cycles: int) -> None:
+    """Name the slowest layer that cannot meet the target, with its best figure."""
+    misses = []
     for layer in problem.layers:
         best = min(layer.choices, key=lambda c: (c.cost.cycles, c.cost.lut))
         if best.cost.cycles > target_cycles:
-            fps = problem.clock_mhz * 1e6 / best.cost.cycles
-            raise BnncError(
-                f"layer '{layer.name}' cannot reach {target_cycles} cycles per frame "
-                f"({problem.clock_mhz * 1e6 / max(target_cycles, 1):,.0f} FPS at "
-                f"{problem.clock_mhz:g} MHz): its best is {best.cost.cycles} cycles ({fps:,.0f} FPS) "
-                f"at PE {best.fold.pe}, SIMD {best.fold.simd}, MMV {best.fold.mmv}"
-            )
+            misses.append((best.cost.cycles, layer.name, best))
+    if not misses:
+        return
+    cycles, name, best = max(misses, key=lambda m: m[0])
+    budget = f"{target_cycles} cycles" if target_cycles >= 1 else "less than one cycle"
+    others = f" ({len(misses) - 1} other layer(s) cannot either)" if len(misses) > 1 else ""
+    raise BnncError(
+        f"layer '{name}' cannot reach the target, {budget} per frame at {problem.clock_mhz:g} MHz: "
+        f"its best is {cycles} cycles ({problem.clock_mhz * 1e6 / cycles:,.0f} FPS) at PE "
+        f"{best.fold.pe}, SIMD {best.fold.simd}, MMV {best.fold.mmv}{others}"
+    )
 
 
 def solve_max(problem: FoldingProblem) -> Solution:

@@ -105,9 +105,17 @@ def check_legal(op: Operation, fold: Fold) -> list[str]:
     return problems
 
 
-def refold(graph: df.GraphOp, folding: dict[str, Fold]) -> None:
-    """Apply `folding` (layers not named keep theirs) and make every stream consistent."""
+def refold(graph: df.GraphOp, folding: dict[str, Fold], source: df.StreamType | None = None) -> None:
+    """Apply `folding` (layers not named keep theirs) and make every stream consistent.
+
+    `source` sets the words of the graph's input stream (the host interface's width).
+    """
     block = graph.body.block
+    if source is not None:
+        entry = graph.input_op()
+        if source.element != entry.output.type.element or source.elements != entry.output.type.elements:  # type: ignore[attr-defined]
+            raise BnncError(f"the input stream {source} does not carry one frame of {entry.output.type}")
+        _retype(entry.output, source)
     known = {layer_of(op) for op in block.ops if layer_of(op)}
     unknown = sorted(set(folding) - known)
     if unknown:

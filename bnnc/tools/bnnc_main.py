@@ -83,6 +83,40 @@ def run_command(args: argparse.Namespace) -> None:
     )
 
 
+def fold_command(args: argparse.Namespace) -> None:
+    from bnnc.backends.report import estimate_json, estimate_table
+    from bnnc.cost_model import estimate_graph
+    from bnnc.devices import load_device
+    from bnnc.dialects import df
+    from bnnc.folding import current_folding
+    from bnnc.folding.files import save_folding
+    from bnnc.passes.fold import fold_graph
+    from bnnc.pipeline import run_pipeline
+
+    model = Path(args.model)
+    if not model.exists():
+        raise BnncError(f"{model}: no such model file")
+    if (args.fps is None) == (not args.max):
+        raise BnncError("give either --fps N (the fix scenario) or --max")
+    module = run_pipeline(load_module(model), "bnn-streamline,lower-bnn-to-dataflow")
+    graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
+    fold_graph(
+        graph, target_fps=args.fps, maximise=args.max, clock_mhz=args.clock_mhz, board=args.board,
+        solver=args.solver, budget_lut=args.budget_lut, budget_bram=args.budget_bram,
+        pinned_file=args.folding,
+    )
+    estimate = estimate_graph(graph, load_device(args.board), args.clock_mhz)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(estimate_json(estimate), indent=2))
+    else:
+        print(estimate_table(estimate))
+    if args.output:
+        save_folding(current_folding(graph), args.output)
+        print(f"bnnc fold: folding written to {args.output}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bnnc",
@@ -109,6 +143,29 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. bnn-streamline)",
     )
     run.set_defaults(handler=run_command)
+
+    fold = commands.add_parser(
+        "fold",
+        help="choose each layer's PE, SIMD and MMV for a frame rate or for the fastest design",
+        description="Streamline MODEL, lower it to dataflow engines and fold them: --fps N gives "
+        "the cheapest design meeting N frames/s at the clock (fix), --max the fastest design "
+        "within the budget (max). Prints the per-layer estimate; -o saves the folding as JSON, "
+        "which --folding reads back to pin layers.",
+    )
+    fold.add_argument("model", metavar="MODEL", help="an .onnx model, or bnn IR as .mlir")
+    target = fold.add_mutually_exclusive_group()
+    target.add_argument("--fps", type=float, help="target frames per second (fix scenario)")
+    target.add_argument("--max", action="store_true", help="the fastest design that fits (max scenario)")
+    fold.add_argument("--clock-mhz", type=float, default=200.0, help="fabric clock (default 200)")
+    fold.add_argument("--board", default="zc706", help="board description to fold for (default zc706)")
+    fold.add_argument("--solver", choices=("exact", "finn"), default="exact",
+                      help="exact (default) or FINN's greedy SetFolding, for comparison (fix only)")
+    fold.add_argument("--budget-lut", type=float, default=0.8, help="share of the device's LUT (max; default 0.8)")
+    fold.add_argument("--budget-bram", type=float, default=0.8, help="share of the device's BRAM (max; default 0.8)")
+    fold.add_argument("--folding", metavar="FILE", help="a folding file whose layers are pinned")
+    fold.add_argument("-o", "--output", metavar="FILE", help="save the chosen folding as JSON")
+    fold.add_argument("--format", choices=("table", "json"), default="table", help="report format")
+    fold.set_defaults(handler=fold_command)
     return parser
 
 

@@ -1,0 +1,102 @@
+"""`fold`: choose each layer's PE, SIMD and MMV (resource balancing), as the FINN paper's two
+scenarios put it:
+
+    fold{target-fps=9000 clock-mhz=200.0}             fix: the cheapest design meeting 9,000 FPS
+    fold{max=true budget-lut=0.8 budget-bram=0.8}     max: the fastest design within the budget
+
+Options: `board` (a device file name, default zc706), `solver` (`exact`, or `finn` for FINN's
+greedy SetFolding as a baseline; fix only), `folding` (a JSON file of layers to pin). Budgets
+are fractions of the device's LUT and BRAM18; both default to 0.8, leaving a fifth of the device
+to the shell, the FIFOs' growth and routing. The solution is applied with `refold` (width
+converters included) and recorded on the graph as `df.folding`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import builtin
+from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, StringAttr, f64, i64
+from xdsl.passes import ModulePass
+
+from bnnc.devices import load_device
+from bnnc.dialects import df
+from bnnc.errors import BnncError
+from bnnc.folding import refold
+from bnnc.folding.files import load_folding
+from bnnc.folding.problem import build_problem
+from bnnc.folding.solvers import Solution, solve_finn_greedy, solve_fix, solve_max
+
+
+def fold_graph(
+    graph: df.GraphOp,
+    *,
+    target_fps: int | float | None = None,
+    maximise: bool = False,
+    clock_mhz: float = 200.0,
+    board: str = "zc706",
+    solver: str = "exact",
+    budget_lut: float = 0.8,
+    budget_bram: float = 0.8,
+    pinned_file: str | None = None,
+) -> Solution:
+    """Solve the folding of one graph and apply it; the Python face of the `fold` pass."""
+    if maximise == (target_fps is not None):
+        raise BnncError("fold needs either a target frame rate (target-fps) or max=true")
+    if solver not in ("exact", "finn"):
+        raise BnncError(f"unknown solver '{solver}'; expected exact or finn")
+    for name, value in (("budget-lut", budget_lut), ("budget-bram", budget_bram)):
+        if not 0 < value <= 1:
+            raise BnncError(f"{name} is a fraction of the device in (0, 1], got {value}")
+    pinned = load_folding(pinned_file) if pinned_file else None
+    problem = build_problem(graph, load_device(board), clock_mhz, budget_lut, budget_bram, pinned)
+    if maximise:
+        if solver != "exact":
+            raise BnncError("the max scenario has the exact solver only")
+        solution = solve_max(problem)
+    else:
+        target = problem.cycles_for_fps(target_fps)  # type: ignore[arg-type]
+        solution = (solve_fix if solver == "exact" else solve_finn_greedy)(problem, target)
+    problems = problem.verify(solution.folding, solution.target_cycles)
+    if problems:
+        raise BnncError(f"the {solver} solver found no folding within the budget: {'; '.join(problems)}")
+    refold(graph, solution.folding, problem.source)
+    graph.attributes["df.folding"] = DictionaryAttr({
+        "scenario": StringAttr("max" if maximise else "fix"),
+        "solver": StringAttr(solver),
+        "board": StringAttr(board),
+        "clock_mhz": FloatAttr(clock_mhz, f64),
+        "target_cycles": IntegerAttr(solution.target_cycles or 0, i64),
+        "cycles": IntegerAttr(solution.totals.cycles, i64),
+        "lut": IntegerAttr(solution.totals.lut, i64),
+        "bram18": IntegerAttr(solution.totals.bram18, i64),
+        "bottleneck": StringAttr(solution.totals.bottleneck),
+    })
+    return solution
+
+
+@dataclass(frozen=True)
+class FoldPass(ModulePass):
+    """Choose and apply the folding of every `df.graph` (see the module docstring)."""
+
+    name = "fold"
+    target_fps: int | float | None = None
+    max: bool = False
+    clock_mhz: int | float = 200.0
+    board: str = "zc706"
+    solver: str = "exact"
+    budget_lut: int | float = 0.8
+    budget_bram: int | float = 0.8
+    folding: str | None = None
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        graphs = [g for g in op.ops if isinstance(g, df.GraphOp)]
+        if not graphs:
+            raise BnncError("fold needs a df.graph: run lower-bnn-to-dataflow first")
+        for graph in graphs:
+            fold_graph(
+                graph, target_fps=self.target_fps, maximise=self.max, clock_mhz=self.clock_mhz,
+                board=self.board, solver=self.solver, budget_lut=self.budget_lut,
+                budget_bram=self.budget_bram, pinned_file=self.folding,
+            )

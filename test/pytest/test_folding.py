@@ -1,0 +1,122 @@
+"""The folding problem and its solvers: legality, targets, budgets, pinning, FINN's baseline."""
+
+import json
+
+import numpy as np
+import pytest
+import synthetic
+from conftest import model_path
+
+from bnnc.devices import load_device
+from bnnc.dialects import df
+from bnnc.errors import BnncError
+from bnnc.folding import Fold, current_folding
+from bnnc.folding.problem import build_problem
+from bnnc.folding.solvers import solve_finn_greedy, solve_fix, solve_max
+from bnnc.frontend.onnx_importer import import_onnx
+from bnnc.interpreters.bnn import BnnExecutor
+from bnnc.passes.fold import fold_graph
+from bnnc.pipeline import run_pipeline
+from bnnc.tools.bnnc_main import main as bnnc_main
+
+DEVICE = load_device("zc706")
+NETWORKS = ["tfc_w1a1.qonnx.onnx", "sfc_w1a1_random.qonnx.onnx", "lfc_w1a1.onnx", "cnv_w1a1_random.qonnx.onnx"]
+
+
+def lowered_graph(path):
+    module = run_pipeline(import_onnx(path), "bnn-streamline,lower-bnn-to-dataflow")
+    return module, next(op for op in module.ops if isinstance(op, df.GraphOp))
+
+
+@pytest.fixture(scope="module")
+def problems():
+    return {name: build_problem(lowered_graph(model_path(name))[1], DEVICE, 200.0) for name in NETWORKS}
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_fix_9000_meets_the_target_and_beats_or_ties_finn(problems, name):
+    problem = problems[name]
+    target = problem.cycles_for_fps(9000)
+    exact, greedy = solve_fix(problem, target), solve_finn_greedy(problem, target)
+    assert problem.verify(exact.folding, target) == []
+    assert problem.verify(greedy.folding, target) == []
+    assert exact.totals.cycles <= target
+    assert exact.totals.lut <= greedy.totals.lut
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_max_fits_the_budget_and_no_faster_design_does(problems, name):
+    problem = problems[name]
+    best = solve_max(problem)
+    assert problem.verify(best.folding, best.target_cycles) == []
+    faster = sorted({c.cost.cycles for l in problem.layers for c in l.choices if c.cost.cycles < best.totals.cycles})
+    if faster:  # the next faster cycle count must not fit (or not be reachable)
+        with pytest.raises(BnncError):
+            solution = solve_fix(problem, faster[-1])
+            problems_found = problem.verify(solution.folding, faster[-1])
+            again = solve_fix(problem, faster[-1], bram_first=True)
+            if problems_found and problem.verify(again.folding, faster[-1]):
+                raise BnncError("does not fit")
+
+
+def test_exact_fix_is_optimal_on_a_small_network_by_brute_force(tmp_path):
+    path = synthetic.save(synthetic.mlp([24, 12, 8, 4], seed=2, input_shape=[1, 1, 4, 6]), tmp_path, "mlp")
+    problem = build_problem(lowered_graph(path)[1], DEVICE, 200.0)
+    target = 12
+    exact = solve_fix(problem, target)
+    import itertools
+
+    best = None
+    for combo in itertools.product(*[[c.fold for c in layer.choices] for layer in problem.layers]):
+        folding = {layer.name: fold for layer, fold in zip(problem.layers, combo)}
+        if problem.verify(folding, target):
+            continue
+        totals = problem.evaluate(folding)
+        if totals.cycles <= target and (best is None or (totals.lut, totals.bram18) < best):
+            best = (totals.lut, totals.bram18)
+    assert (exact.totals.lut, exact.totals.bram18) == best
+
+
+def test_impossible_target_names_the_layer_and_its_best(problems):
+    problem = problems["tfc_w1a1.qonnx.onnx"]
+    with pytest.raises(BnncError, match=r"layer 'fc0' cannot reach the target.*its best is 1 cycles"):
+        solve_fix(problem, problem.cycles_for_fps(1e9))
+
+
+def test_illegal_pinned_layer_lists_the_legal_choices(tmp_path):
+    pins = tmp_path / "pins.json"
+    pins.write_text(json.dumps({"fc0": {"pe": 3}}))
+    _, graph = lowered_graph(model_path("tfc_w1a1.qonnx.onnx"))
+    with pytest.raises(BnncError, match=r"layer 'fc0': PE 3, SIMD 1, MMV 1 is not a legal folding; legal choices: PE in \[1, 2, 4, 8, 16, 32, 64\]"):
+        fold_graph(graph, target_fps=9000, pinned_file=str(pins))
+
+
+def test_pinned_layers_keep_their_folding_and_the_result_stays_bit_exact(tmp_path, rng):
+    model = synthetic.cnv(seed=31, channels=synthetic.SMALL_CNV)
+    path = synthetic.save(model, tmp_path, "cnv")
+    pins = tmp_path / "pins.json"
+    pins.write_text(json.dumps({"conv1": {"pe": 4, "simd": 2, "mmv": 2}}))
+    module, graph = lowered_graph(path)
+    x = synthetic.random_inputs(model, 20, seed=3)
+    expected = BnnExecutor(run_pipeline(import_onnx(path), "bnn-streamline")).run(x)
+    fold_graph(graph, maximise=True, pinned_file=str(pins))
+    module.verify()
+    assert current_folding(graph)["conv1"] == Fold(4, 2, 2)
+    np.testing.assert_array_equal(BnnExecutor(module).run(x), expected)
+
+
+def test_bnnc_fold_writes_a_folding_file_that_reads_back(tmp_path, capsys):
+    out = tmp_path / "folding.json"
+    assert bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), "--fps", "9000", "-o", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert "fc0" in report and "FPS" in report
+    folding = json.loads(out.read_text())
+    assert set(folding) == {"fc0", "fc1", "fc2", "fc3"}
+    assert bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), "--fps", "9000", "--folding", str(out)]) == 0
+
+
+def test_fold_needs_exactly_one_scenario(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx"))])
+    assert exit_info.value.code == 2
+    assert "give either --fps N" in capsys.readouterr().err
