@@ -40,10 +40,12 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "bnn-streamline": lazy("bnn_streamline", "BnnStreamlinePass"),
         "estimate": lazy("estimate", "EstimatePass"),
         "fold": lazy("fold", "FoldPass"),
+        "insert-streams": lazy("insert_streams", "InsertStreamsPass"),
         "label-select": lazy("label_select", "LabelSelectPass"),
         "lower-bnn-to-dataflow": lazy("lower_bnn_to_dataflow", "LowerBnnToDataflowPass"),
         "partition-host": lazy("partition_host", "PartitionHostPass"),
         "reorder-pooling": lazy("reorder_pooling", "ReorderPoolingPass"),
+        "size-fifos": lazy("size_fifos", "SizeFifosPass"),
         "threshold-fusion": lazy("threshold_fusion", "ThresholdFusionPass"),
         "xnor-lowering": lazy("xnor_lowering", "XnorLoweringPass"),
     }

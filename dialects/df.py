@@ -220,7 +220,11 @@ def _check_frame(shape: DenseArrayBase, stream: StreamType) -> None:
 
 @irdl_op_definition
 class GraphOp(IRDLOperation):
-    """The accelerator: a region of engines from `df.input` to `df.output`."""
+    """The accelerator: a region of engines from `df.input` to `df.output`.
+
+    Once `size-fifos` has run, the discardable attribute `df.sized` asks the verifier to reject
+    any FIFO without a depth.
+    """
 
     name = "df.graph"
     sym_name = prop_def(SymbolNameConstraint())
@@ -234,6 +238,9 @@ class GraphOp(IRDLOperation):
         inputs = [op for op in ops if isinstance(op, InputOp)]
         _expect(len(inputs) == 1, f"a graph needs exactly one df.input, found {len(inputs)}")
         _expect(bool(ops) and isinstance(ops[-1], OutputOp), "a graph must end with df.output")
+        if "df.sized" in self.attributes:
+            unsized = [op for op in ops if isinstance(op, FifoOp) and op.depth is None]
+            _expect(not unsized, f"the graph is sized (df.sized) but {len(unsized)} FIFO(s) have no depth")
 
     def input_op(self) -> InputOp:
         return next(op for op in self.body.block.ops if isinstance(op, InputOp))

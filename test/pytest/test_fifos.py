@@ -1,0 +1,77 @@
+"""Stream insertion and FIFO sizing: intervals, depths, the sized verifier, shallow FIFOs."""
+
+import numpy as np
+import pytest
+from conftest import model_path
+from xdsl.utils.exceptions import VerifyException
+
+from bnnc.cost_model import estimate_graph
+from bnnc.devices import load_device
+from bnnc.dialects import df
+from bnnc.fifo_model import simulate
+from bnnc.frontend.onnx_importer import import_onnx
+from bnnc.interpreters.bnn import BnnExecutor
+from bnnc.passes.insert_streams import insert_fifos
+from bnnc.pipeline import run_pipeline
+
+NETWORKS = ["tfc_w1a1.qonnx.onnx", "sfc_w1a1_random.qonnx.onnx", "lfc_w1a1.onnx", "cnv_w1a1_random.qonnx.onnx"]
+FOLDS = {"fix": "fold{target-fps=9000}", "max": "fold{max=true}"}
+
+
+def sized(name: str, fold: str):
+    module = run_pipeline(
+        import_onnx(model_path(name)), f"bnn-streamline,lower-bnn-to-dataflow,{fold},insert-streams,size-fifos"
+    )
+    return module, next(op for op in module.ops if isinstance(op, df.GraphOp))
+
+
+@pytest.mark.parametrize("scenario", FOLDS)
+@pytest.mark.parametrize("name", NETWORKS)
+def test_sized_pipeline_runs_at_the_bottleneck(name, scenario):
+    module, graph = sized(name, FOLDS[scenario])
+    bottleneck = max(n.cost.cycles for n in estimate_graph(graph, load_device("zc706"), 200.0).nodes)
+    summary = graph.attributes["df.fifo_sizing"].data
+    assert summary["interval"].value.data == bottleneck
+    fifos = [op for op in graph.body.block.ops if isinstance(op, df.FifoOp)]
+    engines = [op for op in graph.body.block.ops if isinstance(op, df.ENGINES) and not isinstance(op, df.FifoOp | df.DwcOp)]
+    assert len(fifos) >= len(engines) and all(f.depth is not None and f.depth.value.data >= 2 for f in fifos)
+    depths = {f: f.depth.value.data for f in fifos}
+    assert simulate(graph, depths).interval == bottleneck
+
+
+def test_a_too_shallow_fifo_shows_as_a_slowdown():
+    _, graph = sized("cnv_w1a1_random.qonnx.onnx", FOLDS["max"])
+    fifos = [op for op in graph.body.block.ops if isinstance(op, df.FifoOp)]
+    depths = {f: f.depth.value.data for f in fifos}
+    interval = simulate(graph, depths).interval
+    deepest = max(fifos, key=lambda f: depths[f])
+    shallow = simulate(graph, {**depths, deepest: 1})
+    assert shallow.deadlocked or shallow.interval > interval
+
+
+def test_sized_graph_rejects_an_unsized_fifo():
+    module, graph = sized("tfc_w1a1.qonnx.onnx", FOLDS["fix"])
+    module.verify()
+    fifo = next(op for op in graph.body.block.ops if isinstance(op, df.FifoOp))
+    del fifo.properties["depth"]
+    with pytest.raises(VerifyException, match=r"sized \(df.sized\) but 1 FIFO\(s\) have no depth"):
+        module.verify()
+
+
+def test_insert_streams_is_idempotent_and_keeps_results(mnist_test):
+    images, _ = mnist_test
+    images = images[:1000]
+    expected = BnnExecutor(run_pipeline(import_onnx(model_path("tfc_w1a1.qonnx.onnx")), "bnn-streamline")).run(images)
+    module, graph = sized("tfc_w1a1.qonnx.onnx", FOLDS["max"])
+    count = sum(isinstance(op, df.FifoOp) for op in graph.body.block.ops)
+    insert_fifos(graph)
+    assert sum(isinstance(op, df.FifoOp) for op in graph.body.block.ops) == count
+    np.testing.assert_array_equal(BnnExecutor(module).run(images), expected)
+
+
+def test_sizing_is_not_whole_frames_on_cnv():
+    _, graph = sized("cnv_w1a1_random.qonnx.onnx", FOLDS["fix"])
+    summary = graph.attributes["df.fifo_sizing"].data
+    assert summary["fifo_bits"].value.data * 10 < summary["whole_frame_bits"].value.data
+
+
