@@ -123,7 +123,7 @@ def _simple(op: Operation, arrival: np.ndarray, room: np.ndarray, frames: int, i
     reads = schedule(np.ones(arrival.size), arrival)
     j = np.arange(out_words)
     if isinstance(op, df.PoolOp):
-        (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
+        (_, iw), (oh, _) = array_values(op.ifm), array_values(op.ofm)
         (kh, _), (sh, _) = array_values(op.kernel), array_values(op.strides)
         row_words = iw * _int(op.channels) // _int(op.pe)
         oy = j // (out_words // oh)

@@ -17,7 +17,6 @@ Weights of `bnn.dense`/`bnn.conv2d` are properties, packed from bytes into `ui64
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np

@@ -17,7 +17,6 @@ from bnnc.dialects import bnn
 from bnnc.frontend.onnx_importer import import_onnx
 from bnnc.interpreters.bnn import BnnExecutor
 from bnnc.packing import pack_rows
-from bnnc.passes.channels import dense_f64
 from bnnc.passes.partition_host import hardware_form_problems
 from bnnc.pipeline import run_pipeline
 
