@@ -8,11 +8,13 @@ Options: `board` (a device file name, default zc706), `solver` (`exact`, or `fin
 greedy SetFolding as a baseline; fix only), `folding` (a JSON file of layers to pin). Budgets
 are fractions of the device's LUT and BRAM18; both default to 0.8, leaving a fifth of the device
 to the shell, the FIFOs' growth and routing. The solution is applied with `refold` (width
-converters included) and recorded on the graph as `df.folding`.
+converters included) and recorded on the graph as `df.folding`. Existing FIFOs and their sizing
+are dropped: run `insert-streams` and `size-fifos` after `fold`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -29,6 +31,18 @@ from bnnc.folding.problem import build_problem
 from bnnc.folding.solvers import Solution, solve_finn_greedy, solve_fix, solve_max
 
 
+def unsize(graph: df.GraphOp) -> None:
+    """A new folding changes every stream: FIFOs and their sizing go (insert-streams and
+    size-fifos run again after fold)."""
+    for op in list(graph.body.block.ops):
+        if isinstance(op, df.FifoOp):
+            op.output.replace_all_uses_with(op.input)
+            op.detach()
+            op.erase()
+    for key in ("df.sized", "df.fifo_sizing"):
+        graph.attributes.pop(key, None)
+
+
 def fold_graph(
     graph: df.GraphOp,
     *,
@@ -42,6 +56,10 @@ def fold_graph(
     pinned_file: str | None = None,
 ) -> Solution:
     """Solve the folding of one graph and apply it; the Python face of the `fold` pass."""
+    if not (math.isfinite(clock_mhz) and clock_mhz > 0):
+        raise BnncError(f"the clock must be a positive number of MHz, got {clock_mhz}")
+    if target_fps is not None and not (math.isfinite(target_fps) and target_fps > 0):
+        raise BnncError(f"the target must be a positive number of frames per second, got {target_fps}")
     if maximise == (target_fps is not None):
         raise BnncError("fold needs either a target frame rate (target-fps) or max=true")
     if solver not in ("exact", "finn"):
@@ -50,6 +68,7 @@ def fold_graph(
         if not 0 < value <= 1:
             raise BnncError(f"{name} is a fraction of the device in (0, 1], got {value}")
     pinned = load_folding(pinned_file) if pinned_file else None
+    unsize(graph)
     problem = build_problem(graph, load_device(board), clock_mhz, budget_lut, budget_bram, pinned)
     if maximise:
         if solver != "exact":

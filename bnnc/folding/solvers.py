@@ -45,17 +45,17 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = Fa
     explain_impossible(problem, target_cycles)
     # frontier: for each stream the previous layer can write, the cheapest prefix ending in it,
     # as (cost, index of that layer's choice); back[i][j]: the previous choice of choice j.
-    frontier: dict[df.StreamType, tuple[tuple[int, int], int]] = {problem.source: ((0, 0), -1)}
+    frontier: dict[tuple[df.StreamType, int], tuple[tuple[int, int], int]] = {(problem.source, 1): ((0, 0), -1)}
     back: list[dict[int, int]] = []
     for layer in problem.layers:
-        reached: dict[df.StreamType, tuple[tuple[int, int], int]] = {}
+        reached: dict[tuple[df.StreamType, int], tuple[tuple[int, int], int]] = {}
         pointers: dict[int, int] = {}
         for index, choice in enumerate(layer.choices):
             if choice.cost.cycles > target_cycles:
                 continue
             best: tuple[tuple[int, int], int] | None = None
-            for writes, (key, previous) in frontier.items():
-                link = problem.edge(writes, choice.reads)
+            for (writes, pixels), (key, previous) in frontier.items():
+                link = problem.edge(writes, choice.reads, pixels)
                 if link.cycles > target_cycles:
                     continue
                 total = (key[0] + link.lut + choice.cost.lut, key[1] + link.bram18 + choice.cost.bram18)
@@ -64,9 +64,10 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = Fa
             if best is None:
                 continue
             pointers[index] = best[1]
-            current = reached.get(choice.writes)
+            end = (choice.writes, choice.pixels)
+            current = reached.get(end)
             if current is None or _key(*best[0], bram_first) < _key(*current[0], bram_first):
-                reached[choice.writes] = (best[0], index)
+                reached[end] = (best[0], index)
         if not reached:
             raise BnncError(
                 f"no folding of layer '{layer.name}' and the width converter in front of it "

@@ -137,9 +137,13 @@ def to_words(elements: np.ndarray, stream: df.StreamType, pixels: int) -> np.nda
     return grouped.reshape(n, stream.words.data, stream.lanes.data)
 
 
-def run_regroup(op: df.DwcOp | df.FifoOp, x: np.ndarray) -> np.ndarray:
-    pixels = _int(op.pixels) if isinstance(op, df.DwcOp) and op.pixels is not None else 1
+def run_regroup(op: df.DwcOp, x: np.ndarray) -> np.ndarray:
+    pixels = _int(op.pixels) if op.pixels is not None else 1
     return to_words(to_elements(x, op.input.type, pixels), op.output.type, pixels)
+
+
+def run_fifo(op: df.FifoOp, x: np.ndarray) -> np.ndarray:
+    return x  # the same words, later
 
 
 ENGINES: dict[type[Operation], Callable[..., np.ndarray]] = {
@@ -149,7 +153,7 @@ ENGINES: dict[type[Operation], Callable[..., np.ndarray]] = {
     df.ThresholdOp: run_threshold,
     df.LabelSelectOp: run_label_select,
     df.DwcOp: run_regroup,
-    df.FifoOp: run_regroup,
+    df.FifoOp: run_fifo,
 }
 
 

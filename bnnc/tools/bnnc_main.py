@@ -105,6 +105,7 @@ def fold_command(args: argparse.Namespace) -> None:
         solver=args.solver, budget_lut=args.budget_lut, budget_bram=args.budget_bram,
         pinned_file=args.folding,
     )
+    module.verify()
     estimate = estimate_graph(graph, load_device(args.board), args.clock_mhz)
     if args.format == "json":
         import json
@@ -160,8 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     fold.add_argument("--board", default="zc706", help="board description to fold for (default zc706)")
     fold.add_argument("--solver", choices=("exact", "finn"), default="exact",
                       help="exact (default) or FINN's greedy SetFolding, for comparison (fix only)")
-    fold.add_argument("--budget-lut", type=float, default=0.8, help="share of the device's LUT (max; default 0.8)")
-    fold.add_argument("--budget-bram", type=float, default=0.8, help="share of the device's BRAM (max; default 0.8)")
+    fold.add_argument("--budget-lut", type=float, default=0.8, help="share of the device's LUT the design may use (default 0.8)")
+    fold.add_argument("--budget-bram", type=float, default=0.8, help="share of the device's BRAM the design may use (default 0.8)")
     fold.add_argument("--folding", metavar="FILE", help="a folding file whose layers are pinned")
     fold.add_argument("-o", "--output", metavar="FILE", help="save the chosen folding as JSON")
     fold.add_argument("--format", choices=("table", "json"), default="table", help="report format")

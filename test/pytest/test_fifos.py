@@ -75,3 +75,34 @@ def test_sizing_is_not_whole_frames_on_cnv():
     assert summary["fifo_bits"].value.data * 10 < summary["whole_frame_bits"].value.data
 
 
+
+
+def test_multi_pixel_designs_with_fifos_stay_bit_exact(tmp_path):
+    import synthetic
+
+    for name, model in {
+        "cnv-small-before": synthetic.cnv(seed=4, channels=synthetic.SMALL_CNV, pool_order="before"),
+        "cnv-padded": synthetic.cnv(seed=1, channels=synthetic.SMALL_CNV, image=16, padding="-1"),
+    }.items():
+        path = synthetic.save(model, tmp_path, name)
+        x = synthetic.random_inputs(model, 8, seed=2)
+        expected = BnnExecutor(run_pipeline(import_onnx(path), "bnn-streamline")).run(x)
+        module = run_pipeline(
+            import_onnx(path), "bnn-streamline,lower-bnn-to-dataflow,fold{max=true},insert-streams,size-fifos"
+        )
+        module.verify()
+        np.testing.assert_array_equal(BnnExecutor(module).run(x), expected, err_msg=name)
+
+
+def test_fold_after_sizing_drops_fifos_and_sizing(rng):
+    module = run_pipeline(
+        import_onnx(model_path("cnv_w1a1_random.qonnx.onnx")),
+        "bnn-streamline,lower-bnn-to-dataflow,fold{target-fps=9000},insert-streams,size-fifos,fold{max=true}",
+    )
+    graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
+    assert "df.sized" not in graph.attributes and "df.fifo_sizing" not in graph.attributes
+    assert not any(isinstance(op, df.FifoOp) for op in graph.body.block.ops)
+    x = rng.uniform(0, 1, (2, 3, 32, 32)).astype("float32")
+    expected = BnnExecutor(run_pipeline(import_onnx(model_path("cnv_w1a1_random.qonnx.onnx")), "bnn-streamline")).run(x)
+    run_pipeline(module, "insert-streams,size-fifos")
+    np.testing.assert_array_equal(BnnExecutor(module).run(x), expected)

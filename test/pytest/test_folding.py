@@ -123,3 +123,14 @@ def test_fold_needs_exactly_one_scenario(capsys):
         bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx"))])
     assert exit_info.value.code == 2
     assert "give either --fps N" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--fps", "nan"], "positive number of frames per second, got nan"),
+    (["--fps", "1000", "--clock-mhz", "-5"], "clock must be a positive number of MHz, got -5"),
+])
+def test_bad_rates_and_clocks_are_clear_errors(flags, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), *flags])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
