@@ -36,7 +36,6 @@ from xdsl.ir import Operation
 
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values
-from bnnc.errors import BnncError
 
 FRAMES = 3  # enough for a linear pipeline to reach its steady state
 MAX_PASSES = 200
@@ -205,8 +204,3 @@ def simulate(
         occupancy[fifo_of[consumer.op] or consumer.op] = int((written - read).max())
     return PipelineTiming(int(last[-1] - last[-2]), int(last[0] + 1), occupancy)
 
-
-def check_graph(graph: df.GraphOp) -> None:
-    if any(op.operands[0].type.mmv.data > 1 for op in graph.body.block.ops  # type: ignore[attr-defined]
-           if isinstance(op, df.PoolOp | df.ThresholdOp | df.LabelSelectOp)):
-        raise BnncError("the cycle model needs plain streams into pools, thresholds and label selects")

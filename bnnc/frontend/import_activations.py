@@ -25,9 +25,7 @@ from xdsl.ir import Attribute, SSAValue
 
 from bnnc.dialects import bnn
 from bnnc.frontend.import_common import ImporterBase, Tensor, _dense
-from bnnc.frontend.onnx_graph import attributes, quant_range
-
-ROUNDING_MODES = {"ROUND": "round", "FLOOR": "floor", "CEIL": "ceil", "ROUND_TO_ZERO": "round_to_zero"}
+from bnnc.frontend.onnx_graph import ROUNDING_MODES, attributes, quant_range
 
 
 def _unsigned_bits(limit: int) -> int:

@@ -23,6 +23,7 @@ from onnx import helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
 
 from bnnc.errors import BnncError
+from bnnc.interpreters.bnn import ROUNDING
 
 QONNX_DOMAINS = ("onnx.brevitas", "qonnx.custom_op.general", "finn.custom_op.general", "finn")
 
@@ -174,7 +175,9 @@ def fold_quantizer(node: onnx.NodeProto, inputs: list[np.ndarray]) -> np.ndarray
         raise BnncError(f"node '{node.name}' (Quant): bit width {bits} is not an integer in 1..32")
     lo, hi = quant_range(int(bits), bool(attrs.get("signed", 1)), bool(attrs.get("narrow", 0)))
     rounding = str(attrs.get("rounding_mode", "ROUND")).upper()
-    q = ROUNDING_FUNCTIONS[rounding](x / scale + zero_point)
+    if rounding not in ROUNDING_MODES:
+        raise BnncError(f"node '{node.name}' (Quant): rounding mode {rounding} is not supported")
+    q = ROUNDING[ROUNDING_MODES[rounding]](x / scale + zero_point)
     return ((np.clip(q, lo, hi) - zero_point) * scale).astype(np.float32)
 
 
@@ -184,12 +187,8 @@ def quant_range(bits: int, signed: bool, narrow: bool) -> tuple[int, int]:
     return 0, (1 << bits) - 1 - int(narrow)
 
 
-ROUNDING_FUNCTIONS = {
-    "ROUND": np.round,  # half to even, as QONNX
-    "FLOOR": np.floor,
-    "CEIL": np.ceil,
-    "ROUND_TO_ZERO": np.trunc,
-}
+# QONNX rounding modes and the names bnn.quantize gives them (their numpy functions: ROUNDING)
+ROUNDING_MODES = {"ROUND": "round", "FLOOR": "floor", "CEIL": "ceil", "ROUND_TO_ZERO": "round_to_zero"}
 
 
 def evaluate_node(graph: OnnxGraph, node: onnx.NodeProto, inputs: list[np.ndarray]) -> list[np.ndarray]:

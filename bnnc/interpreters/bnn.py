@@ -45,6 +45,13 @@ def channel_broadcast(values: np.ndarray, rank: int, axis: int) -> np.ndarray:
     return values.reshape(shape)
 
 
+def threshold_counts(x: np.ndarray, thresholds: np.ndarray, offset: int, bipolar: bool) -> np.ndarray:
+    """The multi-threshold unit on channels-last values x (..., C): offset + #{i : x ≥ T[c, i]},
+    or the bit of a single threshold for a bipolar result. Shared by every level's executor."""
+    counts = (x[..., None] >= thresholds).sum(axis=-1)
+    return counts.astype(np.uint8) if bipolar else counts.astype(np.int64) + offset
+
+
 def pack_bits(bits: np.ndarray) -> np.ndarray:
     """(R, K) bits → (R, words) uint64, element i at bit i of its row (as `bnnc.packing`)."""
     rows, k = bits.shape
@@ -134,12 +141,9 @@ class BnnFunctions(InterpreterFunctions):
         x = numeric(args[0], bnn.element_type(op.input.type))
         axis = op.axis.value.data
         thresholds = bnn.dense_values(op.thresholds)  # (C or 1, steps)
-        moved = np.moveaxis(x, axis, -1)[..., None]  # (..., C, 1)
-        counts = (moved >= thresholds).sum(axis=-1)
-        counts = np.moveaxis(counts, -1, axis)
-        if bnn.is_bipolar(bnn.element_type(op.output.type)):
-            return (counts.astype(np.uint8),)
-        return (counts.astype(np.int64) + op.offset.value.data,)
+        bipolar = bnn.is_bipolar(bnn.element_type(op.output.type))
+        counts = threshold_counts(np.moveaxis(x, axis, -1), thresholds, op.offset.value.data, bipolar)
+        return (np.moveaxis(counts, -1, axis),)
 
     # -- real-valued -------------------------------------------------------------------------------
 

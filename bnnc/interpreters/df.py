@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from xdsl.dialects.builtin import ModuleOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
 from xdsl.ir import Operation, SSAValue
 from xdsl.traits import SymbolTable
 
 from bnnc.dialects import bnn, df
 from bnnc.errors import BnncError
+from bnnc.interpreters.bnn import threshold_counts
 from bnnc.packing import to_signed, unpack_rows
 
 
@@ -61,8 +61,7 @@ def run_mvtu(op: df.MvtuOp, x: np.ndarray) -> np.ndarray:
         acc = (acc + mw) // 2
     if op.thresholds is not None:
         thresholds = bnn.dense_values(op.thresholds)  # (MH or 1, steps)
-        counts = (acc[:, :, None] >= thresholds[None, :, :]).sum(axis=2)
-        out = counts.astype(np.uint8) if bnn.is_bipolar(op.output.type.element) else counts + _int(op.offset)
+        out = threshold_counts(acc, thresholds, _int(op.offset), bnn.is_bipolar(op.output.type.element))
     else:
         out = acc
     # output words: pixel group g, neuron fold f; lanes (pixel m, PE p)
@@ -104,8 +103,7 @@ def run_threshold(op: df.ThresholdOp, x: np.ndarray) -> np.ndarray:
     c, pe = _int(op.channels), _int(op.pe)
     thresholds = bnn.dense_values(op.thresholds)
     values = x.reshape(x.shape[0], -1, c)  # pixel-major, channel-minor
-    counts = (values[..., None] >= thresholds[None, None, :, :]).sum(axis=3)
-    out = counts.astype(np.uint8) if bnn.is_bipolar(op.output.type.element) else counts + _int(op.offset)
+    out = threshold_counts(values, thresholds, _int(op.offset), bnn.is_bipolar(op.output.type.element))
     return out.reshape(x.shape[0], -1, pe)
 
 
@@ -190,6 +188,3 @@ class DfFunctions(InterpreterFunctions):
         out = out.reshape((-1, *shape[1:]))
         return (out if bnn.is_bipolar(bnn.element_type(op.outputs[0].type)) else out.astype(np.int64),)
 
-
-def graphs(module: ModuleOp) -> list[df.GraphOp]:
-    return [op for op in module.ops if isinstance(op, df.GraphOp)]
