@@ -55,3 +55,48 @@ def unpack_rows(attr: DenseIntOrFPElementsAttr, cols: int, bits: int) -> np.ndar
 def to_signed(codes: np.ndarray, bits: int) -> np.ndarray:
     """Reinterpret unsigned `bits`-bit codes as two's complement values."""
     return np.where(codes >= (1 << (bits - 1)), codes - (1 << bits), codes)
+
+
+# --------------------------------------------------------------------------------------------
+# The accelerator's AXI-stream boundary (HLS top, Verilog top, DMA driver)
+
+AXI_WORD_BITS = 64
+
+
+def elements_per_axi_word(bits: int) -> int:
+    """Elements of `bits` bits in one AXI word: as many whole ones as fit; none straddles."""
+    if not 1 <= bits <= AXI_WORD_BITS:
+        raise ValueError(f"an element of {bits} bits does not fit a {AXI_WORD_BITS}-bit AXI word")
+    return AXI_WORD_BITS // bits
+
+
+def axi_words_per_frame(elements: int, bits: int) -> int:
+    return -(-elements // elements_per_axi_word(bits))
+
+
+def to_axi_words(codes: np.ndarray, bits: int) -> np.ndarray:
+    """Frames of element codes (N, E) → the AXI words the accelerator reads, (N, words) uint64.
+
+    Element i of a frame sits in word i div P at bits [(i mod P)·bits, …) for P elements a word
+    (`elements_per_axi_word`); the last word of a frame is zero-padded. Codes are taken modulo
+    2**bits, so signed values may be passed as they are (two's complement).
+    """
+    n, elements = codes.shape
+    per_word = elements_per_axi_word(bits)
+    words = axi_words_per_frame(elements, bits)
+    padded = np.zeros((n, words * per_word), dtype=np.uint64)
+    padded[:, :elements] = np.asarray(codes, dtype=np.int64).astype(np.uint64) & np.uint64((1 << bits) - 1)
+    shifts = (np.arange(per_word, dtype=np.uint64) * np.uint64(bits))[None, None, :]
+    lanes = padded.reshape(n, words, per_word) << shifts
+    return np.bitwise_or.reduce(lanes, axis=2)
+
+
+def from_axi_words(words: np.ndarray, elements: int, bits: int, signed: bool) -> np.ndarray:
+    """The inverse of `to_axi_words`: (N, words) uint64 → (N, elements) int64 values."""
+    per_word = elements_per_axi_word(bits)
+    n = words.shape[0]
+    shifts = (np.arange(per_word, dtype=np.uint64) * np.uint64(bits))[None, None, :]
+    mask = np.uint64((1 << bits) - 1) if bits < AXI_WORD_BITS else np.uint64(0xFFFFFFFFFFFFFFFF)
+    lanes = (np.asarray(words, dtype=np.uint64)[:, :, None] >> shifts) & mask
+    codes = lanes.reshape(n, -1)[:, :elements].astype(np.int64)
+    return to_signed(codes, bits) if signed else codes

@@ -210,8 +210,11 @@ class BnnExecutor:
         self.interpreter.register_implementations(FuncFunctions())
         self.interpreter.register_implementations(BnnFunctions())
         from bnnc.interpreters.df import DfFunctions  # the host calls df graphs via df.invoke
+        from bnnc.interpreters.hls import HlsFunctions  # ... and HLS tops via hls.invoke (csim)
 
         self.interpreter.register_implementations(DfFunctions())
+        self.hls = HlsFunctions()
+        self.interpreter.register_implementations(self.hls)
 
     def run(self, x: np.ndarray) -> np.ndarray:
         """The model's output for a batch `x` shaped like the input (any size in dimension 0)."""

@@ -1,10 +1,12 @@
 """`bnnc`: the user-facing driver.
 
-    bnnc run MODEL --engine {onnx,bnn} --input X.npy --output Y.npy
+    bnnc compile MODEL -o BUILD [--fps N | --max] [--clock-mhz F] [--board B] [--folding FILE]
+    bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim} --input X.npy --output Y.npy
+    bnnc fold MODEL (--fps N | --max) ...
 
-MODEL is an ONNX file, or `bnn` IR as `.mlir` (for the bnn engine). X is a batch shaped like the
-model's input; Y receives the model's output for the batch, in the ONNX model's own units.
-Later levels add engines (df, csim, rtlsim) and the `compile`, `verify` and `report` commands.
+MODEL is an ONNX file, or bnnc IR as `.mlir`; BUILD a directory `bnnc compile` wrote. X is a
+batch shaped like the model's input; Y receives the model's output for the batch, in the ONNX
+model's own units. The df and csim engines fold the model first when it is not folded yet.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 from bnnc.errors import BnncError
 from bnnc.tools.diagnostics import exit_on_user_errors
 
-ENGINES = ("onnx", "bnn")
+ENGINES = ("onnx", "bnn", "df", "csim")
 
 
 def load_module(model: Path):
@@ -45,16 +47,41 @@ def load_batch(path: Path) -> np.ndarray:
         ) from None
 
 
+def folding_of(args: argparse.Namespace, default_max: bool = True):
+    from bnnc.compiler import Folding
+
+    maximise = args.max or (args.fps is None and default_max)
+    return Folding(fps=args.fps, max=maximise, clock_mhz=args.clock_mhz, board=args.board,
+                   folding_file=args.folding)
+
+
+def executable_module(model: Path, engine: str, args: argparse.Namespace):
+    """The module the engine runs: bnn as given (after -p), or lowered as far as it needs."""
+    from bnnc.compiler import load_build, lower_to, module_level
+    from bnnc.pipeline import run_pipeline
+
+    module = load_build(model, engine) if model.is_dir() else load_module(model)
+    if args.passes:
+        run_pipeline(module, args.passes)
+    if engine == "bnn":
+        return module
+    level = module_level(module)
+    if engine == "df" and level == "hls":
+        raise BnncError(f"{model}: the df engine needs the df level; this module is already lowered to hls")
+    return lower_to(module, "sized" if engine == "df" else "hls", folding_of(args))
+
+
 def run_command(args: argparse.Namespace) -> None:
     model, engine = Path(args.model), args.engine
     if not model.exists():
-        raise BnncError(f"{model}: no such model file")
+        raise BnncError(f"{model}: no such model file or build directory")
     x = load_batch(Path(args.input))
+    compile_seconds = 0.0
     if engine == "onnx":
         if model.suffix != ".onnx":
             raise BnncError(f"{model}: the onnx engine runs .onnx models only")
         if args.passes:
-            raise BnncError("--passes applies to the bnn engine; the onnx engine runs the model as is")
+            raise BnncError("--passes applies to the bnnc engines; the onnx engine runs the model as is")
         from bnnc.reference import ReferenceSession
 
         session = ReferenceSession(model)
@@ -63,24 +90,37 @@ def run_command(args: argparse.Namespace) -> None:
     else:
         from bnnc.interpreters.bnn import BnnExecutor
 
-        module = load_module(model)
-        if args.passes:
-            from bnnc.pipeline import run_pipeline
-
-            run_pipeline(module, args.passes)
-        executor = BnnExecutor(module)
+        executor = BnnExecutor(executable_module(model, engine, args))
         start = time.perf_counter()
         y = executor.run(x)
-    elapsed = time.perf_counter() - start
+        compile_seconds = executor.hls.compile_seconds
+    elapsed = time.perf_counter() - start - compile_seconds
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     np.save(output, y)
     rate = len(x) / elapsed if elapsed > 0 else float("inf")
+    compiled = f" after {compile_seconds:.1f} s compiling the C simulation" if compile_seconds else ""
     print(
         f"bnnc run: {len(x)} input(s) on engine {engine} in {elapsed:.3f} s "
-        f"({rate:,.0f} images/s) -> {output} {list(y.shape)} {y.dtype}",
+        f"({rate:,.0f} images/s){compiled} -> {output} {list(y.shape)} {y.dtype}",
         file=sys.stderr,
     )
+
+
+def compile_command(args: argparse.Namespace) -> None:
+    from bnnc.compiler import compile_model
+
+    model = Path(args.model)
+    if not model.exists():
+        raise BnncError(f"{model}: no such model file")
+    output = Path(args.output) if args.output else Path("build") / model.name.split(".")[0]
+
+    def progress(stage: str, seconds: float) -> None:
+        print(f"  {stage:<12} {seconds:7.2f} s", file=sys.stderr)
+
+    print(f"bnnc compile: {model} -> {output}", file=sys.stderr)
+    result = compile_model(model, output, folding_of(args), progress)
+    print(f"bnnc compile: done in {sum(result.timings.values()):.2f} s -> {output}", file=sys.stderr)
 
 
 def fold_command(args: argparse.Namespace) -> None:
@@ -130,9 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a model on a batch of inputs with one engine",
         description="Run MODEL on the batch in X.npy and save the model's output to Y.npy. "
         "Engines: onnx (onnxruntime on the original model, QONNX/FINN custom ops rewritten to "
-        "standard ONNX; the reference), bnn (bnnc's bit-exact executor of the bnn dialect).",
+        "standard ONNX; the reference), bnn (bnnc's bit-exact executor of the bnn dialect), df "
+        "(the folded dataflow engines, word by word), csim (the generated HLS C++, compiled with "
+        "g++). df and csim fold an unfolded model first (--fps/--max, default --max).",
     )
-    run.add_argument("model", metavar="MODEL", help="an .onnx model, or bnn IR as .mlir")
+    run.add_argument("model", metavar="MODEL", help="an .onnx model, bnnc IR as .mlir, or a build directory")
     run.add_argument("--engine", choices=ENGINES, default="bnn", help="executor (default: bnn)")
     run.add_argument("--input", required=True, metavar="X.npy", help="a batch shaped like the model input")
     run.add_argument("--output", required=True, metavar="Y.npy", help="where to save the outputs")
@@ -140,9 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-p",
         "--passes",
         metavar="PIPELINE",
-        help="passes to run on the bnn module before the bnn engine executes it, as in bnnc-opt "
+        help="passes to run on the module before the engine executes it, as in bnnc-opt "
         "(e.g. bnn-streamline)",
     )
+    add_folding_arguments(run, default="--max")
     run.set_defaults(handler=run_command)
 
     fold = commands.add_parser(
@@ -154,20 +197,37 @@ def build_parser() -> argparse.ArgumentParser:
         "which --folding reads back to pin layers.",
     )
     fold.add_argument("model", metavar="MODEL", help="an .onnx model, or bnn IR as .mlir")
-    target = fold.add_mutually_exclusive_group()
-    target.add_argument("--fps", type=float, help="target frames per second (fix scenario)")
-    target.add_argument("--max", action="store_true", help="the fastest design that fits (max scenario)")
-    fold.add_argument("--clock-mhz", type=float, default=200.0, help="fabric clock (default 200)")
-    fold.add_argument("--board", default="zc706", help="board description to fold for (default zc706)")
+    add_folding_arguments(fold, default=None)
     fold.add_argument("--solver", choices=("exact", "finn"), default="exact",
                       help="exact (default) or FINN's greedy SetFolding, for comparison (fix only)")
     fold.add_argument("--budget-lut", type=float, default=0.8, help="share of the device's LUT the design may use (default 0.8)")
     fold.add_argument("--budget-bram", type=float, default=0.8, help="share of the device's BRAM the design may use (default 0.8)")
-    fold.add_argument("--folding", metavar="FILE", help="a folding file whose layers are pinned")
     fold.add_argument("-o", "--output", metavar="FILE", help="save the chosen folding as JSON")
     fold.add_argument("--format", choices=("table", "json"), default="table", help="report format")
     fold.set_defaults(handler=fold_command)
+
+    build = commands.add_parser(
+        "compile",
+        help="compile a model into a build directory (IR of every stage, HLS project, report)",
+        description="Import MODEL, streamline it, lower it to dataflow engines, fold them (--fps N "
+        "or --max, default --max), size the FIFOs, lower to hls and write the build directory: "
+        "ir/ (the module after every stage), hls/ (the Vivado HLS project), report.json.",
+    )
+    build.add_argument("model", metavar="MODEL", help="an .onnx model, or bnn IR as .mlir")
+    build.add_argument("-o", "--output", metavar="BUILD", help="the build directory (default build/MODEL-NAME)")
+    add_folding_arguments(build, default="--max")
+    build.set_defaults(handler=compile_command)
     return parser
+
+
+def add_folding_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
+    target = parser.add_mutually_exclusive_group()
+    suffix = " (the default)" if default == "--max" else ""
+    target.add_argument("--fps", type=float, help="target frames per second (fix scenario)")
+    target.add_argument("--max", action="store_true", help=f"the fastest design that fits (max scenario){suffix}")
+    parser.add_argument("--clock-mhz", type=float, default=200.0, help="fabric clock (default 200)")
+    parser.add_argument("--board", default="zc706", help="board description to fold for (default zc706)")
+    parser.add_argument("--folding", metavar="FILE", help="a folding file whose layers are pinned")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,8 +23,14 @@ class BnncOptMain(xDSLOptMain):
     version_format = "bnnc-opt (xdsl {xdsl_version})"
 
     def register_all_dialects(self) -> None:
-        super().register_all_dialects()
-        for name, factory in get_all_dialects().items():
+        from xdsl.universe import Universe
+
+        ours = get_all_dialects()
+        # xDSL's own dialects, except those whose names bnnc's take (xDSL has an `hls` of its own)
+        for name, factory in Universe.get_multiverse().all_dialects.items():
+            if name not in ours:
+                self.ctx.register_dialect(name, factory)
+        for name, factory in ours.items():
             self.ctx.register_dialect(name, factory)
 
     def register_all_frontends(self) -> None:

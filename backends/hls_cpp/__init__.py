@@ -1,0 +1,1 @@
+"""The `hls-cpp` backend: an `hls.top` printed as a Vivado HLS C++ project."""

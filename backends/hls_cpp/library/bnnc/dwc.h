@@ -1,0 +1,66 @@
+// bnnc HLS template library: data-width converters (df.dwc).
+#ifndef BNNC_DWC_H
+#define BNNC_DWC_H
+
+#include "bnnc/types.h"
+
+namespace bnnc {
+
+// Words of IN_LANES elements -> words of OUT_LANES elements, the same elements in the same
+// order; the widths need not divide each other. One word a cycle on either side: a frame takes
+// WORDS_IN + WORDS_OUT steps of which max(WORDS_IN, WORDS_OUT) are busy on the wider side.
+template <typename ElemT, unsigned IN_LANES, unsigned OUT_LANES, unsigned WORDS_IN, unsigned WORDS_OUT>
+void dwc(hls::stream<ap_uint<IN_LANES * element<ElemT>::bits> > &in,
+         hls::stream<ap_uint<OUT_LANES * element<ElemT>::bits> > &out, unsigned frames) {
+  const unsigned B = element<ElemT>::bits, WI = IN_LANES * B, WO = OUT_LANES * B;
+  for (unsigned frame = 0; frame < frames; frame++) {
+    bit_queue<WI + WO> queue;
+    unsigned written = 0;
+    for (unsigned step = 0; step < WORDS_IN + WORDS_OUT; step++) {
+      BNNC_HLS(PIPELINE II = 1)
+      if (queue.count >= WO) {
+        out.write(queue.template pop<WO>(WO));
+        written++;
+      } else if (written < WORDS_OUT) {
+        queue.push(in.read(), WI);
+      }
+    }
+  }
+}
+
+// Multi-pixel streams: a word of LANES lanes holds MMV pixels side by side, word (g, f) lane
+// (m, s) being element f * (LANES / MMV) + s of pixel g * MMV + m. The converter regroups
+// GROUP = lcm(IN_MMV, OUT_MMV) pixels at a time through a buffer of their VECTOR elements each.
+template <typename ElemT, unsigned IN_LANES, unsigned IN_MMV, unsigned OUT_LANES, unsigned OUT_MMV,
+          unsigned PIXELS, unsigned VECTOR, unsigned GROUP>
+void dwc_pixels(hls::stream<ap_uint<IN_LANES * element<ElemT>::bits> > &in,
+                hls::stream<ap_uint<OUT_LANES * element<ElemT>::bits> > &out, unsigned frames) {
+  const unsigned B = element<ElemT>::bits;
+  const unsigned LI = IN_LANES / IN_MMV, LO = OUT_LANES / OUT_MMV;
+  const unsigned G = GROUP;
+  ap_uint<B> buffer[G][VECTOR];
+  BNNC_HLS(ARRAY_PARTITION variable = buffer complete dim = 1)
+  for (unsigned frame = 0; frame < frames; frame++) {
+    for (unsigned group = 0; group < PIXELS / G; group++) {
+      for (unsigned i = 0; i < (G / IN_MMV) * (VECTOR / LI); i++) {
+        BNNC_HLS(PIPELINE II = 1)
+        const unsigned g = i / (VECTOR / LI), f = i % (VECTOR / LI);
+        const ap_uint<IN_LANES * B> word = in.read();
+        for (unsigned m = 0; m < IN_MMV; m++)
+          for (unsigned s = 0; s < LI; s++) buffer[g * IN_MMV + m][f * LI + s] = lane<B>(word, m * LI + s);
+      }
+      for (unsigned i = 0; i < (G / OUT_MMV) * (VECTOR / LO); i++) {
+        BNNC_HLS(PIPELINE II = 1)
+        const unsigned g = i / (VECTOR / LO), f = i % (VECTOR / LO);
+        ap_uint<OUT_LANES * B> word = 0;
+        for (unsigned m = 0; m < OUT_MMV; m++)
+          for (unsigned s = 0; s < LO; s++) set_lane<B>(word, m * LO + s, buffer[g * OUT_MMV + m][f * LO + s]);
+        out.write(word);
+      }
+    }
+  }
+}
+
+}  // namespace bnnc
+
+#endif  // BNNC_DWC_H

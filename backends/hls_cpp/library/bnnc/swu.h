@@ -1,0 +1,66 @@
+// bnnc HLS template library: the sliding-window unit (df.swu).
+#ifndef BNNC_SWU_H
+#define BNNC_SWU_H
+
+#include "bnnc/types.h"
+
+namespace bnnc {
+
+// An NHWC image of IH x IW pixels of CHANNELS elements, SIMD a word, in; for every output pixel
+// in row-major order its KH x KW window in (ky, kx, c) order, SIMD elements a word, MMV pixels
+// side by side in a word (lane (m, s) of word (g, f) is element f * SIMD + s of pixel
+// g * MMV + m). Stride SH x SW; PAD_TOP rows and PAD_LEFT columns of padding before the image
+// (and as many after as OH x OW implies), padded positions holding the code PAD_VALUE.
+//
+// Rows are kept in a circular buffer of ROWS = KH + SH * ceil((MMV - 1) / OW) rows, enough for
+// the windows of MMV consecutive pixels; a row is read when the first window that needs it is
+// due, and rows no window needs are read and dropped at the end of the frame.
+template <typename ElemT, unsigned CHANNELS, unsigned IH, unsigned IW, unsigned OH, unsigned OW, unsigned KH,
+          unsigned KW, unsigned SH, unsigned SW, unsigned PAD_TOP, unsigned PAD_LEFT, unsigned PAD_VALUE,
+          unsigned SIMD, unsigned MMV>
+void swu(hls::stream<ap_uint<SIMD * element<ElemT>::bits> > &in,
+         hls::stream<ap_uint<SIMD * MMV * element<ElemT>::bits> > &out, unsigned frames) {
+  const unsigned B = element<ElemT>::bits, CF = CHANNELS / SIMD, W = SIMD * B;
+  const unsigned SPAN = KH + SH * ((MMV - 1 + OW - 1) / OW);
+  const unsigned ROWS = SPAN < IH ? SPAN : IH;
+  ap_uint<W> rows[ROWS][IW * CF];
+  BNNC_HLS(ARRAY_PARTITION variable = rows complete dim = 1)
+  ap_uint<W> padding = 0;
+  for (unsigned s = 0; s < SIMD; s++) set_lane<B>(padding, s, ap_uint<B>(PAD_VALUE));
+  for (unsigned frame = 0; frame < frames; frame++) {
+    unsigned rows_read = 0;
+    for (unsigned group = 0; group < OH * OW / MMV; group++) {
+      const int last_row = (int)(((group * MMV + MMV - 1) / OW) * SH + KH) - (int)PAD_TOP;
+      const unsigned needed = last_row < 0 ? 0 : ((unsigned)last_row < IH ? (unsigned)last_row : IH);
+      while (rows_read < needed) {
+        for (unsigned i = 0; i < IW * CF; i++) {
+          BNNC_HLS(PIPELINE II = 1)
+          rows[rows_read % ROWS][i] = in.read();
+        }
+        rows_read++;
+      }
+      for (unsigned fold = 0; fold < KH * KW * CF; fold++) {
+        BNNC_HLS(PIPELINE II = 1)
+        const unsigned ky = fold / (KW * CF), kx = (fold / CF) % KW, cf = fold % CF;
+        ap_uint<W * MMV> word = 0;
+        for (unsigned m = 0; m < MMV; m++) {
+          const unsigned pixel = group * MMV + m;
+          const int y = (int)((pixel / OW) * SH + ky) - (int)PAD_TOP;
+          const int x = (int)((pixel % OW) * SW + kx) - (int)PAD_LEFT;
+          const bool inside = y >= 0 && y < (int)IH && x >= 0 && x < (int)IW;
+          set_lane<W>(word, m, inside ? rows[y % ROWS][x * CF + cf] : padding);
+        }
+        out.write(word);
+      }
+    }
+    for (; rows_read < IH; rows_read++)
+      for (unsigned i = 0; i < IW * CF; i++) {
+        BNNC_HLS(PIPELINE II = 1)
+        in.read();
+      }
+  }
+}
+
+}  // namespace bnnc
+
+#endif  // BNNC_SWU_H

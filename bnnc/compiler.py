@@ -1,0 +1,165 @@
+"""The compile flow: ONNX → bnn → df (folded, sized) → hls → a build directory.
+
+    result = compile_model("tfc.onnx", "build/tfc", Folding(max=True))
+
+Each stage is a named pipeline of passes; the module after every stage is kept (`ir/` in the
+build directory), so that every level can be executed and compared. The directory is written
+under a temporary name and renamed at the end: a failed compile leaves nothing that looks like
+a build.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xdsl.dialects.builtin import ModuleOp
+
+from bnnc.errors import BnncError
+
+IR_DIR = "ir"
+HLS_DIR = "hls"
+
+
+@dataclass(frozen=True)
+class Folding:
+    """How to fold: a frame rate (`fps`) or the fastest design (`max`), on a board at a clock."""
+
+    fps: float | None = None
+    max: bool = False
+    clock_mhz: float = 200.0
+    board: str = "zc706"
+    folding_file: str | None = None
+
+    def pass_spec(self) -> str:
+        if (self.fps is None) == (not self.max):
+            raise BnncError("give either a target frame rate (--fps N) or --max")
+        target = "max=true" if self.max else f"target-fps={float(self.fps)}"  # type: ignore[arg-type]
+        options = [target, f"clock-mhz={float(self.clock_mhz)}", f"board={self.board}"]
+        if self.folding_file:
+            options.append(f'folding="{self.folding_file}"')
+        return "fold{" + " ".join(options) + "}"
+
+
+def stages(folding: Folding) -> list[tuple[str, str]]:
+    """(stage name, pass pipeline) from an imported bnn module to the hls level."""
+    return [
+        ("streamlined", "bnn-streamline"),
+        ("dataflow", "lower-bnn-to-dataflow"),
+        ("folded", folding.pass_spec()),
+        ("sized", "insert-streams,size-fifos"),
+        ("hls", "lower-dataflow-to-hls"),
+    ]
+
+
+def module_level(module: ModuleOp) -> str:
+    """The deepest level a module has reached: 'hls', 'sized', 'df' or 'bnn'."""
+    from bnnc.dialects import df, hls
+
+    ops = list(module.ops)
+    if any(isinstance(op, hls.TopOp) for op in ops):
+        return "hls"
+    graphs = [op for op in ops if isinstance(op, df.GraphOp)]
+    if graphs:
+        return "sized" if all("df.sized" in g.attributes for g in graphs) else "df"
+    return "bnn"
+
+
+# Where each level starts in `stages` (a bnn module may or may not be streamlined already:
+# streamlining twice changes nothing).
+_STAGE_OF_LEVEL = {"bnn": 0, "sized": 4, "hls": 5}
+
+
+def lower_to(module: ModuleOp, level: str, folding: Folding) -> ModuleOp:
+    """Run the stages that take `module` to `level` ('sized' or 'hls') from where it is."""
+    from bnnc.pipeline import run_pipeline
+
+    current = module_level(module)
+    if current == "df":
+        raise BnncError("the module is at the df level but not sized: run fold, insert-streams and size-fifos")
+    for _, pipeline in stages(folding)[_STAGE_OF_LEVEL[current] : _STAGE_OF_LEVEL[level]]:
+        run_pipeline(module, pipeline)
+    return module
+
+
+@dataclass
+class CompileResult:
+    directory: Path
+    module: ModuleOp
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def compile_model(model: str | Path, output: str | Path, folding: Folding,
+                  progress: Callable[[str, float], None] | None = None) -> CompileResult:
+    """Compile an ONNX model (or bnn IR) into the build directory `output`."""
+    from bnnc.backends.hls_cpp.project import write_project
+    from bnnc.backends.report import estimate_json
+    from bnnc.cost_model import estimate_graph
+    from bnnc.devices import load_device
+    from bnnc.dialects import df
+    from bnnc.pipeline import run_pipeline
+    from bnnc.tools.bnnc_main import load_module
+
+    output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise BnncError(f"{output}: exists and is not a directory")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    timings: dict[str, float] = {}
+
+    def timed(name: str, action: Callable[[], None]) -> None:
+        start = time.perf_counter()
+        action()
+        timings[name] = time.perf_counter() - start
+        if progress is not None:
+            progress(name, timings[name])
+
+    try:
+        (work / IR_DIR).mkdir()
+        holder: dict[str, ModuleOp] = {}
+        timed("import", lambda: holder.setdefault("module", load_module(Path(model))))
+        module = holder["module"]
+        (work / IR_DIR / "0-bnn.mlir").write_text(str(module))
+        estimate = None
+        for index, (name, pipeline) in enumerate(stages(folding), start=1):
+            timed(name, lambda p=pipeline: run_pipeline(module, p))
+            (work / IR_DIR / f"{index}-{name}.mlir").write_text(str(module))
+            if name == "sized":
+                graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
+                estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
+        timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
+        report = {"model": str(model), "folding": folding.__dict__, "timings_s": timings}
+        if estimate is not None:
+            report["estimate"] = estimate_json(estimate)
+        (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+        if output.exists():
+            shutil.rmtree(output)
+        work.rename(output)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return CompileResult(output, module, timings)
+
+
+# The IR stage of a build directory each engine executes.
+STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "csim": "hls"}
+
+
+def load_build(directory: str | Path, engine: str = "csim") -> ModuleOp:
+    """The module of a build directory that `engine` runs: the imported bnn module, the sized
+    df module, or the hls module."""
+    from bnnc.ir import parse_module
+
+    stage = STAGE_OF_ENGINE[engine]
+    files = sorted((Path(directory) / IR_DIR).glob(f"*-{stage}.mlir"))
+    if not files:
+        raise BnncError(
+            f"{directory}: is a directory but not a bnnc build (no {IR_DIR}/*-{stage}.mlir); "
+            "give a model file, or a directory written by bnnc compile"
+        )
+    return parse_module(files[-1])

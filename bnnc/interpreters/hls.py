@@ -1,0 +1,67 @@
+"""`hls.invoke` for xDSL's interpreter: the accelerator run as the C simulation of its C++.
+
+The host's `bnn` ops run in the `bnn` executor as always; at `hls.invoke` the batch is packed
+into AXI words (`bnnc.packing.to_axi_words`, the code the board driver uses too), streamed
+through the compiled top, and the output words are unpacked into a tensor, as `df.invoke` does
+with the `df` executor's streams.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
+from xdsl.traits import SymbolTable
+
+from bnnc.dialects import bnn, hls
+from bnnc.errors import BnncError
+from bnnc.packing import axi_words_per_frame, from_axi_words, to_axi_words
+from bnnc.simulators import csim
+
+
+def _module(op) -> ModuleOp:
+    while not isinstance(op, ModuleOp):
+        op = op.parent_op()
+    return op
+
+
+@register_impls
+class HlsFunctions(InterpreterFunctions):
+    """Runs `hls.invoke` by C simulation; binaries are built once per module (and cached)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.binaries: dict[str, csim.CsimBinary] = {}
+        self.compile_seconds = 0.0
+
+    def binary(self, top: hls.TopOp) -> csim.CsimBinary:
+        name = top.sym_name.data
+        if name not in self.binaries:
+            from bnnc.backends.hls_cpp.project import project_files
+
+            binary, _ = csim.build(project_files(_module(top)))
+            self.binaries[name] = binary
+            self.compile_seconds += binary.compile_seconds
+        return self.binaries[name]
+
+    @impl(hls.InvokeOp)
+    def run_invoke(self, interpreter: Interpreter, op: hls.InvokeOp, args: PythonValues) -> PythonValues:
+        top = SymbolTable.lookup_symbol(op, op.callee)
+        if not isinstance(top, hls.TopOp):
+            raise BnncError(f"hls.invoke: no hls.top named {op.callee}")
+        x = args[0]
+        if x.ndim == 4:
+            x = x.transpose(0, 2, 3, 1)  # NCHW tensor -> NHWC stream order
+        in_port, out_port = top.port("in"), top.port("out")
+        in_bits, out_bits = bnn.bit_width(in_port.element), bnn.bit_width(out_port.element)
+        words = to_axi_words(x.reshape(x.shape[0], -1), in_bits)
+        out_elements = out_port.elements.value.data
+        out_words = csim.run(self.binary(top), words, axi_words_per_frame(out_elements, out_bits))
+        signed = not bnn.is_bipolar(out_port.element) and bnn.integer_range(out_port.element)[0] < 0  # type: ignore[arg-type]
+        out = from_axi_words(out_words, out_elements, out_bits, signed)
+        shape = bnn.shape_of(op.outputs[0].type)
+        if len(shape) == 4:
+            _, c, h, w = shape
+            out = out.reshape(-1, h, w, c).transpose(0, 3, 1, 2)
+        out = out.reshape((-1, *shape[1:]))
+        return (out.astype(np.uint8) if bnn.is_bipolar(bnn.element_type(op.outputs[0].type)) else out,)

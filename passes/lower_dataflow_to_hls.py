@@ -1,0 +1,386 @@
+"""`lower-dataflow-to-hls`: a folded, sized `df.graph` → an `hls.top` of library instances.
+
+    %w = df.mvtu %x weights<!bnn.bipolar> ... {pe = 4, simd = 8, popcount, thresholds = ...}
+    %f = df.fifo %w {depth = 32}
+  becomes
+    hls.rom @fc0_weights {element = ui8, shape = array<i64: 4, 32>, storage = "lutram", ...}
+    hls.rom @fc0_thresholds {element = si8, shape = array<i64: 4, 16, 1>, ...}
+    %s = hls.stream "fc0_out" {depth = 32} : !hls.stream<4>
+    hls.instance "mvtu" (%in, %s) {args = {MW = 256, ...}, roms = [@fc0_weights, @fc0_thresholds]}
+
+Each engine becomes one instance whose output is a new stream; a FIFO gives the stream it sits
+on its depth (streams without one get depth 2, what an HLS tool gives a stream by default). The
+graph's boundary becomes two 64-bit AXI-stream ports with converters to and from the first and
+last stream's words; `df.invoke` becomes `hls.invoke`. The words on every stream are those of
+the `df` streams (same lanes, same order), so the `df` executor is the specification of the C++.
+
+ROM layouts: weights as `weight_memory` (interpreters/df.py) gives them, one entry per
+(PE, tile) of SIMD lanes packed as a stream word; thresholds as [PE][MH/PE][steps] for channel
+nf·PE + p. Thresholds are clamped to [lo, hi + 1] of the value they compare (the accumulator or
+the input): x ≥ T holds for every x in [lo, hi] when T ≤ lo and for none when T > hi, so the
+result is unchanged while the threshold type needs no more bits than the accumulator and one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from bnnc.dialects import bnn, df, hls
+from xdsl.context import Context
+from xdsl.dialects import builtin
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    DictionaryAttr,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    Signedness,
+    StringAttr,
+    SymbolRefAttr,
+    f64,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+from xdsl.traits import SymbolTable
+
+from bnnc.devices import load_device
+from bnnc.errors import BnncError
+from bnnc.interpreters.df import weight_memory
+from bnnc.packing import AXI_WORD_BITS, pack_rows
+
+DEFAULT_STREAM_DEPTH = 2
+DEFAULT_BOARD = "zc706"
+DEFAULT_CLOCK_MHZ = 200.0
+# ROMs this shallow go to LUTRAM (the cost model's rule, bnnc.cost_model.LUTRAM_MAX_DEPTH).
+LUTRAM_MAX_DEPTH = 128
+
+
+def _int(attr: IntegerAttr) -> int:
+    return attr.value.data
+
+
+def _i(value: int) -> IntegerAttr:
+    return IntegerAttr(value, i64)
+
+
+def signed_type(lo: int, hi: int) -> IntegerType:
+    """The narrowest siN holding every integer in [lo, hi]."""
+    bits = max(lo.bit_length(), hi.bit_length()) + 1
+    return IntegerType(max(bits, 2), Signedness.SIGNED)
+
+
+def unsigned_type(hi: int) -> IntegerType:
+    return IntegerType(max(hi.bit_length(), 1), Signedness.UNSIGNED)
+
+
+def value_range(element: Attribute) -> tuple[int, int]:
+    """The numbers an element type denotes: ±1 for bipolar."""
+    return (-1, 1) if bnn.is_bipolar(element) else bnn.integer_range(element)  # type: ignore[arg-type]
+
+
+def accumulator_range(op: df.MvtuOp) -> tuple[int, int]:
+    """The values the MVTU's accumulator can take: popcounts 0..MW, else MW times the range
+    of one product of an input and a weight."""
+    mw = _int(op.mw)
+    if op.popcount is not None:
+        return 0, mw
+    (xl, xh), (wl, wh) = value_range(op.input.type.element), value_range(op.weight_type)
+    products = (xl * wl, xl * wh, xh * wl, xh * wh)
+    return mw * min(products), mw * max(products)
+
+
+def element_codes(values: np.ndarray, element: Attribute) -> np.ndarray:
+    """Numbers → their codes in `element`: bits for bipolar, two's complement otherwise."""
+    if bnn.is_bipolar(element):
+        return (values > 0).astype(np.int64)
+    return values.astype(np.int64) & ((1 << bnn.bit_width(element)) - 1)
+
+
+@dataclass
+class _TopBuilder:
+    """Builds the body of one `hls.top` from a `df.graph`, op by op."""
+
+    graph: df.GraphOp
+    block: Block
+
+    def __post_init__(self) -> None:
+        self.streams: dict[SSAValue, SSAValue] = {}  # df value -> hls stream or port
+        self.names: set[str] = set()
+
+    def unique(self, name: str) -> str:
+        candidate, i = name, 1
+        while candidate in self.names:
+            i += 1
+            candidate = f"{name}_{i}"
+        self.names.add(candidate)
+        return candidate
+
+    def add(self, op: Operation) -> Operation:
+        self.block.add_op(op)
+        return op
+
+    def stream(self, value: SSAValue, name: str) -> SSAValue:
+        op = hls.StreamOp.build(
+            properties={"stream_name": StringAttr(self.unique(name)), "depth": _i(DEFAULT_STREAM_DEPTH)},
+            result_types=[hls.StreamType(value.type.width)],  # type: ignore[attr-defined]
+        )
+        self.add(op)
+        self.streams[value] = op.stream
+        return op.stream
+
+    def rom(self, name: str, element: IntegerType, shape: tuple[int, ...], codes: np.ndarray,
+            storage: str, partition: tuple[int, ...]) -> SymbolRefAttr:
+        """A ROM of `shape` entries from their unsigned codes (entries of up to 64 bits, or
+        (…, lanes) codes of `lane_bits` packed by the caller into `codes` words)."""
+        name = self.unique(name)
+        self.add(hls.RomOp.build(properties={
+            "sym_name": StringAttr(name),
+            "element": element,
+            "shape": DenseArrayBase.from_list(i64, shape),
+            "contents": codes,
+            "storage": StringAttr(storage),
+            "partition": DenseArrayBase.from_list(i64, partition),
+        }))
+        return SymbolRefAttr(name)
+
+    def instance(self, template: str, reads: list[SSAValue], writes: list[SSAValue],
+                 args: dict[str, Attribute | int], roms: list[SymbolRefAttr], layer: StringAttr | None) -> None:
+        properties: dict[str, Attribute] = {
+            "template": StringAttr(template),
+            "args": DictionaryAttr({k: _i(v) if isinstance(v, int) else v for k, v in args.items()}),
+            "roms": ArrayAttr(roms),
+        }
+        if layer is not None:
+            properties["layer"] = layer
+        self.add(hls.InstanceOp.build(operands=[[*reads, *writes]], properties=properties))
+
+    # ---------------------------------------------------------------------------------------
+
+    def lower(self, op: Operation) -> None:
+        if isinstance(op, df.InputOp):
+            self.lower_boundary_in(op)
+        elif isinstance(op, df.OutputOp):
+            self.lower_boundary_out(op)
+        elif isinstance(op, df.FifoOp):
+            self.lower_fifo(op)
+        else:
+            lowering = getattr(self, f"lower_{op.name.split('.')[1]}", None)
+            if lowering is None:
+                raise BnncError(f"lower-dataflow-to-hls: no HLS template for '{op.name}'")
+            lowering(op)
+
+    def _name(self, op: Operation, kind: str) -> str:
+        layer = op.properties.get("layer")
+        return f"{layer.data}_{kind}" if isinstance(layer, StringAttr) else kind
+
+    def lower_boundary_in(self, op: df.InputOp) -> None:
+        stream = op.output.type
+        port = self.add(hls.PortOp.build(
+            properties={
+                "port_name": StringAttr("in_axis"), "direction": StringAttr("in"),
+                "element": stream.element, "elements": _i(stream.elements),
+            },
+            result_types=[hls.AxisType(AXI_WORD_BITS)],
+        ))
+        words = self.stream(op.output, "in_words")
+        args = {"ElemT": stream.element, "ELEMENTS": stream.elements, "LANES": stream.lanes.data}
+        self.instance("axi_to_stream", [port.results[0]], [words], args, [], None)
+
+    def lower_boundary_out(self, op: df.OutputOp) -> None:
+        stream = op.input.type
+        port = self.add(hls.PortOp.build(
+            properties={
+                "port_name": StringAttr("out_axis"), "direction": StringAttr("out"),
+                "element": stream.element, "elements": _i(stream.elements),
+            },
+            result_types=[hls.AxisType(AXI_WORD_BITS)],
+        ))
+        args = {"ElemT": stream.element, "ELEMENTS": stream.elements, "LANES": stream.lanes.data}
+        self.instance("stream_to_axi", [self.streams[op.input]], [port.results[0]], args, [], None)
+
+    def lower_fifo(self, op: df.FifoOp) -> None:
+        if op.depth is None:
+            raise BnncError(
+                "lower-dataflow-to-hls: a df.fifo has no depth; run size-fifos before lowering to hls"
+            )
+        stream = self.streams[op.input]
+        owner = stream.owner
+        assert isinstance(owner, hls.StreamOp)
+        # FIFOs in series hold the sum of their depths; the first replaces the default.
+        sized = "bnnc.sized" in owner.attributes
+        depth = _int(op.depth) + (_int(owner.depth) if sized else 0)
+        owner.depth = _i(depth)
+        owner.attributes["bnnc.sized"] = builtin.UnitAttr()
+        self.streams[op.output] = stream
+
+    def lower_mvtu(self, op: df.MvtuOp) -> None:
+        mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
+        nf, sf = mh // pe, mw // simd
+        name = op.layer.data if op.layer is not None else self.unique("mvtu")
+        w_bits = bnn.bit_width(op.weight_type)
+        memory = weight_memory(op)  # (PE, NF·SF, SIMD) numbers
+        codes = element_codes(memory, op.weight_type).reshape(pe * nf * sf, simd)
+        words = pack_rows(codes, w_bits)
+        entry = IntegerType(simd * w_bits, Signedness.UNSIGNED)
+        contents = _reshape_words(words, (pe, nf * sf))
+        storage = "lutram" if nf * sf <= LUTRAM_MAX_DEPTH else "bram"
+        weights = self.rom(f"{name}_weights", entry, (pe, nf * sf), contents, storage, (0,))
+        lo, hi = accumulator_range(op)
+        acc_t = unsigned_type(hi) if op.popcount is not None else signed_type(lo, hi)
+        out = self.stream(op.output, self._name(op, "mvtu"))
+        args: dict[str, Attribute | int] = {
+            "MW": mw, "MH": mh, "PE": pe, "SIMD": simd, "MMV": _int(op.mmv), "VECTORS": _int(op.vectors),
+            "POPCOUNT": int(op.popcount is not None), "InT": op.input.type.element,
+            "WeightT": op.weight_type, "AccT": acc_t, "OutT": op.output.type.element,
+        }
+        roms = [weights]
+        if op.thresholds is None:
+            template = "mvtu_acc"
+        else:
+            template = "mvtu"
+            thr_t, thresholds = self.threshold_rom(name, op.thresholds, mh, pe, lo, hi)
+            roms.append(thresholds)
+            args |= {"ThrT": thr_t, "STEPS": op.thresholds.get_shape()[1], "OFFSET": _int(op.offset)}
+        self.instance(template, [self.streams[op.input]], [out], args, roms, op.layer)
+
+    def threshold_rom(self, name: str, thresholds, channels: int, pe: int, lo: int, hi: int):
+        values = bnn.dense_values(thresholds).astype(np.int64)
+        values = np.broadcast_to(values, (channels, values.shape[1]))
+        values = np.clip(values, lo, hi + 1)  # see the module docstring
+        thr_t = signed_type(lo, hi + 1)
+        steps = values.shape[1]
+        layout = values.reshape(channels // pe, pe, steps).transpose(1, 0, 2)  # [PE][NF][steps]
+        codes = element_codes(layout, thr_t).astype(np.uint64).reshape(pe, channels // pe, steps, 1)
+        contents = _words_attr(codes)
+        ref = self.rom(f"{name}_thresholds", thr_t, (pe, channels // pe, steps), contents, "lutram", (0, 2))
+        return thr_t, ref
+
+    def lower_swu(self, op: df.SwuOp) -> None:
+        (ih, iw), (oh, ow) = bnn.array_values(op.ifm), bnn.array_values(op.ofm)
+        (kh, kw), (sh, sw) = bnn.array_values(op.kernel), bnn.array_values(op.strides)
+        top, left, _, _ = bnn.array_values(op.pads)
+        element = op.input.type.element
+        pad = _int(op.pad_value)
+        pad_code = int(element_codes(np.array([pad]), element)[0])
+        args: dict[str, Attribute | int] = {
+            "ElemT": element, "CHANNELS": _int(op.channels), "IH": ih, "IW": iw, "OH": oh, "OW": ow,
+            "KH": kh, "KW": kw, "SH": sh, "SW": sw, "PAD_TOP": top, "PAD_LEFT": left,
+            "PAD_VALUE": pad_code, "SIMD": _int(op.simd), "MMV": _int(op.mmv),
+        }
+        out = self.stream(op.output, self._name(op, "swu"))
+        self.instance("swu", [self.streams[op.input]], [out], args, [], op.layer)
+
+    def lower_pool(self, op: df.PoolOp) -> None:
+        (ih, iw), (oh, ow) = bnn.array_values(op.ifm), bnn.array_values(op.ofm)
+        (kh, kw), (sh, sw) = bnn.array_values(op.kernel), bnn.array_values(op.strides)
+        args: dict[str, Attribute | int] = {
+            "ElemT": op.input.type.element, "CHANNELS": _int(op.channels), "IH": ih, "IW": iw,
+            "OH": oh, "OW": ow, "KH": kh, "KW": kw, "SH": sh, "SW": sw, "PE": _int(op.pe),
+        }
+        out = self.stream(op.output, self._name(op, "pool"))
+        self.instance("pool", [self.streams[op.input]], [out], args, [], op.layer)
+
+    def lower_threshold(self, op: df.ThresholdOp) -> None:
+        c, pe = _int(op.channels), _int(op.pe)
+        name = op.layer.data if op.layer is not None else self.unique("threshold")
+        lo, hi = value_range(op.input.type.element)
+        thr_t, thresholds = self.threshold_rom(name, op.thresholds, c, pe, lo, hi)
+        args: dict[str, Attribute | int] = {
+            "InT": op.input.type.element, "OutT": op.output.type.element, "ThrT": thr_t,
+            "CHANNELS": c, "PIXELS": _int(op.pixels), "PE": pe,
+            "STEPS": op.thresholds.get_shape()[1], "OFFSET": _int(op.offset),
+        }
+        out = self.stream(op.output, self._name(op, "threshold"))
+        self.instance("threshold", [self.streams[op.input]], [out], args, [thresholds], op.layer)
+
+    def lower_label_select(self, op: df.LabelSelectOp) -> None:
+        args: dict[str, Attribute | int] = {
+            "InT": op.input.type.element, "OutT": op.output.type.element,
+            "CLASSES": _int(op.classes), "PE": _int(op.pe), "K": _int(op.k),
+        }
+        out = self.stream(op.output, self._name(op, "label_select"))
+        self.instance("label_select", [self.streams[op.input]], [out], args, [], op.layer)
+
+    def lower_dwc(self, op: df.DwcOp) -> None:
+        src, dst = op.input.type, op.output.type
+        out = self.stream(op.output, self._name(op, "dwc"))
+        if src.mmv.data == 1 and dst.mmv.data == 1:
+            args: dict[str, Attribute | int] = {
+                "ElemT": src.element, "IN_LANES": src.lanes.data, "OUT_LANES": dst.lanes.data,
+                "WORDS_IN": src.words.data, "WORDS_OUT": dst.words.data,
+            }
+            self.instance("dwc", [self.streams[op.input]], [out], args, [], op.layer)
+            return
+        pixels = _int(op.pixels)  # type: ignore[arg-type]
+        args = {
+            "ElemT": src.element, "IN_LANES": src.lanes.data, "IN_MMV": src.mmv.data,
+            "OUT_LANES": dst.lanes.data, "OUT_MMV": dst.mmv.data, "PIXELS": pixels,
+            "VECTOR": src.elements // pixels, "GROUP": math.lcm(src.mmv.data, dst.mmv.data),
+        }
+        self.instance("dwc_pixels", [self.streams[op.input]], [out], args, [], op.layer)
+
+
+def _words_attr(words: np.ndarray):
+    from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
+
+    from bnnc.packing import ui64
+
+    data = np.ascontiguousarray(words, dtype="<u8")
+    return DenseIntOrFPElementsAttr(TensorType(ui64, data.shape), BytesAttr(data.tobytes()))
+
+
+def _reshape_words(attr, shape: tuple[int, ...]):
+    """Packed rows (R, words) → contents of shape `shape` + [words], R = product(shape)."""
+    words = np.frombuffer(attr.data.data, dtype="<u8").reshape(*shape, attr.get_shape()[1])
+    return _words_attr(words)
+
+
+def lower_graph(graph: df.GraphOp) -> hls.TopOp:
+    folding = graph.attributes.get("df.folding")
+    board, clock = DEFAULT_BOARD, DEFAULT_CLOCK_MHZ
+    if isinstance(folding, DictionaryAttr):
+        if isinstance(b := folding.data.get("board"), StringAttr):
+            board = b.data
+        if isinstance(c := folding.data.get("clock_mhz"), FloatAttr):
+            clock = c.value.data
+    block = Block()
+    builder = _TopBuilder(graph, block)
+    for op in graph.body.block.ops:
+        builder.lower(op)
+    for op in block.ops:
+        if isinstance(op, hls.StreamOp):
+            op.attributes.pop("bnnc.sized", None)
+    return hls.TopOp.build(
+        properties={
+            "sym_name": graph.sym_name,
+            "part": StringAttr(load_device(board).part),
+            "clock_mhz": FloatAttr(clock, f64),
+        },
+        regions=[Region(block)],
+    )
+
+
+@dataclass(frozen=True)
+class LowerDataflowToHlsPass(ModulePass):
+    """Lower every `df.graph` to an `hls.top` and every `df.invoke` to `hls.invoke`."""
+
+    name = "lower-dataflow-to-hls"
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        for graph in [g for g in op.ops if isinstance(g, df.GraphOp)]:
+            Rewriter.replace_op(graph, lower_graph(graph), [])
+        for invoke in [o for o in op.walk() if isinstance(o, df.InvokeOp)]:
+            if not isinstance(SymbolTable.lookup_symbol(invoke, invoke.callee), hls.TopOp):
+                raise BnncError(f"lower-dataflow-to-hls: df.invoke calls {invoke.callee}, which is not lowered")
+            new = hls.InvokeOp.build(
+                operands=[list(invoke.inputs)],
+                result_types=[[r.type for r in invoke.outputs]],
+                properties={"callee": invoke.callee},
+                attributes=dict(invoke.attributes),
+            )
+            Rewriter.replace_op(invoke, new)
