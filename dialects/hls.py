@@ -18,6 +18,7 @@ top runs, and the output words are unpacked.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -374,9 +375,7 @@ class InvokeOp(IRDLOperation):
         _expect(len(self.inputs) == 1 and len(self.outputs) == 1, "a top takes one tensor and gives one")
         assert isinstance(top, TopOp)
         for tensor, port in ((self.inputs[0].type, top.port("in")), (self.outputs[0].type, top.port("out"))):
-            elements = 1
-            for d in tensor.get_shape()[1:]:  # type: ignore[attr-defined]
-                elements *= d
+            elements = math.prod(tensor.get_shape()[1:])  # type: ignore[attr-defined]
             _expect(
                 elements == _int(port.elements),
                 f"the tensor {tensor} does not hold one frame of {port.describe()} ({_int(port.elements)} elements)",

@@ -178,30 +178,28 @@ class _TopBuilder:
         layer = op.properties.get("layer")
         return f"{layer.data}_{kind}" if isinstance(layer, StringAttr) else kind
 
-    def lower_boundary_in(self, op: df.InputOp) -> None:
-        stream = op.output.type
-        port = self.add(hls.PortOp.build(
+    def port(self, name: str, direction: str, stream: df.StreamType) -> SSAValue:
+        op = self.add(hls.PortOp.build(
             properties={
-                "port_name": StringAttr("in_axis"), "direction": StringAttr("in"),
+                "port_name": StringAttr(name), "direction": StringAttr(direction),
                 "element": stream.element, "elements": _i(stream.elements),
             },
             result_types=[hls.AxisType(AXI_WORD_BITS)],
         ))
+        return op.results[0]
+
+    @staticmethod
+    def boundary_args(stream: df.StreamType) -> dict[str, Attribute | int]:
+        return {"ElemT": stream.element, "ELEMENTS": stream.elements, "LANES": stream.lanes.data}
+
+    def lower_boundary_in(self, op: df.InputOp) -> None:
+        port = self.port("in_axis", "in", op.output.type)
         words = self.stream(op.output, "in_words")
-        args = {"ElemT": stream.element, "ELEMENTS": stream.elements, "LANES": stream.lanes.data}
-        self.instance("axi_to_stream", [port.results[0]], [words], args, [], None)
+        self.instance("axi_to_stream", [port], [words], self.boundary_args(op.output.type), [], None)
 
     def lower_boundary_out(self, op: df.OutputOp) -> None:
-        stream = op.input.type
-        port = self.add(hls.PortOp.build(
-            properties={
-                "port_name": StringAttr("out_axis"), "direction": StringAttr("out"),
-                "element": stream.element, "elements": _i(stream.elements),
-            },
-            result_types=[hls.AxisType(AXI_WORD_BITS)],
-        ))
-        args = {"ElemT": stream.element, "ELEMENTS": stream.elements, "LANES": stream.lanes.data}
-        self.instance("stream_to_axi", [self.streams[op.input]], [port.results[0]], args, [], None)
+        port = self.port("out_axis", "out", op.input.type)
+        self.instance("stream_to_axi", [self.streams[op.input]], [port], self.boundary_args(op.input.type), [], None)
 
     def lower_fifo(self, op: df.FifoOp) -> None:
         if op.depth is None:

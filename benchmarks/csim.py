@@ -1,0 +1,93 @@
+"""The C simulation: compile time of the generated C++ and images/s, per network and folding.
+
+    .venv/bin/python benchmarks/csim.py [--shared ../shared] [--json out.json] [--quick]
+
+For TFC (10,000 MNIST images), LFC (1,000) and the random-weight CNV built by the tests'
+`synthetic.cnv` (20 inputs), at a fix-9000 and a max folding: the time to compile the project
+with g++ from an empty cache (top and testbench at -O2, the ROM sources at -O0, in parallel on
+the machine's cores), then the C simulation's throughput on the batch (`hls.invoke`: packing,
+the run of the binary, unpacking; the host's bnn ops excluded), and a check that the outputs
+equal those of the df executor. `--quick` runs TFC only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(REPO / "test" / "pytest"))
+
+from run import machine  # noqa: E402
+
+FOLDINGS = {"fix-9000": "fold{target-fps=9000.0 clock-mhz=200.0}", "max": "fold{max=true}"}
+
+
+def networks(shared: Path, quick: bool):
+    from bnnc.datasets import mnist
+
+    images, _ = mnist(shared / "data" / "mnist")
+    yield "TFC", shared / "models" / "tfc_w1a1.qonnx.onnx", images
+    if quick:
+        return
+    yield "LFC", shared / "models" / "lfc_w1a1.onnx", images[:1000]
+    import synthetic
+
+    path = synthetic.save(synthetic.cnv(seed=21), Path(tempfile.mkdtemp()), "cnv")
+    yield "CNV", path, synthetic.image_batch(np.random.default_rng(21), 20, [1, 3, 32, 32])
+
+
+def measure(path: Path, x: np.ndarray, folding: str) -> dict:
+    from bnnc.frontend.onnx_importer import import_onnx
+    from bnnc.interpreters.bnn import BnnExecutor
+    from bnnc.pipeline import run_pipeline
+
+    module = run_pipeline(
+        import_onnx(path), f"bnn-streamline,lower-bnn-to-dataflow,{FOLDINGS[folding]},insert-streams,size-fifos"
+    )
+    expected = BnnExecutor(module).run(x)  # the df executor behind df.invoke
+    run_pipeline(module, "lower-dataflow-to-hls")
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["BNNC_CACHE_DIR"] = cache  # an empty cache: the compile is timed
+        executor = BnnExecutor(module)
+        actual = executor.run(x)
+    seconds = executor.hls.run_seconds
+    return {
+        "images": len(x),
+        "compile_s": round(executor.hls.compile_seconds, 2),
+        "run_s": round(seconds, 3),
+        "images_per_s": round(len(x) / seconds, 1),
+        "equal_to_df": bool(np.array_equal(actual, expected)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    info = machine()
+    print("machine:", ", ".join(f"{k} {v}" for k, v in info.items()))
+    rows = []
+    print(f"{'net':<5} {'folding':<9} {'images':>7} {'compile s':>10} {'run s':>8} {'images/s':>10}  equal")
+    for name, path, x in networks(args.shared, args.quick):
+        for folding in FOLDINGS:
+            row = {"net": name, "folding": folding, **measure(path, x, folding)}
+            rows.append(row)
+            print(f"{name:<5} {folding:<9} {row['images']:>7} {row['compile_s']:>10.2f} {row['run_s']:>8.3f} "
+                  f"{row['images_per_s']:>10,.1f}  {row['equal_to_df']}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
