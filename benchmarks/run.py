@@ -42,7 +42,7 @@ def machine() -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "python": platform.python_version(),
         "numpy": numpy.__version__,
-        "xdsl": getattr(xdsl, "__version__", "0.74.0"),
+        "xdsl": str(getattr(xdsl, "__version__", "0.74.0")),
         "onnxruntime": onnxruntime.__version__,
     }
 

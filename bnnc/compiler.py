@@ -147,7 +147,7 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
 
 
 # The IR stage of a build directory each engine executes.
-STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "csim": "hls"}
+STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "rtlsim": "sized", "csim": "hls"}
 
 
 def load_build(directory: str | Path, engine: str = "csim") -> ModuleOp:

@@ -1,44 +1,69 @@
 """A cycle-level model of a folded `df.graph`: when every engine reads and writes every word.
 
-Each engine is a schedule of word events, one event a cycle, in its hardware order, for a few
-consecutive frames. An event happens at the earliest cycle its own pace, its input and the room
-in its output FIFO allow:
+Times are the cycles of stream handshakes, as the Verilog library (`bnnc.backends.verilog`)
+performs them, for a few consecutive frames. Each engine has a schedule of reads and one of
+writes, one word a cycle at most on each side, each word at the earliest cycle its own pace, its
+input, its internal buffer and the room in its output allow:
 
     t[i] = max(t[i−1] + gap[i], constraint[i])
 
 which unrolls to t[i] = G[i] + max over j ≤ i of (constraint[j] − G[j]) with G the running sum of
-the gaps: a running maximum, so every schedule is computed with numpy, not word by word.
+the gaps: a running maximum, so every schedule is computed with numpy, not word by word. The two
+schedules of an engine depend on each other: write j needs input word need[j] read (plus the
+engine's pipeline delay), and read i needs room in the engine's buffer, i.e. output word guard[i]
+written; they are iterated to their fixed point (`_buffered`).
 
-Engines (the same pace as the cost model's cycle formulas):
+Engines (the paces of the cost model's cycle formulas, the buffers of the RTL):
 - MVTU: per group of MMV vectors, SF = MW/SIMD reads (one a cycle), the first output word with
   the last read, then NF − 1 more words SF cycles apart (the input is reused from a buffer):
-  NF·SF cycles a group.
-- Sliding window: reads one word a cycle, at most KH + SH input rows ahead of the windows it has
-  written out; writes one word a cycle once the rows its window needs are in.
-- Pool, width converter, threshold, label select: read one word a cycle; write a word a cycle
-  once the inputs it depends on are in.
-A stream between engines delivers a word one cycle after it is written. A FIFO of depth D lets
-the producer write word j only once the consumer has read word j − D. The host offers one input
-word a cycle, frames at the pipeline's interval once that is known (`pace`).
+  NF·SF cycles a group. A word leaves 3 cycles after its last tile (weight read, accumulate,
+  threshold); the pipeline stalls as a whole while its output word waits.
+- Sliding window: a buffer of KH + SH input rows, numbered across frames: input row r waits
+  until the output row that last needs row r − (KH + SH) has been written out (for the first
+  rows of a frame, a row of the previous frame); a word is written one a cycle, 2 cycles after
+  the last input row its window needs is in (the row counter, the registered buffer read).
+- Pool and threshold: a word leaves the cycle after the input word that completes it (the
+  pool's window, exactly: its last row, column and channel fold); one output register, so the
+  next read waits until the previous output word has left.
+- Label select: reads a frame's words one a cycle, the last one only once the previous frame's
+  K indices have all left; the indices leave one a cycle from the cycle after the last read.
+- Width converter of one-pixel streams (`bnnc_repack`): a shift buffer of 2·(in + out lanes)
+  elements; a word leaves the cycle after the input word that completes it, and an input word is
+  taken only if its lanes fit in the buffer as it was at the start of the cycle.
+- Width converter of multi-pixel streams (`bnnc_regroup`): two banks of lcm(MMV in, MMV out)
+  pixels; a bank's words leave from the cycle after its last input word, and a bank is refilled
+  from the cycle after its last output word.
+The accelerator's AXI-stream ports are width converters too: the host offers one 64-bit AXI
+word a cycle (`bnnc.packing`), an input converter turns them into `df.input` words and an
+output converter turns the `df.output` words back into AXI words, which the host always takes.
 
-Without depth limits the pipeline is feed-forward and one pass gives every schedule; the FIFO
-depth an edge needs is its largest occupancy, written-but-not-read words right after a write.
-With depths, passes repeat until nothing moves; if schedules are still moving after the
+Streams: through a `df.fifo` of depth D (first word fall through), a word written at cycle t can
+be read from t + 1, and the producer writes word j only from the cycle after the consumer read
+word j − D. Without a FIFO the handshake is one event: the producer writes when the consumer
+reads. The host offers frames back to back, or frame f from cycle f·pace (`pace`).
+
+The schedules are iterated (engine after engine, then again) until nothing moves; `depths=None`
+leaves every FIFO unbounded. The FIFO depth an edge needs is its largest occupancy,
+written-but-not-read words right after a write. If schedules are still moving after the
 iteration cap, the graph is reported as deadlocked.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from xdsl.ir import Operation
 
 from bnnc.dialects import df
-from bnnc.dialects.bnn import array_values
+from bnnc.dialects.bnn import array_values, bit_width
+from bnnc.packing import elements_per_axi_word
 
 FRAMES = 3  # enough for a linear pipeline to reach its steady state
-MAX_PASSES = 200
+MAX_PASSES = 400
+MVTU_DELAY = 3  # cycles from an MVTU's last tile of a word to the word's handshake
+SWU_DELAY = 2  # cycles from reading the last row a window needs to writing the window
 
 
 def _int(attr) -> int:
@@ -52,15 +77,41 @@ def schedule(gaps: np.ndarray, constraints: np.ndarray) -> np.ndarray:
 
 
 def _frames(per_frame: np.ndarray, frames: int, words: int) -> np.ndarray:
-    """Indices of a per-frame pattern repeated over frames, offset by `words` a frame."""
-    return (per_frame[None, :] + words * np.arange(frames)[:, None]).reshape(-1)
+    """Indices of a per-frame pattern repeated over frames, offset by `words` a frame; −1 (no
+    dependency) stays −1."""
+    out = per_frame[None, :] + words * np.arange(frames)[:, None]
+    return np.where(per_frame[None, :] >= 0, out, -1).reshape(-1)
+
+
+def _at(times: np.ndarray, index: np.ndarray, delay: int) -> np.ndarray:
+    """times[index] + delay, −∞ where index is −1."""
+    return np.where(index >= 0, times[np.maximum(index, 0)] + delay, -np.inf)
+
+
+def _buffered(arrival: np.ndarray, room: np.ndarray, need: np.ndarray, need_delay: int,
+              guard: np.ndarray, guard_delay: int) -> tuple[np.ndarray, np.ndarray]:
+    """Reads and writes one a cycle: write j from `need_delay` cycles after the read of input
+    word need[j], read i from `guard_delay` cycles after the write of output word guard[i]
+    (−1: no such dependency), iterated to the fixed point."""
+    writes = np.full(need.size, -np.inf)
+    reads = arrival
+    for _ in range(MAX_PASSES):
+        reads = schedule(np.ones(arrival.size), np.maximum(arrival, _at(writes, guard, guard_delay)))
+        new = schedule(np.ones(need.size), np.maximum(_at(reads, need, need_delay), room))
+        if np.array_equal(new, writes):
+            break
+        writes = new
+    return reads, writes
 
 
 @dataclass
 class Node:
-    op: Operation
+    """An engine of the chain, or one of the AXI converters (`op` None, `lanes` set)."""
+
+    op: Operation | None
     in_words: int
     out_words: int
+    lanes: tuple[int, int, int] | None = None  # AXI converters: in lanes, out lanes, elements
     reads: np.ndarray | None = None
     writes: np.ndarray | None = None
 
@@ -68,22 +119,16 @@ class Node:
 def _mvtu(op: df.MvtuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> tuple[np.ndarray, np.ndarray]:
     sf, nf = _int(op.mw) // _int(op.simd), _int(op.mh) // _int(op.pe)
     groups = _int(op.vectors) // _int(op.mmv) * frames
-    # events per group: sf reads, then nf writes
+    # events per group: sf reads, then nf writes (at their last tile)
     per_group = np.concatenate([np.ones(sf), [0.0], np.full(nf - 1, float(sf))])
     gaps = np.tile(per_group, groups)
     gaps[0] = 0
     is_read = np.tile(np.concatenate([np.ones(sf, bool), np.zeros(nf, bool)]), groups)
     constraint = np.empty(gaps.size)
     constraint[is_read] = arrival
-    constraint[~is_read] = room
+    constraint[~is_read] = room - MVTU_DELAY
     times = schedule(gaps, constraint)
-    return times[is_read], times[~is_read]
-
-
-def _need_writes(reads: np.ndarray, need: np.ndarray, room: np.ndarray) -> np.ndarray:
-    """Writes one a cycle, each after the read of input word `need[j]` (−1: none)."""
-    ready = np.where(need >= 0, reads[np.maximum(need, 0)], -np.inf)
-    return schedule(np.ones(need.size), np.maximum(ready, room))
+    return times[is_read], times[~is_read] + MVTU_DELAY
 
 
 def _swu(op: df.SwuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> tuple[np.ndarray, np.ndarray]:
@@ -91,50 +136,84 @@ def _swu(op: df.SwuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> tu
     (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
     (kh, kw), (sh, _) = array_values(op.kernel), array_values(op.strides)
     top = array_values(op.pads)[0]
+    rows = kh + sh
     row_words = iw * c // simd
     in_words, folds = ih * row_words, kh * kw * c // simd
-    out_words = oh * ow // mmv * folds
-    # write j of output row oy needs padded rows up to oy·SH + KH − 1 (unpadded: − top)
-    oy = (np.arange(out_words) // folds * mmv + mmv - 1) // ow
+    out_words = oh * ow * folds // mmv
+    # write j (its first pixel's output row oy) needs input rows up to oy·SH − top + KH − 1
+    oy = np.arange(out_words) * mmv // folds // ow
     last_row = np.minimum(oy * sh + kh - 1 - top, ih - 1)
     need = _frames(np.where(last_row >= 0, (last_row + 1) * row_words - 1, -1), frames, in_words)
-    need = np.where(np.tile(last_row >= 0, frames), need, -1)
-    # read of input row r waits until output row ⌊(r + top − (KH + SH))/SH⌋ is written out
+
+    # the last output word of output rows 0…OH−1 (a row may end inside a multi-pixel word)
+    def row_end(out_row: np.ndarray) -> np.ndarray:
+        return np.where(out_row >= 0, -(-(out_row + 1) * ow * folds // mmv) - 1, -1)
+
+    # read of input row r waits until the output row that needs row r − (KH + SH) last is out:
+    # ⌊(r + top − (KH + SH))/SH⌋ of the same frame, or of the previous one for the first rows
     r = np.arange(in_words) // row_words
-    free_row = np.minimum((r + top - (kh + sh)) // sh, oh - 1)
-    last_write = (free_row + 1) * (ow // mmv) * folds - 1
-    guard = _frames(np.where(free_row >= 0, last_write, -1), frames, out_words)
-    guard = np.where(np.tile(free_row >= 0, frames), guard, -1)
-    writes = np.full(out_words * frames, -np.inf)
-    reads = None
-    for _ in range(MAX_PASSES):
-        freed = np.where(guard >= 0, writes[np.maximum(guard, 0)] + 1, -np.inf)
-        reads = schedule(np.ones(arrival.size), np.maximum(arrival, freed))
-        new = _need_writes(reads, need, room)
-        if np.array_equal(new, writes):
-            break
-        writes = new
-    return reads, writes  # type: ignore[return-value]
+    own = np.minimum((r + top - rows) // sh, oh - 1)
+    prev = np.where(own < 0, np.minimum((ih + r + top - rows) // sh, oh - 1), -1)
+    guard = _frames(row_end(own), frames, out_words)
+    from_prev = np.where(prev >= 0, row_end(prev) - out_words, -1)
+    guard_prev = _frames(from_prev, frames, out_words)
+    guard_prev[:in_words] = np.where(from_prev >= 0, -1, guard_prev[:in_words])  # no frame −1
+    guard = np.where(guard >= 0, guard, guard_prev)
+    return _buffered(arrival, room, need, SWU_DELAY, guard, 0)
 
 
-def _simple(op: Operation, arrival: np.ndarray, room: np.ndarray, frames: int, in_words: int,
-            out_words: int) -> tuple[np.ndarray, np.ndarray]:
-    reads = schedule(np.ones(arrival.size), arrival)
+def _repack_indices(in_lanes: int, out_lanes: int, elements: int, frames: int) -> tuple[np.ndarray, np.ndarray]:
+    """`need` and `guard` of a one-pixel width converter (`bnnc_repack`), frame by frame."""
+    base = elements * np.arange(frames)[:, None]
+    in_end = (np.minimum(np.arange(1, -(-elements // in_lanes) + 1) * in_lanes, elements) + base).reshape(-1)
+    out_end = (np.minimum(np.arange(1, -(-elements // out_lanes) + 1) * out_lanes, elements) + base).reshape(-1)
+    need = np.searchsorted(in_end, out_end, side="left")
+    # read i needs the buffer (2·(in + out) lanes) to hold its lanes beside those still in it
+    before = np.concatenate([[0], in_end[:-1]])
+    free = before + in_lanes - 2 * (in_lanes + out_lanes)
+    guard = np.where(free > 0, np.searchsorted(out_end, free, side="left"), -1)
+    return need, guard
+
+
+def _simple(node: Node, arrival: np.ndarray, room: np.ndarray, frames: int) -> tuple[np.ndarray, np.ndarray]:
+    op, in_words, out_words = node.op, node.in_words, node.out_words
     j = np.arange(out_words)
-    if isinstance(op, df.PoolOp):
-        (_, iw), (oh, _) = array_values(op.ifm), array_values(op.ofm)
-        (kh, _), (sh, _) = array_values(op.kernel), array_values(op.strides)
-        row_words = iw * _int(op.channels) // _int(op.pe)
-        oy = j // (out_words // oh)
-        need = (oy * sh + kh) * row_words - 1
-    elif isinstance(op, df.LabelSelectOp):
-        need = np.full(out_words, in_words - 1)
-    elif isinstance(op, df.DwcOp):
+    if node.lanes is not None or (isinstance(op, df.DwcOp) and op.input.type.mmv.data == 1  # type: ignore[attr-defined]
+                                  and op.output.type.mmv.data == 1):  # type: ignore[attr-defined]
+        if node.lanes is not None:
+            in_lanes, out_lanes, elements = node.lanes
+        else:
+            src, dst = op.input.type, op.output.type  # type: ignore[union-attr]
+            in_lanes, out_lanes, elements = src.lanes.data, dst.lanes.data, src.elements  # type: ignore[attr-defined]
+        need, guard = _repack_indices(in_lanes, out_lanes, elements, frames)
+        return _buffered(arrival, room, need, 1, guard, 1)
+    if isinstance(op, df.DwcOp):  # two banks of a block of pixels
         src, dst = op.input.type, op.output.type
-        need = ((j + 1) * dst.lanes.data - 1) // src.lanes.data  # type: ignore[attr-defined]
+        pixels = _int(op.pixels)
+        block = math.lcm(src.mmv.data, dst.mmv.data)  # type: ignore[attr-defined]
+        in_block, out_block = in_words * block // pixels, out_words * block // pixels
+        i, j = np.arange(in_words * frames), np.arange(out_words * frames)
+        need = (j // out_block + 1) * in_block - 1
+        guard = np.where(i // in_block >= 2, (i // in_block - 1) * out_block - 1, -1)
+        return _buffered(arrival, room, need, 1, guard, 1)
+    if isinstance(op, df.LabelSelectOp):
+        k = out_words
+        need = _frames(np.full(k, in_words - 1), frames, in_words)
+        last = np.arange(in_words * frames) % in_words == in_words - 1
+        guard = np.where(last, np.arange(in_words * frames) // in_words * k - 1, -1)
+        return _buffered(arrival, room, need, 1, guard, 1)
+    if isinstance(op, df.PoolOp):
+        (_, iw), (_, ow) = array_values(op.ifm), array_values(op.ofm)
+        (kh, kw), (sh, sw) = array_values(op.kernel), array_values(op.strides)
+        cf = _int(op.channels) // _int(op.pe)
+        oy, ox, f = j // (ow * cf), j // cf % ow, j % cf
+        per_frame = ((oy * sh + kh - 1) * iw + ox * sw + kw - 1) * cf + f
     else:  # threshold: word for word
-        need = j
-    return reads, _need_writes(reads, _frames(need, frames, in_words), room)
+        per_frame = j
+    need = _frames(per_frame, frames, in_words)
+    # one output register: a read after the one completing word j waits until word j has left
+    guard = np.searchsorted(need, np.arange(in_words * frames), side="left") - 1
+    return _buffered(arrival, room, need, 1, guard, 0)
 
 
 @dataclass
@@ -145,6 +224,15 @@ class PipelineTiming:
     deadlocked: bool = False
 
 
+def _axi_node(stream: df.StreamType, into: bool) -> Node:
+    per_word = elements_per_axi_word(bit_width(stream.element))
+    elements, words = stream.elements, stream.words.data
+    axi_words = -(-elements // per_word)
+    if into:
+        return Node(None, axi_words, words, (per_word, stream.lanes.data, elements))
+    return Node(None, words, axi_words, (stream.lanes.data, per_word, elements))
+
+
 def simulate(
     graph: df.GraphOp,
     depths: dict[Operation, int] | None = None,
@@ -153,54 +241,63 @@ def simulate(
 ) -> PipelineTiming:
     """Run the model; `depths` maps FIFO ops to their depth (None: unbounded FIFOs).
 
-    `pace`: the host offers frame f from cycle f·pace on (one word a cycle); without it, as
-    fast as the first engine reads, which lets unbounded FIFOs in front of the bottleneck fill
-    with frames the pipeline cannot take anyway.
+    `pace`: the host offers frame f from cycle f·pace on (one AXI word a cycle); without it, as
+    fast as the input converter takes them, which lets unbounded FIFOs in front of the
+    bottleneck fill with frames the pipeline cannot take anyway.
     """
     chain: list[Operation] = [op for op in graph.body.block.ops if isinstance(op, df.ENGINES) and not isinstance(op, df.FifoOp)]
     fifo_of: dict[Operation, Operation | None] = {}
     for op in chain:
         producer = op.operands[0].owner
         fifo_of[op] = producer if isinstance(producer, df.FifoOp) else None
-    nodes = [Node(op, op.operands[0].type.words.data, op.results[0].type.words.data) for op in chain]  # type: ignore[attr-defined]
-    source_words = graph.input_op().output.type.words.data  # type: ignore[attr-defined]
+    source, sink = graph.input_op().output.type, graph.output_op().input.type
+    last_producer = graph.output_op().input.owner
+    nodes = [_axi_node(source, True)]  # type: ignore[arg-type]
+    nodes += [Node(op, op.operands[0].type.words.data, op.results[0].type.words.data) for op in chain]  # type: ignore[attr-defined]
+    nodes.append(_axi_node(sink, False))  # type: ignore[arg-type]
+    fifos: list[Operation | None] = [None]
+    fifos += [fifo_of[op] for op in chain]
+    fifos.append(last_producer if isinstance(last_producer, df.FifoOp) else None)
     previous = None
     for _ in range(MAX_PASSES):
         for index, node in enumerate(nodes):
             if index == 0:
-                arrival = np.arange(source_words * frames, dtype=float)
+                arrival = np.arange(node.in_words * frames, dtype=float)
                 if pace is not None:
-                    arrival += np.repeat(np.arange(frames) * pace, source_words)
+                    arrival += np.repeat(np.arange(frames) * pace, node.in_words)
             else:
-                arrival = nodes[index - 1].writes + 1  # type: ignore[operator]
+                arrival = nodes[index - 1].writes + (1 if fifos[index] is not None else 0)  # type: ignore[operator]
             room = np.full(node.out_words * frames, -np.inf)
-            if index + 1 < len(nodes) and depths is not None:
-                fifo = fifo_of[nodes[index + 1].op]
-                depth = depths.get(fifo) if fifo is not None else None
+            if index + 1 < len(nodes) and nodes[index + 1].reads is not None:
                 consumer_reads = nodes[index + 1].reads
-                if depth is not None and consumer_reads is not None and depth < room.size:
-                    room[depth:] = consumer_reads[: room.size - depth] + 1
+                fifo = fifos[index + 1]
+                if fifo is None:  # a wire: the write is the consumer's read
+                    room = consumer_reads.copy()  # type: ignore[union-attr]
+                elif depths is not None and depths.get(fifo) is not None:
+                    depth = depths[fifo]
+                    if depth < room.size:
+                        room[depth:] = consumer_reads[: room.size - depth] + 1  # type: ignore[index]
             op = node.op
             if isinstance(op, df.MvtuOp):
                 node.reads, node.writes = _mvtu(op, arrival, room, frames)
             elif isinstance(op, df.SwuOp):
                 node.reads, node.writes = _swu(op, arrival, room, frames)
             else:
-                node.reads, node.writes = _simple(op, arrival, room, frames, node.in_words, node.out_words)
-        current = np.concatenate([n.writes for n in nodes])  # type: ignore[misc]
-        if depths is None or (previous is not None and np.array_equal(current, previous)):
+                node.reads, node.writes = _simple(node, arrival, room, frames)
+        current = np.concatenate([n.writes for n in nodes] + [n.reads for n in nodes])  # type: ignore[misc]
+        if previous is not None and np.array_equal(current, previous):
             break
         previous = current
-        if not np.all(np.isfinite(current)):
-            break
     else:
         return PipelineTiming(0, 0, {}, deadlocked=True)
     last = nodes[-1].writes.reshape(frames, -1)[:, -1]  # type: ignore[union-attr]
     occupancy = {}
-    for producer, consumer in zip(nodes, nodes[1:]):
+    for producer, consumer, fifo in zip(nodes, nodes[1:], fifos[1:]):
+        key = fifo or consumer.op
+        if key is None:
+            continue
         written = np.arange(1, producer.writes.size + 1)  # type: ignore[union-attr]
         # a slot frees the cycle after its word is read, so count reads strictly before the write
         read = np.searchsorted(consumer.reads, producer.writes, side="left")  # type: ignore[arg-type]
-        occupancy[fifo_of[consumer.op] or consumer.op] = int((written - read).max())
+        occupancy[key] = int((written - read).max())
     return PipelineTiming(int(last[-1] - last[-2]), int(last[0] + 1), occupancy)
-

@@ -24,7 +24,12 @@ def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
 
         return DF
 
-    return {"bnn": get_bnn, "df": get_df}
+    def get_hls() -> Dialect:
+        from bnnc.dialects.hls import HLS
+
+        return HLS
+
+    return {"bnn": get_bnn, "df": get_df, "hls": get_hls}
 
 
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
@@ -43,6 +48,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "insert-streams": lazy("insert_streams", "InsertStreamsPass"),
         "label-select": lazy("label_select", "LabelSelectPass"),
         "lower-bnn-to-dataflow": lazy("lower_bnn_to_dataflow", "LowerBnnToDataflowPass"),
+        "lower-dataflow-to-hls": lazy("lower_dataflow_to_hls", "LowerDataflowToHlsPass"),
         "partition-host": lazy("partition_host", "PartitionHostPass"),
         "reorder-pooling": lazy("reorder_pooling", "ReorderPoolingPass"),
         "size-fifos": lazy("size_fifos", "SizeFifosPass"),
@@ -57,4 +63,14 @@ def get_all_targets() -> dict[str, Callable[[], type[Target]]]:
 
         return ReportTarget
 
-    return {"report": get_report}
+    def get_hls_cpp() -> type[Target]:
+        from bnnc.backends.hls_cpp.project import HlsCppTarget
+
+        return HlsCppTarget
+
+    def get_verilog() -> type[Target]:
+        from bnnc.backends.verilog.emitter import VerilogTarget
+
+        return VerilogTarget
+
+    return {"hls-cpp": get_hls_cpp, "report": get_report, "verilog": get_verilog}

@@ -195,7 +195,8 @@ class BnnExecutor:
     """Runs `func.func @main` of a module on a batch of inputs: `bnn` ops, and `df` graphs
     through `df.invoke` once the accelerator part is lowered."""
 
-    def __init__(self, module: ModuleOp, entry: str = "main"):
+    def __init__(self, module: ModuleOp, entry: str = "main", rtl_simulator: str | None = None):
+        """`rtl_simulator` ('verilator' or 'icarus') runs `df` graphs in RTL simulation."""
         self.module = module
         self.entry = entry
         main = next(
@@ -212,7 +213,13 @@ class BnnExecutor:
         from bnnc.interpreters.df import DfFunctions  # the host calls df graphs via df.invoke
         from bnnc.interpreters.hls import HlsFunctions  # ... and HLS tops via hls.invoke (csim)
 
-        self.interpreter.register_implementations(DfFunctions())
+        if rtl_simulator is None:
+            self.df: DfFunctions = DfFunctions()
+        else:
+            from bnnc.interpreters.rtl import RtlsimFunctions
+
+            self.df = RtlsimFunctions(rtl_simulator)
+        self.interpreter.register_implementations(self.df)
         self.hls = HlsFunctions()
         self.interpreter.register_implementations(self.hls)
 

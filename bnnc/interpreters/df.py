@@ -172,6 +172,11 @@ def run_graph(graph: df.GraphOp, frames: np.ndarray) -> np.ndarray:
 
 @register_impls
 class DfFunctions(InterpreterFunctions):
+    """`df.invoke`: the graph run by the stream-level executor (subclasses run it elsewhere)."""
+
+    def run_graph(self, graph: df.GraphOp, frames: np.ndarray) -> np.ndarray:
+        return run_graph(graph, frames)
+
     @impl(df.InvokeOp)
     def run_invoke(self, interpreter: Interpreter, op: df.InvokeOp, args: PythonValues) -> PythonValues:
         graph = SymbolTable.lookup_symbol(op, op.callee)
@@ -180,7 +185,7 @@ class DfFunctions(InterpreterFunctions):
         x = args[0]
         if x.ndim == 4:
             x = x.transpose(0, 2, 3, 1)  # NCHW tensor -> NHWC stream order
-        out = run_graph(graph, x.reshape(x.shape[0], -1))
+        out = self.run_graph(graph, x.reshape(x.shape[0], -1))
         shape = bnn.shape_of(op.outputs[0].type)
         if len(shape) == 4:
             _, c, h, w = shape

@@ -32,7 +32,7 @@ from bnnc.errors import BnncError
 HLS4ML_HINT = "pip install --no-deps 'hls4ml==1.3.0'"
 CXX = os.environ.get("CXX", "g++")
 CXX_FLAGS = ("-std=c++14",)
-TOP_FLAGS = ("-O2",)
+TOP_FLAGS = ("-O1",)  # -O2 compiles 1.6x longer and runs no faster (CNV, measured)
 PARAMS_FLAGS = ("-O0", "-fno-exceptions")
 WARNING_FLAGS = ("-Wall", "-Wextra")
 
@@ -126,8 +126,12 @@ def run(binary: CsimBinary, words: np.ndarray, out_words: int, frames_per_call: 
         result = subprocess.run(
             [str(binary.path), str(given), str(produced), str(frames_per_call)], capture_output=True, text=True, check=False
         )
-        if result.returncode != 0:
-            raise BnncError(f"C simulation failed: {result.stderr.strip()[-2000:]}")
+        # hls::stream's model and ap_int report misuse (a read of an empty stream, words left in
+        # a stream, operands of different widths) on stdout or stderr and go on; the testbench
+        # prints nothing otherwise, so anything printed is a bug and fails the simulation.
+        printed = (result.stdout + result.stderr).strip()
+        if result.returncode != 0 or printed:
+            raise BnncError(f"C simulation failed: {printed[-2000:]}")
         out = np.fromfile(produced, dtype="<u8")
     if out.size != words.shape[0] * out_words:
         raise BnncError(f"C simulation wrote {out.size} words, expected {words.shape[0] * out_words}")

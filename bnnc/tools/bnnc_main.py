@@ -1,12 +1,12 @@
 """`bnnc`: the user-facing driver.
 
     bnnc compile MODEL -o BUILD [--fps N | --max] [--clock-mhz F] [--board B] [--folding FILE]
-    bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim} --input X.npy --output Y.npy
+    bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim,rtlsim} --input X.npy --output Y.npy
     bnnc fold MODEL (--fps N | --max) ...
 
 MODEL is an ONNX file, or bnnc IR as `.mlir`; BUILD a directory `bnnc compile` wrote. X is a
 batch shaped like the model's input; Y receives the model's output for the batch, in the ONNX
-model's own units. The df and csim engines fold the model first when it is not folded yet.
+model's own units. The df, csim and rtlsim engines fold the model first when it is not folded.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from bnnc.errors import BnncError
 from bnnc.tools.diagnostics import exit_on_user_errors
 
-ENGINES = ("onnx", "bnn", "df", "csim")
+ENGINES = ("onnx", "bnn", "df", "csim", "rtlsim")
 
 
 def load_module(model: Path):
@@ -66,9 +66,9 @@ def executable_module(model: Path, engine: str, args: argparse.Namespace):
     if engine == "bnn":
         return module
     level = module_level(module)
-    if engine == "df" and level == "hls":
-        raise BnncError(f"{model}: the df engine needs the df level; this module is already lowered to hls")
-    return lower_to(module, "sized" if engine == "df" else "hls", folding_of(args))
+    if engine in ("df", "rtlsim") and level == "hls":
+        raise BnncError(f"{model}: the {engine} engine needs the df level; this module is already lowered to hls")
+    return lower_to(module, "hls" if engine == "csim" else "sized", folding_of(args))
 
 
 def run_command(args: argparse.Namespace) -> None:
@@ -90,7 +90,8 @@ def run_command(args: argparse.Namespace) -> None:
     else:
         from bnnc.interpreters.bnn import BnnExecutor
 
-        executor = BnnExecutor(executable_module(model, engine, args))
+        simulator = args.simulator if engine == "rtlsim" else None
+        executor = BnnExecutor(executable_module(model, engine, args), rtl_simulator=simulator)
         start = time.perf_counter()
         y = executor.run(x)
         compile_seconds = executor.hls.compile_seconds
@@ -100,6 +101,10 @@ def run_command(args: argparse.Namespace) -> None:
     np.save(output, y)
     rate = len(x) / elapsed if elapsed > 0 else float("inf")
     compiled = f" after {compile_seconds:.1f} s compiling the C simulation" if compile_seconds else ""
+    if engine == "rtlsim" and executor.df.timings:
+        timing = executor.df.timings[-1]
+        interval = f"{timing.interval:,} cycles a frame" if timing.interval is not None else "one frame"
+        compiled += f" (measured: {interval}, latency {timing.latency:,} cycles)"
     print(
         f"bnnc run: {len(x)} input(s) on engine {engine} in {elapsed:.3f} s "
         f"({rate:,.0f} images/s){compiled} -> {output} {list(y.shape)} {y.dtype}",
@@ -172,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Engines: onnx (onnxruntime on the original model, QONNX/FINN custom ops rewritten to "
         "standard ONNX; the reference), bnn (bnnc's bit-exact executor of the bnn dialect), df "
         "(the folded dataflow engines, word by word), csim (the generated HLS C++, compiled with "
-        "g++). df and csim fold an unfolded model first (--fps/--max, default --max).",
+        "g++), rtlsim (the generated Verilog under Verilator or Icarus). df, csim and rtlsim fold "
+        "an unfolded model first (--fps/--max, default --max).",
     )
     run.add_argument("model", metavar="MODEL", help="an .onnx model, bnnc IR as .mlir, or a build directory")
     run.add_argument("--engine", choices=ENGINES, default="bnn", help="executor (default: bnn)")
@@ -185,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="passes to run on the module before the engine executes it, as in bnnc-opt "
         "(e.g. bnn-streamline)",
     )
+    run.add_argument("--simulator", choices=("verilator", "icarus"), default="verilator",
+                     help="the RTL simulator of the rtlsim engine (default verilator)")
     add_folding_arguments(run, default="--max")
     run.set_defaults(handler=run_command)
 

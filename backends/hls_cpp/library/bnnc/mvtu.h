@@ -6,19 +6,56 @@
 
 namespace bnnc {
 
-// The sum of the products of SIMD inputs and SIMD weights, or, with POPCOUNT (bipolar inputs
-// and weights), the number of lanes where input and weight agree: popcount(XNOR).
-template <unsigned SIMD, unsigned POPCOUNT, typename InT, typename WeightT, typename AccT>
-inline AccT dot(const ap_uint<SIMD * element<InT>::bits> &x, const ap_uint<SIMD * element<WeightT>::bits> &w) {
-  if (POPCOUNT) {
-    const ap_uint<SIMD> agree = ~(x ^ w);
-    return AccT(popcount(agree));
+// One product of an input and a weight, from their codes. With a ±1 factor there is no
+// multiplier: the other factor or its negation.
+template <typename InT, typename WeightT>
+struct product {
+  typedef ap_int<element<InT>::bits + element<WeightT>::bits + 1> type;
+  static type of(const ap_uint<element<InT>::bits> &x, const ap_uint<element<WeightT>::bits> &w) {
+    return type(element<InT>::value(x)) * type(element<WeightT>::value(w));
   }
-  const int IB = element<InT>::bits, WB = element<WeightT>::bits;
+};
+
+template <typename InT>
+struct product<InT, bipolar> {
+  typedef ap_int<element<InT>::bits + 1> type;
+  static type of(const ap_uint<element<InT>::bits> &x, const ap_uint<1> &w) {
+    const type value = element<InT>::value(x);
+    return w ? value : type(-value);
+  }
+};
+
+template <typename WeightT>
+struct product<bipolar, WeightT> {
+  typedef ap_int<element<WeightT>::bits + 1> type;
+  static type of(const ap_uint<1> &x, const ap_uint<element<WeightT>::bits> &w) {
+    const type value = element<WeightT>::value(w);
+    return x ? value : type(-value);
+  }
+};
+
+template <>
+struct product<bipolar, bipolar> {
+  typedef ap_int<2> type;
+  static type of(const ap_uint<1> &x, const ap_uint<1> &w) { return x == w ? type(1) : type(-1); }
+};
+
+// The number of lanes where SIMD bipolar inputs and weights agree: popcount(XNOR).
+template <unsigned SIMD, typename AccT>
+inline AccT xnor_popcount(const ap_uint<SIMD> &x, const ap_uint<SIMD> &w) {
+  const ap_uint<SIMD> agree = ~(x ^ w);
+  return AccT(popcount(agree));
+}
+
+// The sum of the products of SIMD inputs (their codes, taken from the word once for all PEs)
+// and SIMD weights.
+template <unsigned SIMD, typename InT, typename WeightT, typename AccT>
+inline AccT dot(const ap_uint<element<InT>::bits> (&x)[SIMD], const ap_uint<SIMD * element<WeightT>::bits> &w) {
+  const int WB = element<WeightT>::bits;
   AccT sum = 0;
   for (unsigned s = 0; s < SIMD; s++) {
     BNNC_HLS(UNROLL)
-    sum += element<InT>::value(lane<IB>(x, s)) * element<WeightT>::value(lane<WB>(w, s));
+    sum += product<InT, WeightT>::of(x[s], lane<WB>(w, s));
   }
   return sum;
 }
@@ -74,8 +111,12 @@ void mvtu_core(hls::stream<ap_uint<SIMD * MMV * element<InT>::bits> > &in,
         }
         for (unsigned m = 0; m < MMV; m++) {
           const ap_uint<XW> xm = x.range(m * XW + XW - 1, m * XW);
+          ap_uint<IB> lanes[SIMD];
+          if (!POPCOUNT)
+            for (unsigned s = 0; s < SIMD; s++) lanes[s] = lane<IB>(xm, s);
           for (unsigned p = 0; p < PE; p++) {
-            const AccT partial = dot<SIMD, POPCOUNT, InT, WeightT, AccT>(xm, weights[p][nf * SF + sf]);
+            const AccT partial = POPCOUNT ? xnor_popcount<SIMD, AccT>(xm, weights[p][nf * SF + sf])
+                                          : dot<SIMD, InT, WeightT, AccT>(lanes, weights[p][nf * SF + sf]);
             acc[m][p] = sf == 0 ? partial : AccT(acc[m][p] + partial);
           }
         }

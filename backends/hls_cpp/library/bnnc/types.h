@@ -121,6 +121,16 @@ inline unsigned popcount(const ap_uint<N> &x) {
 #endif
 }
 
+// The N-bit mask of the low `count` bits (count < N), in N bits: operands of different widths
+// would make ap_int's multi-word operators warn at run time.
+template <int N>
+inline ap_uint<N> low_bits(unsigned count) {
+  ap_uint<N> mask = 1;
+  mask <<= count;
+  mask -= 1;
+  return mask;
+}
+
 // A queue of up to BITS bits, least significant first: the core of the width converters.
 template <int BITS>
 struct bit_queue {
@@ -132,7 +142,7 @@ struct bit_queue {
   template <int W>
   void push(const ap_uint<W> &word, unsigned nbits) {
     ap_uint<BITS> wide = word;
-    if (nbits < (unsigned)W) wide &= (ap_uint<BITS>(1) << nbits) - 1;  // drop padding bits
+    if (nbits < (unsigned)W) wide &= low_bits<BITS>(nbits);  // drop padding bits
     bits |= wide << count;
     count += nbits;
   }
@@ -140,7 +150,7 @@ struct bit_queue {
   template <int W>
   ap_uint<W> pop(unsigned nbits) {
     ap_uint<W> word = bits.range(W - 1, 0);
-    if (nbits < (unsigned)W) word &= (ap_uint<W>(1) << nbits) - 1;
+    if (nbits < (unsigned)W) word &= low_bits<W>(nbits);
     bits >>= nbits;
     count -= nbits;
     return word;

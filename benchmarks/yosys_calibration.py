@@ -1,0 +1,283 @@
+"""Yosys resources of every Verilog engine against `bnnc.cost_model`: LUT, FF and BRAM18.
+
+    python benchmarks/yosys_calibration.py [--json build/yosys_calibration.json] [--only NAME]
+
+Each configuration is a one-engine `df.graph` (built as the RTL tests build them, random
+weights); its engine is instantiated alone in a wrapper with its ports as top-level pins and
+synthesised with `yosys synth_xilinx -family xc7 -flatten`. Counted from `stat -json`:
+LUT = LUT1..LUT6 plus the LUTs of distributed memories and shift registers (RAM32M and RAM64M
+use 4, RAM32X1D/RAM64X1D 2, RAM128X1D 4, SRL16E/SRLC32E and single-port 64x1 RAMs 1);
+FF = FDRE/FDSE/FDCE/FDPE; BRAM18 = RAMB18E1 + 2·RAMB36E1. The cost model's figures for the same
+op come from `bnnc.cost_model.node_cost`. The last row is a small whole design (TFC, folded for
+9000 frames/s), summed over its engines on both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "test" / "pytest"))
+
+from bnnc.backends.verilog.emitter import LIBRARY
+from bnnc.backends.verilog.engines import instance_of
+from bnnc.dialects import df
+from rtl_cases import graph, graph_of, mvtu_line, prepare, stream, swu_line
+
+from bnnc.cost_model import node_cost
+from bnnc.devices import load_device
+from bnnc.errors import BnncError
+
+B = "!bnn.bipolar"
+LUT_CELLS = {f"LUT{i}": 1 for i in range(1, 7)} | {
+    "RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4, "RAM32X1S": 1,
+    "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4, "RAM32M16": 8, "RAM64M8": 8, "SRL16E": 1, "SRLC32E": 1,
+}
+LUTRAM_CELLS = {k: v for k, v in LUT_CELLS.items() if not k.startswith("LUT")}
+FF_CELLS = ("FDRE", "FDSE", "FDCE", "FDPE")
+BRAM_CELLS = {"RAMB18E1": 1, "RAMB36E1": 2}
+
+
+def _mvtu(mw, mh, pe, simd, in_type=B, out_type=B, **kw):
+    def build(rng):
+        popcount = in_type == B and kw.get("w_bits", 1) == 1
+        line = mvtu_line(rng, mw, mh, pe, simd, in_type, out_type, popcount=popcount, **kw)
+        return graph((mw,), stream(simd, in_type, mw // simd), [line], (mh,))
+    return build
+
+
+def _swu(c, simd, ifm, kernel, **kw):
+    def build(rng):
+        line, (oh, ow) = swu_line(c, simd, ifm, kernel, **kw)
+        return graph((*ifm, c), stream(simd, kw.get("element", B), ifm[0] * ifm[1] * c // simd), [line],
+                     (oh * ow * kernel[0] * kernel[1] * c,), pixels=oh * ow)
+    return build
+
+
+def _pool(c, pe, ifm, element=B):
+    def build(rng):
+        ih, iw = ifm
+        props = (f"channels = {c} : i64, ifm = array<i64: {ih}, {iw}>, ofm = array<i64: {ih // 2}, {iw // 2}>, "
+                 f"kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pe = {pe} : i64")
+        words = ih * iw * c // pe
+        line = f"df.pool %x {{{props}}} : {stream(pe, element, words)} -> {stream(pe, element, words // 4)}"
+        return graph((ih, iw, c), stream(pe, element, words), [line], (ih // 2, iw // 2, c))
+    return build
+
+
+def _threshold(c, pe, pixels, steps, element="si8"):
+    def build(rng):
+        t = np.sort(rng.integers(-100, 100, (c, steps)), axis=1)
+        rows = ", ".join("[" + ", ".join(map(str, r)) + "]" for r in t)
+        out = B if steps == 1 else f"ui{int(steps).bit_length()}"
+        words = pixels * c // pe
+        line = (f"df.threshold %x by dense<[{rows}]> : tensor<{c}x{steps}xi64> {{channels = {c} : i64, "
+                f"pixels = {pixels} : i64, pe = {pe} : i64}} : {stream(pe, element, words)} -> {stream(pe, out, words)}")
+        return graph((pixels, c), stream(pe, element, words), [line], (pixels, c))
+    return build
+
+
+def _label_select(classes, k, pe, element):
+    def build(rng):
+        line = (f"df.label_select %x {{classes = {classes} : i64, k = {k} : i64, pe = {pe} : i64}} "
+                f": {stream(pe, element, classes // pe)} -> {stream(1, f'ui{(classes - 1).bit_length()}', k)}")
+        return graph((classes,), stream(pe, element, classes // pe), [line], (k,))
+    return build
+
+
+def _dwc(lanes_in, lanes_out, elements, element=B):
+    def build(rng):
+        s = stream(lanes_out, element, elements // lanes_out)
+        return graph((elements,), stream(lanes_in, element, elements // lanes_in), [f"df.fifo %x : {s} -> {s}"],
+                     (elements,))
+    return build
+
+
+def _regroup(rng):  # an SWU of MMV 2 regrouped to one pixel a word
+    return _swu(8, 8, (6, 6), (3, 3), mmv=2)(rng)
+
+
+def _fifo(width, depth):
+    def build(rng):
+        s = stream(width, B, 4 * depth)
+        return graph((4 * depth * width,), s, [f"df.fifo %x : {s} -> {s}"], (4 * depth * width,))
+    return build, depth
+
+
+# name -> (graph builder, the op kind synthesised, a FIFO depth to force or None)
+CONFIGS = {
+    "mvtu-xnor-pe4-simd8": (_mvtu(64, 32, 4, 8, thresholds_range=(20, 44)), df.MvtuOp),
+    "mvtu-xnor-pe8-simd32": (_mvtu(256, 64, 8, 32, thresholds_range=(100, 156)), df.MvtuOp),
+    "mvtu-xnor-pe16-simd16": (_mvtu(256, 64, 16, 16, thresholds_range=(100, 156)), df.MvtuOp),
+    "mvtu-xnor-pe2-simd64": (_mvtu(512, 128, 2, 64, thresholds_range=(200, 312)), df.MvtuOp),
+    "mvtu-xnor-pe32-simd32-deep": (_mvtu(1024, 256, 32, 32, thresholds_range=(400, 624)), df.MvtuOp),
+    "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
+    "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
+                                     thresholds_range=(-40, 40)), df.MvtuOp),
+    "swu-3x3-c16-simd16": (_swu(16, 16, (8, 8), (3, 3)), df.SwuOp),
+    "swu-3x3-c64-simd32-mmv1": (_swu(64, 32, (10, 10), (3, 3)), df.SwuOp),
+    "swu-3x3-c8-mmv2": (_regroup, df.SwuOp),
+    "pool-bipolar-c64-pe16": (_pool(64, 16, (8, 8)), df.PoolOp),
+    "pool-ui4-c16-pe4": (_pool(16, 4, (8, 8), "ui4"), df.PoolOp),
+    "threshold-si8-c32-pe4-3steps": (_threshold(32, 4, 16, 3), df.ThresholdOp),
+    "label-select-10-top1-ui10": (_label_select(10, 1, 1, "ui10"), df.LabelSelectOp),
+    "label-select-100-top5-pe4": (_label_select(100, 5, 4, "si8"), df.LabelSelectOp),
+    "dwc-2-to-16": (_dwc(2, 16, 512), df.DwcOp),
+    "dwc-64-to-8": (_dwc(64, 8, 1024), df.DwcOp),
+    "dwc-mmv2-to-1": (_regroup, df.DwcOp),
+    "fifo-16x32": (_fifo(16, 32)[0], df.FifoOp, 32),
+    "fifo-8x256": (_fifo(8, 256)[0], df.FifoOp, 256),
+    "fifo-64x2": (_fifo(64, 2)[0], df.FifoOp, 2),
+}
+
+
+@dataclass
+class Row:
+    name: str
+    model_lut: int
+    model_ff: int
+    model_bram18: int
+    yosys_lut: int
+    yosys_lutram: int
+    yosys_ff: int
+    yosys_bram18: int
+    seconds: float
+
+
+def _wrapper(module: str, params: dict, in_width: int, out_width: int) -> str:
+    def literal(v):
+        return f'"{v}"' if isinstance(v, str) else str(v)
+
+    ps = ",\n".join(f"        .{k}({literal(v)})" for k, v in params.items())
+    return f"""module cal_top (
+    input wire clk, input wire rst_n,
+    input wire [{in_width - 1}:0] in_data, input wire in_valid, output wire in_ready,
+    output wire [{out_width - 1}:0] out_data, output wire out_valid, input wire out_ready
+);
+    {module} #(
+{ps}
+    ) u (.clk(clk), .rst_n(rst_n), .in_data(in_data), .in_valid(in_valid), .in_ready(in_ready),
+         .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready));
+endmodule
+"""
+
+
+def synthesize(top_text: str, memories: dict[str, list[str]], modules: list[str]) -> dict[str, int]:
+    """Cell counts of `cal_top` after `synth_xilinx -family xc7 -flatten`."""
+    yosys = shutil.which("yosys")
+    if yosys is None:
+        raise BnncError("yosys is not installed or not on PATH")
+    with tempfile.TemporaryDirectory(prefix="bnnc-yosys-") as tmp:
+        work = Path(tmp)
+        (work / "cal_top.v").write_text(top_text)
+        for file, lines in memories.items():
+            (work / file).write_text("\n".join(lines) + "\n")
+        sources = " ".join(str(LIBRARY / f"{m}.v") for m in modules)
+        script = (f"read_verilog -defer {sources} cal_top.v; synth_xilinx -family xc7 -flatten -top cal_top; "
+                  "tee -q -o stat.json stat -json")
+        result = subprocess.run([yosys, "-q", "-p", script], cwd=work, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BnncError("yosys failed: " + " | ".join((result.stderr or result.stdout).strip().splitlines()[-10:]))
+        return cell_counts((work / "stat.json").read_text())
+
+
+def cell_counts(stat_json: str) -> dict[str, int]:
+    """The cells of the top module of a Yosys `stat -json` report."""
+    text = stat_json[stat_json.index("{"):]
+    modules = json.loads(text)["modules"]
+    top = modules.get("\\cal_top") or next(iter(modules.values()))
+    return {name.lstrip("\\"): count for name, count in top["num_cells_by_type"].items()}
+
+
+def resources(cells: dict[str, int]) -> tuple[int, int, int, int]:
+    """(LUT including LUTRAM, LUTRAM, FF, BRAM18) of a cell count."""
+    lut = sum(cells.get(c, 0) * n for c, n in LUT_CELLS.items())
+    lutram = sum(cells.get(c, 0) * n for c, n in LUTRAM_CELLS.items())
+    ff = sum(cells.get(c, 0) for c in FF_CELLS)
+    bram = sum(cells.get(c, 0) * n for c, n in BRAM_CELLS.items())
+    return lut, lutram, ff, bram
+
+
+def engine_op(name: str):
+    build, kind, *depth = CONFIGS[name]
+    module = prepare(build(np.random.default_rng(sum(map(ord, name)))))
+    op = next(o for o in graph_of(module).body.block.ops if isinstance(o, kind))
+    if depth:
+        from xdsl.dialects.builtin import IntegerAttr, i64
+        op.depth = IntegerAttr(depth[0], i64)
+    return op
+
+
+def measure(name: str, op) -> Row:
+    device = load_device("zc706")
+    start = time.time()
+    inst = instance_of(op, "u")
+    top = _wrapper(inst.module, inst.params, op.operands[0].type.width, op.results[0].type.width)
+    lut, lutram, ff, bram = resources(synthesize(top, inst.memories, [inst.module]))
+    cost = node_cost(op, device)
+    return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1))
+
+
+def design_row() -> Row:
+    """TFC-w1a1 folded for 9000 frames/s: every engine synthesised alone, summed."""
+    from conftest import model_path
+
+    from bnnc.frontend.onnx_importer import import_onnx
+    from bnnc.pipeline import run_pipeline
+
+    module = run_pipeline(import_onnx(model_path("tfc_w1a1.qonnx.onnx")),
+                          "bnn-streamline,lower-bnn-to-dataflow,fold{target-fps=9000 clock-mhz=200},"
+                          "insert-streams,size-fifos")
+    total = Row("design-tfc-fix9000", 0, 0, 0, 0, 0, 0, 0, 0.0)
+    for op in graph_of(module).body.block.ops:
+        if isinstance(op, df.ENGINES):
+            r = measure("", op)
+            for field in ("model_lut", "model_ff", "model_bram18", "yosys_lut", "yosys_lutram", "yosys_ff",
+                          "yosys_bram18", "seconds"):
+                setattr(total, field, getattr(total, field) + getattr(r, field))
+    return total
+
+
+def error(model: int, measured: int) -> float:
+    return (model - measured) / measured if measured else (0.0 if model == 0 else float("inf"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", default="build/yosys_calibration.json")
+    parser.add_argument("--only", action="append", help="configurations to run (default: all)")
+    parser.add_argument("--no-design", action="store_true", help="leave out the whole-design row")
+    args = parser.parse_args()
+    names = args.only or list(CONFIGS)
+    rows = []
+    for name in names:
+        rows.append(measure(name, engine_op(name)))
+        print(f"{name}: {rows[-1]}", file=sys.stderr, flush=True)
+    if not args.no_design:
+        rows.append(design_row())
+    print(f"| {'configuration':30} | {'LUT model':>9} | {'LUT yosys':>9} | {'LUT err':>7} | {'LUTRAM':>6} | "
+          f"{'FF model':>8} | {'FF yosys':>8} | {'BRAM18 model':>12} | {'BRAM18 yosys':>12} |")
+    print(f"|{'-' * 32}|{'-' * 11}|{'-' * 11}|{'-' * 9}|{'-' * 8}|{'-' * 10}|{'-' * 10}|{'-' * 14}|{'-' * 14}|")
+    for r in rows:
+        print(f"| {r.name:30} | {r.model_lut:9} | {r.yosys_lut:9} | {error(r.model_lut, r.yosys_lut):+7.0%} | "
+              f"{r.yosys_lutram:6} | {r.model_ff:8} | {r.yosys_ff:8} | {r.model_bram18:12} | {r.yosys_bram18:12} |")
+    worst = max(abs(error(r.model_lut, r.yosys_lut)) for r in rows)
+    print(f"worst LUT error: {worst:.1%}")
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"rows": [asdict(r) for r in rows], "worst_lut_error": worst}, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+// RUN: bnnc-opt %s -p insert-streams,size-fifos -t 'verilog{library=false harness=false}' | filecheck %s
+
+// Two MVTUs and a width converter: the top module between the AXI-stream ports, one wire
+// triple a stream, the boundary converters, the engines with their folding and arithmetic
+// widths, and the weight and threshold memories in the layout of `weight_memory`.
+
+// CHECK:      // ----- top.v -----
+// CHECK:      module bnnc_top (
+// CHECK:          input  wire [63:0] s_axis_tdata,
+// CHECK:          output wire        m_axis_tlast
+// CHECK:          wire [0:0] s0_data;  // !df.stream<1x!bnn.bipolar, 16>
+// CHECK:          bnnc_repack #(
+// CHECK-NEXT:         .BITS(1),
+// CHECK-NEXT:         .IN_LANES(64),
+// CHECK-NEXT:         .OUT_LANES(1),
+// CHECK-NEXT:         .FRAME(16),
+// CHECK-NEXT:         .IN_WIDTH(64)
+// CHECK-NEXT:     ) u_axis_in (
+// CHECK:          // df.fifo: !df.stream<1x!bnn.bipolar, 16> -> !df.stream<1x!bnn.bipolar, 16>
+// CHECK-NEXT:     bnnc_fifo #(
+// CHECK-NEXT:         .WIDTH(1),
+// CHECK-NEXT:         .DEPTH(2)
+// CHECK:          // df.mvtu fc0: !df.stream<1x!bnn.bipolar, 16> -> !df.stream<2x!bnn.bipolar, 4>
+// CHECK-NEXT:     bnnc_mvtu #(
+// CHECK-NEXT:         .MW(16),
+// CHECK-NEXT:         .MH(8),
+// CHECK-NEXT:         .PE(2),
+// CHECK-NEXT:         .SIMD(1),
+// CHECK:              .POPCOUNT(1),
+// CHECK-NEXT:         .ACC_BITS(6),
+// CHECK-NEXT:         .STEPS(1),
+// CHECK:              .WEIGHT_FILE("u2_mvtu_fc0_weights.mem"),
+// CHECK:          // df.dwc: !df.stream<2x!bnn.bipolar, 4> -> !df.stream<4x!bnn.bipolar, 2>
+// CHECK-NEXT:     bnnc_repack #(
+// CHECK:          // df.mvtu fc1: !df.stream<4x!bnn.bipolar, 2> -> !df.stream<1xui4, 4>
+// CHECK-NEXT:     bnnc_mvtu #(
+// CHECK:              .STEPS(0),
+// CHECK:              .OUT_BITS(4),
+// CHECK:          ) u_axis_out (
+// CHECK:              .out_last(m_axis_tlast)
+// CHECK:      endmodule
+
+// fc0 has 4 neuron folds of 16 tiles, 2 PEs x 1 lane a word: weight rows are all ones but row 6
+// (PE 0 of neuron fold 3), so words 48..63 are 0b10. Thresholds: 8 for both PEs in 6 bits.
+// CHECK:      // ----- u2_mvtu_fc0_weights.mem -----
+// CHECK-COUNT-48: {{^}}3{{$}}
+// CHECK-NEXT: 2
+// CHECK:      // ----- u2_mvtu_fc0_thresholds.mem -----
+// CHECK-NEXT: 208
+// CHECK-NEXT: 208
+// CHECK-NEXT: 208
+// CHECK-NEXT: 208
+
+df.graph @accelerator {
+  %0 = df.input {shape = array<i64: 16>} : !df.stream<1x!bnn.bipolar, 16>
+  %1 = df.mvtu %0 weights<!bnn.bipolar> dense<[[65535], [65535], [65535], [65535], [65535], [65535], [0], [65535]]> : tensor<8x1xui64> {mw = 16 : i64, mh = 8 : i64, pe = 2 : i64, simd = 1 : i64, popcount, thresholds = dense<8> : tensor<1x1xi64>, layer = "fc0"} : !df.stream<1x!bnn.bipolar, 16> -> !df.stream<2x!bnn.bipolar, 4>
+  %2 = df.dwc %1 : !df.stream<2x!bnn.bipolar, 4> -> !df.stream<4x!bnn.bipolar, 2>
+  %3 = df.mvtu %2 weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 1 : i64, simd = 4 : i64, popcount, layer = "fc1"} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<1xui4, 4>
+  df.output %3 {shape = array<i64: 4>} : !df.stream<1xui4, 4>
+}
