@@ -151,22 +151,22 @@ def emit_top(top: hls.TopOp) -> str:
             f"void {name}(hls::stream<bnnc::axi_word> &{in_port.port_name.data}, "
             f"hls::stream<bnnc::axi_word> &{out_port.port_name.data}, unsigned frames) {{"
         ),
-        f"  BNNC_HLS(INTERFACE axis port = {in_port.port_name.data})",
-        f"  BNNC_HLS(INTERFACE axis port = {out_port.port_name.data})",
-        "  BNNC_HLS(INTERFACE s_axilite port = frames bundle = control)",
-        "  BNNC_HLS(INTERFACE s_axilite port = return bundle = control)",
+        f"  BNNC_HLS(INTERFACE axis port={in_port.port_name.data})",
+        f"  BNNC_HLS(INTERFACE axis port={out_port.port_name.data})",
+        "  BNNC_HLS(INTERFACE s_axilite port=frames bundle=control)",
+        "  BNNC_HLS(INTERFACE s_axilite port=return bundle=control)",
         "  BNNC_HLS(DATAFLOW)",
     ]
     for rom in roms:
         for dim in bnn.array_values(rom.partition):
-            lines.append(f"  BNNC_HLS(ARRAY_PARTITION variable = {rom.sym_name.data} complete dim = {dim + 1})")
+            lines.append(f"  BNNC_HLS(ARRAY_PARTITION variable={rom.sym_name.data} complete dim={dim + 1})")
         lines.append(f"  BNNC_ROM_STORAGE({rom.sym_name.data}, {rom.storage.data})")
     for op in top.body.block.ops:
         if isinstance(op, hls.StreamOp):
             stream = op.stream_name.data
             lines.append("")
             lines.append(f"  hls::stream<ap_uint<{op.stream.type.width.data}> > {stream}(\"{stream}\");")
-            lines.append(f"  BNNC_HLS(STREAM variable = {stream} depth = {_int(op.depth)})")
+            lines.append(f"  BNNC_HLS(STREAM variable={stream} depth={_int(op.depth)})")
         elif isinstance(op, hls.InstanceOp):
             args = [names[v] for v in op.streams] + [ref.root_reference.data for ref in op.roms] + ["frames"]
             comment = f"  // {op.layer.data}" if op.layer is not None else ""

@@ -17,7 +17,7 @@ void dwc(hls::stream<ap_uint<IN_LANES * element<ElemT>::bits> > &in,
     bit_queue<WI + WO> queue;
     unsigned written = 0;
     for (unsigned step = 0; step < WORDS_IN + WORDS_OUT; step++) {
-      BNNC_HLS(PIPELINE II = 1)
+      BNNC_HLS(PIPELINE II=1)
       if (queue.count >= WO) {
         out.write(queue.template pop<WO>(WO));
         written++;
@@ -39,18 +39,18 @@ void dwc_pixels(hls::stream<ap_uint<IN_LANES * element<ElemT>::bits> > &in,
   const unsigned LI = IN_LANES / IN_MMV, LO = OUT_LANES / OUT_MMV;
   const unsigned G = GROUP;
   ap_uint<B> buffer[G][VECTOR];
-  BNNC_HLS(ARRAY_PARTITION variable = buffer complete dim = 1)
+  BNNC_HLS(ARRAY_PARTITION variable=buffer complete dim=1)
   for (unsigned frame = 0; frame < frames; frame++) {
     for (unsigned group = 0; group < PIXELS / G; group++) {
       for (unsigned i = 0; i < (G / IN_MMV) * (VECTOR / LI); i++) {
-        BNNC_HLS(PIPELINE II = 1)
+        BNNC_HLS(PIPELINE II=1)
         const unsigned g = i / (VECTOR / LI), f = i % (VECTOR / LI);
         const ap_uint<IN_LANES * B> word = in.read();
         for (unsigned m = 0; m < IN_MMV; m++)
           for (unsigned s = 0; s < LI; s++) buffer[g * IN_MMV + m][f * LI + s] = lane<B>(word, m * LI + s);
       }
       for (unsigned i = 0; i < (G / OUT_MMV) * (VECTOR / LO); i++) {
-        BNNC_HLS(PIPELINE II = 1)
+        BNNC_HLS(PIPELINE II=1)
         const unsigned g = i / (VECTOR / LO), f = i % (VECTOR / LO);
         ap_uint<OUT_LANES * B> word = 0;
         for (unsigned m = 0; m < OUT_MMV; m++)

@@ -16,8 +16,8 @@ void label_select(hls::stream<ap_uint<PE * element<InT>::bits> > &in, hls::strea
   for (unsigned frame = 0; frame < frames; frame++) {
     score_t best[K];
     unsigned index[K];
-    BNNC_HLS(ARRAY_PARTITION variable = best complete)
-    BNNC_HLS(ARRAY_PARTITION variable = index complete)
+    BNNC_HLS(ARRAY_PARTITION variable=best complete)
+    BNNC_HLS(ARRAY_PARTITION variable=index complete)
     unsigned count = 0;
     for (unsigned i = 0; i < CLASSES / PE; i++) {
       const ap_uint<PE * IB> word = in.read();

@@ -96,12 +96,12 @@ void mvtu_core(hls::stream<ap_uint<SIMD * MMV * element<InT>::bits> > &in,
   const int IB = element<InT>::bits, OB = element<OutT>::bits, XW = SIMD * IB;
   ap_uint<SIMD * MMV * IB> buffer[SF];
   AccT acc[MMV][PE];
-  BNNC_HLS(ARRAY_PARTITION variable = acc complete dim = 0)
+  BNNC_HLS(ARRAY_PARTITION variable=acc complete dim=0)
   for (unsigned frame = 0; frame < frames; frame++) {
     for (unsigned group = 0; group < VECTORS / MMV; group++) {
       unsigned nf = 0, sf = 0;
       for (unsigned step = 0; step < NF * SF; step++) {
-        BNNC_HLS(PIPELINE II = 1)
+        BNNC_HLS(PIPELINE II=1)
         ap_uint<SIMD * MMV * IB> x;
         if (nf == 0) {
           x = in.read();

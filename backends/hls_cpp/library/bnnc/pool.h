@@ -21,17 +21,17 @@ void pool(hls::stream<ap_uint<PE * element<ElemT>::bits> > &in, hls::stream<ap_u
           unsigned frames) {
   const unsigned B = element<ElemT>::bits, CF = CHANNELS / PE, W = PE * B;
   ap_uint<W> rows[KH][IW * CF];
-  BNNC_HLS(ARRAY_PARTITION variable = rows complete dim = 1)
+  BNNC_HLS(ARRAY_PARTITION variable=rows complete dim=1)
   for (unsigned frame = 0; frame < frames; frame++) {
     unsigned rows_read = 0;
     for (unsigned oy = 0; oy < OH; oy++) {
       for (; rows_read < oy * SH + KH; rows_read++)
         for (unsigned i = 0; i < IW * CF; i++) {
-          BNNC_HLS(PIPELINE II = 1)
+          BNNC_HLS(PIPELINE II=1)
           rows[rows_read % KH][i] = in.read();
         }
       for (unsigned i = 0; i < OW * CF; i++) {
-        BNNC_HLS(PIPELINE II = 1)
+        BNNC_HLS(PIPELINE II=1)
         const unsigned ox = i / CF, cf = i % CF;
         ap_uint<W> result = rows[(oy * SH) % KH][ox * SW * CF + cf];
         for (unsigned ky = 0; ky < KH; ky++)
@@ -45,7 +45,7 @@ void pool(hls::stream<ap_uint<PE * element<ElemT>::bits> > &in, hls::stream<ap_u
     }
     for (; rows_read < IH; rows_read++)
       for (unsigned i = 0; i < IW * CF; i++) {
-        BNNC_HLS(PIPELINE II = 1)
+        BNNC_HLS(PIPELINE II=1)
         in.read();
       }
   }

@@ -21,7 +21,7 @@ void axi_to_stream(hls::stream<axi_word> &in, hls::stream<ap_uint<LANES * elemen
     bit_queue<64 + W> queue;
     unsigned read = 0, written = 0;
     for (unsigned step = 0; step < IN_WORDS + OUT_WORDS; step++) {
-      BNNC_HLS(PIPELINE II = 1)
+      BNNC_HLS(PIPELINE II=1)
       if (queue.count >= W) {
         out.write(queue.template pop<W>(W));
         written++;
@@ -45,7 +45,7 @@ void stream_to_axi(hls::stream<ap_uint<LANES * element<ElemT>::bits> > &in, hls:
     bit_queue<64 + W> queue;
     unsigned read = 0, written = 0;
     for (unsigned step = 0; step < IN_WORDS + OUT_WORDS; step++) {
-      BNNC_HLS(PIPELINE II = 1)
+      BNNC_HLS(PIPELINE II=1)
       const unsigned elements = written + 1 < OUT_WORDS ? P : ELEMENTS - written * P;
       if (written < OUT_WORDS && queue.count >= elements * B) {
         axi_word word;

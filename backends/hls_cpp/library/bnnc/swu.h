@@ -24,7 +24,7 @@ void swu(hls::stream<ap_uint<SIMD * element<ElemT>::bits> > &in,
   const unsigned SPAN = KH + SH * ((MMV - 1 + OW - 1) / OW);
   const unsigned ROWS = SPAN < IH ? SPAN : IH;
   ap_uint<W> rows[ROWS][IW * CF];
-  BNNC_HLS(ARRAY_PARTITION variable = rows complete dim = 1)
+  BNNC_HLS(ARRAY_PARTITION variable=rows complete dim=1)
   ap_uint<W> padding = 0;
   for (unsigned s = 0; s < SIMD; s++) set_lane<B>(padding, s, ap_uint<B>(PAD_VALUE));
   for (unsigned frame = 0; frame < frames; frame++) {
@@ -34,13 +34,13 @@ void swu(hls::stream<ap_uint<SIMD * element<ElemT>::bits> > &in,
       const unsigned needed = last_row < 0 ? 0 : ((unsigned)last_row < IH ? (unsigned)last_row : IH);
       while (rows_read < needed) {
         for (unsigned i = 0; i < IW * CF; i++) {
-          BNNC_HLS(PIPELINE II = 1)
+          BNNC_HLS(PIPELINE II=1)
           rows[rows_read % ROWS][i] = in.read();
         }
         rows_read++;
       }
       for (unsigned fold = 0; fold < KH * KW * CF; fold++) {
-        BNNC_HLS(PIPELINE II = 1)
+        BNNC_HLS(PIPELINE II=1)
         const unsigned ky = fold / (KW * CF), kx = (fold / CF) % KW, cf = fold % CF;
         ap_uint<W * MMV> word = 0;
         for (unsigned m = 0; m < MMV; m++) {
@@ -55,7 +55,7 @@ void swu(hls::stream<ap_uint<SIMD * element<ElemT>::bits> > &in,
     }
     for (; rows_read < IH; rows_read++)
       for (unsigned i = 0; i < IW * CF; i++) {
-        BNNC_HLS(PIPELINE II = 1)
+        BNNC_HLS(PIPELINE II=1)
         in.read();
       }
   }

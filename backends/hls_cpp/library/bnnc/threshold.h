@@ -15,7 +15,7 @@ void threshold(hls::stream<ap_uint<PE * element<InT>::bits> > &in, hls::stream<a
   const unsigned IB = element<InT>::bits, OB = element<OutT>::bits, CF = CHANNELS / PE;
   for (unsigned frame = 0; frame < frames; frame++) {
     for (unsigned i = 0; i < PIXELS * CF; i++) {
-      BNNC_HLS(PIPELINE II = 1)
+      BNNC_HLS(PIPELINE II=1)
       const unsigned fold = i % CF;
       const ap_uint<PE * IB> x = in.read();
       ap_uint<PE * OB> y = 0;
