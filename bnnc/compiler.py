@@ -133,7 +133,7 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
         timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
-        report = {"model": str(model), "folding": folding.__dict__, "timings_s": timings}
+        report = {"model": str(Path(model).resolve()), "folding": folding.__dict__, "timings_s": timings}
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)
         (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")

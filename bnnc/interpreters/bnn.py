@@ -13,6 +13,8 @@ both operands (see `bnnc.packing`), so they never count.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from xdsl.dialects import func
@@ -23,6 +25,9 @@ from xdsl.ir import Attribute, Operation
 
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
+
+if TYPE_CHECKING:
+    from bnnc.interpreters.df import DfFunctions
 
 # Keep the (rows × weight rows × words) XOR block of one chunk near this many words.
 CHUNK_WORDS = 1 << 22
@@ -195,8 +200,10 @@ class BnnExecutor:
     """Runs `func.func @main` of a module on a batch of inputs: `bnn` ops, and `df` graphs
     through `df.invoke` once the accelerator part is lowered."""
 
-    def __init__(self, module: ModuleOp, entry: str = "main", rtl_simulator: str | None = None):
-        """`rtl_simulator` ('verilator' or 'icarus') runs `df` graphs in RTL simulation."""
+    def __init__(self, module: ModuleOp, entry: str = "main", rtl_simulator: str | None = None,
+                 df_functions: DfFunctions | None = None):
+        """`rtl_simulator` ('verilator' or 'icarus') runs `df` graphs in RTL simulation;
+        `df_functions` replaces how `df.invoke` runs a graph altogether."""
         self.module = module
         self.entry = entry
         main = next(
@@ -213,8 +220,10 @@ class BnnExecutor:
         from bnnc.interpreters.df import DfFunctions  # the host calls df graphs via df.invoke
         from bnnc.interpreters.hls import HlsFunctions  # ... and HLS tops via hls.invoke (csim)
 
-        if rtl_simulator is None:
-            self.df: DfFunctions = DfFunctions()
+        if df_functions is not None:
+            self.df: DfFunctions = df_functions
+        elif rtl_simulator is None:
+            self.df = DfFunctions()
         else:
             from bnnc.interpreters.rtl import RtlsimFunctions
 

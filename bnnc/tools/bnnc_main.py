@@ -2,6 +2,7 @@
 
     bnnc compile MODEL -o BUILD [--fps N | --max] [--clock-mhz F] [--board B] [--folding FILE]
     bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim,rtlsim} --input X.npy --output Y.npy
+    bnnc verify BUILD --input X.npy [--levels onnx,bnn,df,csim,rtlsim]
     bnnc fold MODEL (--fps N | --max) ...
 
 MODEL is an ONNX file, or bnnc IR as `.mlir`; BUILD a directory `bnnc compile` wrote. X is a
@@ -110,6 +111,20 @@ def run_command(args: argparse.Namespace) -> None:
         f"({rate:,.0f} images/s){compiled} -> {output} {list(y.shape)} {y.dtype}",
         file=sys.stderr,
     )
+
+
+def verify_command(args: argparse.Namespace) -> None:
+    from bnnc.verify import verify_build
+
+    build = Path(args.build)
+    if not build.is_dir():
+        raise BnncError(f"{build}: no such build directory (bnnc compile writes one)")
+    x = load_batch(Path(args.input))
+    levels = tuple(level.strip() for level in args.levels.split(",") if level.strip())
+    verification = verify_build(build, x, levels, args.simulator)
+    print(verification.table())
+    if not verification.agrees:
+        raise SystemExit(1)
 
 
 def compile_command(args: argparse.Namespace) -> None:
@@ -225,6 +240,23 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="BUILD", help="the build directory (default build/MODEL-NAME)")
     add_folding_arguments(build, default="--max")
     build.set_defaults(handler=compile_command)
+
+    verify = commands.add_parser(
+        "verify",
+        help="run a build at every level on the same inputs and compare",
+        description="Run BUILD's levels (onnx: the original model under onnxruntime; bnn, df, "
+        "csim, rtlsim: bnnc's) on the batch in X.npy and print a table of agreement: bnnc's levels "
+        "must equal the bnn level exactly, onnx to float32 rounding with the same top-1. A level "
+        "that disagrees is traced to the first engine whose output stream differs. Exit code 1 "
+        "when a level disagrees.",
+    )
+    verify.add_argument("build", metavar="BUILD", help="a build directory written by bnnc compile")
+    verify.add_argument("--input", required=True, metavar="X.npy", help="a batch shaped like the model input")
+    verify.add_argument("--levels", default="onnx,bnn,df,csim,rtlsim",
+                        help="comma-separated levels to run (default: all)")
+    verify.add_argument("--simulator", choices=("verilator", "icarus"), default="verilator",
+                        help="the RTL simulator of the rtlsim level (default verilator)")
+    verify.set_defaults(handler=verify_command)
     return parser
 
 
