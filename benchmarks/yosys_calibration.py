@@ -107,6 +107,11 @@ def _regroup(rng):  # an SWU of MMV 2 regrouped to one pixel a word
     return _swu(8, 8, (6, 6), (3, 3), mmv=2)(rng)
 
 
+def _regroup_out(rng):  # one pixel a word to MMV 4 (in front of an MVTU of MMV 4)
+    return graph((16 * 32,), stream(8, B, 64), [f"df.fifo %x : {stream(32, B, 16, 4)} -> {stream(32, B, 16, 4)}"],
+                 (16 * 32,), pixels=16)
+
+
 def _fifo(width, depth):
     def build(rng):
         s = stream(width, B, 4 * depth)
@@ -135,9 +140,11 @@ CONFIGS = {
     "dwc-2-to-16": (_dwc(2, 16, 512), df.DwcOp),
     "dwc-64-to-8": (_dwc(64, 8, 1024), df.DwcOp),
     "dwc-mmv2-to-1": (_regroup, df.DwcOp),
+    "dwc-1-to-mmv4": (_regroup_out, df.DwcOp),
     "fifo-16x32": (_fifo(16, 32)[0], df.FifoOp, 32),
     "fifo-8x256": (_fifo(8, 256)[0], df.FifoOp, 256),
     "fifo-64x2": (_fifo(64, 2)[0], df.FifoOp, 2),
+    "fifo-64x1024": (_fifo(64, 1024)[0], df.FifoOp, 1024),
 }
 
 

@@ -18,10 +18,12 @@ Engines (the paces of the cost model's cycle formulas, the buffers of the RTL):
   the last read, then NF − 1 more words SF cycles apart (the input is reused from a buffer):
   NF·SF cycles a group. A word leaves 3 cycles after its last tile (weight read, accumulate,
   threshold); the pipeline stalls as a whole while its output word waits.
-- Sliding window: a buffer of KH + SH input rows, numbered across frames: input row r waits
-  until the output row that last needs row r − (KH + SH) has been written out (for the first
+- Sliding window: a buffer of ROWS = KH + SH input rows (more when MMV does not divide OW and a
+  word's pixels span several output rows: `swu_rows`), numbered across frames: input row r
+  waits until the output row that last needs row r − ROWS has been written out (for the first
   rows of a frame, a row of the previous frame); a word is written one a cycle, 2 cycles after
-  the last input row its window needs is in (the row counter, the registered buffer read).
+  the last input row its window needs (its last pixel's) is in (the row counter, the registered
+  buffer read).
 - Pool and threshold: a word leaves the cycle after the input word that completes it (the
   pool's window, exactly: its last row, column and channel fold); one output register, so the
   next read waits until the previous output word has left.
@@ -131,17 +133,27 @@ def _mvtu(op: df.MvtuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> 
     return times[is_read], times[~is_read] + MVTU_DELAY
 
 
+def swu_rows(op: df.SwuOp) -> int:
+    """Input rows in a sliding window's buffer (`bnnc_swu`): KH + SH·max(1, span), the span being
+    how many rows past its first a group of MMV consecutive (raster-order) pixels reaches; the
+    first pixels of the groups lie at the multiples of gcd(MMV, OW) of a row."""
+    mmv, ow = _int(op.mmv), array_values(op.ofm)[1]
+    (kh, _), (sh, _) = array_values(op.kernel), array_values(op.strides)
+    span = (ow - math.gcd(mmv, ow) + mmv - 1) // ow
+    return kh + sh * max(1, span)
+
+
 def _swu(op: df.SwuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> tuple[np.ndarray, np.ndarray]:
     c, simd, mmv = _int(op.channels), _int(op.simd), _int(op.mmv)
     (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
     (kh, kw), (sh, _) = array_values(op.kernel), array_values(op.strides)
     top = array_values(op.pads)[0]
-    rows = kh + sh
+    rows = swu_rows(op)
     row_words = iw * c // simd
     in_words, folds = ih * row_words, kh * kw * c // simd
     out_words = oh * ow * folds // mmv
-    # write j (its first pixel's output row oy) needs input rows up to oy·SH − top + KH − 1
-    oy = np.arange(out_words) * mmv // folds // ow
+    # write j (its group's last pixel in output row oy) needs input rows up to oy·SH − top + KH − 1
+    oy = (np.arange(out_words) // folds * mmv + mmv - 1) // ow
     last_row = np.minimum(oy * sh + kh - 1 - top, ih - 1)
     need = _frames(np.where(last_row >= 0, (last_row + 1) * row_words - 1, -1), frames, in_words)
 
@@ -149,16 +161,12 @@ def _swu(op: df.SwuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> tu
     def row_end(out_row: np.ndarray) -> np.ndarray:
         return np.where(out_row >= 0, -(-(out_row + 1) * ow * folds // mmv) - 1, -1)
 
-    # read of input row r waits until the output row that needs row r − (KH + SH) last is out:
-    # ⌊(r + top − (KH + SH))/SH⌋ of the same frame, or of the previous one for the first rows
-    r = np.arange(in_words) // row_words
-    own = np.minimum((r + top - rows) // sh, oh - 1)
-    prev = np.where(own < 0, np.minimum((ih + r + top - rows) // sh, oh - 1), -1)
-    guard = _frames(row_end(own), frames, out_words)
-    from_prev = np.where(prev >= 0, row_end(prev) - out_words, -1)
-    guard_prev = _frames(from_prev, frames, out_words)
-    guard_prev[:in_words] = np.where(from_prev >= 0, -1, guard_prev[:in_words])  # no frame −1
-    guard = np.where(guard >= 0, guard, guard_prev)
+    # read of input row r (numbered across frames) waits until row t = r − ROWS is free: t lies
+    # in frame t // IH, and the writer frees it once the output row ⌊(t mod IH + top)/SH⌋ of that
+    # frame (the last that needs it; the frame's last row at most) is written out
+    t = np.arange(in_words * frames) // row_words - rows
+    q = np.minimum((t % ih + top) // sh, oh - 1)
+    guard = np.where(t >= 0, t // ih * out_words + row_end(q), -1)
     return _buffered(arrival, room, need, SWU_DELAY, guard, 0)
 
 

@@ -130,8 +130,6 @@ def swu(op: df.SwuOp, name: str) -> Instance:
     (ih, iw), (oh, ow) = bnn.array_values(op.ifm), bnn.array_values(op.ofm)
     (kh, kw), (sh, sw) = bnn.array_values(op.kernel), bnn.array_values(op.strides)
     top, left, _, _ = bnn.array_values(op.pads)
-    if ow % mmv:
-        raise BnncError(f"{name}: the Verilog sliding window needs MMV ({mmv}) to divide the output width {ow}")
     element = _stream(op.input).element
     bits = bnn.bit_width(element)
     fill = _int(op.pad_value)
@@ -147,9 +145,6 @@ def pool(op: df.PoolOp, name: str) -> Instance:
     c, pe = _int(op.channels), _int(op.pe)
     (ih, iw), (oh, ow) = bnn.array_values(op.ifm), bnn.array_values(op.ofm)
     (kh, kw), (sh, sw) = bnn.array_values(op.kernel), bnn.array_values(op.strides)
-    if kh > sh or kw > sw:
-        raise BnncError(f"{name}: the Verilog max-pool handles windows that do not overlap "
-                        f"(kernel <= stride), got kernel {kh}x{kw}, stride {sh}x{sw}")
     element = _stream(op.input).element
     params = {
         "PE": pe, "CF": c // pe, "BITS": bnn.bit_width(element), "KIND": element_kind(element),

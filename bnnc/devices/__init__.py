@@ -1,20 +1,55 @@
 """FPGA boards as data: one JSON file per board in this package, read into a `Device`.
 
 Adding a board adds a file `<name>.json` next to `zc706.json` with every field of `Device`
-(`bram18` excepted: it is derived, two BRAM18 halves per BRAM36). The resource model, the folding
-solver, the Tcl generator and the reports all read the same `Device`.
+(`bram18` excepted: it is derived, two BRAM18 halves per BRAM36; `shell` is optional, and only a
+board with one gets a system wrapper). The resource model, the folding solver, the Tcl generator
+and the reports all read the same `Device`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from bnnc.errors import BnncError
+
+
+@dataclass(frozen=True)
+class Shell:
+    """How the system wrapper puts the accelerator next to the board's processing system.
+
+    Everything that names a Vivado IP, pin, property or address is here, so that another board
+    (another Zynq, or a Zynq UltraScale+ with its own PS IP) needs a data file and no code.
+    """
+
+    ps_vlnv: str
+    """The processing system's IP, `vendor:library:name:version`."""
+    ps_automation_rule: str
+    """The block automation rule that makes DDR and fixed I/O external and applies the board preset."""
+    ps_config: dict[str, str]
+    """PS properties (without `CONFIG.`) that enable the ports below, on top of the board preset."""
+    clock_property: str
+    """The PS property that sets the fabric clock's frequency in MHz."""
+    fabric_clock: str
+    fabric_reset: str
+    """The PS pins of the fabric clock and its (active-low) reset."""
+    data_port: str
+    data_port_clock: str
+    data_segment: str
+    """The PS slave port the DMAs use (an HP port), its clock pin and its DDR address segment."""
+    ddr_offset: str
+    ddr_range: str
+    """Where the DDR segment is mapped for the DMAs, as Vivado writes it (`0x00000000`, `1G`)."""
+    control_port: str
+    control_port_clock: str
+    control_space: str
+    """The PS master port for AXI-lite control (a GP port), its clock pin, its address space."""
+    control_base: str
+    """The first address given to the control registers (DMA, then accelerator, 64 KiB each)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +77,8 @@ class Device:
     """The processing system (`ps7` for Zynq-7000)."""
     hp_port_bits: int
     """Data width of the high-performance AXI port that the DMAs use."""
+    shell: Shell | None = None
+    """The system wrapper's description; None for a board that only has estimates."""
 
     @property
     def bram18(self) -> int:
@@ -86,20 +123,36 @@ def _parse(text: str, where: str) -> Device:
         raise BnncError(f"{where}: not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise BnncError(f"{where}: expected a JSON object with the device's fields")
-    expected = {f.name: f.type for f in fields(Device)}
+    return Device(**_fields(Device, data, where))
+
+
+def _fields(cls: type, data: dict[str, Any], where: str) -> dict[str, Any]:
+    """The checked values of the dataclass `cls`'s fields in `data`; a field with a default may
+    be left out."""
+    expected = {f.name: f for f in fields(cls)}
     unknown = sorted(set(data) - set(expected))
     if unknown:  # most likely a typo of a required field: say so rather than ignore it
         raise BnncError(f"{where}: unknown field '{unknown[0]}'; fields are {', '.join(expected)}")
     values: dict[str, Any] = {}
-    for name, kind in expected.items():
+    for name, field in expected.items():
         if name not in data:
-            raise BnncError(f"{where}: missing field '{name}'")
-        values[name] = _check(where, name, kind, data[name])
-    return Device(**values)
+            if field.default is MISSING:
+                raise BnncError(f"{where}: missing field '{name}'")
+            continue
+        values[name] = _check(where, name, field.type, data[name])
+    return values
 
 
 def _check(where: str, name: str, kind: object, value: Any) -> Any:
     # The annotations are strings under `from __future__ import annotations`.
+    if kind == "Shell | None":
+        if not isinstance(value, dict):
+            raise BnncError(f"{where}: field '{name}' must be an object with the fields of a shell")
+        return Shell(**_fields(Shell, value, f"{where}: {name}"))
+    if kind == "dict[str, str]":
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            return dict(value)
+        raise BnncError(f"{where}: field '{name}' must be an object of strings, got {value!r}")
     if kind == "str":
         if isinstance(value, str) and value:
             return value

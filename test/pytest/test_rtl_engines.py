@@ -64,6 +64,28 @@ def swu_negative_padding_mmv(rng):  # -1 padding of bipolar data, asymmetric, MM
     return graph((3, 6, 2), stream(2, B, 18), [swu], (oh * ow * 8,), pixels=oh * ow)
 
 
+def swu_mmv_across_rows(rng):  # MMV 2 does not divide OW = 3: words span two output rows
+    swu, (oh, ow) = swu_line(2, 1, (6, 5), (3, 3), mmv=2)
+    return graph((6, 5, 2), stream(1, B, 60), [swu], (oh * ow * 18,), pixels=oh * ow)
+
+
+def swu_mmv_spans_three_rows(rng):  # MMV 5 over OW = 2, si3 data: a word spans three rows
+    swu, (oh, ow) = swu_line(3, 3, (7, 4), (3, 3), mmv=5, element="si3")
+    return graph((7, 4, 3), stream(3, "si3", 28), [swu], (oh * ow * 27,), pixels=oh * ow)
+
+
+def conv_mmv_across_rows(rng):  # +1 padding, stride 2, MMV 9 over OW = 3, into an MVTU of MMV 9
+    swu, (oh, ow) = swu_line(2, 2, (6, 6), (3, 3), strides=(2, 2), pads=(1, 1, 1, 1), pad_value=-1, mmv=9)
+    mvtu = mvtu_line(rng, 18, 4, 2, 2, B, B, mmv=9, vectors=oh * ow, popcount=True, thresholds_range=(5, 13))
+    return graph((6, 6, 2), stream(2, B, 36), [swu, mvtu], (oh, ow, 4), pixels=oh * ow)
+
+
+def conv_mmv2_odd_width(rng):  # 2x2 kernel, OW = 3, MMV 2, into an MVTU of MMV 2
+    swu, (oh, ow) = swu_line(4, 2, (5, 4), (2, 2), mmv=2)
+    mvtu = mvtu_line(rng, 16, 6, 3, 2, B, B, mmv=2, vectors=oh * ow, popcount=True, thresholds_range=(4, 12))
+    return graph((5, 4, 4), stream(2, B, 40), [swu, mvtu], (oh, ow, 6), pixels=oh * ow)
+
+
 def pool(kind: str, c: int, pe: int, ifm: tuple[int, int], kernel: int, stride: int, element: str):
     def build(rng):
         (ih, iw) = ifm
@@ -117,9 +139,16 @@ CASES = {
     "conv-pad+1-stride2-mmv3": conv_padding_stride,
     "swu-int-padding-strides": swu_int_padding,
     "swu-pad-1-mmv2": swu_negative_padding_mmv,
+    "swu-mmv2-across-rows": swu_mmv_across_rows,
+    "swu-mmv5-spans-three-rows": swu_mmv_spans_three_rows,
+    "conv-pad-1-stride2-mmv9-across-rows": conv_mmv_across_rows,
+    "conv-mmv2-odd-width": conv_mmv2_odd_width,
     "pool-bipolar-2x2": pool("bipolar", 4, 2, (4, 6), 2, 2, B),
     "pool-si4-2x2-odd": pool("si4", 3, 3, (5, 5), 2, 2, "si4"),
     "pool-ui3-3x3": pool("ui3", 2, 1, (7, 6), 3, 3, "ui3"),
+    "pool-si4-3x3-stride2-overlap": pool("si4", 4, 2, (7, 8), 3, 2, "si4"),
+    "pool-bipolar-3x3-stride1-overlap": pool("bipolar", 2, 2, (5, 6), 3, 1, B),
+    "pool-ui3-2x2-stride1-overlap": pool("ui3", 3, 1, (4, 5), 2, 1, "ui3"),
     "threshold-si8-si2": threshold,
     "threshold-bipolar-out": threshold_bipolar_out,
     "label-select-top1": label_select(10, 1, 2, "ui7"),

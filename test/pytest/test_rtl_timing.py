@@ -45,8 +45,14 @@ TIMED = {
     "conv-pad+1-stride2-mmv3": df.MvtuOp,
     "swu-int-padding-strides": df.SwuOp,
     "swu-pad-1-mmv2": df.DwcOp,  # SWU of MMV 2, then the multi-pixel DWC, 72 words a frame
+    "swu-mmv2-across-rows": df.DwcOp,  # MMV 2 not dividing OW = 3
+    "swu-mmv5-spans-three-rows": df.DwcOp,
+    "conv-pad-1-stride2-mmv9-across-rows": df.MvtuOp,
+    "conv-mmv2-odd-width": df.MvtuOp,
     "pool-bipolar-2x2": df.PoolOp,
     "pool-ui3-3x3": df.PoolOp,
+    "pool-si4-3x3-stride2-overlap": df.PoolOp,
+    "pool-bipolar-3x3-stride1-overlap": df.PoolOp,
     "threshold-si8-si2": df.ThresholdOp,
     "label-select-top3-ties": df.LabelSelectOp,
     "dwc-6-to-4": df.DwcOp,

@@ -6,14 +6,14 @@ top's threshold ROM); verify must report the level as disagreeing and name that 
 
 import numpy as np
 import pytest
-from conftest import REPO
-
 from bnnc.dialects import df, hls
+from conftest import REPO
+from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
+
 from bnnc.ir import parse_module
 from bnnc.packing import ui64
 from bnnc.tools.bnnc_main import main
 from bnnc.verify import verify_build
-from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
 
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 

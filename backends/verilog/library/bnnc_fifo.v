@@ -8,11 +8,18 @@
 // the consumer has read word j - DEPTH"). in_ready and out_valid come from registers only, so a
 // FIFO cuts every combinational handshake path between the engines around it.
 //
-// Storage: an array with an asynchronous read port; Yosys maps it to flip-flops, SRLs or LUTRAM
-// by size (a BRAM needs a registered read: see bnnc_fifo_bram when DEPTH is large).
+// Storage, by depth (the same cycle behaviour either way):
+//   - DEPTH <= BRAM_MIN_DEPTH: an array with an asynchronous read port, which Yosys maps to
+//     flip-flops or distributed RAM (RAM32M/RAM64M);
+//   - deeper: a block RAM (ram_style "block") with a registered read. The read port is always
+//     enabled at the address of the word at the head after this cycle's read, so its output
+//     register holds the head one cycle later; a word written into that very address in the
+//     same cycle (the FIFO empty, or about to be) is forwarded by a bypass register instead of
+//     the RAM's read-first output. No extra latency: the FIFO model holds unchanged.
 module bnnc_fifo #(
     parameter integer WIDTH = 8,
-    parameter integer DEPTH = 2
+    parameter integer DEPTH = 2,
+    parameter integer BRAM_MIN_DEPTH = 128
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -27,7 +34,6 @@ module bnnc_fifo #(
     localparam [AW:0] FULL = DEPTH[AW:0];
     localparam [AW-1:0] LAST = DEPTH[AW-1:0] - 1'b1;
 
-    reg [WIDTH-1:0] mem[0:DEPTH-1];
     reg [AW-1:0] wptr, rptr;
     reg [AW:0] count;
 
@@ -35,11 +41,30 @@ module bnnc_fifo #(
     wire read = out_valid && out_ready;
     assign in_ready = count != FULL;
     assign out_valid = count != 0;
-    assign out_data = mem[rptr];
+    wire [AW-1:0] rptr_next = !read ? rptr : rptr == LAST ? {AW{1'b0}} : rptr + 1'b1;
 
-    always @(posedge clk) begin
-        if (write) mem[wptr] <= in_data;
-    end
+    generate
+        if (DEPTH > BRAM_MIN_DEPTH) begin : g_bram
+            (* ram_style = "block" *) reg [WIDTH-1:0] mem[0:DEPTH-1];
+            reg [WIDTH-1:0] rdata, bypass;
+            reg forward;
+            always @(posedge clk) begin
+                if (write) mem[wptr] <= in_data;
+                rdata <= mem[rptr_next];
+            end
+            always @(posedge clk) begin
+                forward <= write && wptr == rptr_next;
+                if (write) bypass <= in_data;
+            end
+            assign out_data = forward ? bypass : rdata;
+        end else begin : g_lutram
+            reg [WIDTH-1:0] mem[0:DEPTH-1];
+            always @(posedge clk) begin
+                if (write) mem[wptr] <= in_data;
+            end
+            assign out_data = mem[rptr];
+        end
+    endgenerate
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -48,7 +73,7 @@ module bnnc_fifo #(
             count <= 0;
         end else begin
             if (write) wptr <= wptr == LAST ? {AW{1'b0}} : wptr + 1'b1;
-            if (read) rptr <= rptr == LAST ? {AW{1'b0}} : rptr + 1'b1;
+            rptr <= rptr_next;
             if (write && !read) count <= count + 1'b1;
             else if (read && !write) count <= count - 1'b1;
         end
