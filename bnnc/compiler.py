@@ -1,4 +1,6 @@
-"""The compile flow: ONNX → bnn → df (folded, sized) → hls → a build directory.
+"""The compile flow: ONNX → bnn → df (folded, sized) → hls → a build directory (the module after
+every stage in `ir/`, the HLS project in `hls/`, the board's system wrapper and driver in a
+directory named after the board, `zc706/` by default, and `report.json`).
 
     result = compile_model("tfc.onnx", "build/tfc", Folding(max=True))
 
@@ -98,6 +100,7 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
                   progress: Callable[[str, float], None] | None = None) -> CompileResult:
     """Compile an ONNX model (or bnn IR) into the build directory `output`."""
     from bnnc.backends.hls_cpp.project import write_project
+    from bnnc.backends.zc706 import write_wrapper
     from bnnc.backends.report import estimate_json
     from bnnc.cost_model import estimate_graph
     from bnnc.devices import load_device
@@ -133,6 +136,8 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
         timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
+        board = load_device(folding.board)
+        timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
         report = {"model": str(Path(model).resolve()), "folding": folding.__dict__, "timings_s": timings}
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)

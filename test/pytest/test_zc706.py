@@ -1,0 +1,346 @@
+"""The ZC706 system wrapper: its Vivado scripts under tclsh, build.sh, and the board driver.
+
+The scripts run under plain tclsh with `vivado_stubs.tcl`, stand-ins for the Vivado commands
+that keep a model of the block design (cells, pins, interface pins, nets, address segments) and
+fail on what Vivado would refuse; deliberately broken scripts must fail there. The driver runs
+as shipped in the build (its own copy of the packing code), with only the DMA replaced: by the
+C simulation of the generated C++, or by the `df` executor for the full-size CNV.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import synthetic
+from bnnc.backends.hls_cpp.project import project_files
+from bnnc.backends.zc706 import PACKING_FUNCTIONS, wrapper_files, write_wrapper
+from conftest import REPO, model_path
+
+from bnnc import packing
+from bnnc.compiler import Folding, compile_model, load_build
+from bnnc.devices import load_device
+from bnnc.errors import BnncError
+from bnnc.interpreters import df as df_executor
+from bnnc.simulators import csim
+from bnnc.tools.bnnc_main import main
+
+STUBS = Path(__file__).with_name("vivado_stubs.tcl")
+TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, Path]:
+    """TFC, LFC and CNV compiled at 9,000 FPS, each with its wrapper in zc706/."""
+    root = tmp_path_factory.mktemp("zc706")
+    synthetic.save(synthetic.cnv(seed=21), root, "cnv")
+    models = {"tfc": TFC, "lfc": model_path("lfc_w1a1.onnx"), "cnv": root / "cnv.onnx"}
+    result = {}
+    for name, model in models.items():
+        compiled = compile_model(model, root / name, Folding(fps=9000))
+        write_wrapper(compiled.module, compiled.directory / "zc706", "zc706")
+        result[name] = compiled.directory
+    return result
+
+
+def run_script(build: Path, script: str, text: str | None = None, version: str = "2020.2",
+               make_ip_repo: bool = True) -> subprocess.CompletedProcess:
+    """`zc706/<script>` (or `text` in its place) under tclsh with the Vivado stand-ins."""
+    zc706 = build / "zc706"
+    config = json.loads((zc706 / "bnnc_driver" / "accelerator.json").read_text())
+    top = config["top"]
+    if make_ip_repo:  # what the HLS export leaves behind
+        (build / "hls" / f"{top}_hls" / "solution1" / "impl" / "ip").mkdir(parents=True, exist_ok=True)
+    path = zc706 / script
+    if text is not None:
+        path = zc706 / f"broken-{script}"
+        path.write_text(text)
+    driver = zc706 / f"check-{script}"
+    # The HLS top's stream ports, as emit_top names them (`hls.port` names).
+    ports = re.search(r"hls::stream<bnnc::axi_word> &(\w+), hls::stream<bnnc::axi_word> &(\w+)",
+                      (build / "hls" / "top.cpp").read_text()).groups()
+    driver.write_text(
+        f"source {STUBS}\n"
+        f"stub_hls_ip bnnc.org:bnnc:{top}:1.0 {ports[0]} {ports[1]}\n"
+        f"source {path}\n"
+        "stub_report\n"
+    )
+    env = {**os.environ, "BNNC_STUB_VIVADO_VERSION": version}
+    return subprocess.run(["tclsh", str(driver)], capture_output=True, text=True, check=False, env=env)
+
+
+# --------------------------------------------------------------------------------------------
+# The Vivado scripts
+
+
+@pytest.mark.parametrize("name", ["tfc", "lfc", "cnv"])
+def test_the_wrapper_scripts_pass_the_checker(builds, name):
+    build = builds[name]
+    files = sorted(str(p.relative_to(build / "zc706")) for p in (build / "zc706").rglob("*") if p.is_file())
+    assert files == ["bitstream.tcl", "bnnc_driver/__init__.py", "bnnc_driver/accelerator.json",
+                     "bnnc_driver/host.py", "bnnc_driver/packing.py", "build.sh", "constraints.xdc",
+                     "project.tcl"]
+    project = run_script(build, "project.tcl")
+    assert project.returncode == 0, project.stderr
+    facts = project.stdout.splitlines()
+    assert "cell accelerator bnnc.org:bnnc:accelerator:1.0" in facts
+    assert "project part xc7z045ffg900-2" in facts and "project validated 1" in facts
+    assert any(f.startswith("project properties board_part xilinx.com:zc706:part0:1.4") for f in facts)
+    assert "address ps7/Data accelerator/s_axi_control/Reg 1073807360 65536" in facts  # 0x40010000
+    bitstream = run_script(build, "bitstream.tcl")
+    assert bitstream.returncode == 0, bitstream.stderr
+    for output in ("bnnc.bit", "bnnc.hwh", "bnnc.xsa", "utilization.rpt", "timing.rpt"):
+        assert (build / "zc706" / output).is_file(), output
+
+
+@pytest.mark.parametrize(("version", "handoff"), [("2019.1", "bnnc.hdf"), ("2020.1", "bnnc.xsa")])
+def test_the_handoff_follows_the_vivado_version(builds, version, handoff, tmp_path):
+    build = builds["tfc"]
+    for output in ("bnnc.hdf", "bnnc.xsa", "bnnc.hwh"):
+        (build / "zc706" / output).unlink(missing_ok=True)
+    assert run_script(build, "project.tcl", version=version).returncode == 0
+    result = run_script(build, "bitstream.tcl", version=version)
+    assert result.returncode == 0, result.stderr  # .hwh under .srcs before 2020.2
+    assert (build / "zc706" / handoff).is_file() and (build / "zc706" / "bnnc.hwh").is_file()
+
+
+BREAKAGES = {
+    "renamed cell": (("[get_bd_intf_pins dma/M_AXIS_MM2S]", "[get_bd_intf_pins dma0/M_AXIS_MM2S]"),
+                     "cell 'dma0' is used before it is created"),
+    "bad IP identifier": (("xilinx.com:ip:axi_dma:7.1", "xilinx.com:ip:axi_dma"),
+                          "malformed IP identifier 'xilinx.com:ip:axi_dma'"),
+    "unknown IP version": (("xilinx.com:ip:axi_dma:7.1", "xilinx.com:ip:axi_dma:9.9"),
+                           "IP 'xilinx.com:ip:axi_dma:9.9' is not in the catalog"),
+    "unknown pin": (("[get_bd_pins accelerator/ap_clk]", "[get_bd_pins accelerator/ap_clock]"),
+                    "cell 'accelerator' has no pin 'ap_clock'"),
+    "unknown command": (("validate_bd_design", "validate_design"), 'invalid command name "validate_design"'),
+    "cell used first": (("create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 reset\n", ""),
+                        "cell 'reset' is used before it is created"),
+    "PS port not enabled": (("CONFIG.PCW_USE_S_AXI_HP0 {1}", "CONFIG.PCW_USE_S_AXI_HP0 {0}"),
+                            "cell 'ps7' has no interface pin 'S_AXI_HP0'"),
+    "scatter-gather DMA": (("CONFIG.c_include_sg {0}", "CONFIG.c_include_sg {1}"),
+                           "pin dma/m_axi_sg_aclk is not connected"),
+    "stream reversed": (("[get_bd_intf_pins accelerator/out_axis] [get_bd_intf_pins dma/S_AXIS_S2MM]",
+                         "[get_bd_intf_pins accelerator/out_axis] [get_bd_intf_pins dma/M_AXIS_MM2S]"),
+                        "is master master, not master -- slave"),
+    "overlapping addresses": (("-offset 0x40010000", "-offset 0x40000000"), "address ranges overlap"),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_broken_scripts_are_caught(builds, breakage):
+    (old, new), message = BREAKAGES[breakage]
+    text = (builds["tfc"] / "zc706" / "project.tcl").read_text()
+    assert old in text
+    result = run_script(builds["tfc"], "project.tcl", text.replace(old, new, 1))
+    assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_an_unassigned_address_segment_is_caught(builds):
+    text = (builds["tfc"] / "zc706" / "project.tcl").read_text()
+    lines = [line for line in text.splitlines(keepends=True) if "accelerator/s_axi_control/Reg" not in line]
+    result = run_script(builds["tfc"], "project.tcl", "".join(lines))
+    assert result.returncode != 0
+    assert "address segment accelerator/s_axi_control/Reg is not assigned in ps7/Data" in result.stderr
+
+
+def test_the_project_needs_the_hls_export_first(builds, tmp_path):
+    build = tmp_path / "tfc"
+    shutil.copytree(builds["tfc"] / "hls", build / "hls", ignore=shutil.ignore_patterns("*_hls"))
+    write_wrapper(load_build(builds["tfc"], "csim"), build / "zc706")
+    result = run_script(build, "project.tcl", make_ip_repo=False)
+    assert result.returncode == 1 and "error: no accelerator IP in" in result.stdout
+    assert not (build / "zc706" / "vivado").exists()
+
+
+def test_build_sh_runs_the_hls_export_then_vivado(builds, tmp_path):
+    """build.sh under sh, with stand-ins for vivado_hls and vivado that log where they ran."""
+    log = tmp_path / "log"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("vivado_hls", "vivado"):
+        (tools / tool).write_text(f'#!/bin/sh\necho "{tool} $(pwd) $BNNC_HLS_STEPS $*" >> {log}\n')
+        (tools / tool).chmod(0o755)
+    build = builds["tfc"]
+    env = {**os.environ, "PATH": f"{tools}:/usr/bin:/bin"}
+    result = subprocess.run([str(build / "zc706" / "build.sh")], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == f"vivado_hls {build / 'hls'} csynth export -f hls.tcl"
+    assert calls[1].startswith(f"vivado {build / 'zc706'}") and calls[1].endswith("-source project.tcl")
+    assert calls[2].endswith("-source bitstream.tcl") and len(calls) == 3
+
+
+# --------------------------------------------------------------------------------------------
+# The board driver
+
+
+def import_driver(build: Path):
+    """The driver package of the build, imported from its files under a name of its own."""
+    package = build / "zc706" / "bnnc_driver"
+    name = f"bnnc_driver_{build.name}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, package / "__init__.py",
+                                                  submodule_search_locations=[str(package)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class SimulatedDma:
+    """PYNQ's DMA API (`sendchannel`/`recvchannel` with `transfer` and `wait`) around a
+    simulator of the accelerator, `simulate(words (N, in), frames) -> words (N, out)`."""
+
+    class Channel:
+        def __init__(self):
+            self.buffer = None
+
+        def transfer(self, buffer):
+            self.buffer = buffer
+
+        def wait(self):
+            pass
+
+    def __init__(self, simulate, registers):
+        self.simulate, self.registers = simulate, registers
+        self.sendchannel, self.recvchannel = self.Channel(), self.Channel()
+        self.recvchannel.wait = self.receive
+
+    def receive(self):
+        source, target = self.sendchannel.buffer, self.recvchannel.buffer
+        assert self.registers.values[0x00] == 1, "the accelerator was not started"
+        frames = self.registers.values[0x10]
+        assert source.shape[0] == target.shape[0] == frames
+        target[:] = self.simulate(np.asarray(source))
+
+
+class Registers:
+    """The accelerator's AXI-lite registers: always idle, writes recorded."""
+
+    def __init__(self):
+        self.values = {0x00: 0}
+        self.writes = []
+
+    def read(self, offset):
+        return 0x4 if offset == 0x00 else self.values.get(offset, 0)
+
+    def write(self, offset, value):
+        self.values[offset] = value
+        self.writes.append((offset, value))
+
+
+def simulated_accelerator(driver, simulate):
+    registers = Registers()
+    accelerator = driver.Accelerator(dma=SimulatedDma(simulate, registers), control=registers,
+                                     allocate=lambda shape, dtype: np.zeros(shape, dtype))
+    return accelerator, registers
+
+
+def test_the_driver_on_the_c_simulation_gives_bnnc_run(builds, tmp_path):
+    build = builds["tfc"]
+    binary, _ = csim.build(project_files(load_build(build, "csim")))
+    driver = import_driver(build)
+    config = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())
+    accelerator, registers = simulated_accelerator(
+        driver, lambda words: csim.run(binary, words, config["output"]["words"]))
+    x = np.load(REPO / "examples" / "mnist_test_10.npy")
+    np.save(tmp_path / "x.npy", x)
+    assert main(["run", str(build), "--engine", "csim", "--input", str(tmp_path / "x.npy"),
+                 "--output", str(tmp_path / "y.npy")]) == 0
+    expected = np.load(tmp_path / "y.npy")
+    y = accelerator.run(x, batch_size=4)  # three transfers: 4, 4 and 2 frames
+    assert y.dtype == expected.dtype and np.array_equal(y, expected)
+    assert list(y.argmax(1)) == [7, 2, 1, 0, 4, 1, 4, 9, 6, 9]
+    assert [v for offset, v in registers.writes if offset == 0x10] == [4, 4, 2]
+    assert accelerator.timing["frames"] == 10 and accelerator.timing["fps"] > 0
+
+
+@pytest.mark.parametrize("name", ["lfc", "cnv"])
+def test_the_driver_on_the_stream_executor_gives_bnnc_run(builds, name, rng):
+    """The host steps of LFC (affine, sign; affine) and CNV (8-bit quantizer; affine), with the
+    DMA replaced by the `df` executor (word for word the streams of the hardware)."""
+    build = builds[name]
+    graph = next(op for op in load_build(build, "df").ops if op.name == "df.graph")
+    driver = import_driver(build)
+    config = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())
+    inp, out = config["input"], config["output"]
+
+    def simulate(words):
+        codes = packing.from_axi_words(words, inp["elements"], inp["bits"], inp["signed"])
+        return packing.to_axi_words(df_executor.run_graph(graph, codes), out["bits"])
+
+    accelerator, _ = simulated_accelerator(driver, simulate)
+    shape = config["model_input"]["shape"][1:]
+    x = rng.uniform(0, 1, size=(3, *shape)).astype(np.float32)
+    from bnnc.interpreters.bnn import BnnExecutor
+
+    expected = BnnExecutor(load_build(build, "df")).run(x)
+    assert np.array_equal(accelerator.run(x), expected)
+
+
+def test_the_shipped_packing_is_bnnc_packing(builds, rng):
+    shipped = import_driver(builds["tfc"]).packing
+    for function in PACKING_FUNCTIONS:
+        assert inspect.getsource(getattr(shipped, function.__name__)) == inspect.getsource(function)
+    codes = rng.integers(-128, 128, size=(5, 3072))
+    words = shipped.to_axi_words(codes, 8)
+    assert np.array_equal(words, packing.to_axi_words(codes, 8))
+    assert np.array_equal(shipped.from_axi_words(words, 3072, 8, True), codes)
+
+
+def test_the_driver_checks_its_input(builds):
+    driver = import_driver(builds["tfc"])
+    accelerator, _ = simulated_accelerator(driver, lambda words: None)
+    with pytest.raises(ValueError, match=r"input batch has shape \[2, 28, 28\], expected \[N, 1, 28, 28\]"):
+        accelerator.run(np.zeros((2, 28, 28)))
+
+
+# --------------------------------------------------------------------------------------------
+# Boards as data
+
+
+def board_file(tmp_path: Path, **changes) -> Path:
+    data = json.loads((REPO / "bnnc" / "devices" / "zc706.json").read_text())
+    data.update(changes)
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_second_board_needs_only_a_data_file(builds, tmp_path):
+    module = load_build(builds["tfc"], "csim")
+    shell = json.loads((REPO / "bnnc" / "devices" / "zc706.json").read_text())["shell"]
+    shell = {**shell, "data_port": "S_AXI_HP2", "data_port_clock": "S_AXI_HP2_ACLK",
+             "data_segment": "HP2_DDR_LOWOCM", "control_base": "0x43C00000"}
+    files = wrapper_files(module, str(board_file(tmp_path, name="mine", board_part="example.com:mine:part0:1.0",
+                                                 shell=shell)))
+    tcl = files["project.tcl"]
+    assert "set_property board_part example.com:mine:part0:1.0 [current_project]" in tcl
+    assert "[get_bd_intf_pins ps7/S_AXI_HP2]" in tcl and "ps7/S_AXI_HP2/HP2_DDR_LOWOCM" in tcl
+    assert json.loads(files["bnnc_driver/accelerator.json"])["control_addresses"]["accelerator"] == "0x43c10000"
+
+
+def test_boards_without_a_shell_or_of_another_part_are_refused(builds, tmp_path):
+    module = load_build(builds["tfc"], "csim")
+    data = json.loads((REPO / "bnnc" / "devices" / "zc706.json").read_text())
+    del data["shell"]
+    (tmp_path / "bare.json").write_text(json.dumps(data))
+    assert load_device(tmp_path / "bare.json").shell is None  # estimates still work
+    with pytest.raises(BnncError, match="has no 'shell' in its device file"):
+        wrapper_files(module, str(tmp_path / "bare.json"))
+    with pytest.raises(BnncError, match="synthesised for xc7z045ffg900-2, but board 'zc706' has xc7z020clg400-1"):
+        wrapper_files(module, str(board_file(tmp_path, part="xc7z020clg400-1")))
+    with pytest.raises(BnncError, match="shell: unknown field 'data_prot'"):
+        load_device(board_file(tmp_path, shell={**data.get("shell", {}), "data_prot": "x"}))
