@@ -100,8 +100,8 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
                   progress: Callable[[str, float], None] | None = None) -> CompileResult:
     """Compile an ONNX model (or bnn IR) into the build directory `output`."""
     from bnnc.backends.hls_cpp.project import write_project
-    from bnnc.backends.zc706 import write_wrapper
     from bnnc.backends.report import estimate_json
+    from bnnc.backends.zc706 import write_wrapper
     from bnnc.cost_model import estimate_graph
     from bnnc.devices import load_device
     from bnnc.dialects import df

@@ -134,13 +134,14 @@ def _mvtu(op: df.MvtuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> 
 
 
 def swu_rows(op: df.SwuOp) -> int:
-    """Input rows in a sliding window's buffer (`bnnc_swu`): KH + SH·max(1, span), the span being
-    how many rows past its first a group of MMV consecutive (raster-order) pixels reaches; the
-    first pixels of the groups lie at the multiples of gcd(MMV, OW) of a row."""
+    """Input rows in a sliding window's buffer (`bnnc_swu`): KH + SH·(span + 1), the rows of a
+    group's windows and SH rows read ahead, the span being how many rows past its first a group
+    of MMV consecutive (raster-order) pixels reaches (0 when MMV divides OW); the first pixels of
+    the groups lie at the multiples of gcd(MMV, OW) of a row."""
     mmv, ow = _int(op.mmv), array_values(op.ofm)[1]
     (kh, _), (sh, _) = array_values(op.kernel), array_values(op.strides)
     span = (ow - math.gcd(mmv, ow) + mmv - 1) // ow
-    return kh + sh * max(1, span)
+    return kh + sh * (span + 1)
 
 
 def _swu(op: df.SwuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> tuple[np.ndarray, np.ndarray]:
@@ -157,9 +158,10 @@ def _swu(op: df.SwuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> tu
     last_row = np.minimum(oy * sh + kh - 1 - top, ih - 1)
     need = _frames(np.where(last_row >= 0, (last_row + 1) * row_words - 1, -1), frames, in_words)
 
-    # the last output word of output rows 0…OH−1 (a row may end inside a multi-pixel word)
+    # the last output word of output rows 0…OH−1: the last fold of the group of MMV pixels that
+    # holds the row's last pixel (a group may span rows)
     def row_end(out_row: np.ndarray) -> np.ndarray:
-        return np.where(out_row >= 0, -(-(out_row + 1) * ow * folds // mmv) - 1, -1)
+        return ((out_row + 1) * ow - 1) // mmv * folds + folds - 1
 
     # read of input row r (numbered across frames) waits until row t = r − ROWS is free: t lies
     # in frame t // IH, and the writer frees it once the output row ⌊(t mod IH + top)/SH⌋ of that

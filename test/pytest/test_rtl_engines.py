@@ -74,10 +74,10 @@ def swu_mmv_spans_three_rows(rng):  # MMV 5 over OW = 2, si3 data: a word spans 
     return graph((7, 4, 3), stream(3, "si3", 28), [swu], (oh * ow * 27,), pixels=oh * ow)
 
 
-def conv_mmv_across_rows(rng):  # +1 padding, stride 2, MMV 9 over OW = 3, into an MVTU of MMV 9
-    swu, (oh, ow) = swu_line(2, 2, (6, 6), (3, 3), strides=(2, 2), pads=(1, 1, 1, 1), pad_value=-1, mmv=9)
+def conv_mmv_across_rows(rng):  # +1 padding, stride 2, MMV 9 over OW = 3 (three rows), into an MVTU of MMV 9
+    swu, (oh, ow) = swu_line(2, 2, (12, 6), (3, 3), strides=(2, 2), pads=(1, 1, 1, 1), pad_value=-1, mmv=9)
     mvtu = mvtu_line(rng, 18, 4, 2, 2, B, B, mmv=9, vectors=oh * ow, popcount=True, thresholds_range=(5, 13))
-    return graph((6, 6, 2), stream(2, B, 36), [swu, mvtu], (oh, ow, 4), pixels=oh * ow)
+    return graph((12, 6, 2), stream(2, B, 72), [swu, mvtu], (oh, ow, 4), pixels=oh * ow)
 
 
 def conv_mmv2_odd_width(rng):  # 2x2 kernel, OW = 3, MMV 2, into an MVTU of MMV 2

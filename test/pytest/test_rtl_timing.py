@@ -47,7 +47,7 @@ TIMED = {
     "swu-pad-1-mmv2": df.DwcOp,  # SWU of MMV 2, then the multi-pixel DWC, 72 words a frame
     "swu-mmv2-across-rows": df.DwcOp,  # MMV 2 not dividing OW = 3
     "swu-mmv5-spans-three-rows": df.DwcOp,
-    "conv-pad-1-stride2-mmv9-across-rows": df.MvtuOp,
+    "conv-pad-1-stride2-mmv9-across-rows": df.SwuOp,  # one group of 9 pixels a frame
     "conv-mmv2-odd-width": df.MvtuOp,
     "pool-bipolar-2x2": df.PoolOp,
     "pool-ui3-3x3": df.PoolOp,

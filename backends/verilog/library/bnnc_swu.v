@@ -9,7 +9,7 @@
 // numbered in raster order (oy*OW + ox), so when MMV does not divide OW a word's pixels span
 // output rows: a group of MMV pixels spans at most 1 + SPAN rows.
 //
-// Buffer: ROWS = KH + SH*max(1, SPAN) input rows (the rows of a group's windows, plus SH rows
+// Buffer: ROWS = KH + SH*(SPAN + 1) input rows (the rows of a group's windows, plus SH rows
 // being written ahead) in a circular buffer of ROWS*IW*CF words of SIMD*BITS, one copy per
 // output pixel of a word (MMV read ports). Rows are numbered globally across frames.
 //
@@ -59,7 +59,7 @@ module bnnc_swu #(
     // the most rows past its first one that a group's last pixel lies (the first pixels of the
     // groups lie at the multiples of gcd(MMV, OW) in a row)
     localparam integer SPAN = (OW - gcd(MMV, OW) + MMV - 1) / OW;
-    localparam integer ROWS = KH + SH * (SPAN > 1 ? SPAN : 1);
+    localparam integer ROWS = KH + SH * (SPAN + 1);
     localparam integer ROW_WORDS = IW * CF;
     localparam integer DEPTH = ROWS * ROW_WORDS;
     localparam integer GROUPS = OH * OW / MMV;
