@@ -6,6 +6,9 @@ The Python API:
     module = bnnc.import_onnx("tfc_w1a1.qonnx.onnx")   # an xDSL ModuleOp in the bnn dialect
     y = bnnc.run_bnn(module, x)                          # bit-exact execution on numpy
     y_ref = bnnc.run_reference("tfc_w1a1.qonnx.onnx", x) # onnxruntime on the original model
+    build = bnnc.compile("tfc_w1a1.qonnx.onnx", "build/tfc", fps=9000)   # as `bnnc compile`
+    report = bnnc.verify("build/tfc", x)                 # as `bnnc verify`
+    pm = bnnc.PassManager("bnn-streamline")              # passes, with the module after each
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["BnncError", "import_onnx", "parse_module", "run_bnn", "run_reference"]
+__all__ = [
+    "BnncError", "PassManager", "compile", "import_onnx", "parse_module", "run_bnn", "run_reference", "verify",
+]
 
 if TYPE_CHECKING:
     from bnnc.errors import BnncError
@@ -21,6 +26,9 @@ if TYPE_CHECKING:
     from bnnc.interpreters.bnn import run_bnn
     from bnnc.ir import parse_module
     from bnnc.reference import run_reference
+    from bnnc.compiler import compile  # noqa: A004
+    from bnnc.pipeline import PassManager
+    from bnnc.verify import verify_build as verify
 
 _LAZY = {
     "BnncError": "bnnc.errors",
@@ -28,7 +36,11 @@ _LAZY = {
     "run_bnn": "bnnc.interpreters.bnn",
     "parse_module": "bnnc.ir",
     "run_reference": "bnnc.reference",
+    "compile": "bnnc.compiler",
+    "PassManager": "bnnc.pipeline",
+    "verify": "bnnc.verify",
 }
+_RENAMED = {"verify": "verify_build"}
 
 
 def __getattr__(name: str) -> Any:
@@ -36,5 +48,5 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        return getattr(importlib.import_module(_LAZY[name]), _RENAMED.get(name, name))
     raise AttributeError(f"module 'bnnc' has no attribute {name!r}")

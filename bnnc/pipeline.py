@@ -32,3 +32,40 @@ def run_pipeline(module: ModuleOp, passes: str | Sequence[ModulePass]) -> Module
 
 def _verify(previous: ModulePass | None, module: ModuleOp, following: ModulePass | None) -> None:
     module.verify()
+
+
+class PassManager:
+    """Passes to run on a module, each stage kept for inspection.
+
+        pm = PassManager()
+        pm.add("bnn-streamline", name="streamlined")
+        pm.add([LowerBnnToDataflowPass()], name="dataflow")
+        module = pm.run(module)
+        pm.stages["streamlined"]     # a copy of the module after that stage
+
+    A stage is a pipeline string (as `bnnc-opt -p`) or pass objects; the module is verified
+    after every pass. `keep=False` keeps no copies (cloning a module with large weights costs).
+    """
+
+    def __init__(self, passes: str | Sequence[ModulePass] | None = None, keep: bool = True):
+        self.pipeline: list[tuple[str, str | Sequence[ModulePass]]] = []
+        self.keep = keep
+        self.stages: dict[str, ModuleOp] = {}
+        if passes:
+            self.add(passes)
+
+    def add(self, passes: str | Sequence[ModulePass], name: str | None = None) -> PassManager:
+        label = name or (passes if isinstance(passes, str) else ",".join(p.name for p in passes))
+        if label in {n for n, _ in self.pipeline}:
+            raise BnncError(f"PassManager: a stage named '{label}' is already there")
+        self.pipeline.append((label, passes))
+        return self
+
+    def run(self, module: ModuleOp) -> ModuleOp:
+        """Run every stage on `module`, in place, and return it."""
+        self.stages.clear()
+        for label, passes in self.pipeline:
+            run_pipeline(module, passes)
+            if self.keep:
+                self.stages[label] = module.clone()
+        return module
