@@ -21,13 +21,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from bnnc.compiler import compile
     from bnnc.errors import BnncError
     from bnnc.frontend.onnx_importer import import_onnx
     from bnnc.interpreters.bnn import run_bnn
     from bnnc.ir import parse_module
-    from bnnc.reference import run_reference
-    from bnnc.compiler import compile  # noqa: A004
     from bnnc.pipeline import PassManager
+    from bnnc.reference import run_reference
     from bnnc.verify import verify_build as verify
 
 _LAZY = {

@@ -155,14 +155,14 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
 STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "rtlsim": "sized", "csim": "hls"}
 
 
-def compile(model: str | Path, output: str | Path, *, fps: float | None = None, max: bool = False,  # noqa: A001, A002
+def compile(model: str | Path, output: str | Path, *, fps: float | None = None, max: bool = False,
             clock_mhz: float = 200.0, board: str = "zc706", folding: str | None = None,
             progress: Callable[[str, float], None] | None = None) -> CompileResult:
     """`bnnc compile` from Python: `fps` (the cheapest design meeting it) or `max` (the
     fastest that fits; the default when neither is given). Returns the build directory, the
     hls-level module and the stage timings."""
     if fps is None:
-        max = True  # noqa: A001
+        max = True
     return compile_model(model, output, Folding(fps, max, clock_mhz, board, folding), progress)
 
 
