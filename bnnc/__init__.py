@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from bnnc.ir import parse_module
     from bnnc.pipeline import PassManager
     from bnnc.reference import run_reference
-    from bnnc.verify import verify_build as verify
+    from bnnc.verification import verify_build as verify
 
 _LAZY = {
     "BnncError": "bnnc.errors",
@@ -38,7 +38,7 @@ _LAZY = {
     "run_reference": "bnnc.reference",
     "compile": "bnnc.compiler",
     "PassManager": "bnnc.pipeline",
-    "verify": "bnnc.verify",
+    "verify": "bnnc.verification",
 }
 _RENAMED = {"verify": "verify_build"}
 

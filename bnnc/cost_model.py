@@ -26,30 +26,60 @@ from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
 from bnnc.errors import BnncError
 
-# FINN-R's MVTU model: a fixed part (control, address counters, stream handshakes) plus a
-# factor on the per-PE datapath for the glue that the per-operator terms leave out.
-MVTU_BASE_LUT = 300
-LUT_OVERHEAD = 1.1
+# Constants calibrated against Yosys (`synth_xilinx -family xc7`) on the Verilog library
+# (`python benchmarks/yosys_calibration.py`, docs/rtl.md); each one's use is derived in the
+# docstring of the function that uses it.
+# MVTU: a fixed part (the fold counters, the three pipeline stages' handshakes) plus the per-PE
+# datapath as FINN-R writes it, with no glue factor on top.
+MVTU_BASE_LUT = 60
+LUT_OVERHEAD = 1.0
 # XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
 XNOR_LUT_PER_LANE = 1
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
 LUT_INPUTS = 6
-# Control logic of the other engines (counters, handshakes): uncalibrated guesses.
-SWU_BASE_LUT = 150
-POOL_BASE_LUT = 100
-THRESHOLD_BASE_LUT = 100
-LABEL_SELECT_BASE_LUT = 100
-DWC_BASE_LUT = 20
-FIFO_BASE_LUT = 20
+# Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input, one LUT per
+# bit on the carry chain; Yosys shares the sign handling with the accumulator and the
+# comparators, so the whole per-PE datapath comes out at this share of the sum of its terms.
+INT_BIPOLAR_SHARE = 0.5
+# The sliding window: 32-bit row and slot counters and comparisons (fixed), and per pixel of a
+# word the address arithmetic (row slot x row words + column x folds + fold) and padding tests.
+SWU_BASE_LUT = 870
+SWU_LUT_PER_PIXEL = 90
+SWU_BASE_FF = 330
+# Pool: 32-bit position counters and the window tests.
+POOL_BASE_LUT = 290
+THRESHOLD_BASE_LUT = 20
+# Label select: per lane and list entry, a comparator and an insert select per bit of the
+# (score, index) entry.
+LABEL_SELECT_BASE_LUT = 80
+LABEL_SELECT_LUT_PER_ENTRY_BIT = 2
+# bnnc_repack: barrel shifters over its 2*(in + out)-lane buffer (the incoming word placed
+# behind the kept elements, the kept elements shifted down, the lane masks): LUTs per buffer
+# bit and shift level.
+REPACK_LUT_PER_BIT_LEVEL = 1.5
+REPACK_BASE_LUT = 0  # the counts and compares vanish beside the shifters
+# bnnc_regroup: the load select of each bank bit, shared by two bits in a LUT6.
+REGROUP_LUT_PER_BANK_BIT = 0.5
+REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
+# FIFOs: the pointers and the count, their increments and compares.
+FIFO_BASE_LUT = 10
+FIFO_LUT_PER_POINTER_BIT = 4
 ENGINE_BASE_FF = 100
-# A LUT6 as memory: 64 x 1 bits of distributed RAM, or a 32-deep shift register (SRLC32E).
+# A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
+# register (SRLC32E).
 LUTRAM_BITS_PER_LUT = 64
 SRL_DEPTH = 32
-# Memories this shallow go to LUTRAM rather than BRAM (FINN's rule).
+# Simple dual-port distributed RAM as Yosys maps it: RAM32M (4 LUTs, 32 x 6 bits) up to 32
+# words, RAM64M (4 LUTs, 64 x 3 bits) per 64 words beyond.
+RAM32M_BITS, RAM64M_BITS, RAMM_LUTS = 6, 3, 4
+# Memories this shallow go to LUTRAM rather than BRAM (FINN's rule; bnnc_fifo's BRAM_MIN_DEPTH).
 LUTRAM_MAX_DEPTH = 128
+# A memory with a registered read (the sliding window's buffer) goes to BRAM in Yosys beyond
+# one level of RAM64M.
+REGISTERED_LUTRAM_MAX_DEPTH = 64
 # A FIFO of unset depth is costed at the depth Vivado HLS gives a stream by default.
 DEFAULT_FIFO_DEPTH = 2
-# A LUT6 selects one of four inputs (4 data + 2 select lines).
+# A LUT6 selects one of four inputs (4 data + 2 select lines; MUXF7/MUXF8 join them).
 MUX_INPUTS_PER_LUT = 4
 
 
@@ -115,6 +145,15 @@ def memory_cost(depth: int, width: int) -> tuple[int, int]:
     return bram18_count(depth, width), 0
 
 
+def dual_port_lutram(depth: int, width: int) -> int:
+    """LUTs of a `depth` x `width` simple dual-port distributed RAM (a FIFO's or a buffer's):
+    RAMM_LUTS per RAM32M of 32 x RAM32M_BITS up to 32 words, else per RAM64M of 64 x
+    RAM64M_BITS per 64 words (fifo-16x32: 4·⌈16/6⌉ = 12 LUTs, fifo-8x128: 2·4·⌈8/3⌉ = 24)."""
+    if depth <= 32:
+        return RAMM_LUTS * -(-width // RAM32M_BITS)
+    return -(-depth // 64) * RAMM_LUTS * -(-width // RAM64M_BITS)
+
+
 def popcount_tree_luts(lanes: int) -> int:
     """LUTs of a balanced adder tree summing `lanes` single bits.
 
@@ -138,31 +177,40 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     Cycles: every output vector takes (MH/PE) neuron folds of (MW/SIMD) synapse folds, one fold
     a cycle, and MMV vectors go through together: (MH/PE)·(MW/SIMD)·vectors/MMV.
 
-    LUT (FINN-R): 300 + 1.1·PE·MMV·(mult + adder + acc + thr + comp) + weight LUTRAM, with
-    Q = SIMD lanes, W weight bits, A input bits, acc accumulator bits, B-bit outputs from
-    `steps` = 2^B − 1 thresholds per channel and TMEM = MH/PE threshold words per PE:
+    LUT (FINN-R's terms, calibrated): MVTU_BASE_LUT + LUT_OVERHEAD·PE·MMV·(mult + adder + acc +
+    thr + comp) + weight LUTs, with Q = SIMD lanes, W weight bits, A input bits, acc accumulator
+    bits, `steps` thresholds per channel and TMEM = MH/PE threshold words per PE:
       - XNOR layers (`popcount`): mult = Q (one LUT per lane), adder = the popcount tree
-        (`popcount_tree_luts`); SIMD 32 gives 1.1·(32 + 57) = 98 LUT and SIMD 128 gives 412,
-        against ≈ 3.2 LUT per lane from Yosys (102 and 386);
+        (`popcount_tree_luts`); Yosys: ≈ 3.2 LUT per lane all in, which these terms give;
+      - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
+        of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
+        carry chain); Yosys merges the sign handling into the accumulator and comparator
+        chains, so the per-PE sum is scaled by INT_BIPOLAR_SHARE (si8 x bipolar, SIMD 3: 207
+        LUT for 4 PEs, against 72 + 4·69 without the share);
       - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A), adder = (W+A)·(2Q − 1);
-      - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUTRAM), comp = steps·acc (comparators);
+      - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUT ROM), comp = steps·acc (comparators);
       - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
         MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
     MMV replicates the datapath (each pixel of a word has its own PEs) but not the weights.
 
     Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`memory_cost`).
 
-    FF (estimate): an input word, a weight word, and per PE and pixel the accumulator, the
-    popcount pipeline (≈ acc bits again) and the output bits, plus ENGINE_BASE_FF.
+    FF: ENGINE_BASE_FF + the input word + per PE and pixel the accumulator and the output bits,
+    + the weight word when the weights are LUT ROM (a BRAM's output register holds it
+    otherwise).
     """
     mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
     mmv, vectors = _int(op.mmv), _int(op.vectors)
     cycles = (mh // pe) * (mw // simd) * (vectors // mmv)
     w, a = bit_width(op.weight_type), bit_width(_stream(op.input).element)
     out_bits = bit_width(_stream(op.output).element)
+    share = 1.0
     if op.popcount is not None:
         acc = mw.bit_length()
         mult, adder = simd * XNOR_LUT_PER_LANE, popcount_tree_luts(simd)
+    elif is_bipolar(op.weight_type):
+        acc = w + a + (mw - 1).bit_length()
+        mult, adder, share = 0, simd * (a + 1), INT_BIPOLAR_SHARE
     else:
         acc = w + a + (mw - 1).bit_length()
         mult = simd * (2 * -(-(w + a) // LUT_INPUTS) - 1) * (w + a)
@@ -171,9 +219,9 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
     comp = steps * acc
     bram18, weight_luts = memory_cost(mw * mh // (pe * simd), pe * simd * w)
-    datapath = LUT_OVERHEAD * pe * mmv * (mult + adder + acc + thr + comp)
+    datapath = LUT_OVERHEAD * share * pe * mmv * (mult + adder + acc + thr + comp)
     lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts
-    ff = ENGINE_BASE_FF + simd * mmv * a + pe * simd * w + pe * mmv * (2 * acc + out_bits)
+    ff = ENGINE_BASE_FF + simd * mmv * a + pe * mmv * (acc + out_bits) + (0 if bram18 else pe * simd * w)
     return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr)
 
 
@@ -188,14 +236,19 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
     as if the padded image were streamed in (the cost of a separate padding stage before the
     window), an upper bound for a unit that makes up the padded positions itself.
 
-    Buffer: KH/SH + 1 blocks of SH rows (the window's rows plus the rows being written), each
-    SH·IW·(C/SIMD) words of SIMD·bits, and one copy per MMV pixel (`memory_cost`). FINN counts
-    these buffers as 0 BRAM; bnnc counts them.
+    Buffer (`bnnc_swu`): ROWS = `fifo_model.swu_rows` input rows (KH + SH when MMV divides OW)
+    of IW·(C/SIMD) words of SIMD·bits, one copy per pixel of a word. The read is registered, so
+    a copy deeper than REGISTERED_LUTRAM_MAX_DEPTH goes to BRAM (`bram18_count`), a shallower one
+    to distributed RAM (`dual_port_lutram`). FINN counts these buffers as 0 BRAM.
 
-    LUT (estimate): SWU_BASE_LUT + an output multiplexer choosing among the blocks,
-    ⌈blocks/4⌉ LUT per output bit, + the buffer's LUTRAM. FF (estimate): one input and one
-    output word plus ENGINE_BASE_FF.
+    LUT (Yosys): SWU_BASE_LUT (32-bit row, slot and position counters and their compares) +
+    SWU_LUT_PER_PIXEL per pixel of a word (its buffer address and padding tests) + one LUT per
+    output bit (the padding select) + the buffer's LUTRAM: 988 / 1,008 / 1,082 against Yosys'
+    961 / 1,014 / 1,079 for the three calibration windows. FF: SWU_BASE_FF (the counters) + one
+    input and one output word.
     """
+    from bnnc.fifo_model import swu_rows
+
     c, simd, mmv = _int(op.channels), _int(op.simd), _int(op.mmv)
     (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
     (kh, kw), (sh, _) = array_values(op.kernel), array_values(op.strides)
@@ -205,12 +258,14 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
     write_row = -(-(ow * kh * kw * folds) // mmv)
     cycles = iw * kh * folds + oh * max(write_row, sh * iw * folds)
     bits = bit_width(_stream(op.input).element)
-    blocks = kh // sh + 1
-    bram18, buffer_luts = memory_cost(sh * iw * folds, simd * bits)
-    bram18, buffer_luts = bram18 * blocks * mmv, buffer_luts * blocks * mmv
+    depth = swu_rows(op) * (iw - left - right) * folds
+    if depth > REGISTERED_LUTRAM_MAX_DEPTH:
+        bram18, buffer_luts = mmv * bram18_count(depth, simd * bits), 0
+    else:
+        bram18, buffer_luts = 0, mmv * dual_port_lutram(depth, simd * bits)
     out_width = _stream(op.output).width
-    lut = SWU_BASE_LUT + -(-blocks // MUX_INPUTS_PER_LUT) * out_width + buffer_luts
-    ff = ENGINE_BASE_FF + _stream(op.input).width + out_width
+    lut = SWU_BASE_LUT + SWU_LUT_PER_PIXEL * mmv + out_width + buffer_luts
+    ff = SWU_BASE_FF + _stream(op.input).width + out_width
     return Cost(cycles, lut, ff, bram18, buffer_luts)
 
 
@@ -220,21 +275,31 @@ def pool_cost(op: df.PoolOp, device: Device) -> Cost:
     Cycles: the unit reads one input word a cycle and writes fewer words than it reads, so a
     frame takes its input words, IH·IW·C/PE (FINN's IW² model is marked inaccurate).
 
-    Buffer: the partial maxima of one output row, OW·C/PE words of PE·bits (`memory_cost`).
-    LUT (estimate): POOL_BASE_LUT + per lane an OR (one LUT) for bipolar values, or a comparator
-    and a select (2·bits LUTs) for integers, + the buffer's LUTRAM. FINN counts max-pool as
-    0 LUT. FF (estimate): one input and one output word plus ENGINE_BASE_FF.
+    State (`bnnc_pool`): the partial maxima of RR = ⌈KH/SH⌉ output rows, RR·OW·C/PE words of
+    PE·bits, each input word updating up to RR·CC of them (CC = ⌈KW/SW⌉). Without overlap
+    (RR = CC = 1) one read and one write port: distributed RAM (`dual_port_lutram`); with
+    overlap, flip-flops.
+    LUT (Yosys): POOL_BASE_LUT (32-bit position counters, window tests) + per candidate window
+    and lane an OR (one LUT) for bipolar values, or a comparator and a select (2·bits LUTs) for
+    integers, + the LUTRAM: 318 / 334 against Yosys' 313 / 326. FINN counts max-pool as 0 LUT.
+    FF: ENGINE_BASE_FF + one input and one output word (+ the partial maxima with overlap).
     """
     c, pe = _int(op.channels), _int(op.pe)
     (ih, iw), (_, ow) = array_values(op.ifm), array_values(op.ofm)
+    (kh, kw), (sh, sw) = array_values(op.kernel), array_values(op.strides)
     element = _stream(op.input).element
     cycles = ih * iw * c // pe
     bits = bit_width(element)
-    bram18, buffer_luts = memory_cost(ow * c // pe, pe * bits)
+    rr, cc = -(-kh // sh), -(-kw // sw)
+    words = rr * ow * c // pe
     lane = 1 if is_bipolar(element) else 2 * bits
-    lut = POOL_BASE_LUT + pe * lane + buffer_luts
     ff = ENGINE_BASE_FF + 2 * pe * bits
-    return Cost(cycles, lut, ff, bram18, buffer_luts)
+    if rr * cc == 1:
+        buffer_luts = dual_port_lutram(words, pe * bits)
+    else:
+        buffer_luts, ff = 0, ff + words * pe * bits
+    lut = POOL_BASE_LUT + rr * cc * pe * lane + buffer_luts
+    return Cost(cycles, lut, ff, 0, buffer_luts)
 
 
 def threshold_cost(op: df.ThresholdOp, device: Device) -> Cost:
@@ -242,9 +307,9 @@ def threshold_cost(op: df.ThresholdOp, device: Device) -> Cost:
 
     Cycles: one word a cycle, pixels·C/PE.
     LUT: the thr and comp terms of FINN-R's MVTU model (`mvtu_cost`) with the input's bits as
-    acc and TMEM = C/PE: THRESHOLD_BASE_LUT + 1.1·PE·(steps·acc·⌈TMEM/64⌉ + steps·acc); the
-    threshold storage is LUTRAM. FF (estimate): one input and one output word plus
-    ENGINE_BASE_FF.
+    acc and TMEM = C/PE: THRESHOLD_BASE_LUT + LUT_OVERHEAD·PE·(steps·acc·⌈TMEM/64⌉ + steps·acc)
+    (si8, 3 steps, PE 4: 212 against Yosys' 204); the thresholds are LUT ROM. FF (estimate):
+    one input and one output word plus ENGINE_BASE_FF.
     """
     c, pe, pixels = _int(op.channels), _int(op.pe), _int(op.pixels)
     acc = bit_width(_stream(op.input).element)
@@ -260,55 +325,90 @@ def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
 
     Cycles: one input word a cycle, classes/PE; the k indices leave while the next frame
     streams in.
-    LUT (estimate): LABEL_SELECT_BASE_LUT + (PE + k)·(b + index bits): a comparator per lane to
-    rank the word's scores and per entry of the sorted top-k list a comparator and a shift
-    select, one LUT per bit of a (score, index) pair. FF (estimate): the top-k list and one
-    input word plus ENGINE_BASE_FF.
+    LUT (Yosys): LABEL_SELECT_BASE_LUT + LABEL_SELECT_LUT_PER_ENTRY_BIT·PE·k·(b + 1 + index
+    bits): each of the PE scores of a word is ranked against each of the k entries of the list
+    (a comparator) and each entry selects between staying, shifting and taking the score (a
+    select), one LUT per bit each (110 / 720 against Yosys' 111 / 783). FF (estimate): the
+    top-k list and one input word plus ENGINE_BASE_FF.
     """
     classes, k, pe = _int(op.classes), _int(op.k), _int(op.pe)
     entry = bit_width(_stream(op.input).element) + (classes - 1).bit_length()
-    lut = LABEL_SELECT_BASE_LUT + (pe + k) * entry
+    lut = LABEL_SELECT_BASE_LUT + LABEL_SELECT_LUT_PER_ENTRY_BIT * pe * k * (entry + 1)
     ff = ENGINE_BASE_FF + k * entry + _stream(op.input).width
     return Cost(classes // pe, lut, ff, 0, 0)
 
 
 def dwc_cost(op: df.DwcOp, device: Device) -> Cost:
-    """A data-width converter: see `dwc_stream_cost`."""
-    return dwc_stream_cost(_stream(op.input), _stream(op.output))
+    """A data-width converter: `dwc_stream_cost` for one-pixel streams, `regroup_cost` for
+    multi-pixel ones."""
+    src, dst = _stream(op.input), _stream(op.output)
+    if src.mmv.data == 1 and dst.mmv.data == 1:
+        return dwc_stream_cost(src, dst)
+    return regroup_cost(src, dst, _int(op.pixels))
 
 
 def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
-    """Data-width converter from words of w_in bits to words of w_out bits.
+    """Data-width converter between one-pixel streams (`bnnc_repack`), L_in to L_out lanes.
 
     Cycles: it takes or gives one word a cycle on each side, so max(in words, out words).
-    LUT (estimate): DWC_BASE_LUT + one LUT per bit of the wider word (the select of a narrow
-    slice, or the load enable of a wide register). FF (estimate): one register per side.
+    LUT (Yosys): a buffer of CAP = 2·(L_in + L_out) elements (B bits), which the incoming word
+    enters behind the kept elements and the outgoing word leaves from, shifted by a variable
+    count: barrel shifters over the buffer's bits with ⌈log2(CAP + 1)⌉ levels,
+    REPACK_BASE_LUT + REPACK_LUT_PER_BIT_LEVEL·CAP·B·levels (2 → 16 lanes: 324 against Yosys'
+    306; 64 → 8: 1,728 against 1,804). FF: the buffer and three counts.
     """
     cycles = max(src.words.data, dst.words.data)
-    lut = DWC_BASE_LUT + max(src.width, dst.width)
-    return Cost(cycles, lut, src.width + dst.width, 0, 0)
+    bits = bit_width(src.element)
+    cap = 2 * (src.lanes.data + dst.lanes.data)
+    levels = cap.bit_length()
+    lut = _ceil(REPACK_BASE_LUT + REPACK_LUT_PER_BIT_LEVEL * cap * bits * levels)
+    counts = 3 * (max(cap, src.elements) + 1).bit_length()
+    return Cost(cycles, lut, cap * bits + counts, 0, 0)
+
+
+def regroup_cost(src: df.StreamType, dst: df.StreamType, pixels: int) -> Cost:
+    """Data-width converter between multi-pixel streams (`bnnc_regroup`).
+
+    Cycles: max(in words, out words). Two banks of a block of lcm(MMV_in, MMV_out) pixels
+    (SIZE bits each); every input word has fixed bits in a bank and every output word is one of
+    2·(output words a block) words.
+    LUT (Yosys): REGROUP_BASE_LUT + the output multiplexer, ⌈2·out slots/MUX_INPUTS_PER_LUT⌉ per
+    output bit, + REGROUP_LUT_PER_BANK_BIT per bit of both banks (the load select):
+    216 / 192 against Yosys' 218 / 179. FF: both banks.
+    """
+    block = math.lcm(src.mmv.data, dst.mmv.data)
+    size = block * (src.elements // pixels) * bit_width(src.element)
+    out_slots = dst.words.data * block // pixels
+    mux = dst.width * -(-2 * out_slots // MUX_INPUTS_PER_LUT)
+    lut = _ceil(REGROUP_BASE_LUT + mux + REGROUP_LUT_PER_BANK_BIT * 2 * size)
+    return Cost(max(src.words.data, dst.words.data), lut, 2 * size + 2 * out_slots.bit_length() + 4, 0, 0)
 
 
 def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
-    """A FIFO of `depth` words (DEFAULT_FIFO_DEPTH until `size-fifos` sets it) of w bits.
+    """A FIFO (`bnnc_fifo`) of `depth` words (DEFAULT_FIFO_DEPTH until `size-fifos` sets it) of w
+    bits.
 
     Cycles: one word a cycle, the stream's words per frame.
-    Storage: up to DEFAULT_FIFO_DEPTH words in registers (FF); up to SRL_DEPTH in shift
-    registers, ⌈depth/32⌉·w LUTs of LUTRAM; deeper by `memory_cost`. LUT (estimate):
-    FIFO_BASE_LUT for the pointers and handshakes + the storage's LUTs. FF (estimate): the
-    register storage, or an output register, plus two pointers of ⌈log2 depth⌉ bits.
+    Storage: up to LUTRAM_MAX_DEPTH words an asynchronously read distributed RAM
+    (`dual_port_lutram`; Yosys uses RAM32M even for 2 words); deeper a BRAM with a registered
+    read (`bram18_count`) and a w-bit bypass register and select.
+    LUT (Yosys): FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT per address bit (two pointers and the
+    count: increments, wraps, full and empty compares) + the storage (+ w for the bypass
+    select): 10 + 4·5 + 12 = 42 for 32 x 16 (Yosys 41), 50 for 256 x 8 (51).
+    FF: the two pointers and the count, 3·⌈log2 depth⌉ + 1, + w + 1 for the bypass.
     """
     stream = _stream(op.input)
     depth = _int(op.depth) if op.depth is not None else DEFAULT_FIFO_DEPTH
     width = stream.width
-    if depth <= DEFAULT_FIFO_DEPTH:
-        bram18, luts, stored = 0, 0, depth * width
-    elif depth <= SRL_DEPTH:
-        bram18, luts, stored = 0, -(-depth // SRL_DEPTH) * width, width
+    aw = max(1, (depth - 1).bit_length())
+    lut = FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT * aw
+    ff = 3 * aw + 1
+    if depth <= LUTRAM_MAX_DEPTH:
+        bram18, luts = 0, dual_port_lutram(depth, width)
     else:
-        (bram18, luts), stored = memory_cost(depth, width), width
-    ff = stored + 2 * (depth - 1).bit_length()
-    return Cost(stream.words.data, FIFO_BASE_LUT + luts, ff, bram18, luts)
+        bram18, luts = bram18_count(depth, width), 0
+        lut, ff = lut + width, ff + width + 1
+    return Cost(stream.words.data, lut + luts, ff, bram18, luts)
 
 
 _COSTS: dict[type[Operation], Callable[[Any, Device], Cost]] = {

@@ -19,10 +19,12 @@ top runs, and the output words are unpacked.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bnnc.dialects.bnn import array_values, is_bipolar, is_integer
+import numpy as np
+from bnnc.dialects.bnn import array_values, bit_width, is_bipolar, is_integer
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
@@ -109,6 +111,13 @@ def _int(attr: IntegerAttr) -> int:
     return attr.value.data
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _expect_identifier(name: str, what: str) -> None:
+    _expect(_IDENTIFIER.fullmatch(name) is not None, f"{what} '{name}' is not a C++ identifier")
+
+
 # --------------------------------------------------------------------------------------------
 # The template library's signatures
 
@@ -150,6 +159,49 @@ TEMPLATES: dict[str, Template] = {
 }
 
 STORAGES = ("bram", "lutram", "auto")
+_BOUNDARY = ("axi_to_stream", "stream_to_axi")
+AXI_WIDTH = 64
+
+
+def _arg_int(args: dict[str, Attribute], name: str) -> int:
+    value = args[name]
+    assert isinstance(value, IntegerAttr)
+    return value.value.data
+
+
+def stream_widths(template: str, args: dict[str, Attribute]) -> list[int]:
+    """The word widths of the streams a template instance reads and writes, from its arguments."""
+    a = lambda name: _arg_int(args, name)
+    b = lambda name: bit_width(args[name])
+    if template == "axi_to_stream":
+        return [AXI_WIDTH, a("LANES") * b("ElemT")]
+    if template == "stream_to_axi":
+        return [a("LANES") * b("ElemT"), AXI_WIDTH]
+    if template in ("mvtu", "mvtu_acc"):
+        return [a("SIMD") * a("MMV") * b("InT"), a("PE") * a("MMV") * b("OutT")]
+    if template == "swu":
+        return [a("SIMD") * b("ElemT"), a("SIMD") * a("MMV") * b("ElemT")]
+    if template == "pool":
+        return [a("PE") * b("ElemT")] * 2
+    if template == "threshold":
+        return [a("PE") * b("InT"), a("PE") * b("OutT")]
+    if template == "label_select":
+        return [a("PE") * b("InT"), b("OutT")]
+    return [a("IN_LANES") * b("ElemT"), a("OUT_LANES") * b("ElemT")]  # dwc, dwc_pixels
+
+
+def rom_shapes(template: str, args: dict[str, Attribute]) -> list[tuple[tuple[int, ...], int]]:
+    """(shape, entry bits) of each ROM a template instance takes, from its arguments."""
+    a = lambda name: _arg_int(args, name)
+    if template in ("mvtu", "mvtu_acc"):
+        pe, nf, sf = a("PE"), a("MH") // a("PE"), a("MW") // a("SIMD")
+        weights = ((pe, nf * sf), a("SIMD") * bit_width(args["WeightT"]))
+        if template == "mvtu_acc":
+            return [weights]
+        return [weights, ((pe, nf, a("STEPS")), bit_width(args["ThrT"]))]
+    if template == "threshold":
+        return [((a("PE"), a("CHANNELS") // a("PE"), a("STEPS")), bit_width(args["ThrT"]))]
+    return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,6 +235,10 @@ class TopOp(IRDLOperation):
                 isinstance(op, PortOp | StreamOp | RomOp | InstanceOp),
                 f"'{op.name}' is not allowed in hls.top",
             )
+        names = [op.port_name.data if isinstance(op, PortOp) else op.stream_name.data
+                 for op in self.body.block.ops if isinstance(op, PortOp | StreamOp)]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        _expect(not duplicates, f"stream and port names repeat: {', '.join(duplicates)}")
         readers: dict[object, int] = {}
         writers: dict[object, int] = {}
         for op in self.body.block.ops:
@@ -226,8 +282,11 @@ class PortOp(IRDLOperation):
     assembly_format = "$port_name attr-dict `:` type($port)"
 
     def verify_(self) -> None:
+        _expect_identifier(self.port_name.data, "port name")
         _expect(self.direction.data in ("in", "out"), f"a port is 'in' or 'out', got '{self.direction.data}'")
         _expect(is_bipolar(self.element) or is_integer(self.element), f"port elements must be bipolar or integers, got {self.element}")
+        _expect(bit_width(self.element) <= self.port.type.width.data,
+                f"{self.element} does not fit a {self.port.type.width.data}-bit AXI word")
         _expect(_int(self.elements) >= 1, "a frame has at least one element")
 
     def describe(self) -> str:
@@ -247,6 +306,7 @@ class StreamOp(IRDLOperation):
     assembly_format = "$stream_name attr-dict `:` type($stream)"
 
     def verify_(self) -> None:
+        _expect_identifier(self.stream_name.data, "stream name")
         _expect(_int(self.depth) >= 1, f"stream '{self.stream_name.data}' needs a positive depth")
 
     def describe(self) -> str:
@@ -292,8 +352,16 @@ class RomOp(IRDLOperation):
             list(self.contents.get_shape()) == expected,
             f"ROM contents have shape {list(self.contents.get_shape())}, expected {expected}",
         )
-        for dim in array_values(self.partition):
+        _expect_identifier(self.sym_name.data, "ROM name")
+        partition = array_values(self.partition)
+        _expect(len(set(partition)) == len(partition), f"partition dimensions repeat: {list(partition)}")
+        for dim in partition:
             _expect(0 <= dim < len(shape), f"partition dimension {dim} is outside the ROM's {len(shape)} dimensions")
+        spare = words * 64 - self.element.width.data
+        if spare:
+            top_words = np.frombuffer(self.contents.data.data, dtype="<u8").reshape(-1, words)[:, -1]
+            _expect(not bool((top_words >> np.uint64(64 - spare)).any()),
+                    f"ROM entries do not fit {self.element.width.data} bits")
 
     @property
     def dims(self) -> tuple[int, ...]:
@@ -331,15 +399,37 @@ class InstanceOp(IRDLOperation):
                 )
             else:
                 _expect(isinstance(value, IntegerAttr), f"'{name}' argument {param} must be an integer, got {value}")
+        count = template.reads + template.writes
         _expect(
-            len(self.streams) == template.reads + template.writes,
-            f"'{name}' reads {template.reads} and writes {template.writes} stream(s), got {len(self.streams)}",
+            len(self.streams) == count,
+            f"'{name}' takes {count} streams ({template.reads} read, then {template.writes} written), got {len(self.streams)}",
         )
         _expect(len(self.roms) == len(template.roms), f"'{name}' takes the ROMs {list(template.roms)}, got {len(self.roms)}")
+        widths = stream_widths(name, self.args.data)
+        for i, (value, width) in enumerate(zip(self.streams, widths, strict=True)):
+            kind = AxisType if name in _BOUNDARY and (i == 0) == (name == "axi_to_stream") else StreamType
+            _expect(
+                isinstance(value.type, kind) and value.type.width.data == width,
+                f"'{name}' {'reads' if i < template.reads else 'writes'} {kind.name}<{width}> here "
+                f"(from its arguments), got {value.type}",
+            )
+            owner = value.owner
+            if isinstance(owner, PortOp):
+                _expect(
+                    _int(owner.elements) == self.int_arg("ELEMENTS") and owner.element == self.arg("ElemT"),
+                    f"'{name}' moves frames of {self.int_arg('ELEMENTS')} x {self.arg('ElemT')}, but "
+                    f"{owner.describe()} carries {_int(owner.elements)} x {owner.element}",
+                )
         top = self.parent_op()
-        for ref in self.roms:
+        for ref, (shape, bits) in zip(self.roms, rom_shapes(name, self.args.data), strict=True):
             rom = SymbolTable.lookup_symbol(top, ref) if top is not None else None
             _expect(isinstance(rom, RomOp), f"'{name}' refers to {ref}, which is not an hls.rom of this top")
+            assert isinstance(rom, RomOp)
+            _expect(
+                rom.dims == shape and rom.element.width.data == bits,
+                f"'{name}' needs {ref} of {list(shape)} entries of {bits} bits (from its arguments), "
+                f"got {list(rom.dims)} of {rom.element.width.data}",
+            )
 
     def arg(self, name: str) -> Attribute:
         return self.args.data[name]
@@ -375,6 +465,12 @@ class InvokeOp(IRDLOperation):
         _expect(len(self.inputs) == 1 and len(self.outputs) == 1, "a top takes one tensor and gives one")
         assert isinstance(top, TopOp)
         for tensor, port in ((self.inputs[0].type, top.port("in")), (self.outputs[0].type, top.port("out"))):
+            element = tensor.element_type  # type: ignore[attr-defined]
+            _expect(
+                is_bipolar(element) == is_bipolar(port.element) and (is_bipolar(element) or is_integer(element)),
+                f"the tensor's elements {element} do not match {port.describe()}'s {port.element}",
+            )
+            _expect(tensor.get_num_dims() >= 2, f"{tensor} has no batch dimension (dimension 0 is the batch)")  # type: ignore[attr-defined]
             elements = math.prod(tensor.get_shape()[1:])  # type: ignore[attr-defined]
             _expect(
                 elements == _int(port.elements),

@@ -24,6 +24,7 @@ result is unchanged while the threshold type needs no more bits than the accumul
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,10 +96,20 @@ def accumulator_range(op: df.MvtuOp) -> tuple[int, int]:
 
 
 def element_codes(values: np.ndarray, element: Attribute) -> np.ndarray:
-    """Numbers → their codes in `element`: bits for bipolar, two's complement otherwise."""
+    """Numbers → their codes in `element` (up to 64 bits), as uint64: bits for bipolar, two's
+    complement otherwise."""
     if bnn.is_bipolar(element):
-        return (values > 0).astype(np.int64)
-    return values.astype(np.int64) & ((1 << bnn.bit_width(element)) - 1)
+        return (values > 0).astype(np.uint64)
+    bits = bnn.bit_width(element)
+    if bits > 64:
+        raise BnncError(f"lower-dataflow-to-hls: {element} is wider than the 64 bits bnnc's HLS library handles")
+    return values.astype(np.int64).astype(np.uint64) & np.uint64((1 << bits) - 1)
+
+
+def identifier(name: str) -> str:
+    """A C++ identifier from a layer name: other characters become '_'."""
+    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    return cleaned if cleaned and not cleaned[0].isdigit() else f"_{cleaned}"
 
 
 @dataclass
@@ -162,21 +173,25 @@ class _TopBuilder:
     # ---------------------------------------------------------------------------------------
 
     def lower(self, op: Operation) -> None:
-        if isinstance(op, df.InputOp):
-            self.lower_boundary_in(op)
-        elif isinstance(op, df.OutputOp):
-            self.lower_boundary_out(op)
-        elif isinstance(op, df.FifoOp):
-            self.lower_fifo(op)
-        else:
-            lowering = getattr(self, f"lower_{op.name.split('.')[1]}", None)
-            if lowering is None:
-                raise BnncError(f"lower-dataflow-to-hls: no HLS template for '{op.name}'")
-            lowering(op)
+        lowering = {
+            df.InputOp: self.lower_boundary_in, df.OutputOp: self.lower_boundary_out,
+            df.FifoOp: self.lower_fifo, df.MvtuOp: self.lower_mvtu, df.SwuOp: self.lower_swu,
+            df.PoolOp: self.lower_pool, df.ThresholdOp: self.lower_threshold,
+            df.LabelSelectOp: self.lower_label_select, df.DwcOp: self.lower_dwc,
+        }.get(type(op))
+        if lowering is None:
+            raise BnncError(f"lower-dataflow-to-hls: no HLS template for '{op.name}' in a df.graph")
+        for result in op.results:
+            if (readers := result.uses.get_length()) > 1:
+                raise BnncError(
+                    f"lower-dataflow-to-hls: the stream out of '{op.name}' feeds {readers} "
+                    "ops; an HLS stream has one reader (bnnc's graphs are chains)"
+                )
+        lowering(op)
 
     def _name(self, op: Operation, kind: str) -> str:
         layer = op.properties.get("layer")
-        return f"{layer.data}_{kind}" if isinstance(layer, StringAttr) else kind
+        return f"{identifier(layer.data)}_{kind}" if isinstance(layer, StringAttr) else kind
 
     def port(self, name: str, direction: str, stream: df.StreamType) -> SSAValue:
         op = self.add(hls.PortOp.build(
@@ -219,7 +234,7 @@ class _TopBuilder:
     def lower_mvtu(self, op: df.MvtuOp) -> None:
         mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
         nf, sf = mh // pe, mw // simd
-        name = op.layer.data if op.layer is not None else self.unique("mvtu")
+        name = identifier(op.layer.data) if op.layer is not None else "mvtu"
         w_bits = bnn.bit_width(op.weight_type)
         memory = weight_memory(op)  # (PE, NF·SF, SIMD) numbers
         codes = element_codes(memory, op.weight_type).reshape(pe * nf * sf, simd)
@@ -247,13 +262,15 @@ class _TopBuilder:
         self.instance(template, [self.streams[op.input]], [out], args, roms, op.layer)
 
     def threshold_rom(self, name: str, thresholds, channels: int, pe: int, lo: int, hi: int):
+        thr_t = signed_type(lo, hi + 1)
+        if thr_t.width.data > 64:
+            raise BnncError(f"lower-dataflow-to-hls: thresholds of {name} need {thr_t}, wider than 64 bits")
         values = bnn.dense_values(thresholds).astype(np.int64)
         values = np.broadcast_to(values, (channels, values.shape[1]))
         values = np.clip(values, lo, hi + 1)  # see the module docstring
-        thr_t = signed_type(lo, hi + 1)
         steps = values.shape[1]
         layout = values.reshape(channels // pe, pe, steps).transpose(1, 0, 2)  # [PE][NF][steps]
-        codes = element_codes(layout, thr_t).astype(np.uint64).reshape(pe, channels // pe, steps, 1)
+        codes = element_codes(layout, thr_t).reshape(pe, channels // pe, steps, 1)
         contents = _words_attr(codes)
         ref = self.rom(f"{name}_thresholds", thr_t, (pe, channels // pe, steps), contents, "lutram", (0, 2))
         return thr_t, ref
@@ -285,7 +302,7 @@ class _TopBuilder:
 
     def lower_threshold(self, op: df.ThresholdOp) -> None:
         c, pe = _int(op.channels), _int(op.pe)
-        name = op.layer.data if op.layer is not None else self.unique("threshold")
+        name = identifier(op.layer.data) if op.layer is not None else "threshold"
         lo, hi = value_range(op.input.type.element)
         thr_t, thresholds = self.threshold_rom(name, op.thresholds, c, pe, lo, hi)
         args: dict[str, Attribute | int] = {
@@ -344,8 +361,8 @@ def lower_graph(graph: df.GraphOp) -> hls.TopOp:
     if isinstance(folding, DictionaryAttr):
         if isinstance(b := folding.data.get("board"), StringAttr):
             board = b.data
-        if isinstance(c := folding.data.get("clock_mhz"), FloatAttr):
-            clock = c.value.data
+        if isinstance(c := folding.data.get("clock_mhz"), FloatAttr | IntegerAttr):
+            clock = float(c.value.data)
     block = Block()
     builder = _TopBuilder(graph, block)
     for op in graph.body.block.ops:

@@ -155,8 +155,10 @@ def probe(op: Operation, fold: Fold, element_in, element_out) -> Operation:
     for key, value in (("pe", fold.pe), ("simd", fold.simd), ("mmv", fold.mmv)):
         if key in properties:
             properties[key] = IntegerAttr(value, i64)
-    # the stream types follow from the parameters alone
-    shell = type(op).build(operands=[op.operands[0]], result_types=[op.results[0].type], properties=properties)
+    # the stream types follow from the parameters alone; the shell reads a detached value, so
+    # that it leaves no use behind on the graph's own streams
+    detached = Block(arg_types=[op.operands[0].type]).args[0]
+    shell = type(op).build(operands=[detached], result_types=[op.results[0].type], properties=properties)
     reads, writes = input_type(shell, element_in), output_type(shell, element_out)
     return type(op).build(operands=[Block(arg_types=[reads]).args[0]], result_types=[writes],
                           properties=properties)

@@ -114,7 +114,7 @@ def run_command(args: argparse.Namespace) -> None:
 
 
 def verify_command(args: argparse.Namespace) -> None:
-    from bnnc.verify import verify_build
+    from bnnc.verification import verify_build
 
     build = Path(args.build)
     if not build.is_dir():

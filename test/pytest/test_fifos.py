@@ -29,9 +29,19 @@ def sized(name: str, fold: str):
 @pytest.mark.parametrize("name", NETWORKS)
 def test_sized_pipeline_runs_at_the_bottleneck(name, scenario):
     module, graph = sized(name, FOLDS[scenario])
-    bottleneck = max(n.cost.cycles for n in estimate_graph(graph, load_device("zc706"), 200.0).nodes)
+    nodes = estimate_graph(graph, load_device("zc706"), 200.0).nodes
+    bottleneck = max(n.cost.cycles for n in nodes)
+    # a sliding window's cost formula (FINN's) is an upper bound: in steady state it takes the
+    # larger of its input and output words a frame (test_rtl_timing.py)
+    paces = [max(n.op.operands[0].type.words.data, n.op.results[0].type.words.data)
+             if isinstance(n.op, df.SwuOp) else n.cost.cycles for n in nodes]
+    slowest = max(nodes, key=lambda n: n.cost.cycles)
     summary = graph.attributes["df.fifo_sizing"].data
-    assert summary["interval"].value.data == bottleneck
+    interval = summary["interval"].value.data
+    if isinstance(slowest.op, df.SwuOp):
+        assert max(paces) <= interval <= bottleneck
+        bottleneck = interval
+    assert interval == bottleneck
     fifos = [op for op in graph.body.block.ops if isinstance(op, df.FifoOp)]
     engines = [op for op in graph.body.block.ops if isinstance(op, df.ENGINES) and not isinstance(op, df.FifoOp | df.DwcOp)]
     assert len(fifos) >= len(engines) and all(f.depth is not None and f.depth.value.data >= 2 for f in fifos)

@@ -134,3 +134,14 @@ def test_bad_rates_and_clocks_are_clear_errors(flags, message, capsys):
         bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), *flags])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_folding_leaves_no_stray_uses_on_the_streams():
+    """The solver's cost probes are detached: after `fold`, every stream has exactly its one
+    reader (a probe built on a graph value left 105 phantom readers on TFC's input, which the
+    HLS lowering's one-reader check then refused)."""
+    module = run_pipeline(import_onnx(model_path("tfc_w1a1.qonnx.onnx")),
+                          "bnn-streamline,lower-bnn-to-dataflow,fold{target-fps=9000.0},insert-streams")
+    graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
+    readers = {op.name: r.uses.get_length() for op in graph.body.block.ops for r in op.results}
+    assert set(readers.values()) == {1}, readers

@@ -94,3 +94,25 @@ def test_icarus_agrees_with_verilator():
     out_i, timing_i = run_rtlsim(module, frames, simulator="icarus")
     np.testing.assert_array_equal(out_v, out_i)
     assert timing_v == timing_i  # the same cycles, not only the same words
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folding", [FIX, MAX], ids=["fix9000", "max"])
+def test_tfc_rtl_equals_bnn_on_1000_images(folding, mnist_test):
+    """The issue's acceptance run: 1,000 MNIST images through the RTL, host part included."""
+    images = mnist_test[0][:1000]
+    module = run_pipeline(import_onnx(model_path("tfc_w1a1.qonnx.onnx")), "bnn-streamline")
+    expected = BnnExecutor(module).run(images)
+    run_pipeline(module, f"lower-bnn-to-dataflow,{folding},insert-streams,size-fifos")
+    np.testing.assert_array_equal(BnnExecutor(module, rtl_simulator="verilator").run(images), expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folding", [FIX, MAX], ids=["fix9000", "max"])
+def test_cnv_rtl_equals_bnn_on_10_inputs(folding, tmp_path):
+    model = synthetic.cnv(seed=21)
+    x = synthetic.image_batch(np.random.default_rng(21), 10, [1, 3, 32, 32])
+    module = run_pipeline(import_onnx(synthetic.save(model, tmp_path, "cnv")), "bnn-streamline")
+    expected = BnnExecutor(module).run(x)
+    run_pipeline(module, f"lower-bnn-to-dataflow,{folding},insert-streams,size-fifos")
+    np.testing.assert_array_equal(BnnExecutor(module, rtl_simulator="verilator").run(x), expected)

@@ -13,7 +13,7 @@ from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorTyp
 from bnnc.ir import parse_module
 from bnnc.packing import ui64
 from bnnc.tools.bnnc_main import main
-from bnnc.verify import verify_build
+from bnnc.verification import verify_build
 
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 

@@ -10,34 +10,34 @@
 // pool 8 words each, dwc max(2, 1) = 2, mvtu (4/1)·(4/4) = 4, label select 4/1 = 4. Latency is
 // their sum along the pipeline: 182 cycles.
 
-// CHECK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 1179 : i64, ff = 693 : i64, bram18 = 0 : i64, lutram = 28 : i64, fps = 2777777.777777778 : f64, latency_cycles = 182 : i64, bottleneck = "acc", clock_mhz = 2.000000e+02 : f64}}
+// CHECK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 1639 : i64, ff = 926 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 2777777.777777778 : f64, latency_cycles = 182 : i64, bottleneck = "acc", clock_mhz = 2.000000e+02 : f64}}
 // CHECK-NEXT:    %img = df.input {shape = array<i64: 4, 4, 2>}
-// CHECK-NEXT:    %win = df.swu %img {df.estimate = {cycles = 48 : i64, lut = 160 : i64, ff = 104 : i64, bram18 = 0 : i64, lutram = 8 : i64}, channels = 2 : i64,
-// CHECK-NEXT:    %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 20 : i64, ff = 6 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
-// CHECK-NEXT:    %acc = df.mvtu %buf {{.*}} {df.estimate = {cycles = 72 : i64, lut = 322 : i64, ff = 136 : i64, bram18 = 0 : i64, lutram = 4 : i64}, mw = 18 : i64,
-// CHECK-NEXT:    %act = df.threshold %acc {{.*}} {df.estimate = {cycles = 8 : i64, lut = 122 : i64, ff = 112 : i64, bram18 = 0 : i64, lutram = 10 : i64}, channels = 4 : i64,
-// CHECK-NEXT:    %pool = df.pool %act {df.estimate = {cycles = 8 : i64, lut = 104 : i64, ff = 104 : i64, bram18 = 0 : i64, lutram = 2 : i64}, channels = 4 : i64,
-// CHECK-NEXT:    %wide = df.dwc %pool {df.estimate = {cycles = 2 : i64, lut = 24 : i64, ff = 6 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
-// CHECK-NEXT:    %scores = df.mvtu %wide {{.*}} {df.estimate = {cycles = 4 : i64, lut = 317 : i64, ff = 117 : i64, bram18 = 0 : i64, lutram = 4 : i64}, mw = 4 : i64,
-// CHECK-NEXT:    %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 110 : i64, ff = 108 : i64, bram18 = 0 : i64, lutram = 0 : i64}, classes = 4 : i64,
+// CHECK-NEXT:    %win = df.swu %img {df.estimate = {cycles = 48 : i64, lut = 966 : i64, ff = 334 : i64, bram18 = 0 : i64, lutram = 4 : i64}, channels = 2 : i64,
+// CHECK-NEXT:    %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 18 : i64, ff = 4 : i64, bram18 = 0 : i64, lutram = 4 : i64}}
+// CHECK-NEXT:    %acc = df.mvtu %buf {{.*}} {df.estimate = {cycles = 72 : i64, lut = 80 : i64, ff = 126 : i64, bram18 = 0 : i64, lutram = 4 : i64}, mw = 18 : i64,
+// CHECK-NEXT:    %act = df.threshold %acc {{.*}} {df.estimate = {cycles = 8 : i64, lut = 40 : i64, ff = 112 : i64, bram18 = 0 : i64, lutram = 10 : i64}, channels = 4 : i64,
+// CHECK-NEXT:    %pool = df.pool %act {df.estimate = {cycles = 8 : i64, lut = 296 : i64, ff = 104 : i64, bram18 = 0 : i64, lutram = 4 : i64}, channels = 4 : i64,
+// CHECK-NEXT:    %wide = df.dwc %pool {df.estimate = {cycles = 2 : i64, lut = 72 : i64, ff = 24 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
+// CHECK-NEXT:    %scores = df.mvtu %wide {{.*}} {df.estimate = {cycles = 4 : i64, lut = 75 : i64, ff = 114 : i64, bram18 = 0 : i64, lutram = 4 : i64}, mw = 4 : i64,
+// CHECK-NEXT:    %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 92 : i64, ff = 108 : i64, bram18 = 0 : i64, lutram = 0 : i64}, classes = 4 : i64,
 // CHECK-NEXT:    df.output %label {shape = array<i64: 1>}
 
 // CLOCK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, {{.*}}, fps = 1388888.888888889 : f64, latency_cycles = 182 : i64, bottleneck = "acc", clock_mhz = 1.000000e+02 : f64}}
 
 // TABLE-LABEL: df.graph @net on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node kind PE SIMD MMV cycles LUT BRAM18 share
-// TABLE-NEXT:  win swu - 2 1 48 160 0 66.7%
-// TABLE-NEXT:  buf fifo - - - 36 20 0 50.0%
-// TABLE-NEXT:  acc mvtu 2 2 1 72 322 0 100.0%
-// TABLE-NEXT:  act threshold 2 - - 8 122 0 11.1%
-// TABLE-NEXT:  pool pool 2 - - 8 104 0 11.1%
-// TABLE-NEXT:  wide dwc - - - 2 24 0 2.8%
-// TABLE-NEXT:  scores mvtu 1 4 1 4 317 0 5.6%
-// TABLE-NEXT:  label label_select 1 - - 4 110 0 5.6%
-// TABLE-NEXT:  total 1179 0
+// TABLE-NEXT:  win swu - 2 1 48 966 0 66.7%
+// TABLE-NEXT:  buf fifo - - - 36 18 0 50.0%
+// TABLE-NEXT:  acc mvtu 2 2 1 72 80 0 100.0%
+// TABLE-NEXT:  act threshold 2 - - 8 40 0 11.1%
+// TABLE-NEXT:  pool pool 2 - - 8 296 0 11.1%
+// TABLE-NEXT:  wide dwc - - - 2 72 0 2.8%
+// TABLE-NEXT:  scores mvtu 1 4 1 4 75 0 5.6%
+// TABLE-NEXT:  label label_select 1 - - 4 92 0 5.6%
+// TABLE-NEXT:  total 1639 0
 // TABLE-NEXT:  throughput: 2777777.8 FPS (bottleneck acc, 72 cycles/frame)
 // TABLE-NEXT:  latency: 182 cycles (0.91 us)
-// TABLE-NEXT:  utilisation: LUT 1179/218600 (0.5%), FF 693/437200 (0.2%), BRAM18 0/1090 (0.0%), LUTRAM 28/70400 (0.0%)
+// TABLE-NEXT:  utilisation: LUT 1639/218600 (0.7%), FF 926/437200 (0.2%), BRAM18 0/1090 (0.0%), LUTRAM 30/70400 (0.0%)
 
 // JSON-LABEL: "graph": "net",
 // JSON:        "name": "acc",
@@ -47,17 +47,17 @@
 // JSON-NEXT:   "simd": 2,
 // JSON-NEXT:   "mmv": 1,
 // JSON-NEXT:   "cycles": 72,
-// JSON-NEXT:   "lut": 322,
-// JSON-NEXT:   "ff": 136,
+// JSON-NEXT:   "lut": 80,
+// JSON-NEXT:   "ff": 126,
 // JSON-NEXT:   "bram18": 0,
 // JSON-NEXT:   "lutram": 4,
 // JSON-NEXT:   "share": 1.0
 // JSON:        "total": {
 // JSON-NEXT:   "cycles": 72,
-// JSON-NEXT:   "lut": 1179,
-// JSON-NEXT:   "ff": 693,
+// JSON-NEXT:   "lut": 1639,
+// JSON-NEXT:   "ff": 926,
 // JSON-NEXT:   "bram18": 0,
-// JSON-NEXT:   "lutram": 28
+// JSON-NEXT:   "lutram": 30
 // JSON-NEXT: },
 // JSON-NEXT: "fps": 2777777.777777778,
 // JSON-NEXT: "latency_cycles": 182,
@@ -86,17 +86,17 @@ df.graph @net {
 // the bnn layers that engines carry. The sized FIFO
 // (64 words) is too deep for a shift register (32) and goes to LUTRAM: ⌈64/64⌉·1 LUT.
 
-// CHECK-LABEL: df.graph @accel attributes {df.estimate = {cycles = 4 : i64, lut = 347 : i64, ff = 130 : i64, bram18 = 0 : i64, lutram = 9 : i64, fps = 5.000000e+07 : f64, latency_cycles = 6 : i64, bottleneck = "m", clock_mhz = 2.000000e+02 : f64}}
-// CHECK:         %m = df.mvtu %in {{.*}} {df.estimate = {cycles = 4 : i64, lut = 326 : i64, ff = 117 : i64, bram18 = 0 : i64, lutram = 8 : i64}, layer = "fc0", mw = 8 : i64,
-// CHECK-NEXT:    %f = df.fifo %m {df.estimate = {cycles = 2 : i64, lut = 21 : i64, ff = 13 : i64, bram18 = 0 : i64, lutram = 1 : i64}, depth = 64 : i64}
+// CHECK-LABEL: df.graph @accel attributes {df.estimate = {cycles = 4 : i64, lut = 122 : i64, ff = 132 : i64, bram18 = 0 : i64, lutram = 12 : i64, fps = 5.000000e+07 : f64, latency_cycles = 6 : i64, bottleneck = "m", clock_mhz = 2.000000e+02 : f64}}
+// CHECK:         %m = df.mvtu %in {{.*}} {df.estimate = {cycles = 4 : i64, lut = 84 : i64, ff = 113 : i64, bram18 = 0 : i64, lutram = 8 : i64}, layer = "fc0", mw = 8 : i64,
+// CHECK-NEXT:    %f = df.fifo %m {df.estimate = {cycles = 2 : i64, lut = 38 : i64, ff = 19 : i64, bram18 = 0 : i64, lutram = 4 : i64}, depth = 64 : i64}
 // CHECK:       func.func @main
 // CHECK-NEXT:    %y = df.invoke @accel(%x) : (tensor<1x8x!bnn.bipolar>) -> tensor<1x2x!bnn.bipolar>
 
 // TABLE-LABEL: df.graph @accel on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node layer kind PE SIMD MMV cycles LUT BRAM18 share
-// TABLE-NEXT:  m fc0 mvtu 1 4 1 4 326 0 100.0%
-// TABLE-NEXT:  f - fifo - - - 2 21 0 50.0%
-// TABLE-NEXT:  total 347 0
+// TABLE-NEXT:  m fc0 mvtu 1 4 1 4 84 0 100.0%
+// TABLE-NEXT:  f - fifo - - - 2 38 0 50.0%
+// TABLE-NEXT:  total 122 0
 // TABLE-NEXT:  throughput: 50000000.0 FPS (bottleneck m (fc0), 4 cycles/frame)
 
 // JSON-LABEL: "graph": "accel",

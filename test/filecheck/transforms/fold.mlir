@@ -8,7 +8,7 @@
 // cheapest folding is fc0 at SIMD 16 (8 neuron folds of one cycle) and fc1 at PE 4 (one neuron
 // fold of 8 synapse folds), no width converter (the host delivers 16 bits a word), and
 // the solution is recorded on the graph.
-// FIX:       df.graph @accelerator attributes {df.folding = {scenario = "fix", solver = "exact", board = "zc706", clock_mhz = 2.000000e+02 : f64, target_cycles = 8 : i64, cycles = 8 : i64, lut = 705 : i64, bram18 = 0 : i64, bottleneck = "fc0"}} {
+// FIX:       df.graph @accelerator attributes {df.folding = {scenario = "fix", solver = "exact", board = "zc706", clock_mhz = 2.000000e+02 : f64, target_cycles = 8 : i64, cycles = 8 : i64, lut = 217 : i64, bram18 = 0 : i64, bottleneck = "fc0"}} {
 // FIX-NEXT:    %0 = df.input {shape = array<i64: 16>} : !df.stream<16x!bnn.bipolar, 1>
 // FIX-NEXT:    %1 = df.mvtu %0 {{.*}} {mw = 16 : i64, mh = 8 : i64, pe = 1 : i64, simd = 16 : i64, {{.*}}layer = "fc0"} : !df.stream<16x!bnn.bipolar, 1> -> !df.stream<1x!bnn.bipolar, 8>
 // FIX-NEXT:    %2 = df.mvtu %1 {{.*}} {mw = 8 : i64, mh = 4 : i64, pe = 4 : i64, simd = 1 : i64, {{.*}}layer = "fc1"} : !df.stream<1x!bnn.bipolar, 8> -> !df.stream<4xui4, 1>

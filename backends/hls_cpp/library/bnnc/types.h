@@ -21,12 +21,12 @@
 
 // Storage of a ROM (`hls.rom`'s `storage`), in the syntax of the tool that compiles it.
 #if defined(__VITIS_HLS__)
-#define BNNC_ROM_STORAGE(var, impl) BNNC_HLS(BIND_STORAGE variable=var type=rom_1p impl=impl)
+#define BNNC_ROM_STORAGE(var, kind) BNNC_HLS(BIND_STORAGE variable=var type=rom_1p impl=kind)
 #else
 #define BNNC_ROM_STORAGE_bram(var) BNNC_HLS(RESOURCE variable=var core=ROM_1P_BRAM)
 #define BNNC_ROM_STORAGE_lutram(var) BNNC_HLS(RESOURCE variable=var core=ROM_1P_LUTRAM)
 #define BNNC_ROM_STORAGE_auto(var)
-#define BNNC_ROM_STORAGE(var, impl) BNNC_ROM_STORAGE_##impl(var)
+#define BNNC_ROM_STORAGE(var, kind) BNNC_ROM_STORAGE_##kind(var)
 #endif
 
 // The AXI-stream word of the accelerator's ports: 64 data bits and TLAST.
