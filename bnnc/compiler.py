@@ -1,6 +1,6 @@
 """The compile flow: ONNX → bnn → df (folded, sized) → hls → a build directory (the module after
 every stage in `ir/`, the HLS project in `hls/`, the board's system wrapper and driver in a
-directory named after the board, `zc706/` by default, and `report.json`).
+directory named after the board, `zc706/` by default, `report.json` and `report.html`).
 
     result = compile_model("tfc.onnx", "build/tfc", Folding(max=True))
 
@@ -101,6 +101,7 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
     """Compile an ONNX model (or bnn IR) into the build directory `output`."""
     from bnnc.backends.hls_cpp.project import write_project
     from bnnc.backends.report import estimate_json
+    from bnnc.backends.report_html import write_html_report
     from bnnc.backends.zc706 import write_wrapper
     from bnnc.cost_model import estimate_graph
     from bnnc.devices import load_device
@@ -129,19 +130,23 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
         module = holder["module"]
         (work / IR_DIR / "0-bnn.mlir").write_text(str(module))
         estimate = None
+        sizing: dict[str, int] = {}
         for index, (name, pipeline) in enumerate(stages(folding), start=1):
             timed(name, lambda p=pipeline: run_pipeline(module, p))
             (work / IR_DIR / f"{index}-{name}.mlir").write_text(str(module))
             if name == "sized":
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
+                sizing = {k: v.value.data for k, v in graph.attributes["df.fifo_sizing"].data.items()}  # type: ignore[attr-defined]
         timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
         board = load_device(folding.board)
         timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
         report = {"model": str(Path(model).resolve()), "folding": folding.__dict__, "timings_s": timings}
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)
+            report["fifo_sizing"] = sizing
         (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+        timed("report", lambda: write_html_report(work))
         if output.exists():
             shutil.rmtree(output)
         work.rename(output)

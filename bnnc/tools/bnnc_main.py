@@ -3,6 +3,7 @@
     bnnc compile MODEL -o BUILD [--fps N | --max] [--clock-mhz F] [--board B] [--folding FILE]
     bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim,rtlsim} --input X.npy --output Y.npy
     bnnc verify BUILD --input X.npy [--levels onnx,bnn,df,csim,rtlsim]
+    bnnc report BUILD
     bnnc fold MODEL (--fps N | --max) ...
 
 MODEL is an ONNX file, or bnnc IR as `.mlir`; BUILD a directory `bnnc compile` wrote. X is a
@@ -125,6 +126,15 @@ def verify_command(args: argparse.Namespace) -> None:
     print(verification.table())
     if not verification.agrees:
         raise SystemExit(1)
+
+
+def report_command(args: argparse.Namespace) -> None:
+    from bnnc.backends.report_html import write_html_report
+
+    build = Path(args.build)
+    if not build.is_dir():
+        raise BnncError(f"{build}: no such build directory (bnnc compile writes one)")
+    print(f"bnnc report: {write_html_report(build)}", file=sys.stderr)
 
 
 def compile_command(args: argparse.Namespace) -> None:
@@ -257,6 +267,16 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--simulator", choices=("verilator", "icarus"), default="verilator",
                         help="the RTL simulator of the rtlsim level (default verilator)")
     verify.set_defaults(handler=verify_command)
+
+    report = commands.add_parser(
+        "report",
+        help="write BUILD/report.html: folding, pipeline balance, resources, FPS, latency",
+        description="Write report.html in BUILD from its report.json: per-layer folding, cycles a "
+        "frame (a bar chart of the pipeline's balance and its bottleneck), LUT and BRAM per layer "
+        "against the device, FPS, latency, FIFO bits and the compile stages' times.",
+    )
+    report.add_argument("build", metavar="BUILD", help="a build directory written by bnnc compile")
+    report.set_defaults(handler=report_command)
     return parser
 
 

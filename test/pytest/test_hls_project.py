@@ -143,6 +143,11 @@ def test_bnnc_compile_writes_a_build_that_runs(tmp_path):
     assert stages == ["0-bnn.mlir", "1-streamlined.mlir", "2-dataflow.mlir", "3-folded.mlir", "4-sized.mlir", "5-hls.mlir"]
     assert (build / "hls" / "top.cpp").is_file() and (build / "hls" / "hls.tcl").is_file()
     assert (build / "report.json").is_file()
+    page = (build / "report.html").read_text()
+    assert page.count('src="data:image/png;base64,') == 2  # pipeline balance, resources
+    assert "frames/s (bottleneck" in page and ">fc1<" in page and "FIFOs" in page
+    (build / "report.html").unlink()
+    assert main(["report", str(build)]) == 0 and (build / "report.html").read_text() == page
     x = np.load(REPO / "examples" / "mnist_test_10.npy")
     np.save(tmp_path / "x.npy", x)
     assert main(["run", str(build), "--engine", "csim", "--input", str(tmp_path / "x.npy"),

@@ -1,0 +1,155 @@
+"""`report.html` of a build directory: the design at a glance, from its `report.json`.
+
+    bnnc report build/tfc            (bnnc compile writes it too)
+
+Per layer: folding, cycles a frame as bars against the bottleneck (pipeline balance: a short bar
+is an engine folded more than it needs), LUT and BRAM18 as shares of the device; then FPS,
+latency, FIFO bits and the compile stages' times. The plots are PNG images (matplotlib) inside
+the page, so the file stands alone. A printer: it reads the JSON and changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from bnnc.errors import BnncError
+
+REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
+BOTTLENECK_COLOUR = "#c0392b"
+ENGINE_COLOUR = "#2e86c1"
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.75em; text-align: right; }
+th:first-child, td:first-child, td.text { text-align: left; }
+.figures img { max-width: 100%; }
+.summary td { text-align: left; }
+.bottleneck { color: #c0392b; font-weight: bold; }
+"""
+
+
+def _png(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _label(node: dict[str, Any]) -> str:
+    return f"{node['layer']} {node['kind']}" if node.get("layer") else f"{node['name']} {node['kind']}"
+
+
+def cycles_plot(estimate: dict[str, Any]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nodes = estimate["nodes"]
+    labels = [_label(n) for n in nodes]
+    cycles = [n["cycles"] for n in nodes]
+    bottleneck = max(cycles)
+    colours = [BOTTLENECK_COLOUR if c == bottleneck else ENGINE_COLOUR for c in cycles]
+    figure, axes = plt.subplots(figsize=(9, 0.3 * len(nodes) + 1.2))
+    axes.barh(labels, cycles, color=colours)
+    axes.axvline(bottleneck, color=BOTTLENECK_COLOUR, linestyle="--", linewidth=1)
+    axes.invert_yaxis()
+    axes.set_xlabel("cycles a frame (the longest bar sets the frame rate)")
+    axes.set_title(f"Pipeline balance: {estimate['fps']:,.0f} FPS at {estimate['clock_mhz']:g} MHz")
+    png = _png(figure)
+    plt.close(figure)
+    return png
+
+
+def resources_plot(estimate: dict[str, Any]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nodes = [n for n in estimate["nodes"] if n["lut"] or n["bram18"]]
+    labels = [_label(n) for n in nodes]
+    utilisation = estimate["utilisation"]
+    device_lut = estimate["total"]["lut"] / utilisation["lut"] if utilisation.get("lut") else None
+    device_bram = estimate["total"]["bram18"] / utilisation["bram18"] if utilisation.get("bram18") else None
+    figure, (lut_axes, bram_axes) = plt.subplots(1, 2, figsize=(10, 0.3 * len(nodes) + 1.2), sharey=True)
+    lut_share = [100 * n["lut"] / device_lut if device_lut else 0 for n in nodes]
+    bram_share = [100 * n["bram18"] / device_bram if device_bram else 0 for n in nodes]
+    lut_axes.barh(labels, lut_share, color=ENGINE_COLOUR)
+    bram_axes.barh(labels, bram_share, color="#7d3c98")
+    lut_axes.invert_yaxis()
+    lut_axes.set_xlabel("LUT, % of the device")
+    bram_axes.set_xlabel("BRAM18, % of the device")
+    figure.suptitle(f"Resources on {estimate['board']} ({estimate['part']})")
+    png = _png(figure)
+    plt.close(figure)
+    return png
+
+
+def _row(cells: list[Any], header: bool = False) -> str:
+    tag = "th" if header else "td"
+    return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+
+
+def render(report: dict[str, Any]) -> str:
+    estimate = report.get("estimate")
+    if estimate is None:
+        raise BnncError("report.json has no estimate: the build stopped before its graph was sized")
+    total, utilisation = estimate["total"], estimate["utilisation"]
+    bottleneck = max(n["cycles"] for n in estimate["nodes"])
+    rows = [_row(["engine", "kind", "PE", "SIMD", "MMV", "cycles", "share", "LUT", "BRAM18"], header=True)]
+    for n in estimate["nodes"]:
+        cells = [n.get("layer") or n["name"], n["kind"], n["pe"] or "-", n["simd"] or "-", n["mmv"] or "-",
+                 f"{n['cycles']:,}", f"{100 * n['cycles'] / bottleneck:.0f} %", f"{n['lut']:,}", n["bram18"]]
+        row = _row(cells)
+        rows.append(row.replace("<tr>", '<tr class="bottleneck">') if n["cycles"] == bottleneck else row)
+    sizing = report.get("fifo_sizing", {})
+    summary = [
+        ("model", report.get("model", "")),
+        ("board", f"{estimate['board']} ({estimate['part']}) at {estimate['clock_mhz']:g} MHz"),
+        ("folding", json.dumps(report.get("folding", {}))),
+        ("throughput", f"{estimate['fps']:,.1f} frames/s (bottleneck {estimate['bottleneck']}, {bottleneck:,} cycles a frame)"),
+        ("latency", f"{estimate['latency_cycles']:,} cycles ({estimate['latency_us']:.2f} µs)"),
+        ("LUT", f"{total['lut']:,} ({100 * utilisation.get('lut', 0):.1f} % of the device)"),
+        ("BRAM18", f"{total['bram18']:,} ({100 * utilisation.get('bram18', 0):.1f} %)"),
+        ("FF", f"{total['ff']:,} ({100 * utilisation.get('ff', 0):.1f} %)"),
+    ]
+    if sizing:
+        fifos = (f"{sizing.get('fifo_bits', 0):,} bits (whole frames would be "
+                 f"{sizing.get('whole_frame_bits', 0):,}); sized interval {sizing.get('interval', 0):,} cycles")
+        summary.append(("FIFOs", fifos))
+    stages = [_row(["stage", "seconds"], header=True)] + [
+        _row([name, f"{seconds:.2f}"]) for name, seconds in report.get("timings_s", {}).items()
+    ]
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>bnnc report: {html.escape(Path(report.get('model', 'model')).name)}</title>
+<style>{STYLE}</style></head><body>
+<h1>bnnc: {html.escape(Path(report.get('model', 'model')).name)}</h1>
+<table class="summary">{''.join(_row([k, v]) for k, v in summary)}</table>
+<div class="figures">
+<img alt="cycles a frame per engine" src="data:image/png;base64,{cycles_plot(estimate)}">
+<img alt="LUT and BRAM18 per engine" src="data:image/png;base64,{resources_plot(estimate)}">
+</div>
+<h2>Engines</h2>
+<table>{''.join(rows)}</table>
+<h2>Compile stages</h2>
+<table>{''.join(stages)}</table>
+<p>Estimates of bnnc's cost model (calibrated against Yosys, see docs/rtl.md); cycles as the RTL runs them.</p>
+</body></html>
+"""
+
+
+def write_html_report(build: str | Path) -> Path:
+    build = Path(build)
+    source = build / REPORT_JSON
+    if not source.is_file():
+        raise BnncError(f"{build}: no {REPORT_JSON}; give a directory written by bnnc compile")
+    target = build / REPORT_HTML
+    target.write_text(render(json.loads(source.read_text())))
+    return target
