@@ -1,6 +1,7 @@
 """The compile flow: ONNX → bnn → df (folded, sized) → hls → a build directory (the module after
-every stage in `ir/`, the HLS project in `hls/`, the board's system wrapper and driver in a
-directory named after the board, `zc706/` by default, `report.json` and `report.html`).
+every stage in `ir/`, the HLS project in `hls/`, the Verilog project in `rtl/`, the board's
+system wrapper and driver in a directory named after the board, `zc706/` by default,
+`report.json` and `report.html`).
 
     result = compile_model("tfc.onnx", "build/tfc", Folding(max=True))
 
@@ -26,6 +27,7 @@ from bnnc.errors import BnncError
 
 IR_DIR = "ir"
 HLS_DIR = "hls"
+RTL_DIR = "rtl"
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,17 @@ class CompileResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+BACKENDS = ("hls", "rtl", "both")
+
+
 def compile_model(model: str | Path, output: str | Path, folding: Folding,
-                  progress: Callable[[str, float], None] | None = None) -> CompileResult:
-    """Compile an ONNX model (or bnn IR) into the build directory `output`."""
+                  progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
+    """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` and the board
+    wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both."""
+    if backend not in BACKENDS:
+        raise BnncError(f"unknown backend '{backend}'; the backends are {', '.join(BACKENDS)}")
     from bnnc.backends.hls_cpp.project import write_project
+    from bnnc.backends.verilog.emitter import write_project as write_verilog
     from bnnc.backends.report import estimate_json
     from bnnc.backends.report_html import write_html_report
     from bnnc.backends.zc706 import write_wrapper
@@ -135,12 +144,15 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
             timed(name, lambda p=pipeline: run_pipeline(module, p))
             (work / IR_DIR / f"{index}-{name}.mlir").write_text(str(module))
             if name == "sized":
+                if backend in ("rtl", "both"):
+                    timed("verilog", lambda: write_verilog(module, work / RTL_DIR))
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
                 sizing = {k: v.value.data for k, v in graph.attributes["df.fifo_sizing"].data.items()}  # type: ignore[attr-defined]
-        timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
-        board = load_device(folding.board)
-        timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
+        if backend in ("hls", "both"):
+            timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
+            board = load_device(folding.board)
+            timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
         report = {"model": str(Path(model).resolve()), "folding": folding.__dict__, "timings_s": timings}
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)
@@ -162,13 +174,13 @@ STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "rtlsim": "sized", "csim": "hls"
 
 def compile(model: str | Path, output: str | Path, *, fps: float | None = None, max: bool = False,
             clock_mhz: float = 200.0, board: str = "zc706", folding: str | None = None,
-            progress: Callable[[str, float], None] | None = None) -> CompileResult:
+            progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
     """`bnnc compile` from Python: `fps` (the cheapest design meeting it) or `max` (the
     fastest that fits; the default when neither is given). Returns the build directory, the
     hls-level module and the stage timings."""
     if fps is None:
         max = True
-    return compile_model(model, output, Folding(fps, max, clock_mhz, board, folding), progress)
+    return compile_model(model, output, Folding(fps, max, clock_mhz, board, folding), progress, backend)
 
 
 def load_build(directory: str | Path, engine: str = "csim") -> ModuleOp:

@@ -1,6 +1,7 @@
 """`bnnc`: the user-facing driver.
 
     bnnc compile MODEL -o BUILD [--fps N | --max] [--clock-mhz F] [--board B] [--folding FILE]
+                 [--backend hls|rtl|both]
     bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim,rtlsim} --input X.npy --output Y.npy
     bnnc verify BUILD --input X.npy [--levels onnx,bnn,df,csim,rtlsim]
     bnnc report BUILD
@@ -149,7 +150,7 @@ def compile_command(args: argparse.Namespace) -> None:
         print(f"  {stage:<12} {seconds:7.2f} s", file=sys.stderr)
 
     print(f"bnnc compile: {model} -> {output}", file=sys.stderr)
-    result = compile_model(model, output, folding_of(args), progress)
+    result = compile_model(model, output, folding_of(args), progress, args.backend)
     print(f"bnnc compile: done in {sum(result.timings.values()):.2f} s -> {output}", file=sys.stderr)
 
 
@@ -244,11 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="compile a model into a build directory (IR of every stage, HLS project, report)",
         description="Import MODEL, streamline it, lower it to dataflow engines, fold them (--fps N "
         "or --max, default --max), size the FIFOs, lower to hls and write the build directory: "
-        "ir/ (the module after every stage), hls/ (the Vivado HLS project), report.json.",
+        "ir/ (the module after every stage), hls/ (the Vivado HLS project), rtl/ (the Verilog), "
+        "zc706/ (the board's system wrapper and driver), report.json and report.html.",
     )
     build.add_argument("model", metavar="MODEL", help="an .onnx model, or bnn IR as .mlir")
     build.add_argument("-o", "--output", metavar="BUILD", help="the build directory (default build/MODEL-NAME)")
     add_folding_arguments(build, default="--max")
+    build.add_argument("--backend", choices=("hls", "rtl", "both"), default="both",
+                       help="hls: the HLS project and the board wrapper; rtl: the Verilog; both (default)")
     build.set_defaults(handler=compile_command)
 
     verify = commands.add_parser(

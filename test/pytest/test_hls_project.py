@@ -142,6 +142,7 @@ def test_bnnc_compile_writes_a_build_that_runs(tmp_path):
     stages = sorted(p.name for p in (build / "ir").iterdir())
     assert stages == ["0-bnn.mlir", "1-streamlined.mlir", "2-dataflow.mlir", "3-folded.mlir", "4-sized.mlir", "5-hls.mlir"]
     assert (build / "hls" / "top.cpp").is_file() and (build / "hls" / "hls.tcl").is_file()
+    assert (build / "rtl" / "top.v").is_file() and (build / "zc706" / "project.tcl").is_file()
     assert (build / "report.json").is_file()
     page = (build / "report.html").read_text()
     assert page.count('src="data:image/png;base64,') == 2  # pipeline balance, resources
