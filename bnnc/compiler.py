@@ -108,9 +108,9 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
     if backend not in BACKENDS:
         raise BnncError(f"unknown backend '{backend}'; the backends are {', '.join(BACKENDS)}")
     from bnnc.backends.hls_cpp.project import write_project
-    from bnnc.backends.verilog.emitter import write_project as write_verilog
     from bnnc.backends.report import estimate_json
     from bnnc.backends.report_html import write_html_report
+    from bnnc.backends.verilog.emitter import write_project as write_verilog
     from bnnc.backends.zc706 import write_wrapper
     from bnnc.cost_model import estimate_graph
     from bnnc.devices import load_device
