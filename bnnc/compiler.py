@@ -183,12 +183,10 @@ def compile(model: str | Path, output: str | Path, *, fps: float | None = None, 
     return compile_model(model, output, Folding(fps, max, clock_mhz, board, folding), progress, backend)
 
 
-def load_build(directory: str | Path, engine: str = "csim") -> ModuleOp:
-    """The module of a build directory that `engine` runs: the imported bnn module, the sized
-    df module, or the hls module."""
+def load_stage(directory: str | Path, stage: str) -> ModuleOp:
+    """The module of a build directory after `stage` (`ir/N-STAGE.mlir`)."""
     from bnnc.ir import parse_module
 
-    stage = STAGE_OF_ENGINE[engine]
     files = sorted((Path(directory) / IR_DIR).glob(f"*-{stage}.mlir"))
     if not files:
         raise BnncError(
@@ -196,3 +194,9 @@ def load_build(directory: str | Path, engine: str = "csim") -> ModuleOp:
             "give a model file, or a directory written by bnnc compile"
         )
     return parse_module(files[-1])
+
+
+def load_build(directory: str | Path, engine: str = "csim") -> ModuleOp:
+    """The module of a build directory that `engine` runs: the imported bnn module, the sized
+    df module, or the hls module."""
+    return load_stage(directory, STAGE_OF_ENGINE[engine])

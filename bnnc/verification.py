@@ -25,12 +25,11 @@ import numpy as np
 from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i64
 from xdsl.interpreter import register_impls
 
-from bnnc.compiler import IR_DIR
+from bnnc.compiler import STAGE_OF_ENGINE, load_stage
 from bnnc.dialects import df, hls
 from bnnc.errors import BnncError
 
 LEVELS = ("onnx", "bnn", "df", "csim", "rtlsim")
-STAGE_OF_LEVEL = {"bnn": "bnn", "df": "sized", "rtlsim": "sized", "csim": "hls"}
 
 
 @dataclass
@@ -70,15 +69,6 @@ class Verification:
         for r in self.results:
             lines.append(f"{r.level:<8} {'yes' if r.agrees else 'NO':<7} {r.seconds:>8.2f}  {r.detail}")
         return "\n".join(lines)
-
-
-def stage_module(build: Path, stage: str) -> ModuleOp:
-    from bnnc.ir import parse_module
-
-    files = sorted((build / IR_DIR).glob(f"*-{stage}.mlir"))
-    if not files:
-        raise BnncError(f"{build}: not a bnnc build directory (no {IR_DIR}/*-{stage}.mlir); run bnnc compile")
-    return parse_module(files[-1])
 
 
 def graph_of(module: ModuleOp) -> df.GraphOp:
@@ -128,9 +118,7 @@ def cut_top(top: hls.TopOp, graph: df.GraphOp, engine_index: int) -> hls.TopOp:
     """A copy of the hls top whose output port carries the stream out of its `engine_index`-th
     engine instance (instances follow the graph's engines in order, between the two boundary
     converters), packed as the cut graph's output."""
-    from xdsl.dialects.builtin import IntegerAttr, StringAttr
-
-    from bnnc.packing import AXI_WORD_BITS
+    from bnnc.passes.lower_dataflow_to_hls import boundary_instance, port_op
 
     cut = top.clone()
     instances = [op for op in cut.body.block.ops if isinstance(op, hls.InstanceOp)][1:-1]
@@ -145,20 +133,9 @@ def cut_top(top: hls.TopOp, graph: df.GraphOp, engine_index: int) -> hls.TopOp:
         ):
             op.detach()
             op.erase(safe_erase=False)
-    port = hls.PortOp.build(
-        properties={"port_name": StringAttr("out_axis"), "direction": StringAttr("out"),
-                    "element": stream.element, "elements": IntegerAttr(stream.elements, i64)},
-        result_types=[hls.AxisType(AXI_WORD_BITS)],
-    )
+    port = port_op("out_axis", "out", stream)
     cut.body.block.add_op(port)
-    args = {"ElemT": stream.element, "ELEMENTS": IntegerAttr(stream.elements, i64),
-            "LANES": IntegerAttr(stream.lanes.data, i64)}
-    from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr
-
-    cut.body.block.add_op(hls.InstanceOp.build(
-        operands=[[target.outputs[0], port.port]],
-        properties={"template": StringAttr("stream_to_axi"), "args": DictionaryAttr(args), "roms": ArrayAttr([])},
-    ))
+    cut.body.block.add_op(boundary_instance("stream_to_axi", target.outputs[0], port.port, stream))
     # ROMs of the instances that were cut away are no longer used: drop them
     used = {ref.root_reference.data for op in cut.body.block.ops if isinstance(op, hls.InstanceOp) for ref in op.roms}
     for op in list(cut.body.block.ops):
@@ -230,33 +207,25 @@ def run_level(level: str, build: Path, model: Path | None, x: np.ndarray, simula
         return ReferenceSession(model).run(x)
     from bnnc.interpreters.bnn import BnnExecutor
 
-    module = stage_module(build, STAGE_OF_LEVEL[level])
+    module = load_stage(build, STAGE_OF_ENGINE[level])
     return BnnExecutor(module, rtl_simulator=simulator if level == "rtlsim" else None).run(x)
 
 
 def locate_in_build(level: str, build: Path, x: np.ndarray, simulator: str) -> Divergence | None:
     """Where `level` (df, csim or rtlsim) first departs from the stream-level executor."""
-    sized = stage_module(build, "sized")
+    sized = load_stage(build, "sized")
     graph = graph_of(sized)
     frames = graph_frames(sized, x)
     if level == "csim":
         from bnnc.backends.hls_cpp.project import project_files
-        from bnnc.dialects import bnn
-        from bnnc.packing import axi_words_per_frame, from_axi_words, to_axi_words
         from bnnc.simulators import csim
 
-        top = next(op for op in stage_module(build, "hls").ops if isinstance(op, hls.TopOp))
+        top = next(op for op in load_stage(build, "hls").ops if isinstance(op, hls.TopOp))
 
         def run_cut(i: int) -> np.ndarray:
             cut = cut_top(top, graph, i)
-            module = ModuleOp([cut])
-            binary, _ = csim.build(project_files(module))
-            in_port, out_port = cut.port("in"), cut.port("out")
-            bits = bnn.bit_width(out_port.element)
-            elements = out_port.elements.value.data
-            words = csim.run(binary, to_axi_words(frames, bnn.bit_width(in_port.element)), axi_words_per_frame(elements, bits))
-            signed = not bnn.is_bipolar(out_port.element) and bnn.integer_range(out_port.element)[0] < 0
-            return from_axi_words(words, elements, bits, signed)
+            binary, _ = csim.build(project_files(ModuleOp([cut])))
+            return csim.run_frames(binary, cut, frames)
 
         return locate(graph, frames, run_cut)
     if level == "rtlsim":
@@ -272,7 +241,7 @@ def locate_df(build: Path, graph: df.GraphOp, frames: np.ndarray) -> Divergence 
     from bnnc.interpreters.df import run_graph
     from bnnc.pipeline import run_pipeline
 
-    fresh_module = run_pipeline(stage_module(build, "streamlined"), "lower-bnn-to-dataflow")
+    fresh_module = run_pipeline(load_stage(build, "streamlined"), "lower-bnn-to-dataflow")
     fresh = graph_of(fresh_module)
     refold(fresh, current_folding(graph), graph.input_op().output.type)
     theirs, ours = engines(graph), engines(fresh)

@@ -193,28 +193,14 @@ class _TopBuilder:
         layer = op.properties.get("layer")
         return f"{identifier(layer.data)}_{kind}" if isinstance(layer, StringAttr) else kind
 
-    def port(self, name: str, direction: str, stream: df.StreamType) -> SSAValue:
-        op = self.add(hls.PortOp.build(
-            properties={
-                "port_name": StringAttr(name), "direction": StringAttr(direction),
-                "element": stream.element, "elements": _i(stream.elements),
-            },
-            result_types=[hls.AxisType(AXI_WORD_BITS)],
-        ))
-        return op.results[0]
-
-    @staticmethod
-    def boundary_args(stream: df.StreamType) -> dict[str, Attribute | int]:
-        return {"ElemT": stream.element, "ELEMENTS": stream.elements, "LANES": stream.lanes.data}
-
     def lower_boundary_in(self, op: df.InputOp) -> None:
-        port = self.port("in_axis", "in", op.output.type)
+        port = self.add(port_op("in_axis", "in", op.output.type)).results[0]
         words = self.stream(op.output, "in_words")
-        self.instance("axi_to_stream", [port], [words], self.boundary_args(op.output.type), [], None)
+        self.instance("axi_to_stream", [port], [words], boundary_args(op.output.type), [], None)
 
     def lower_boundary_out(self, op: df.OutputOp) -> None:
-        port = self.port("out_axis", "out", op.input.type)
-        self.instance("stream_to_axi", [self.streams[op.input]], [port], self.boundary_args(op.input.type), [], None)
+        port = self.add(port_op("out_axis", "out", op.input.type)).results[0]
+        self.add(boundary_instance("stream_to_axi", self.streams[op.input], port, op.input.type))
 
     def lower_fifo(self, op: df.FifoOp) -> None:
         if op.depth is None:
@@ -338,6 +324,31 @@ class _TopBuilder:
             "VECTOR": src.elements // pixels, "GROUP": math.lcm(src.mmv.data, dst.mmv.data),
         }
         self.instance("dwc_pixels", [self.streams[op.input]], [out], args, [], op.layer)
+
+
+def port_op(name: str, direction: str, stream: df.StreamType) -> hls.PortOp:
+    """An AXI-stream port carrying frames of `stream`'s elements."""
+    return hls.PortOp.build(
+        properties={
+            "port_name": StringAttr(name), "direction": StringAttr(direction),
+            "element": stream.element, "elements": _i(stream.elements),
+        },
+        result_types=[hls.AxisType(AXI_WORD_BITS)],
+    )
+
+
+def boundary_args(stream: df.StreamType) -> dict[str, Attribute | int]:
+    return {"ElemT": stream.element, "ELEMENTS": stream.elements, "LANES": stream.lanes.data}
+
+
+def boundary_instance(template: str, source: SSAValue, target: SSAValue, stream: df.StreamType) -> hls.InstanceOp:
+    """A converter between the words of `stream` and the AXI port (`axi_to_stream` or
+    `stream_to_axi`), reading `source` and writing `target`."""
+    args = {k: _i(v) if isinstance(v, int) else v for k, v in boundary_args(stream).items()}
+    return hls.InstanceOp.build(
+        operands=[[source, target]],
+        properties={"template": StringAttr(template), "args": DictionaryAttr(args), "roms": ArrayAttr([])},
+    )
 
 
 def _words_attr(words: np.ndarray):

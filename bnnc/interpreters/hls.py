@@ -17,7 +17,6 @@ from xdsl.traits import SymbolTable
 
 from bnnc.dialects import bnn, hls
 from bnnc.errors import BnncError
-from bnnc.packing import axi_words_per_frame, from_axi_words, to_axi_words
 from bnnc.simulators import csim
 
 
@@ -57,13 +56,7 @@ class HlsFunctions(InterpreterFunctions):
         x = args[0]
         if x.ndim == 4:
             x = x.transpose(0, 2, 3, 1)  # NCHW tensor -> NHWC stream order
-        in_port, out_port = top.port("in"), top.port("out")
-        in_bits, out_bits = bnn.bit_width(in_port.element), bnn.bit_width(out_port.element)
-        words = to_axi_words(x.reshape(x.shape[0], -1), in_bits)
-        out_elements = out_port.elements.value.data
-        out_words = csim.run(binary, words, axi_words_per_frame(out_elements, out_bits))
-        signed = not bnn.is_bipolar(out_port.element) and bnn.integer_range(out_port.element)[0] < 0  # type: ignore[arg-type]
-        out = from_axi_words(out_words, out_elements, out_bits, signed)
+        out = csim.run_frames(binary, top, x.reshape(x.shape[0], -1))
         shape = bnn.shape_of(op.outputs[0].type)
         if len(shape) == 4:
             _, c, h, w = shape

@@ -138,6 +138,21 @@ def run(binary: CsimBinary, words: np.ndarray, out_words: int, frames_per_call: 
     return out.reshape(words.shape[0], out_words)
 
 
+def run_frames(binary: CsimBinary, top, frames: np.ndarray) -> np.ndarray:
+    """Frames of element codes (N, elements) through a compiled `hls.top`: packed into
+    AXI words as its input port takes them, run, and the output words unpacked into element
+    values (N, output elements), as the `df` executor gives them."""
+    from bnnc.dialects import bnn
+    from bnnc.packing import axi_words_per_frame, from_axi_words, to_axi_words
+
+    in_port, out_port = top.port("in"), top.port("out")
+    in_bits, out_bits = bnn.bit_width(in_port.element), bnn.bit_width(out_port.element)
+    elements = out_port.elements.value.data
+    words = run(binary, to_axi_words(frames, in_bits), axi_words_per_frame(elements, out_bits))
+    signed = not bnn.is_bipolar(out_port.element) and bnn.integer_range(out_port.element)[0] < 0
+    return from_axi_words(words, elements, out_bits, signed)
+
+
 def run_graph(graph, frames: np.ndarray) -> np.ndarray:
     """A `df.graph` through `lower-dataflow-to-hls` and the C simulation, as `run_graph` of the
     `df` executor takes and gives them: element codes (N, elements) in stream order, in and out.
@@ -147,17 +162,10 @@ def run_graph(graph, frames: np.ndarray) -> np.ndarray:
     from xdsl.dialects.builtin import ModuleOp
 
     from bnnc.backends.hls_cpp.project import project_files
-    from bnnc.dialects import bnn
-    from bnnc.packing import axi_words_per_frame, from_axi_words, to_axi_words
     from bnnc.passes.lower_dataflow_to_hls import lower_graph
 
     top = lower_graph(graph.clone())
     module = ModuleOp([top])
     module.verify()
     binary, _ = build(project_files(module))
-    in_port, out_port = top.port("in"), top.port("out")
-    in_bits, out_bits = bnn.bit_width(in_port.element), bnn.bit_width(out_port.element)
-    out_elements = out_port.elements.value.data
-    words = run(binary, to_axi_words(frames, in_bits), axi_words_per_frame(out_elements, out_bits))
-    signed = not bnn.is_bipolar(out_port.element) and bnn.integer_range(out_port.element)[0] < 0
-    return from_axi_words(words, out_elements, out_bits, signed)
+    return run_frames(binary, top, frames)
