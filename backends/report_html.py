@@ -4,18 +4,18 @@
 
 Per layer: folding, cycles a frame as bars against the bottleneck (pipeline balance: a short bar
 is an engine folded more than it needs), LUT and BRAM18 as shares of the device; then FPS,
-latency, FIFO bits and the compile stages' times. The plots are PNG images (matplotlib) inside
-the page, so the file stands alone. A printer: it reads the JSON and changes nothing.
+latency, FIFO bits and the compile stages' times. The charts are inline SVG
+(`report_charts.py`), so the file stands alone. A printer: it reads the JSON and changes nothing.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from pathlib import Path
 from typing import Any
+
+from bnnc.backends.report_charts import Panel, bar_chart
 
 from bnnc.errors import BnncError
 
@@ -29,16 +29,10 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; co
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.75em; text-align: right; }
 th:first-child, td:first-child, td.text { text-align: left; }
-.figures img { max-width: 100%; }
+.figures svg { max-width: 100%; height: auto; display: block; margin: 1em 0; }
 .summary td { text-align: left; }
 .bottleneck { color: #c0392b; font-weight: bold; }
 """
-
-
-def _png(figure) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _label(node: dict[str, Any]) -> str:
@@ -46,50 +40,29 @@ def _label(node: dict[str, Any]) -> str:
 
 
 def cycles_plot(estimate: dict[str, Any]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    """Cycles a frame per engine against the bottleneck: the pipeline's balance."""
     nodes = estimate["nodes"]
-    labels = [_label(n) for n in nodes]
     cycles = [n["cycles"] for n in nodes]
     bottleneck = max(cycles)
     colours = [BOTTLENECK_COLOUR if c == bottleneck else ENGINE_COLOUR for c in cycles]
-    figure, axes = plt.subplots(figsize=(9, 0.3 * len(nodes) + 1.2))
-    axes.barh(labels, cycles, color=colours)
-    axes.axvline(bottleneck, color=BOTTLENECK_COLOUR, linestyle="--", linewidth=1)
-    axes.invert_yaxis()
-    axes.set_xlabel("cycles a frame (the longest bar sets the frame rate)")
-    axes.set_title(f"Pipeline balance: {estimate['fps']:,.0f} FPS at {estimate['clock_mhz']:g} MHz")
-    png = _png(figure)
-    plt.close(figure)
-    return png
+    axis = "cycles a frame (the longest bar sets the frame rate)"
+    title = f"Pipeline balance: {estimate['fps']:,.0f} FPS at {estimate['clock_mhz']:g} MHz"
+    return bar_chart(title, [_label(n) for n in nodes], [Panel(axis, cycles, colours, bottleneck)])
 
 
 def resources_plot(estimate: dict[str, Any]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    """LUT and BRAM18 per engine, as shares of the device."""
     nodes = [n for n in estimate["nodes"] if n["lut"] or n["bram18"]]
-    labels = [_label(n) for n in nodes]
     utilisation = estimate["utilisation"]
     device_lut = estimate["total"]["lut"] / utilisation["lut"] if utilisation.get("lut") else None
     device_bram = estimate["total"]["bram18"] / utilisation["bram18"] if utilisation.get("bram18") else None
-    figure, (lut_axes, bram_axes) = plt.subplots(1, 2, figsize=(10, 0.3 * len(nodes) + 1.2), sharey=True)
     lut_share = [100 * n["lut"] / device_lut if device_lut else 0 for n in nodes]
     bram_share = [100 * n["bram18"] / device_bram if device_bram else 0 for n in nodes]
-    lut_axes.barh(labels, lut_share, color=ENGINE_COLOUR)
-    bram_axes.barh(labels, bram_share, color="#7d3c98")
-    lut_axes.invert_yaxis()
-    lut_axes.set_xlabel("LUT, % of the device")
-    bram_axes.set_xlabel("BRAM18, % of the device")
-    figure.suptitle(f"Resources on {estimate['board']} ({estimate['part']})")
-    png = _png(figure)
-    plt.close(figure)
-    return png
+    title = f"Resources on {estimate['board']} ({estimate['part']})"
+    return bar_chart(title, [_label(n) for n in nodes], [
+        Panel("LUT, % of the device", lut_share, [ENGINE_COLOUR]),
+        Panel("BRAM18, % of the device", bram_share, ["#7d3c98"]),
+    ])
 
 
 def _row(cells: list[Any], header: bool = False) -> str:
@@ -133,8 +106,8 @@ def render(report: dict[str, Any]) -> str:
 <h1>bnnc: {html.escape(Path(report.get('model', 'model')).name)}</h1>
 <table class="summary">{''.join(_row([k, v]) for k, v in summary)}</table>
 <div class="figures">
-<img alt="cycles a frame per engine" src="data:image/png;base64,{cycles_plot(estimate)}">
-<img alt="LUT and BRAM18 per engine" src="data:image/png;base64,{resources_plot(estimate)}">
+{cycles_plot(estimate)}
+{resources_plot(estimate)}
 </div>
 <h2>Engines</h2>
 <table>{''.join(rows)}</table>

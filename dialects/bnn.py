@@ -17,6 +17,7 @@ Weights of `bnn.dense`/`bnn.conv2d` are properties, packed from bytes into `ui64
 
 from __future__ import annotations
 
+import functools
 from typing import ClassVar
 
 import numpy as np
@@ -48,7 +49,7 @@ from xdsl.pattern_rewriter import RewritePattern
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from xdsl.utils.exceptions import VerifyException
 
-from bnnc.packing import unpack_rows, to_signed, words_per_row
+from bnnc.packing import to_signed, unpack_rows, words_per_row
 
 
 @irdl_attr_definition
@@ -98,7 +99,7 @@ def bit_width(t: Attribute) -> int:
 
 def is_signed_integer(t: Attribute) -> bool:
     """Signless integers (accumulators) are read as signed; only `uiN` is unsigned."""
-    return isinstance(t, IntegerType) and not t.signedness.data.name == "UNSIGNED"
+    return isinstance(t, IntegerType) and t.signedness.data.name != "UNSIGNED"
 
 
 def integer_range(t: IntegerType) -> tuple[int, int]:
@@ -154,7 +155,10 @@ def _check_finite(**params: np.ndarray | float) -> None:
             raise VerifyException(f"'{name}' holds NaN or Inf")
 
 
+@functools.lru_cache(maxsize=4096)
 def array_values(attr: DenseArrayBase) -> tuple[int, ...]:
+    """The integers of a dense array (memoised: attributes are immutable, and the cost and FIFO
+    models read the same shapes thousands of times while folding)."""
     return tuple(int(v) for v in attr.get_values())
 
 

@@ -13,6 +13,7 @@ width (a word never spans two output rows) and exists for convolutions only.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import IntegerAttr, i64
@@ -54,6 +55,17 @@ class Layer:
         return next((c for c in self.legal if c.fold == fold), None)
 
 
+def _edge_cost(writes: df.StreamType, reads: df.StreamType, pixels: int) -> Cost:
+    if writes == reads:
+        return Cost(0, 0, 0, 0, 0)
+    if writes.mmv.data > 1 or reads.mmv.data > 1:
+        vector = writes.elements // pixels
+        for s in (writes, reads):
+            if pixels % s.mmv.data or vector % (s.lanes.data // s.mmv.data):
+                return Cost(10**18, 0, 0, 0, 0)
+    return dwc_stream_cost(writes, reads)
+
+
 @dataclass
 class Totals:
     cycles: int  # the bottleneck's
@@ -72,6 +84,8 @@ class FoldingProblem:
     budget_lut: int
     budget_bram18: int
     fixed: Cost = field(default_factory=lambda: Cost(0, 0, 0, 0, 0))  # FIFOs: no choice
+    _edges: dict[tuple[int, int, int], tuple[df.StreamType, df.StreamType, Cost]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def cycles_for_fps(self, fps: float) -> int:
         """The cycle budget per frame at the clock: ⌊f_clk / FPS⌋."""
@@ -84,16 +98,13 @@ class FoldingProblem:
 
         A converter out of a multi-pixel stream regroups whole pixels; when the words of either
         side would split a pixel's vector unevenly there is no such converter, and the edge
-        costs infinitely many cycles.
+        costs infinitely many cycles. Memoised: the solvers ask for the same pairs many times.
         """
-        if writes == reads:
-            return Cost(0, 0, 0, 0, 0)
-        if writes.mmv.data > 1 or reads.mmv.data > 1:
-            vector = writes.elements // pixels
-            for s in (writes, reads):
-                if pixels % s.mmv.data or vector % (s.lanes.data // s.mmv.data):
-                    return Cost(10**18, 0, 0, 0, 0)
-        return dwc_stream_cost(writes, reads)
+        key = (id(writes), id(reads), pixels)  # stream types are interned by build_problem
+        entry = self._edges.get(key)
+        if entry is None or entry[0] is not writes or entry[1] is not reads:  # (a reused id)
+            entry = self._edges[key] = (writes, reads, _edge_cost(writes, reads, pixels))
+        return entry[2]
 
     def evaluate(self, solution: dict[str, Fold]) -> Totals:
         """Totals of a legal solution, width converters included (the input's as 'input')."""
@@ -149,48 +160,76 @@ def legal_folds(engines: tuple[Operation, ...]) -> list[Fold]:
     raise AssertionError(last.name)
 
 
-def probe(op: Operation, fold: Fold, element_in, element_out) -> Operation:
-    """A detached copy of an engine at another folding, with streams to match, to cost it."""
+@functools.cache
+def _i64(value: int) -> IntegerAttr:
+    return IntegerAttr(value, i64)  # building (and verifying) attributes is most of a probe's time
+
+
+def probe(op: Operation, fold: Fold, element_in, element_out, shell: Operation | None = None) -> Operation:
+    """A detached copy of an engine at another folding, with streams to match, to cost it.
+
+    The stream types follow from the parameters alone: `shell`, a detached copy of `op` (reading
+    a block argument, so that it leaves no use behind on the graph's own streams), takes the
+    fold's parameters to compute them; pass the same shell for every fold of an engine."""
     properties = dict(op.properties)
     for key, value in (("pe", fold.pe), ("simd", fold.simd), ("mmv", fold.mmv)):
         if key in properties:
-            properties[key] = IntegerAttr(value, i64)
-    # the stream types follow from the parameters alone; the shell reads a detached value, so
-    # that it leaves no use behind on the graph's own streams
-    detached = Block(arg_types=[op.operands[0].type]).args[0]
-    shell = type(op).build(operands=[detached], result_types=[op.results[0].type], properties=properties)
+            properties[key] = _i64(value)
+    if shell is None:
+        shell = detached_copy(op)
+    shell.properties.update(properties)
     reads, writes = input_type(shell, element_in), output_type(shell, element_out)
-    return type(op).build(operands=[Block(arg_types=[reads]).args[0]], result_types=[writes],
-                          properties=properties)
+    return type(op).create(operands=[Block(arg_types=[reads]).args[0]], result_types=[writes],
+                           properties=properties)
 
 
-def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fold]) -> list[Choice]:
+def detached_copy(op: Operation) -> Operation:
+    detached = Block(arg_types=[op.operands[0].type]).args[0]
+    return type(op).create(operands=[detached], result_types=[op.results[0].type],
+                           properties=dict(op.properties))
+
+
+def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fold],
+                  interned: dict[df.StreamType, df.StreamType] | None = None) -> list[Choice]:
+    """Every fold's cost and streams; equal stream types share one object of `interned`, so that
+    the solvers compare and look them up by identity (hashing attributes dominated their time)."""
+    interned = {} if interned is None else interned
+    shells = [detached_copy(op) for op in engines]
     choices = []
     for fold in folds:
-        cost, probes = Cost(0, 0, 0, 0, 0), []
-        for op in engines:
-            probes.append(probe(op, fold, op.operands[0].type.element, op.results[0].type.element))  # type: ignore[attr-defined]
-            cost = cost + node_cost(probes[-1], device)
-        slowest = max(node_cost(p, device).cycles for p in probes)
-        cost = Cost(slowest, cost.lut, cost.ff, cost.bram18, cost.lutram)
+        probes = [probe(op, fold, op.operands[0].type.element, op.results[0].type.element, shell)  # type: ignore[attr-defined]
+                  for op, shell in zip(engines, shells)]
+        costs = [node_cost(p, device) for p in probes]
+        cost = Cost(max(c.cycles for c in costs), sum(c.lut for c in costs), sum(c.ff for c in costs),
+                    sum(c.bram18 for c in costs), sum(c.lutram for c in costs))
         pixels = probes[-1].vectors.value.data if isinstance(probes[-1], df.MvtuOp) else 1  # type: ignore[attr-defined]
-        choices.append(Choice(fold, cost, probes[0].operands[0].type, probes[-1].results[0].type, pixels))  # type: ignore[arg-type]
+        reads, writes = probes[0].operands[0].type, probes[-1].results[0].type
+        reads, writes = interned.setdefault(reads, reads), interned.setdefault(writes, writes)
+        choices.append(Choice(fold, cost, reads, writes, pixels))  # type: ignore[arg-type]
     return choices
 
 
 def prune(choices: list[Choice]) -> list[Choice]:
-    """Drop choices that another with the same streams beats on cycles, LUT and BRAM alike."""
-    kept = []
+    """Drop choices that another with the same streams beats on cycles, LUT and BRAM alike.
+
+    Per pair of streams, in increasing (cycles, LUT, BRAM18, fold) order, a choice is dominated
+    exactly when one kept before it has no more LUT and BRAM18 (dominance is transitive, so the
+    kept ones are the only ones to compare with). The kept choices keep their original order.
+    """
+    def rank(c: Choice) -> tuple:
+        return (c.cost.cycles, c.cost.lut, c.cost.bram18, c.fold)
+
+    groups: dict[tuple, list[Choice]] = {}
     for c in choices:
-        dominated = any(
-            o is not c and o.reads == c.reads and o.writes == c.writes
-            and o.cost.cycles <= c.cost.cycles and o.cost.lut <= c.cost.lut and o.cost.bram18 <= c.cost.bram18
-            and (o.cost.cycles, o.cost.lut, o.cost.bram18, o.fold) < (c.cost.cycles, c.cost.lut, c.cost.bram18, c.fold)
-            for o in choices
-        )
-        if not dominated:
-            kept.append(c)
-    return kept
+        groups.setdefault((c.reads, c.writes, c.pixels), []).append(c)
+    kept_ids = set()
+    for group in groups.values():
+        frontier: list[Choice] = []
+        for c in sorted(group, key=rank):
+            if not any(o.cost.lut <= c.cost.lut and o.cost.bram18 <= c.cost.bram18 for o in frontier):
+                frontier.append(c)
+                kept_ids.add(id(c))
+    return [c for c in choices if id(c) in kept_ids]
 
 
 def build_problem(
@@ -214,6 +253,8 @@ def build_problem(
     unknown = sorted(set(pinned) - set(engines))
     if unknown:
         raise BnncError(f"the folding names unknown layers {unknown}; the layers are {sorted(engines)}")
+    source = io_stream(graph, device)
+    interned = {source: source}
     layers = []
     for name, ops in engines.items():
         legal = legal_folds(tuple(ops))
@@ -226,14 +267,14 @@ def build_problem(
                     f"layer '{name}': PE {pinned[name].pe}, SIMD {pinned[name].simd}, MMV "
                     f"{pinned[name].mmv} is not a legal folding; legal choices: {options}"
                 )
-            every = layer_choices(tuple(ops), device, [pinned[name]])
+            every = layer_choices(tuple(ops), device, [pinned[name]], interned)
             choices = every
         else:
-            every = layer_choices(tuple(ops), device, legal)
+            every = layer_choices(tuple(ops), device, legal, interned)
             choices = prune(every)
         layers.append(Layer(name, tuple(ops), every, choices, pinned=name in pinned))
     return FoldingProblem(
-        graph.sym_name.data, device, clock_mhz, io_stream(graph, device), layers,
+        graph.sym_name.data, device, clock_mhz, source, layers,
         int(device.lut * budget_lut), int(device.bram18 * budget_bram), fixed,
     )
 

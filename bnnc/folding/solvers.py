@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bnnc.dialects import df
 from bnnc.errors import BnncError
 from bnnc.folding.fold import Fold
 from bnnc.folding.problem import FoldingProblem, Totals
-from bnnc.dialects import df
 
 INFINITE = (float("inf"), float("inf"))
 FINN_WEIGHT_WIDTH_MAX = 36  # SetFolding's mvau_wwidth_max
@@ -43,18 +43,20 @@ def _key(lut: float, bram: float, bram_first: bool) -> tuple[float, float]:
 def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = False) -> Solution:
     """The cheapest folding in which every layer and converter takes at most `target_cycles`."""
     explain_impossible(problem, target_cycles)
-    # frontier: for each stream the previous layer can write, the cheapest prefix ending in it,
-    # as (cost, index of that layer's choice); back[i][j]: the previous choice of choice j.
-    frontier: dict[tuple[df.StreamType, int], tuple[tuple[int, int], int]] = {(problem.source, 1): ((0, 0), -1)}
+    # frontier: for each stream the previous layer can write (keyed by identity: the problem
+    # interns its stream types), the cheapest prefix ending in it, as (cost, index of that
+    # layer's choice, the stream); back[i][j]: the previous choice of choice j.
+    Entry = tuple[tuple[int, int], int, df.StreamType, int]
+    frontier: dict[tuple[int, int], Entry] = {(id(problem.source), 1): ((0, 0), -1, problem.source, 1)}
     back: list[dict[int, int]] = []
     for layer in problem.layers:
-        reached: dict[tuple[df.StreamType, int], tuple[tuple[int, int], int]] = {}
+        reached: dict[tuple[int, int], Entry] = {}
         pointers: dict[int, int] = {}
         for index, choice in enumerate(layer.choices):
             if choice.cost.cycles > target_cycles:
                 continue
             best: tuple[tuple[int, int], int] | None = None
-            for (writes, pixels), (key, previous) in frontier.items():
+            for key, previous, writes, pixels in frontier.values():
                 link = problem.edge(writes, choice.reads, pixels)
                 if link.cycles > target_cycles:
                     continue
@@ -64,10 +66,10 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = Fa
             if best is None:
                 continue
             pointers[index] = best[1]
-            end = (choice.writes, choice.pixels)
+            end = (id(choice.writes), choice.pixels)
             current = reached.get(end)
             if current is None or _key(*best[0], bram_first) < _key(*current[0], bram_first):
-                reached[end] = (best[0], index)
+                reached[end] = (best[0], index, choice.writes, choice.pixels)
         if not reached:
             raise BnncError(
                 f"no folding of layer '{layer.name}' and the width converter in front of it "
@@ -75,7 +77,7 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = Fa
             )
         back.append(pointers)
         frontier = reached
-    _, index = min(frontier.values(), key=lambda entry: _key(*entry[0], bram_first))
+    _, index, _, _ = min(frontier.values(), key=lambda entry: _key(*entry[0], bram_first))
     folding: dict[str, Fold] = {}
     for depth in range(len(problem.layers) - 1, -1, -1):
         folding[problem.layers[depth].name] = problem.layers[depth].choices[index].fold

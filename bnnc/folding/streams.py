@@ -10,6 +10,8 @@ the lowering (which starts at PE = SIMD = MMV = 1) both use it.
 
 from __future__ import annotations
 
+import functools
+
 from xdsl.dialects.builtin import IntegerAttr, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -45,21 +47,28 @@ def _set(op: Operation, **values: int) -> None:
         op.properties[key] = IntegerAttr(value, i64)
 
 
+@functools.cache
+def _stream(element, lanes: int, words: int, mmv: int = 1) -> df.StreamType:
+    """One shared `df.StreamType` per shape: folding asks for the same few thousand times, and
+    building (verifying) an attribute costs far more than looking it up."""
+    return df.StreamType(element, lanes, words, mmv)
+
+
 def input_type(op: Operation, element) -> df.StreamType:
     """The stream an engine reads, from its parameters."""
     if isinstance(op, df.MvtuOp):
         lanes = _int(op.simd) * _int(op.mmv)
-        return df.StreamType(element, lanes, _int(op.vectors) * _int(op.mw) // lanes, _int(op.mmv))
+        return _stream(element, lanes, _int(op.vectors) * _int(op.mw) // lanes, _int(op.mmv))
     if isinstance(op, df.SwuOp):
         ih, iw = array_values(op.ifm)
-        return df.StreamType(element, _int(op.simd), ih * iw * _int(op.channels) // _int(op.simd))
+        return _stream(element, _int(op.simd), ih * iw * _int(op.channels) // _int(op.simd))
     if isinstance(op, df.PoolOp):
         ih, iw = array_values(op.ifm)
-        return df.StreamType(element, _int(op.pe), ih * iw * _int(op.channels) // _int(op.pe))
+        return _stream(element, _int(op.pe), ih * iw * _int(op.channels) // _int(op.pe))
     if isinstance(op, df.ThresholdOp):
-        return df.StreamType(element, _int(op.pe), _int(op.pixels) * _int(op.channels) // _int(op.pe))
+        return _stream(element, _int(op.pe), _int(op.pixels) * _int(op.channels) // _int(op.pe))
     if isinstance(op, df.LabelSelectOp):
-        return df.StreamType(element, _int(op.pe), _int(op.classes) // _int(op.pe))
+        return _stream(element, _int(op.pe), _int(op.classes) // _int(op.pe))
     raise AssertionError(op.name)
 
 
@@ -67,18 +76,18 @@ def output_type(op: Operation, element) -> df.StreamType:
     """The stream an engine writes, from its parameters and its output element type."""
     if isinstance(op, df.MvtuOp):
         lanes = _int(op.pe) * _int(op.mmv)
-        return df.StreamType(element, lanes, _int(op.vectors) * _int(op.mh) // lanes, _int(op.mmv))
+        return _stream(element, lanes, _int(op.vectors) * _int(op.mh) // lanes, _int(op.mmv))
     if isinstance(op, df.SwuOp):
         (oh, ow), (kh, kw) = array_values(op.ofm), array_values(op.kernel)
         lanes = _int(op.simd) * _int(op.mmv)
-        return df.StreamType(element, lanes, oh * ow * kh * kw * _int(op.channels) // lanes, _int(op.mmv))
+        return _stream(element, lanes, oh * ow * kh * kw * _int(op.channels) // lanes, _int(op.mmv))
     if isinstance(op, df.PoolOp):
         oh, ow = array_values(op.ofm)
-        return df.StreamType(element, _int(op.pe), oh * ow * _int(op.channels) // _int(op.pe))
+        return _stream(element, _int(op.pe), oh * ow * _int(op.channels) // _int(op.pe))
     if isinstance(op, df.ThresholdOp):
-        return df.StreamType(element, _int(op.pe), _int(op.pixels) * _int(op.channels) // _int(op.pe))
+        return _stream(element, _int(op.pe), _int(op.pixels) * _int(op.channels) // _int(op.pe))
     if isinstance(op, df.LabelSelectOp):
-        return df.StreamType(element, 1, _int(op.k))
+        return _stream(element, 1, _int(op.k))
     raise AssertionError(op.name)
 
 

@@ -12,15 +12,14 @@ the model's opset; the quantizer custom ops by `fold_quantizer`.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 import onnx
 from google.protobuf.message import DecodeError
 from onnx import helper, numpy_helper
-from onnx.reference import ReferenceEvaluator
 
 from bnnc.errors import BnncError
 from bnnc.interpreters.bnn import ROUNDING
@@ -92,6 +91,26 @@ def parse_model(data: bytes, path: str) -> onnx.ModelProto:
     return model
 
 
+def topological_order(successors: dict[int, set[int]]) -> list[int]:
+    """Kahn's algorithm taking the lowest ready index first, so the order is the file's wherever
+    the dependencies allow; nodes on a cycle are left out."""
+    indegree = dict.fromkeys(successors, 0)
+    for js in successors.values():
+        for j in js:
+            indegree[j] += 1
+    ready = [i for i, d in indegree.items() if d == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for j in successors[i]:
+            indegree[j] -= 1
+            if indegree[j] == 0:
+                heapq.heappush(ready, j)
+    return order
+
+
 def build_graph(model: onnx.ModelProto, path: str) -> OnnxGraph:
     """Order the nodes topologically and check that every input has a producer."""
     g = model.graph
@@ -105,8 +124,7 @@ def build_graph(model: onnx.ModelProto, path: str) -> OnnxGraph:
 
     labels = {i: node_label(n, i) for i, n in enumerate(g.node)}
     producer: dict[str, int] = {}
-    dag = nx.DiGraph()
-    dag.add_nodes_from(range(len(g.node)))
+    successors: dict[int, set[int]] = {i: set() for i in range(len(g.node))}
     for i, node in enumerate(g.node):
         for out in node.output:
             if out in producer:
@@ -123,7 +141,7 @@ def build_graph(model: onnx.ModelProto, path: str) -> OnnxGraph:
                 continue  # an omitted optional input
             consumers.setdefault(name, []).append(i)
             if name in producer:
-                dag.add_edge(producer[name], i)
+                successors[producer[name]].add(i)
             elif name not in available:
                 raise BnncError(
                     f"{path}: node '{labels[i]}' ({node.op_type}) reads '{name}', which is "
@@ -133,11 +151,13 @@ def build_graph(model: onnx.ModelProto, path: str) -> OnnxGraph:
     for out in g.output:
         if out.name not in producer and out.name not in available:
             raise BnncError(f"{path}: graph output '{out.name}' is produced by no node")
-    try:
-        order = list(nx.lexicographical_topological_sort(dag))
-    except nx.NetworkXUnfeasible:
-        cycle = [labels[i] for i, _ in nx.find_cycle(dag)]
-        raise BnncError(f"{path}: the graph has a cycle through {cycle}") from None
+    order = topological_order(successors)
+    if len(order) < len(g.node):
+        import networkx as nx  # only to name the cycle; its import costs ~0.3 s of every compile
+
+        cycle = [labels[i] for i, _ in nx.find_cycle(nx.DiGraph(
+            [(i, j) for i, js in successors.items() for j in js]))]
+        raise BnncError(f"{path}: the graph has a cycle through {cycle}")
 
     default_opset = next(
         (o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13
@@ -191,10 +211,36 @@ def quant_range(bits: int, signed: bool, narrow: bool) -> tuple[int, int]:
 ROUNDING_MODES = {"ROUND": "round", "FLOOR": "floor", "CEIL": "ceil", "ROUND_TO_ZERO": "round_to_zero"}
 
 
+def _unsqueeze(node: onnx.NodeProto, inputs: list[np.ndarray]) -> np.ndarray:
+    axes = inputs[1] if len(inputs) > 1 else attributes(node)["axes"]  # an input from opset 13
+    x = inputs[0]
+    rank = x.ndim + len(axes)
+    for axis in sorted(int(a) % rank for a in axes):
+        x = np.expand_dims(x, axis)
+    return x
+
+
+# The shape arithmetic and weight transposes that exporters leave for constant folding, in numpy:
+# the ONNX reference evaluator would do them as well, but importing it costs ~0.4 s of every
+# compile. Anything else still goes to the evaluator.
+_NUMPY_FOLDS = {
+    "Transpose": lambda node, x: np.transpose(x[0], attributes(node).get("perm")),
+    "Pow": lambda node, x: np.power(x[0], x[1]).astype(x[0].dtype),
+    "Concat": lambda node, x: np.concatenate(x, axis=int(attributes(node)["axis"])),  # type: ignore[call-overload]
+    "Gather": lambda node, x: np.take(x[0], x[1], axis=int(attributes(node).get("axis", 0))),  # type: ignore[call-overload]
+    "Unsqueeze": _unsqueeze,
+}
+
+
 def evaluate_node(graph: OnnxGraph, node: onnx.NodeProto, inputs: list[np.ndarray]) -> list[np.ndarray]:
     """Evaluate a node whose inputs are all known, at the model's opset."""
     if node.op_type in ("BipolarQuant", "Quant") and node.domain in QONNX_DOMAINS:
         return [fold_quantizer(node, inputs)]
+    if node.domain in ("", "ai.onnx") and node.op_type in _NUMPY_FOLDS and all(node.input):
+        try:
+            return [np.asarray(_NUMPY_FOLDS[node.op_type](node, inputs))]
+        except Exception as exc:  # noqa: BLE001 - numpy raises many kinds on bad attributes
+            raise graph.error(node, f"cannot evaluate this node on its constant inputs: {exc}") from None
     names = [f"in{i}" for i in range(len(node.input))]
     single = helper.make_node(
         node.op_type,
@@ -213,6 +259,8 @@ def evaluate_node(graph: OnnxGraph, node: onnx.NodeProto, inputs: list[np.ndarra
         ),
         opset_imports=[helper.make_opsetid("", graph.opset)],
     )
+    from onnx.reference import ReferenceEvaluator  # imported when a model needs it: ~0.4 s
+
     try:
         return list(ReferenceEvaluator(model).run(None, feeds))
     except Exception as exc:  # noqa: BLE001 - the evaluator raises anything on bad attributes

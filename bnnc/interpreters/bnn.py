@@ -19,12 +19,22 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
-from xdsl.interpreters.func import FuncFunctions
+from xdsl.interpreter import (
+    Interpreter,
+    InterpreterFunctions,
+    PythonValues,
+    ReturnedValues,
+    TerminatorValue,
+    impl,
+    impl_callable,
+    impl_terminator,
+    register_impls,
+)
 from xdsl.ir import Attribute, Operation
 
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
+from bnnc.interpreters.native import xnor_popcount
 
 if TYPE_CHECKING:
     from bnnc.interpreters.df import DfFunctions
@@ -53,7 +63,10 @@ def channel_broadcast(values: np.ndarray, rank: int, axis: int) -> np.ndarray:
 def threshold_counts(x: np.ndarray, thresholds: np.ndarray, offset: int, bipolar: bool) -> np.ndarray:
     """The multi-threshold unit on channels-last values x (..., C): offset + #{i : x ≥ T[c, i]},
     or the bit of a single threshold for a bipolar result. Shared by every level's executor."""
-    counts = (x[..., None] >= thresholds).sum(axis=-1)
+    if thresholds.shape[-1] == 1:  # one step: a comparison, no reduction over a unit axis
+        counts = x >= thresholds[..., 0]
+    else:
+        counts = (x[..., None] >= thresholds).sum(axis=-1)
     return counts.astype(np.uint8) if bipolar else counts.astype(np.int64) + offset
 
 
@@ -69,6 +82,9 @@ def pack_bits(bits: np.ndarray) -> np.ndarray:
 def xnor_dot(x_bits: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray:
     """±1 dot products of every row of x_bits (R, K) with every packed weight row (M, words)."""
     x_words = pack_bits(x_bits)
+    native = xnor_popcount(x_words, w_words, k)
+    if native is not None:
+        return native
     rows, m, words = x_words.shape[0], w_words.shape[0], w_words.shape[1]
     out = np.empty((rows, m), dtype=np.int64)
     chunk = max(1, CHUNK_WORDS // max(1, m * words))
@@ -165,11 +181,13 @@ class BnnFunctions(InterpreterFunctions):
 
     @impl(bnn.AffineOp)
     def run_affine(self, interpreter: Interpreter, op: bnn.AffineOp, args: PythonValues) -> PythonValues:
-        x = real(args[0], bnn.element_type(op.input.type))
+        x = numeric(args[0], bnn.element_type(op.input.type))
         rank, axis = x.ndim, op.axis.value.data
         scale = channel_broadcast(bnn.dense_values(op.scale).astype(np.float64), rank, axis)
         bias = channel_broadcast(bnn.dense_values(op.bias).astype(np.float64), rank, axis)
-        return (x * scale + bias,)
+        y = np.multiply(x, scale, dtype=np.float64)  # one temporary, in float64 as before
+        y += bias
+        return (y,)
 
     # -- pooling, shapes, label select ---------------------------------------------------------------
 
@@ -196,6 +214,22 @@ class BnnFunctions(InterpreterFunctions):
         return (order[..., : op.k.value.data].astype(np.int64),)
 
 
+@register_impls
+class EntryFunctions(InterpreterFunctions):
+    """`func.func` and `func.return`, all a bnnc module's entry needs. xDSL has these in
+    `xdsl.interpreters.func`, but importing that package loads every interpreter xDSL ships
+    (RISC-V, linalg, ...): ≈ 0.6 s of every `bnnc` command that runs a pass using the executor."""
+
+    @impl_terminator(func.ReturnOp)
+    def run_return(self, interpreter: Interpreter, op: func.ReturnOp,
+                   args: PythonValues) -> tuple[TerminatorValue, PythonValues]:
+        return ReturnedValues(args), ()
+
+    @impl_callable(func.FuncOp)
+    def call_func(self, interpreter: Interpreter, op: func.FuncOp, args: PythonValues) -> PythonValues:
+        return interpreter.run_ssacfg_region(op.body, args, op.sym_name.data)
+
+
 class BnnExecutor:
     """Runs `func.func @main` of a module on a batch of inputs: `bnn` ops, and `df` graphs
     through `df.invoke` once the accelerator part is lowered."""
@@ -215,7 +249,7 @@ class BnnExecutor:
         self.input_type = main.function_type.inputs.data[0]
         self.output_types = main.function_type.outputs.data
         self.interpreter = Interpreter(module)
-        self.interpreter.register_implementations(FuncFunctions())
+        self.interpreter.register_implementations(EntryFunctions())
         self.interpreter.register_implementations(BnnFunctions())
         from bnnc.interpreters.df import DfFunctions  # the host calls df graphs via df.invoke
         from bnnc.interpreters.hls import HlsFunctions  # ... and HLS tops via hls.invoke (csim)
