@@ -5,7 +5,9 @@ scenarios put it:
     fold{max=true budget-lut=0.8 budget-bram=0.8}     max: the fastest design within the budget
 
 Options: `board` (a device file name, default zc706), `solver` (`exact`, or `finn` for FINN's
-greedy SetFolding as a baseline; fix only), `folding` (a JSON file of layers to pin). Budgets
+greedy SetFolding as a baseline; fix only), `objective` (what "cheapest" means in the fix
+scenario: `device`, the default, weighs LUT and BRAM18 by their share of the device; `lut` or
+`bram` minimise that resource first), `folding` (a JSON file of layers to pin). Budgets
 are fractions of the device's LUT and BRAM18; both default to 0.8, leaving a fifth of the device
 to the shell, the FIFOs' growth and routing. The solution is applied with `refold` (width
 converters included) and recorded on the graph as `df.folding`. Existing FIFOs and their sizing
@@ -27,8 +29,10 @@ from bnnc.dialects import df
 from bnnc.errors import BnncError
 from bnnc.folding import refold
 from bnnc.folding.files import load_folding
-from bnnc.folding.problem import build_problem
-from bnnc.folding.solvers import Solution, solve_finn_greedy, solve_fix, solve_max
+from bnnc.folding.problem import FoldingProblem, build_problem
+from bnnc.folding.solvers import OBJECTIVES, Solution, solve_finn_greedy, solve_fix, solve_max
+
+NO_EDGE = 10**18  # the cycles `FoldingProblem.edge` gives an edge that no converter implements
 
 
 def unsize(graph: df.GraphOp) -> None:
@@ -54,6 +58,7 @@ def fold_graph(
     budget_lut: float = 0.8,
     budget_bram: float = 0.8,
     pinned_file: str | None = None,
+    objective: str = "device",
 ) -> Solution:
     """Solve the folding of one graph and apply it; the Python face of the `fold` pass."""
     if not (math.isfinite(clock_mhz) and clock_mhz > 0):
@@ -64,19 +69,23 @@ def fold_graph(
         raise BnncError("fold needs either a target frame rate (target-fps) or max=true")
     if solver not in ("exact", "finn"):
         raise BnncError(f"unknown solver '{solver}'; expected exact or finn")
+    if objective not in OBJECTIVES:
+        raise BnncError(f"unknown folding objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
     for name, value in (("budget-lut", budget_lut), ("budget-bram", budget_bram)):
         if not 0 < value <= 1:
             raise BnncError(f"{name} is a fraction of the device in (0, 1], got {value}")
     pinned = load_folding(pinned_file) if pinned_file else None
     unsize(graph)
     problem = build_problem(graph, load_device(board), clock_mhz, budget_lut, budget_bram, pinned)
+    check_pinned_neighbours(problem)
     if maximise:
         if solver != "exact":
             raise BnncError("the max scenario has the exact solver only")
         solution = solve_max(problem)
     else:
         target = problem.cycles_for_fps(target_fps)  # type: ignore[arg-type]
-        solution = (solve_fix if solver == "exact" else solve_finn_greedy)(problem, target)
+        solution = (solve_fix(problem, target, objective) if solver == "exact"
+                    else solve_finn_greedy(problem, target))
     problems = problem.verify(solution.folding, solution.target_cycles)
     if problems:
         raise BnncError(f"the {solver} solver found no folding within the budget: {'; '.join(problems)}")
@@ -84,6 +93,7 @@ def fold_graph(
     graph.attributes["df.folding"] = DictionaryAttr({
         "scenario": StringAttr("max" if maximise else "fix"),
         "solver": StringAttr(solver),
+        "objective": StringAttr(objective),
         "board": StringAttr(board),
         "clock_mhz": FloatAttr(clock_mhz, f64),
         "target_cycles": IntegerAttr(solution.target_cycles or 0, i64),
@@ -93,6 +103,23 @@ def fold_graph(
         "bottleneck": StringAttr(solution.totals.bottleneck),
     })
     return solution
+
+
+def check_pinned_neighbours(problem: FoldingProblem) -> None:
+    """Refuse two pinned neighbours (or a pinned first layer and the input) whose words no width
+    converter regroups, by name: the solvers would only find that no folding fits the budget."""
+    previous, what, pixels, pinned = problem.source, "the input stream", 1, True
+    for layer in problem.layers:
+        choice = layer.choices[0]
+        fold = f"'{layer.name}' (PE {choice.fold.pe}, SIMD {choice.fold.simd}, MMV {choice.fold.mmv})"
+        impossible = problem.edge(previous, choice.reads, pixels).cycles >= NO_EDGE
+        if pinned and layer.pinned and impossible:
+            raise BnncError(
+                f"the pinned foldings of {what} and {fold} do not fit together: no width "
+                f"converter regroups {previous} into {choice.reads} (with several pixels a word, "
+                "the words on both sides must split each pixel's channels evenly)"
+            )
+        previous, what, pixels, pinned = choice.writes, fold, choice.pixels, layer.pinned
 
 
 @dataclass(frozen=True)
@@ -108,6 +135,7 @@ class FoldPass(ModulePass):
     budget_lut: int | float = 0.8
     budget_bram: int | float = 0.8
     folding: str | None = None
+    objective: str = "device"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
         graphs = [g for g in op.ops if isinstance(g, df.GraphOp)]
@@ -117,5 +145,5 @@ class FoldPass(ModulePass):
             fold_graph(
                 graph, target_fps=self.target_fps, maximise=self.max, clock_mhz=self.clock_mhz,
                 board=self.board, solver=self.solver, budget_lut=self.budget_lut,
-                budget_bram=self.budget_bram, pinned_file=self.folding,
+                budget_bram=self.budget_bram, pinned_file=self.folding, objective=self.objective,
             )

@@ -3,12 +3,16 @@
 Exact fix (a cycle target T): every layer must take at most T cycles, and so must every width
 converter between neighbours. Layers form a chain, and a converter's cost depends only on its two
 neighbours' streams, so dynamic programming over the chain (a shortest path through the layers'
-choices) finds the cheapest folding exactly: cost = (LUT, then BRAM18) lexicographically.
+choices) finds the cheapest folding exactly. "Cheapest" is an objective (`OBJECTIVES`):
+`device` (the default) weighs LUT and BRAM18 by their share of the device, LUT/L + BRAM18/B, so
+a block RAM costs as much as the ~200 LUT it stands for on a ZC706 (with LUT first, a design
+saving 3 LUT at the price of 2 BRAM18 would win; with shares, the 2 BRAM18 weigh more); `lut`
+and `bram` minimise one resource first, then the other.
 
 Exact max: the highest frame rate whose cheapest folding fits the budget. The cheapest cost
 only grows as T shrinks, so a binary search over the distinct cycle counts that the choices can
-take finds the smallest T that fits. With two resources the search minimises LUT first and, when
-that misses the BRAM budget, BRAM first; a design that fits only by trading one against the
+take finds the smallest T that fits. With two resources the search tries the `device`
+objective, then LUT first, then BRAM first; a design that fits only by trading one against the
 other finely could be missed (it is exact whenever one resource binds, as in every network here).
 
 FINN-greedy: FINN's `SetFolding` as a baseline. Per MVTU, SIMD grows through its divisors while
@@ -36,12 +40,26 @@ class Solution:
     target_cycles: int | None = None
 
 
-def _key(lut: float, bram: float, bram_first: bool) -> tuple[float, float]:
-    return (bram, lut) if bram_first else (lut, bram)
+OBJECTIVES = ("device", "lut", "bram")
 
 
-def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = False) -> Solution:
-    """The cheapest folding in which every layer and converter takes at most `target_cycles`."""
+def objective_key(problem: FoldingProblem, objective: str):
+    """The sort key of (LUT, BRAM18) totals under an objective (see the module docstring); the
+    device shares are compared as the integers LUT·B + BRAM18·L, exactly."""
+    lut_total, bram_total = problem.device.lut, problem.device.bram18
+    if objective == "device":
+        return lambda lut, bram: (lut * bram_total + bram * lut_total, lut, bram)
+    if objective == "lut":
+        return lambda lut, bram: (lut, bram)
+    if objective == "bram":
+        return lambda lut, bram: (bram, lut)
+    raise BnncError(f"unknown folding objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
+
+
+def solve_fix(problem: FoldingProblem, target_cycles: int, objective: str = "device") -> Solution:
+    """The cheapest folding (under `objective`) in which every layer and converter takes at most
+    `target_cycles`."""
+    _key = objective_key(problem, objective)
     explain_impossible(problem, target_cycles)
     # frontier: for each stream the previous layer can write (keyed by identity: the problem
     # interns its stream types), the cheapest prefix ending in it, as (cost, index of that
@@ -61,14 +79,14 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = Fa
                 if link.cycles > target_cycles:
                     continue
                 total = (key[0] + link.lut + choice.cost.lut, key[1] + link.bram18 + choice.cost.bram18)
-                if best is None or _key(*total, bram_first) < _key(*best[0], bram_first):
+                if best is None or _key(*total) < _key(*best[0]):
                     best = (total, previous)
             if best is None:
                 continue
             pointers[index] = best[1]
             end = (id(choice.writes), choice.pixels)
             current = reached.get(end)
-            if current is None or _key(*best[0], bram_first) < _key(*current[0], bram_first):
+            if current is None or _key(*best[0]) < _key(*current[0]):
                 reached[end] = (best[0], index, choice.writes, choice.pixels)
         if not reached:
             raise BnncError(
@@ -77,7 +95,7 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, bram_first: bool = Fa
             )
         back.append(pointers)
         frontier = reached
-    _, index, _, _ = min(frontier.values(), key=lambda entry: _key(*entry[0], bram_first))
+    _, index, _, _ = min(frontier.values(), key=lambda entry: _key(*entry[0]))
     folding: dict[str, Fold] = {}
     for depth in range(len(problem.layers) - 1, -1, -1):
         folding[problem.layers[depth].name] = problem.layers[depth].choices[index].fold
@@ -111,9 +129,9 @@ def solve_max(problem: FoldingProblem) -> Solution:
     targets = sorted({c.cost.cycles for layer in problem.layers for c in layer.choices if c.cost.cycles >= floor})
 
     def fits(target: int) -> Solution | None:
-        for bram_first in (False, True):
+        for objective in OBJECTIVES:
             try:
-                solution = solve_fix(problem, target, bram_first)
+                solution = solve_fix(problem, target, objective)
             except BnncError:
                 return None
             if not problem.verify(solution.folding, target):

@@ -99,7 +99,7 @@ def xnor_dot(x_bits: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray:
 class BnnFunctions(InterpreterFunctions):
     def __init__(self) -> None:
         super().__init__()
-        self._weights: dict[Operation, np.ndarray] = {}
+        self._weights: dict[Operation, tuple[np.ndarray, np.ndarray, int]] = {}
 
     # -- layers --------------------------------------------------------------------------------
 
@@ -113,10 +113,17 @@ class BnnFunctions(InterpreterFunctions):
             dot = xnor_dot(x, w_words, k)
             return (dot + k) // 2 if op.popcount is not None else dot
         if op not in self._weights:
-            self._weights[op] = op.weight_matrix(k).astype(np.float64)
-        # Float64 products of small integers are exact while |sums| < 2**53.
-        values = numeric(x, t_in).astype(np.float64)
-        return np.rint(values @ self._weights[op].T).astype(np.int64)
+            matrix = op.weight_matrix(k)
+            self._weights[op] = (matrix.astype(np.float64), matrix.astype(np.float32),
+                                 int(np.abs(matrix).sum(axis=1).max(initial=0)))
+        weights64, weights32, row_norm = self._weights[op]
+        values = numeric(x, t_in)
+        # Products of integers summed in floating point are exact while every partial sum stays
+        # below 2**24 (float32) or 2**53 (float64): float32 when max|x| · max row Σ|w| allows.
+        integral = values.dtype.kind in "iub"
+        if integral and int(np.abs(values).max(initial=0)) * row_norm < 2**24:
+            return np.rint(values.astype(np.float32) @ weights32.T).astype(np.int64)
+        return np.rint(values.astype(np.float64) @ weights64.T).astype(np.int64)
 
     @impl(bnn.DenseOp)
     def run_dense(self, interpreter: Interpreter, op: bnn.DenseOp, args: PythonValues) -> PythonValues:

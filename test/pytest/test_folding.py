@@ -12,7 +12,7 @@ from bnnc.dialects import df
 from bnnc.errors import BnncError
 from bnnc.folding import Fold, current_folding
 from bnnc.folding.problem import build_problem
-from bnnc.folding.solvers import solve_finn_greedy, solve_fix, solve_max
+from bnnc.folding.solvers import OBJECTIVES, objective_key, solve_finn_greedy, solve_fix, solve_max
 from bnnc.frontend.onnx_importer import import_onnx
 from bnnc.interpreters.bnn import BnnExecutor
 from bnnc.passes.fold import fold_graph
@@ -41,7 +41,22 @@ def test_fix_9000_meets_the_target_and_beats_or_ties_finn(problems, name):
     assert problem.verify(exact.folding, target) == []
     assert problem.verify(greedy.folding, target) == []
     assert exact.totals.cycles <= target
-    assert exact.totals.lut <= greedy.totals.lut
+    share = objective_key(problem, "device")
+    assert share(exact.totals.lut, exact.totals.bram18) <= share(greedy.totals.lut, greedy.totals.bram18)
+    lut_first = solve_fix(problem, target, "lut")
+    assert lut_first.totals.lut <= min(exact.totals.lut, greedy.totals.lut)
+
+
+# FINN's own plan at 9,000 FPS (REFERENCE.md: LUT, BRAM18), which leaves out width converters
+FINN_FIX_9000 = {"tfc_w1a1.qonnx.onnx": (1_271, 7), "sfc_w1a1_random.qonnx.onnx": (1_383, 23),
+                 "cnv_w1a1_random.qonnx.onnx": (39_918, 195)}
+
+
+@pytest.mark.parametrize("name", sorted(FINN_FIX_9000))
+def test_fix_9000_is_smaller_than_finns_plan_in_lut_and_bram(problems, name):
+    exact = solve_fix(problems[name], problems[name].cycles_for_fps(9000))
+    lut, bram18 = FINN_FIX_9000[name]
+    assert exact.totals.lut < lut and exact.totals.bram18 < bram18, exact.totals
 
 
 @pytest.mark.parametrize("name", NETWORKS)
@@ -53,9 +68,9 @@ def test_max_fits_the_budget_and_no_faster_design_does(problems, name):
     if not faster:
         return
     fits = False  # the next faster cycle target must not fit the budget, whichever resource goes first
-    for bram_first in (False, True):
+    for objective in OBJECTIVES:
         try:
-            solution = solve_fix(problem, faster[-1], bram_first)
+            solution = solve_fix(problem, faster[-1], objective)
         except BnncError:
             continue
         fits = fits or not problem.verify(solution.folding, faster[-1])
@@ -66,18 +81,20 @@ def test_exact_fix_is_optimal_on_a_small_network_by_brute_force(tmp_path):
     path = synthetic.save(synthetic.mlp([24, 12, 8, 4], seed=2, input_shape=[1, 1, 4, 6]), tmp_path, "mlp")
     problem = build_problem(lowered_graph(path)[1], DEVICE, 200.0)
     target = 12
-    exact = solve_fix(problem, target)
     import itertools
 
-    best = None
-    for combo in itertools.product(*[[c.fold for c in layer.choices] for layer in problem.layers]):
-        folding = {layer.name: fold for layer, fold in zip(problem.layers, combo)}
-        if problem.verify(folding, target):
-            continue
-        totals = problem.evaluate(folding)
-        if totals.cycles <= target and (best is None or (totals.lut, totals.bram18) < best):
-            best = (totals.lut, totals.bram18)
-    assert (exact.totals.lut, exact.totals.bram18) == best
+    for objective in OBJECTIVES:
+        exact = solve_fix(problem, target, objective)
+        key = objective_key(problem, objective)
+        best = None
+        for combo in itertools.product(*[[c.fold for c in layer.choices] for layer in problem.layers]):
+            folding = {layer.name: fold for layer, fold in zip(problem.layers, combo)}
+            if problem.verify(folding, target):
+                continue
+            totals = problem.evaluate(folding)
+            if totals.cycles <= target and (best is None or key(totals.lut, totals.bram18) < best):
+                best = key(totals.lut, totals.bram18)
+        assert key(exact.totals.lut, exact.totals.bram18) == best, objective
 
 
 def test_impossible_target_names_the_layer_and_its_best(problems):

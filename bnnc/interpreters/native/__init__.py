@@ -56,6 +56,9 @@ def _library() -> ctypes.CDLL | None:
             if result.returncode != 0:
                 return None
             built.replace(target)  # atomic: a concurrent process sees all of it or nothing
+    # OpenMP threads that spin while waiting steal the cores from everything else on a busy
+    # machine (a test runner, a second simulation); sleeping costs microseconds per call
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     library = ctypes.CDLL(str(target))
     pointer = np.ctypeslib.ndpointer
     library.bnnc_xnor_popcount.argtypes = [

@@ -3,12 +3,14 @@
 // RUN: not bnnc-opt %s -p 'fold{target-fps=1000000000}' 2>&1 | filecheck %s --check-prefix=IMPOSSIBLE
 // RUN: echo '{"fc0": {"pe": 3}}' > %t.json && not bnnc-opt %s -p 'fold{target-fps=9000 folding="%t.json"}' 2>&1 | filecheck %s --check-prefix=PINNED
 // RUN: not bnnc-opt %s -p 'fold' 2>&1 | filecheck %s --check-prefix=SCENARIO
+// RUN: bnnc-opt %s -p 'fold{target-fps=25000000 objective=lut}' | filecheck %s --check-prefix=LUT
+// RUN: not bnnc-opt %s -p 'fold{target-fps=9000 objective=area}' 2>&1 | filecheck %s --check-prefix=OBJECTIVE
 
 // Two dense layers, 16x8 then 8x4, at 200 MHz. 25 M FPS leaves 8 cycles per frame: the
 // cheapest folding is fc0 at SIMD 16 (8 neuron folds of one cycle) and fc1 at PE 4 (one neuron
 // fold of 8 synapse folds), no width converter (the host delivers 16 bits a word), and
 // the solution is recorded on the graph.
-// FIX:       df.graph @accelerator attributes {df.folding = {scenario = "fix", solver = "exact", board = "zc706", clock_mhz = 2.000000e+02 : f64, target_cycles = 8 : i64, cycles = 8 : i64, lut = 217 : i64, bram18 = 0 : i64, bottleneck = "fc0"}} {
+// FIX:       df.graph @accelerator attributes {df.folding = {scenario = "fix", solver = "exact", objective = "device", board = "zc706", clock_mhz = 2.000000e+02 : f64, target_cycles = 8 : i64, cycles = 8 : i64, lut = 217 : i64, bram18 = 0 : i64, bottleneck = "fc0"}} {
 // FIX-NEXT:    %0 = df.input {shape = array<i64: 16>} : !df.stream<16x!bnn.bipolar, 1>
 // FIX-NEXT:    %1 = df.mvtu %0 {{.*}} {mw = 16 : i64, mh = 8 : i64, pe = 1 : i64, simd = 16 : i64, {{.*}}layer = "fc0"} : !df.stream<16x!bnn.bipolar, 1> -> !df.stream<1x!bnn.bipolar, 8>
 // FIX-NEXT:    %2 = df.mvtu %1 {{.*}} {mw = 8 : i64, mh = 4 : i64, pe = 4 : i64, simd = 1 : i64, {{.*}}layer = "fc1"} : !df.stream<1x!bnn.bipolar, 8> -> !df.stream<4xui4, 1>
@@ -17,6 +19,11 @@
 // IMPOSSIBLE: bnnc-opt: error: layer '{{fc[01]}}' cannot reach the target, less than one cycle per frame at 200 MHz: its best is 1 cycles
 // PINNED:    bnnc-opt: error: layer 'fc0': PE 3, SIMD 1, MMV 1 is not a legal folding; legal choices: PE in [1, 2, 4, 8]; SIMD in [1, 2, 4, 8, 16]; MMV in [1]
 // SCENARIO:  bnnc-opt: error: fold needs either a target frame rate (target-fps) or max=true
+
+// Without block RAM in play the objectives agree on the design.
+// LUT:         df.folding = {scenario = "fix", solver = "exact", objective = "lut", {{.*}}lut = 217 : i64, bram18 = 0 : i64
+
+// OBJECTIVE:   bnnc-opt: error: unknown folding objective 'area'; expected one of device, lut, bram
 df.graph @accelerator {
   %0 = df.input {shape = array<i64: 16>} : !df.stream<1x!bnn.bipolar, 16>
   %1 = df.mvtu %0 weights<!bnn.bipolar> dense<0> : tensor<8x1xui64> {mw = 16 : i64, mh = 8 : i64, pe = 1 : i64, simd = 1 : i64, popcount, thresholds = dense<8> : tensor<1x1xi64>, layer = "fc0"} : !df.stream<1x!bnn.bipolar, 16> -> !df.stream<1x!bnn.bipolar, 8>
