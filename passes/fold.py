@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from bnnc.dialects import df
 from xdsl.context import Context
 from xdsl.dialects import builtin
 from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, StringAttr, f64, i64
 from xdsl.passes import ModulePass
 
 from bnnc.devices import load_device
-from bnnc.dialects import df
 from bnnc.errors import BnncError
 from bnnc.folding import refold
 from bnnc.folding.files import load_folding

@@ -5,17 +5,17 @@ import json
 import numpy as np
 import pytest
 import synthetic
+from bnnc.dialects import df
+from bnnc.passes.fold import fold_graph
 from conftest import model_path
 
 from bnnc.devices import load_device
-from bnnc.dialects import df
 from bnnc.errors import BnncError
 from bnnc.folding import Fold, current_folding
 from bnnc.folding.problem import build_problem
 from bnnc.folding.solvers import OBJECTIVES, objective_key, solve_finn_greedy, solve_fix, solve_max
 from bnnc.frontend.onnx_importer import import_onnx
 from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.passes.fold import fold_graph
 from bnnc.pipeline import run_pipeline
 from bnnc.tools.bnnc_main import main as bnnc_main
 
