@@ -14,6 +14,7 @@ a build.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import tempfile
 import time
@@ -48,6 +49,22 @@ class Folding:
         if self.folding_file:
             options.append(f'folding="{self.folding_file}"')
         return "fold{" + " ".join(options) + "}"
+
+    def check(self) -> None:
+        """The options' own mistakes, found before any work: the target, the clock, the board
+        and the folding file's syntax (its layer names need the model: the fold pass checks
+        them)."""
+        from bnnc.devices import load_device
+        from bnnc.folding.files import load_folding
+
+        self.pass_spec()
+        if not (math.isfinite(self.clock_mhz) and self.clock_mhz > 0):
+            raise BnncError(f"the clock must be a positive number of MHz, got {self.clock_mhz}")
+        if self.fps is not None and not (math.isfinite(self.fps) and self.fps > 0):
+            raise BnncError(f"the target must be a positive number of frames per second, got {self.fps}")
+        load_device(self.board)
+        if self.folding_file:
+            load_folding(self.folding_file)
 
 
 def stages(folding: Folding) -> list[tuple[str, str]]:
@@ -101,12 +118,22 @@ class CompileResult:
 BACKENDS = ("hls", "rtl", "both")
 
 
+def check_compile(output: str | Path, folding: Folding, backend: str = "both") -> None:
+    """What `compile_model` refuses before it starts: a bad backend or folding option, or an
+    output path that is a file."""
+    if backend not in BACKENDS:
+        raise BnncError(f"unknown backend '{backend}'; the backends are {', '.join(BACKENDS)}")
+    folding.check()
+    output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise BnncError(f"{output}: exists and is not a directory")
+
+
 def compile_model(model: str | Path, output: str | Path, folding: Folding,
                   progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
     """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` and the board
     wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both."""
-    if backend not in BACKENDS:
-        raise BnncError(f"unknown backend '{backend}'; the backends are {', '.join(BACKENDS)}")
+    check_compile(output, folding, backend)
     from bnnc.backends.hls_cpp.project import write_project
     from bnnc.backends.report import estimate_json
     from bnnc.backends.report_html import write_html_report
@@ -119,8 +146,6 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
     from bnnc.tools.bnnc_main import load_module
 
     output = Path(output)
-    if output.exists() and not output.is_dir():
-        raise BnncError(f"{output}: exists and is not a directory")
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     timings: dict[str, float] = {}
@@ -185,6 +210,8 @@ def compile(model: str | Path, output: str | Path, *, fps: float | None = None, 
 
 def load_stage(directory: str | Path, stage: str) -> ModuleOp:
     """The module of a build directory after `stage` (`ir/N-STAGE.mlir`)."""
+    from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+
     from bnnc.ir import parse_module
 
     files = sorted((Path(directory) / IR_DIR).glob(f"*-{stage}.mlir"))
@@ -193,7 +220,16 @@ def load_stage(directory: str | Path, stage: str) -> ModuleOp:
             f"{directory}: is a directory but not a bnnc build (no {IR_DIR}/*-{stage}.mlir); "
             "give a model file, or a directory written by bnnc compile"
         )
-    return parse_module(files[-1])
+    if not (Path(directory) / "report.json").is_file():  # the last file a compile writes
+        raise BnncError(f"{directory}: not a complete bnnc build (no report.json); compile the "
+                        "model again")
+    try:
+        return parse_module(files[-1])
+    except (ParseError, DiagnosticException, VerifyException) as exc:
+        lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+        where = lines[0] if lines[0].startswith(str(files[-1])) else files[-1]  # file:line:col
+        raise BnncError(f"{where}: the build's IR is damaged ({lines[-1]}); compile the model "
+                        "again") from None
 
 
 def load_build(directory: str | Path, engine: str = "csim") -> ModuleOp:

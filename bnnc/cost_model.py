@@ -186,7 +186,8 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
         of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
         carry chain); Yosys merges the sign handling into the accumulator and comparator
         chains, so the per-PE sum is scaled by INT_BIPOLAR_SHARE (si8 x bipolar, SIMD 3: 207
-        LUT for 4 PEs, against 72 + 4·69 without the share);
+        LUT for 4 PEs, against 72 + 4·69 without the share); bipolar inputs x integer weights
+        likewise, with W for A (bipolar x si2, PE 4, SIMD 8: 231 LUT in Yosys, 262 here);
       - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A), adder = (W+A)·(2Q − 1);
       - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUT ROM), comp = steps·acc (comparators);
       - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
@@ -208,9 +209,10 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     if op.popcount is not None:
         acc = mw.bit_length()
         mult, adder = simd * XNOR_LUT_PER_LANE, popcount_tree_luts(simd)
-    elif is_bipolar(op.weight_type):
+    elif is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
         acc = w + a + (mw - 1).bit_length()
-        mult, adder, share = 0, simd * (a + 1), INT_BIPOLAR_SHARE
+        integer_bits = a if is_bipolar(op.weight_type) else w
+        mult, adder, share = 0, simd * (integer_bits + 1), INT_BIPOLAR_SHARE
     else:
         acc = w + a + (mw - 1).bit_length()
         mult = simd * (2 * -(-(w + a) // LUT_INPUTS) - 1) * (w + a)

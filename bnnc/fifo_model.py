@@ -99,7 +99,10 @@ def _buffered(arrival: np.ndarray, room: np.ndarray, need: np.ndarray, need_dela
     reads = arrival
     for _ in range(MAX_PASSES):
         reads = schedule(np.ones(arrival.size), np.maximum(arrival, _at(writes, guard, guard_delay)))
-        new = schedule(np.ones(need.size), np.maximum(_at(reads, need, need_delay), room))
+        # a write that needs no read (a window of padding alone) leaves as if the reset were a
+        # read at cycle −1
+        ready = np.maximum(np.maximum(_at(reads, need, need_delay), room), need_delay - 1.0)
+        new = schedule(np.ones(need.size), ready)
         if np.array_equal(new, writes):
             break
         writes = new
@@ -183,7 +186,10 @@ def _swu(op: df.SwuOp, frames: int) -> Plan:
     # write j (its group's last pixel in output row oy) needs input rows up to oy·SH − top + KH − 1
     oy = (np.arange(out_words) // folds * mmv + mmv - 1) // ow
     last_row = np.minimum(oy * sh + kh - 1 - top, ih - 1)
-    need = _frames(np.where(last_row >= 0, (last_row + 1) * row_words - 1, -1), frames, in_words)
+    # a window that lies in the top padding needs none of its frame's rows, but as the RTL counts
+    # rows (rows_in >= frame_base), it waits for the previous frame's last one all the same
+    per_frame = (np.maximum(last_row, -1) + 1) * row_words - 1
+    need = (per_frame[None, :] + in_words * np.arange(frames)[:, None]).reshape(-1)
 
     # the last output word of output rows 0…OH−1: the last fold of the group of MMV pixels that
     # holds the row's last pixel (a group may span rows)

@@ -84,6 +84,21 @@ def to_axi_words(codes: np.ndarray, bits: int) -> np.ndarray:
     n, elements = codes.shape
     per_word = elements_per_axi_word(bits)
     words = axi_words_per_frame(elements, bits)
+    if AXI_WORD_BITS % bits == 0:  # whole bytes of lanes, or lanes in bytes: no 64-bit lanes needed
+        values = np.asarray(codes)
+        if values.dtype.kind not in "iu" or bits > 8 * values.dtype.itemsize:
+            values = values.astype(np.int64)  # sign-extends a narrower signed code
+        values = values.view(f"u{values.dtype.itemsize}")  # two's complement, as `& mask` takes it
+        padded = np.zeros((n, words * per_word), dtype=f"<u{max(1, bits // 8)}")
+        np.bitwise_and(values, values.dtype.type((1 << bits) - 1), out=padded[:, :elements], casting="unsafe")
+        if bits == 1:
+            padded = np.packbits(padded, axis=1, bitorder="little")
+        elif bits < 8:  # 8 // bits lanes a byte, the first in the low bits
+            lanes = padded.reshape(n, -1, 8 // bits)
+            padded = lanes[:, :, 0].copy()
+            for i in range(1, 8 // bits):
+                padded |= lanes[:, :, i] << np.uint8(i * bits)
+        return np.ascontiguousarray(padded).view("<u8").astype(np.uint64)
     padded = np.zeros((n, words * per_word), dtype=np.uint64)
     padded[:, :elements] = np.asarray(codes, dtype=np.int64).astype(np.uint64) & np.uint64((1 << bits) - 1)
     shifts = (np.arange(per_word, dtype=np.uint64) * np.uint64(bits))[None, None, :]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.transforms import get_all_passes as get_upstream_passes
+from xdsl.utils.exceptions import ArgSpecParseError
 
 from bnnc.errors import BnncError
 from bnnc.ir import make_context
@@ -22,12 +23,23 @@ def run_pipeline(module: ModuleOp, passes: str | Sequence[ModulePass]) -> Module
     if isinstance(passes, str):
         try:
             pipeline = PassPipeline.parse_spec(available_passes(), passes, _verify)
-        except ValueError as exc:
-            raise BnncError(f"pipeline '{passes}': {exc}") from None
+        except (ValueError, ArgSpecParseError) as exc:
+            raise pipeline_error(passes, exc) from None
     else:
         pipeline = PassPipeline(tuple(passes), _verify)
     pipeline.apply(make_context(), module)
     return module
+
+
+def pipeline_error(spec: str, exc: ValueError | ArgSpecParseError) -> BnncError:
+    """One line for a pipeline xDSL cannot parse: unknown passes or options (ValueError), or
+    broken syntax (ArgSpecParseError, whose message spans the spec, a caret and the reason)."""
+    if isinstance(exc, ArgSpecParseError):
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        where = next((line for line in lines if line.startswith("pass-pipeline:")), "")
+        column = f" at column {where.rsplit(':', 1)[1]}" if where else ""
+        return BnncError(f"pipeline '{spec}'{column}: {lines[-1]}")
+    return BnncError(f"pipeline '{spec}': {exc}")
 
 
 def _verify(previous: ModulePass | None, module: ModuleOp, following: ModulePass | None) -> None:

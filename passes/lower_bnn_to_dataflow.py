@@ -40,6 +40,7 @@ from bnnc.errors import BnncError
 from bnnc.folding import refold
 from bnnc.folding.files import load_folding
 from bnnc.packing import pack_rows
+from bnnc.passes.channels import dense_i64
 from bnnc.passes.partition_host import hardware_form_problems, runs_on_host
 from bnnc.passes.value_range import layer_range
 
@@ -174,15 +175,21 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
         if op.axis.value.data != 1:
             raise BnncError("a standalone threshold must act on channel axis 1")
         channels = shape[1] if len(shape) > 1 else 1
+        thresholds = op.thresholds
+        if source.order is not None and bnn.dense_values(thresholds).shape[0] > 1:
+            # a flattened NCHW tensor streams in NHWC order: per-feature thresholds follow it
+            thresholds = dense_i64(bnn.dense_values(thresholds)[source.order])
         unit = df.ThresholdOp.build(
             operands=[source.value],
             result_types=[stream_of(op.output)],
             properties={
                 "channels": _int(channels), "pixels": _int(int(np.prod(shape[2:]))), "pe": _int(1),
-                "thresholds": op.thresholds, "offset": op.offset,
+                "thresholds": thresholds, "offset": op.offset,
             },
         )
-        lowering.streams[op.output] = Stream(lowering.emit(unit, lowering.name("threshold")))
+        # element for element: the stream keeps its order
+        value = lowering.emit(unit, lowering.name("threshold"))
+        lowering.streams[op.output] = Stream(value, source.order)
     elif isinstance(op, bnn.TopKOp):
         classes = shape[-1]
         select = df.LabelSelectOp.build(

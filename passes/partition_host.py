@@ -55,10 +55,22 @@ def hardware_form_problems(module: builtin.ModuleOp) -> list[str]:
                 bnn.element_type(op.input.type)
             ) and bnn.is_bipolar(op.weight_type) and op.popcount is None:
                 problems.append(f"'{op.name}' is a bipolar dot product, not lowered to a popcount")
-            if isinstance(op, bnn.MaxPoolOp) and not bnn.is_bipolar(bnn.element_type(op.input.type)):
-                if not runs_on_host(op):
-                    problems.append("'bnn.maxpool' pools integers before a threshold, not bits")
+            if isinstance(op, bnn.MaxPoolOp) and pools_accumulators(op) and not runs_on_host(op):
+                problems.append("'bnn.maxpool' pools accumulators before a threshold, not bits "
+                                "or n-bit activations")
     return problems
+
+
+def pools_accumulators(pool: bnn.MaxPoolOp) -> bool:
+    """A pool of a layer's integer accumulators (through other pools), which `reorder-pooling`
+    should have put behind the threshold. Bits and n-bit activations (a threshold's output)
+    pool as they are: max commutes with a non-decreasing threshold."""
+    value = pool.input
+    while isinstance(value.owner, bnn.MaxPoolOp):
+        value = value.owner.input
+    if bnn.is_bipolar(bnn.element_type(value.type)):
+        return False
+    return isinstance(value.owner, bnn.DenseOp | bnn.Conv2dOp)
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,8 @@ def fused_thresholds(
     "≥" always holds (the `flipped` channels, evaluated at −x'). When the weights cannot be
     negated (a max-pool sits between the layer and the activation: max of −x is not −max of x),
     a bipolar channel is `complemented` instead: it outputs NOT act(f_c(x)) = [x ≥ t'], which is
-    increasing, and the next layer negates that input channel's weights to undo the NOT.
+    increasing, and the next layer negates that input channel's weights to undo the NOT; an
+    n-bit channel of a range symmetric about 0 likewise outputs −act(f_c(x)).
     For A_c = 0 the channel is
     constant: T = lo when its constant output reaches the level (always met), hi + 1 when not
     (never met). Thresholds are clipped to [lo, hi + 1], the accumulator's range plus "never".
@@ -136,6 +137,7 @@ def fused_thresholds(
     form and the search agree except at exact ties, where the search is right by construction.
     """
     levels, _ = output_levels(chain.activation)
+    bipolar = bnn.is_bipolar(bnn.element_type(chain.activation.results[0].type))
     sign = np.where(flipped, -1, 1)
     low = np.full((channels, levels.size), lo, dtype=np.int64)
     high = np.full((channels, levels.size), hi + 1, dtype=np.int64)  # hi + 1: never met
@@ -144,7 +146,8 @@ def fused_thresholds(
         reached = np.empty_like(mid, dtype=bool)
         for j in range(levels.size):
             out = evaluate(chain, (mid[:, j] * sign)[None, :])[0]
-            reached[:, j] = (out >= levels[j]) != complemented
+            negated = 1 - out if bipolar else -out  # NOT of a bit, or minus a code
+            reached[:, j] = np.where(complemented, negated, out) >= levels[j]
         high = np.where(reached & (low < high), mid, high)
         low = np.where(~reached & (low < high), mid + 1, low)
     return low
@@ -167,7 +170,7 @@ class FuseThreshold(RewritePattern):
         if np.any(decreasing):
             if can_negate_rows(chain):
                 flipped = decreasing
-            elif bnn.is_bipolar(bnn.element_type(op.results[0].type)) and chain.axis == 1:
+            elif complementable(op) and chain.axis == 1:
                 consumers = consumer_columns(op.results[0], decreasing)
                 if not consumers:
                     return
@@ -195,6 +198,14 @@ class FuseThreshold(RewritePattern):
         rewriter.replace(op, fused)
         for chain_op in reversed(chain.ops):
             rewriter.erase(chain_op)
+
+
+def complementable(activation: Operation) -> bool:
+    """Bits, or n-bit codes whose range is symmetric about 0 (−code stays in it)."""
+    if bnn.is_bipolar(bnn.element_type(activation.results[0].type)):
+        return True
+    levels, lowest = output_levels(activation)
+    return lowest == -levels[-1]
 
 
 def can_negate_rows(chain: Chain) -> bool:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects import builtin
-from xdsl.dialects.builtin import TensorType, UnitAttr, f32
+from xdsl.dialects import builtin, func
+from xdsl.dialects.builtin import FunctionType, TensorType, UnitAttr, f32
 from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -60,7 +60,17 @@ def move_users(value: SSAValue, k: int, rewriter: PatternRewriter) -> None:
             operands = list(user.operands)
             operands[use.index] = restore.output
             user.operands = operands
+            if isinstance(user, func.ReturnOp):
+                retype_results(user)
             rewriter.notify_op_modified(user)
+
+
+def retype_results(ret: func.ReturnOp) -> None:
+    """The function returns the restored (real) dot products now, not integer accumulators."""
+    function = ret.parent_op()
+    if isinstance(function, func.FuncOp):
+        inputs = function.function_type.inputs.data
+        function.function_type = FunctionType.from_lists(inputs, [v.type for v in ret.operands])
 
 
 class LowerXnor(RewritePattern):

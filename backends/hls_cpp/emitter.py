@@ -119,23 +119,25 @@ def _nested(entries: list[str], dims: tuple[int, ...], indent: str) -> str:
 def emit_rom(rom: hls.RomOp, top_name: str) -> tuple[str, str]:
     """The ROM's header (an extern declaration) and its source (the contents).
 
-    The contents live in a source file of their own so that the C simulation compiles them
-    once, without optimisation (they are only data), and reuses the object file.
+    The contents live in a source file of their own, which the C simulation reads as data
+    (`rom_image.py`) rather than compiling it.
     """
     name = rom.sym_name.data
     guard = f"BNNC_PARAMS_{name.upper()}_H"
     declaration = f"{cpp_type(rom.element)} {name}{''.join(f'[{d}]' for d in rom.dims)}"
-    header_path, _ = rom_files(rom)
     header = (
         HEADER.format(name=top_name)
         + f"#ifndef {guard}\n#define {guard}\n\n#include \"bnnc.h\"\n\n"
         + f"extern const {declaration};\n\n#endif  // {guard}\n"
     )
-    source = (
-        HEADER.format(name=top_name)
-        + f"#include \"{header_path}\"\n\nconst {declaration} = {_nested(rom_entries(rom), rom.dims, '')};\n"
-    )
+    source = HEADER.format(name=top_name) + rom_definition(cpp_type(rom.element), name, rom.dims, rom_entries(rom))
     return header, source
+
+
+def rom_definition(ctype: str, name: str, dims: tuple[int, ...], entries: list[str]) -> str:
+    """A ROM source after its header line: the include of its header and the array's definition."""
+    declaration = f"{ctype} {name}{''.join(f'[{d}]' for d in dims)}"
+    return f"#include \"params/{name}.h\"\n\nconst {declaration} = {_nested(entries, dims, '')};\n"
 
 
 def emit_top(top: hls.TopOp) -> str:

@@ -18,8 +18,11 @@ KEYS = ("pe", "simd", "mmv")
 def load_folding(path: str | Path) -> dict[str, Fold]:
     try:
         data = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as exc:
-        raise BnncError(f"{path}: cannot read the folding file: {exc}") from None
+    except OSError as exc:
+        raise BnncError(f"{path}: cannot read the folding file: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise BnncError(f"{path}: the folding file is not JSON ({exc}); bnnc fold -o writes "
+                        "one") from None
     if not isinstance(data, dict):
         raise BnncError(f"{path}: a folding file maps layer names to {{\"pe\", \"simd\", \"mmv\"}}")
     folding = {}
@@ -27,7 +30,8 @@ def load_folding(path: str | Path) -> dict[str, Fold]:
         if not isinstance(entry, dict) or not set(entry) <= set(KEYS):
             raise BnncError(f"{path}: layer '{layer}': expected keys among {list(KEYS)}, got {entry}")
         if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in entry.values()):
-            raise BnncError(f"{path}: layer '{layer}': PE, SIMD and MMV must be positive integers")
+            raise BnncError(f"{path}: layer '{layer}': PE, SIMD and MMV must be positive "
+                            f"integers, got {entry}")
         folding[layer] = Fold(**entry)
     return folding
 

@@ -138,8 +138,8 @@ class ActivationHandlers(ImporterBase):
     def bipolar_quant(self, node, inputs):
         x = self.variable(node, inputs[0])
         scale = self.constant(node, inputs[1], "scale").reshape(-1)
-        if scale.size != 1 or scale[0] <= 0:
-            raise self.graph.error(node, "the scale must be one positive number")
+        if scale.size != 1 or not (np.isfinite(scale[0]) and scale[0] > 0):
+            raise self.graph.error(node, f"the scale must be one positive number, got {scale.tolist()}")
         return [Tensor(x.shape, value=self.binarize(node, x), scale=np.float64(scale[0]))]
 
     def quant(self, node, inputs):
@@ -156,8 +156,8 @@ class ActivationHandlers(ImporterBase):
             raise self.graph.error(node, f"bit width {bit_width[0]} is not an integer in 1..16")
         if zero_point[0] != 0:
             raise self.graph.error(node, f"zero point {zero_point[0]} is not supported; only 0")
-        if scale[0] <= 0:
-            raise self.graph.error(node, "the scale must be positive")
+        if not (np.isfinite(scale[0]) and scale[0] > 0):
+            raise self.graph.error(node, f"the scale must be a positive number, got {scale[0]}")
         rounding = str(attrs.get("rounding_mode", "ROUND")).upper()
         if rounding not in ROUNDING_MODES:
             raise self.graph.error(node, f"rounding mode {rounding} is not supported")
@@ -223,6 +223,8 @@ class ActivationHandlers(ImporterBase):
     def multithreshold(self, node, inputs):
         x = self.variable(node, inputs[0])
         thresholds = self.constant(node, inputs[1], "thresholds").astype(np.float64)
+        if not np.all(np.isfinite(thresholds)):
+            raise self.graph.error(node, "the thresholds hold NaN or Inf")
         attrs = attributes(node)
         axis = len(x.shape) - 1 if attrs.get("data_layout") == "NHWC" else 1
         channels = x.shape[axis] if len(x.shape) > axis else 0

@@ -152,7 +152,12 @@ class LayerHandlers(ImporterBase):
             raise self.graph.error(node, "grouped convolutions are not supported")
         if any(int(d) != 1 for d in attrs.get("dilations", [1, 1])):  # type: ignore[union-attr]
             raise self.graph.error(node, "dilated convolutions are not supported")
-        if len(x.shape) != 4 or w.ndim != 4 or w.shape[1] != x.shape[1]:
+        if len(x.shape) == 4 and w.ndim == 4 and w.shape[1] != x.shape[1]:
+            raise self.graph.error(
+                node, f"the weights {list(w.shape)} read {w.shape[1]} input channels, but the "
+                f"input {list(x.shape)} has {x.shape[1]}",
+            )
+        if len(x.shape) != 4 or w.ndim != 4:
             raise self.graph.error(
                 node, f"input {list(x.shape)} and weights {list(w.shape)} are not NCHW / MCkk"
             )
@@ -181,6 +186,14 @@ class LayerHandlers(ImporterBase):
                     node,
                     "zero padding of bipolar (±1) data has no binary encoding; pad with +1 or -1 "
                     "(a constant Pad node before the Conv) or export without padding",
+                )
+        if any(pads) and bnn.is_integer(x.element_type):
+            lo, hi = bnn.integer_range(x.element_type)
+            if not lo <= pad_value <= hi:
+                raise self.graph.error(
+                    node, f"pads its {x.element_type} input with code {pad_value} (the padding "
+                    f"value over the input's scale), outside the input's range [{lo}, {hi}]; pad "
+                    "with a value the input's quantizer can output",
                 )
         oh = (x.shape[2] + pads[0] + pads[2] - kh) // sh + 1
         ow = (x.shape[3] + pads[1] + pads[3] - kw) // sw + 1

@@ -103,12 +103,15 @@ class GraphEditor:
 
     def _infer(self) -> dict[str, tuple[int | None, int]]:
         graph = self.model.graph
-        # Initializers enter as typed inputs: inference needs their shapes, not their bytes.
+        # Initializers enter as typed inputs: inference needs their shapes, not their bytes;
+        # except int64 ones (axes, shapes, e.g. a lowered MultiThreshold's ReduceSum axes),
+        # whose values decide the rank of what they shape.
+        shaping = [init for init in graph.initializer if init.data_type == TensorProto.INT64]
         weights = [helper.make_tensor_value_info(init.name, init.data_type, list(init.dims))
-                   for init in graph.initializer]
+                   for init in graph.initializer if init.data_type != TensorProto.INT64]
         probe = helper.make_model(
             helper.make_graph(self.nodes, "probe", [*graph.input, *weights], [],
-                              value_info=list(graph.value_info)),
+                              shaping, value_info=list(graph.value_info)),
             opset_imports=list(self.model.opset_import), ir_version=self.model.ir_version)
         try:
             inferred = onnx.shape_inference.infer_shapes(probe)
@@ -306,11 +309,16 @@ def lower_multithreshold(editor: GraphEditor, node: onnx.NodeProto) -> None:
         raise editor.error(node, f"cannot infer the rank of the input '{x}'")
     axis = threshold_channel_axis(editor, node, rank)
     trailing = rank - 1 - axis
+    hint = node.output[0]
     np_type = helper.tensor_dtype_to_np_dtype(elem_type)
+    if not np.issubdtype(np_type, np.floating):
+        # qonnx compares and counts in floats whatever the input (e.g. uint8 pixels): integer
+        # thresholds would truncate 127.5, and an integer count could not take out_bias -1
+        x = editor.op("Cast", [x], f"{hint}_as_float", to=TensorProto.FLOAT)
+        elem_type, np_type = TensorProto.FLOAT, np.dtype(np.float32)
     shaped = thresholds.astype(np_type).reshape(
         thresholds.shape[0], *([1] * trailing), thresholds.shape[1]
     )
-    hint = node.output[0]
     steps = editor.constant(shaped, f"{hint}_thresholds")
     last = editor.constant(np.array([-1], dtype=np.int64), f"{hint}_axis")
     expanded = editor.op("Unsqueeze", [x, last], f"{hint}_unsq")

@@ -7,8 +7,13 @@ ships, so this is the same C simulation Vivado's `csim_design` runs.
 
 Builds are cached by the hash of the project's files and the compiler command, in
 `$BNNC_CACHE_DIR/csim` (default `~/.cache/bnnc/csim`): a model compiles once. The top and the
-testbench are compiled with optimisation; the parameter ROMs (only data) without, and without
-exception tables, which g++ otherwise builds in time quadratic in the number of entries.
+testbench are one translation unit, compiled with optimisation (one parse of the ap_int
+headers). The parameter ROMs are not compiled: g++ takes about 0.1 ms an entry of an `ap_int`
+array initializer, minutes for a large network, so their sources are read as data and linked as
+images of the arrays (`backends/hls_cpp/rom_image.py`, checked against ap_int at start-up);
+a source the reader does not recognise, and every source when checking warnings, is compiled
+(without optimisation and exception tables, which g++ builds in time quadratic in the entries).
+A batch runs in one process a core, each on its share of the frames.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import platform
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +29,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +39,27 @@ from bnnc.errors import BnncError
 HLS4ML_HINT = "pip install --no-deps 'hls4ml==1.3.0'"
 CXX = os.environ.get("CXX", "g++")
 CXX_FLAGS = ("-std=c++14",)
-TOP_FLAGS = ("-O1",)  # -O2 compiles 1.6x longer and runs no faster (CNV, measured)
+TOP_FLAGS = ("-O1",)  # -O2 compiles 1.3x longer and runs no faster; -Og runs 3x slower (measured)
 PARAMS_FLAGS = ("-O0", "-fno-exceptions")
 WARNING_FLAGS = ("-Wall", "-Wextra")
+MIN_FRAMES_PER_PROCESS = 8  # a smaller batch runs in one process: a start-up costs ~5 ms
+
+
+@cache
+def native_flags() -> tuple[str, ...]:
+    """-mpopcnt where this machine has the instruction (the binary runs where it is built)."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return ()
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ()
+    return ("-mpopcnt",) if " popcnt" in flags else ()
+
+
+def processes() -> int:
+    """The cores this process may run on: a batch is split over as many processes."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def ap_types_dir() -> Path:
@@ -72,17 +97,37 @@ def _compile(command: list[str], cwd: Path) -> str:
 
 
 def compile_commands(project: Path, output: Path, warnings: bool = False) -> list[list[str]]:
-    """The g++ commands that build the C simulation of the project in `project`."""
+    """The g++ commands that build the C simulation of the project in `project`, whose sources
+    they compile are written beside it: `csim_main.cpp` (the top and the testbench, and the
+    check of the ROM images), `csim_roms.cpp` (the ROM images) and `params_all.cpp` (the ROM
+    sources compiled as C++: those the image reader does not recognise; all of them with
+    `warnings`)."""
+    from bnnc.backends.hls_cpp.rom_image import check_source, image_source, read_rom_source
+
     include = ["-isystem", str(ap_types_dir()), "-I", str(project)]
     extra = list(WARNING_FLAGS) if warnings else []
-    params = sorted(str(p.relative_to(project)) for p in (project / "params").glob("*.cpp"))
-    unity = project / "params_all.cpp"
-    unity.write_text("".join(f'#include "{p}"\n' for p in params))
-    return [
-        [CXX, *CXX_FLAGS, *TOP_FLAGS, *extra, *include, "-c", "top.cpp", "-o", str(output / "top.o")],
-        [CXX, *CXX_FLAGS, *TOP_FLAGS, *extra, *include, "-c", "tb.cpp", "-o", str(output / "tb.o")],
-        [CXX, *CXX_FLAGS, *PARAMS_FLAGS, *extra, *include, "-c", "params_all.cpp", "-o", str(output / "params.o")],
+    images, sources = [], []
+    for path in sorted((project / "params").glob("*.cpp")):
+        header = path.with_suffix(".h")
+        image = None if warnings or not header.is_file() else read_rom_source(path.read_text(), header.read_text())
+        if image is None:
+            sources.append(str(path.relative_to(project)))
+        else:
+            images.append(image)
+    main = '#include "top.cpp"\n#include "tb.cpp"\n' + (check_source(images) if images else "")
+    (project / "csim_main.cpp").write_text(main)
+    commands = [
+        [CXX, *CXX_FLAGS, *TOP_FLAGS, *native_flags(), *extra, *include, "-c", "csim_main.cpp", "-o", str(output / "main.o")]
     ]
+    if images:
+        (project / "csim_roms.cpp").write_text(image_source(images))
+        commands.append([CXX, *CXX_FLAGS, "-O0", "-c", "csim_roms.cpp", "-o", str(output / "roms.o")])
+    if sources:
+        (project / "params_all.cpp").write_text("".join(f'#include "{p}"\n' for p in sources))
+        commands.append(
+            [CXX, *CXX_FLAGS, *PARAMS_FLAGS, *extra, *include, "-c", "params_all.cpp", "-o", str(output / "params.o")]
+        )
+    return commands
 
 
 def build(files: Mapping[str, str], warnings: bool = False) -> tuple[CsimBinary, str]:
@@ -93,7 +138,8 @@ def build(files: Mapping[str, str], warnings: bool = False) -> tuple[CsimBinary,
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
-    digest.update(" ".join((CXX, *CXX_FLAGS, *TOP_FLAGS, *PARAMS_FLAGS, str(warnings))).encode())
+    digest.update(" ".join((CXX, *CXX_FLAGS, *TOP_FLAGS, *native_flags(), *PARAMS_FLAGS, str(warnings))).encode())
+    digest.update(b"csim v2")  # the build's layout: one unit for top and testbench, ROM images
     target = cache_dir() / digest.hexdigest()[:32]
     binary = target / "csim"
     if binary.is_file() and not warnings:
@@ -109,7 +155,8 @@ def build(files: Mapping[str, str], warnings: bool = False) -> tuple[CsimBinary,
         commands = compile_commands(source, work, warnings)
         with ThreadPoolExecutor(max_workers=len(commands)) as pool:
             logs = list(pool.map(lambda c: _compile(c, source), commands))
-        _compile([CXX, str(work / "top.o"), str(work / "tb.o"), str(work / "params.o"), "-o", str(work / "csim")], work)
+        objects = [c[c.index("-o") + 1] for c in commands]
+        _compile([CXX, *objects, "-o", str(work / "csim")], work)
         target.mkdir(parents=True, exist_ok=True)
         os.replace(work / "csim", binary)  # atomic: a concurrent build cannot leave half a binary
     finally:
@@ -118,21 +165,34 @@ def build(files: Mapping[str, str], warnings: bool = False) -> tuple[CsimBinary,
 
 
 def run(binary: CsimBinary, words: np.ndarray, out_words: int, frames_per_call: int = 1024) -> np.ndarray:
-    """Frames of input AXI words (N, in words) through the C simulation → (N, out_words)."""
+    """Frames of input AXI words (N, in words) through the C simulation → (N, out_words).
+
+    The frames are independent (every call of the top starts afresh), so the batch is split
+    into contiguous shares run by one process a core at the same time."""
     words = np.ascontiguousarray(words, dtype="<u8")
+    shares = max(1, min(processes(), words.shape[0] // MIN_FRAMES_PER_PROCESS))
+    bounds = np.linspace(0, words.shape[0], shares + 1).round().astype(int)
     with tempfile.TemporaryDirectory(prefix="bnnc-csim-") as tmp:
-        given, produced = Path(tmp) / "input.bin", Path(tmp) / "output.bin"
-        words.tofile(given)
-        result = subprocess.run(
-            [str(binary.path), str(given), str(produced), str(frames_per_call)], capture_output=True, text=True, check=False
-        )
-        # hls::stream's model and ap_int report misuse (a read of an empty stream, words left in
-        # a stream, operands of different widths) on stdout or stderr and go on; the testbench
-        # prints nothing otherwise, so anything printed is a bug and fails the simulation.
-        printed = (result.stdout + result.stderr).strip()
-        if result.returncode != 0 or printed:
-            raise BnncError(f"C simulation failed: {printed[-2000:]}")
-        out = np.fromfile(produced, dtype="<u8")
+        runs = []
+        for i in range(shares):
+            given, produced = Path(tmp) / f"input{i}.bin", Path(tmp) / f"output{i}.bin"
+            words[bounds[i] : bounds[i + 1]].tofile(given)
+            command = [str(binary.path), str(given), str(produced), str(frames_per_call)]
+            runs.append((subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), produced))
+        outs = []
+        for process, produced in runs:
+            stdout, stderr = process.communicate()
+            # hls::stream's model and ap_int report misuse (a read of an empty stream, words left
+            # in a stream, operands of different widths) on stdout or stderr and go on; the
+            # testbench prints nothing otherwise, so anything printed is a bug and fails the run.
+            printed = (stdout + stderr).strip()
+            if process.returncode != 0 or printed:
+                for other, _ in runs:
+                    other.kill()
+                    other.wait()
+                raise BnncError(f"C simulation failed: {printed[-2000:]}")
+            outs.append(np.fromfile(produced, dtype="<u8"))
+    out = np.concatenate(outs)
     if out.size != words.shape[0] * out_words:
         raise BnncError(f"C simulation wrote {out.size} words, expected {words.shape[0] * out_words}")
     return out.reshape(words.shape[0], out_words)

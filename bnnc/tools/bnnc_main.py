@@ -19,11 +19,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
 from bnnc.errors import BnncError
-from bnnc.tools.diagnostics import exit_on_user_errors
+from bnnc.tools.diagnostics import exit_on_user_errors, usage_error
 
 ENGINES = ("onnx", "bnn", "df", "csim", "rtlsim")
 
@@ -139,12 +140,13 @@ def report_command(args: argparse.Namespace) -> None:
 
 
 def compile_command(args: argparse.Namespace) -> None:
-    from bnnc.compiler import compile_model
+    from bnnc.compiler import check_compile, compile_model
 
     model = Path(args.model)
     if not model.exists():
         raise BnncError(f"{model}: no such model file")
     output = Path(args.output) if args.output else Path("build") / model.name.split(".")[0]
+    check_compile(output, folding_of(args), args.backend)  # before the progress lines
 
     def progress(stage: str, seconds: float) -> None:
         print(f"  {stage:<12} {seconds:7.2f} s", file=sys.stderr)
@@ -189,8 +191,18 @@ def fold_command(args: argparse.Namespace) -> None:
         print(f"bnnc fold: folding written to {args.output}", file=sys.stderr)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes as `bnnc: error: COMMAND: ...` in one line (the subcommands' parsers are
+    of this class too)."""
+
+    def error(self, message: str) -> NoReturn:
+        program, *command = self.prog.split()
+        where = f"{' '.join(command)}: " if command else ""
+        usage_error(program, f"{where}{message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="bnnc",
         description="bnnc compiles binarized neural networks (ONNX, QONNX, FINN-ONNX) into "
         "FPGA dataflow accelerators.",

@@ -7,6 +7,7 @@ exit code 2, not in a traceback.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from typing import IO
@@ -16,7 +17,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from bnnc.errors import BnncError
 from bnnc.registry import get_all_dialects, get_all_passes, get_all_targets
-from bnnc.tools.diagnostics import exit_on_user_errors
+from bnnc.tools.diagnostics import exit_on_user_errors, usage_error
 
 
 class BnncOptMain(xDSLOptMain):
@@ -43,6 +44,12 @@ class BnncOptMain(xDSLOptMain):
 
         self.available_frontends["onnx"] = parse_onnx
 
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.prog = "bnnc-opt"  # not argv[0]: main() also runs in process
+        arg_parser.error = lambda message: usage_error(  # type: ignore[method-assign]
+            "bnnc-opt", f"{message} (see bnnc-opt --help)")
+
     def register_all_passes(self) -> None:
         super().register_all_passes()
         for name, factory in get_all_passes().items():
@@ -65,6 +72,16 @@ class BnncOptMain(xDSLOptMain):
             return super().output_resulting_program(prog)
         except ValueError as exc:  # xDSL parses target options here
             raise BnncError(f"target '{self.args.target}': {exc}") from None
+
+    def setup_pipeline(self) -> None:
+        from xdsl.utils.exceptions import ArgSpecParseError
+
+        from bnnc.pipeline import pipeline_error
+
+        try:
+            super().setup_pipeline()
+        except (ValueError, ArgSpecParseError) as exc:  # unknown passes, options or syntax
+            raise pipeline_error(self.args.passes, exc) from None
 
     def prepare_input(self):
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
 
@@ -19,6 +20,13 @@ USER_ERROR_EXIT = 2
 
 def report(program: str, message: str) -> None:
     print(f"{program}: error: {message}", file=sys.stderr)
+
+
+def usage_error(program: str, message: str) -> NoReturn:
+    """A command-line mistake argparse found (an unknown option, a bad choice), in one line as
+    every other input error, without the usage block (`--help` shows it)."""
+    report(program, message)
+    raise SystemExit(USER_ERROR_EXIT)
 
 
 @contextmanager

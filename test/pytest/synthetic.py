@@ -7,6 +7,7 @@ needs, in the shapes of the Brevitas / BNN-PYNQ topologies (REFERENCE.md, "Topol
     mlp(SFC, seed=1, flavour="plain")   Sign and ±1 MatMul weights, as lfc_w1a1.onnx
     cnv(seed=2, channels=SMALL_CNV)     CNV with 8..64 channels instead of 64..512
     cnv(seed=3, image=16, padding="-1") ±1-padded convs, which allow small images
+    cnv(seed=4, weight_bits=2, act_bits=2) CNV-w2a2: 2-bit weights and activations
 
 Every model is deterministic for its seed, passes `onnx.checker.check_model` (the checker
 accepts the custom domain `qonnx.custom_op.general` and skips schema checks of its ops), and
@@ -29,12 +30,19 @@ integer of K's parity, even with ±1 padding; after the b-bit input quantizer a 
 and float64 (bnnc's executor) agree on every activation. Options then break the balance on
 purpose: `gamma_zero` channels with γ = 0 and `huge_beta` channels with |β| so large that
 their output is constant; a fraction of γ is negative.
+
+Low-bit CNVs (`weight_bits`, `act_bits` > 1) quantize as Brevitas' bnn_pynq examples do
+(`IntQuant`): signed, narrow range, scale 1/(2^(b-1) - 1), so 2 bits are {-1, 0, 1}. An n-bit
+activation has several thresholds (BN(acc) = s·(k + 1/2)); the builder spaces them a whole
+number of lattice steps apart, the first on a lattice midpoint, across the middle of each
+channel's accumulators, so every level is taken and no accumulator meets a rounding tie.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -43,6 +51,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 QONNX_DOMAIN = "qonnx.custom_op.general"
+FINN_DOMAIN = "finn.custom_op.general"  # MultiThreshold, as Brevitas' FINN-ONNX export
 QONNX_OPSET = 1
 ONNX_OPSET = 13
 IR_VERSION = 7  # as the Brevitas exports; the first IR version that allows opset 13
@@ -63,6 +72,7 @@ BETA_RANGE = 0.25
 HUGE_BETA = 1000.0
 
 Flavour = Literal["qonnx", "plain"]
+ActOp = Literal["Quant", "MultiThreshold"]
 PoolOrder = Literal["after", "before"]
 Padding = Literal["+1", "-1", "0"] | None
 LabelOp = Literal["TopK", "ArgMax"]
@@ -81,7 +91,7 @@ class GraphBuilder:
     initializers: list[onnx.TensorProto] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
 
-    def const(self, name: str, value: np.ndarray | float | int | Sequence[int]) -> str:
+    def const(self, name: str, value: np.ndarray | float | Sequence[int]) -> str:
         """Add an initializer (float32 unless `value` is an integer array) and return its name."""
         array = np.asarray(value)
         if array.dtype.kind == "f":
@@ -117,8 +127,9 @@ class GraphBuilder:
             self.initializers,
         )
         opsets = [helper.make_opsetid("", ONNX_OPSET)]
-        if any(node.domain == QONNX_DOMAIN for node in self.nodes):
-            opsets.append(helper.make_opsetid(QONNX_DOMAIN, QONNX_OPSET))
+        for domain in (QONNX_DOMAIN, FINN_DOMAIN):
+            if any(node.domain == domain for node in self.nodes):
+                opsets.append(helper.make_opsetid(domain, QONNX_OPSET))
         model = helper.make_model(graph, opset_imports=opsets, ir_version=IR_VERSION,
                                   producer_name="bnnc-synthetic")
         onnx.checker.check_model(model)
@@ -354,7 +365,7 @@ def mlp(layers: Sequence[int], seed: int, flavour: Flavour = "qonnx", *,
         x = g.op("Reshape", ["input", g.const("input.shape", np.array([1, -1]))], "input")
     x = binarize(g, to_bipolar_input(g, x), "input", flavour)
     h = bipolar(calibration_images(seed, shape).reshape(CALIBRATION_IMAGES, -1) * 2 - 1)
-    for index, (k, m) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
+    for index, (k, m) in enumerate(pairwise(layers)):
         scope = f"fc{index}"
         weights = real_weights(rng, (m, k))
         x = add_dense(g, x, weights, scope, flavour)
@@ -369,13 +380,152 @@ def mlp(layers: Sequence[int], seed: int, flavour: Flavour = "qonnx", *,
 
 
 def add_dense(g: GraphBuilder, x: str, weights: np.ndarray, scope: str,
-              flavour: Flavour) -> str:
-    """x · Wᵀ for real weights W (out, in): BipolarQuant + Transpose (qonnx) or ±1 (plain)."""
+              flavour: Flavour, quant: IntQuant | None = None) -> str:
+    """x · Wᵀ for real weights W (out, in): BipolarQuant (or the n-bit Quant `quant`) +
+    Transpose (qonnx) or ±1 (plain)."""
     if flavour == "plain":
         return g.op("MatMul", [x, g.const(f"{scope}.weight", bipolar(weights).T)], scope)
-    w = bipolar_quant(g, g.const(f"{scope}.weight", weights), f"{scope}/weight_quant")
+    w = add_weight_quant(g, g.const(f"{scope}.weight", weights), scope, quant)
     w = g.op("Transpose", [w], scope, perm=[1, 0])
     return g.op("MatMul", [x, w], scope)
+
+
+# --------------------------------------------------------------------------------------------
+# Low-bit (n > 1) weights and activations
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntQuant:
+    """A signed quantizer as Brevitas' bnn_pynq `CommonQuant` with the range [-1, 1]: codes
+    lo..hi, real value scale·code, scale 1/hi (narrow: hi = -lo) or 1/2^(b-1) (not narrow)."""
+
+    bits: int
+    narrow: bool = True
+
+    @property
+    def lo(self) -> int:
+        return -(1 << (self.bits - 1)) + int(self.narrow)
+
+    @property
+    def hi(self) -> int:
+        return (1 << (self.bits - 1)) - 1
+
+    @property
+    def scale(self) -> float:
+        """As stored in the model (float32), so that numpy and the model use the same number."""
+        return float(np.float32(1.0 / (self.hi if self.narrow else 1 << (self.bits - 1))))
+
+    @property
+    def steps(self) -> int:
+        """The thresholds of the activation: one per step between consecutive levels."""
+        return self.hi - self.lo
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Quant with ROUND (half to even, as numpy): scale·clip(round(x/scale), lo, hi)."""
+        codes = np.clip(np.round(np.asarray(x, np.float64) / self.scale), self.lo, self.hi)
+        return (codes * self.scale).astype(np.float32)
+
+
+def low_bit(bits: int, narrow: bool = True) -> IntQuant | None:
+    """The quantizer of `bits` (None for 1 bit: bipolar)."""
+    return None if bits == 1 else IntQuant(bits, narrow)
+
+
+def add_int_quant(g: GraphBuilder, x: str, scope: str, quant: IntQuant) -> str:
+    """QONNX Quant (signed, zero point 0, ROUND), its parameters named after `scope`."""
+    prefix = scope.replace("/", ".")
+    params = [g.const(f"{prefix}.scale", np.float32(quant.scale)),
+              g.const(f"{prefix}.zero_point", np.float32(0.0)),
+              g.const(f"{prefix}.bit_width", np.float32(quant.bits))]
+    return g.op("Quant", [x, *params], scope, domain=QONNX_DOMAIN, narrow=int(quant.narrow),
+                signed=1, rounding_mode="ROUND")
+
+
+def add_weight_quant(g: GraphBuilder, w: str, scope: str, quant: IntQuant | None) -> str:
+    """The quantizer on a layer's real weights: BipolarQuant, or Quant of `quant`'s bits."""
+    if quant is None:
+        return bipolar_quant(g, w, f"{scope}/weight_quant")
+    return add_int_quant(g, w, f"{scope}/weight_quant", quant)
+
+
+def add_multithreshold(g: GraphBuilder, x: str, scope: str, quant: IntQuant) -> str:
+    """FINN MultiThreshold with the quantizer's thresholds s·(k + 1/2), k = lo..hi-1, shared by
+    all channels: out_scale·count + out_bias = s·code."""
+    levels = np.arange(quant.lo, quant.hi, dtype=np.float64) + 0.5
+    thresholds = g.const(f"{scope.replace('/', '.')}.thresholds",
+                         (levels * quant.scale).reshape(1, -1))
+    return g.op("MultiThreshold", [x, thresholds], scope, domain=FINN_DOMAIN,
+                out_dtype=f"INT{quant.bits}", out_scale=quant.scale,
+                out_bias=quant.lo * quant.scale)
+
+
+def add_activation(g: GraphBuilder, x: str, scope: str, act: IntQuant | None,
+                   act_op: ActOp = "Quant") -> str:
+    """BipolarQuant for 1 bit, else Quant (QONNX) or MultiThreshold (FINN-ONNX)."""
+    if act is None:
+        return bipolar_quant(g, x, f"{scope}/act_quant")
+    if act_op == "MultiThreshold":
+        return add_multithreshold(g, x, f"{scope}/act_quant", act)
+    return add_int_quant(g, x, f"{scope}/act_quant", act)
+
+
+def activate(values: np.ndarray, act: IntQuant | None) -> np.ndarray:
+    """What `add_activation` computes, in numpy."""
+    return bipolar(values) if act is None else act(values)
+
+
+def quantized_weights(weights: np.ndarray, quant: IntQuant | None) -> np.ndarray:
+    """The weights the layer computes with: ±1 (bipolar) or scale·codes."""
+    return bipolar(weights) if quant is None else quant(weights)
+
+
+def accumulator_lattice(k: int, act: IntQuant | None, weight: IntQuant | None,
+                        zero_padded: bool = False) -> Lattice:
+    """The values of a length-k dot product of activations `act` and weights `weight`: ±1·±1
+    has k's parity (but not with zero padding); with any n-bit factor, multiples of the step."""
+    if act is None and weight is None:
+        return Lattice(1.0) if zero_padded else bipolar_lattice(k)
+    return Lattice((act.scale if act else 1.0) * (weight.scale if weight else 1.0))
+
+
+def multilevel_batchnorm_params(rng: np.random.Generator, samples: np.ndarray,
+                                lattice: Lattice, bound: float, options: BnOptions,
+                                act: IntQuant) -> BnParams:
+    """BN parameters for the n-bit activation act(BN(acc)) of accumulators `samples`.
+
+    The activation steps where BN(acc) = s·(k + 1/2), k = lo..hi-1; on the accumulator these
+    thresholds are D = s·σ/|γ| apart. D is a whole number of lattice steps (about the spread of
+    the channel's middle quantiles over the number of steps) and the first threshold is the
+    lattice midpoint near the 1/(steps+1) quantile, so all are midpoints. σ is drawn as in
+    `batchnorm_params`, the sign of γ as `random_gamma` draws it; |γ| = s·σ/D, β is random and
+    μ puts the first threshold in place: BN(first) = s·(lo + 1/2) when γ > 0 (then the level
+    rises with the accumulator), s·(hi - 1/2) when γ < 0.
+    """
+    data = samples.astype(np.float64)
+    channels = data.shape[1]
+    q_lo, q_hi = np.quantile(data, [1 / (act.steps + 1), act.steps / (act.steps + 1)], axis=0)
+    first = lattice.midpoint_near(q_lo)
+    spacing = np.maximum(1.0, np.round((q_hi - q_lo) / (act.steps - 1) / lattice.step))
+    spacing *= lattice.step
+    var = np.maximum(data.var(axis=0), lattice.step**2) * rng.uniform(0.8, 1.25, channels)
+    sigma = np.sqrt(var + options.epsilon)
+    gamma = np.sign(random_gamma(rng, channels, options)) * act.scale * sigma / spacing
+    beta = rng.uniform(-BETA_RANGE, BETA_RANGE, channels) * act.scale
+    level = np.where(gamma > 0, act.lo + 0.5, act.hi - 0.5) * act.scale
+    mean = first - (level - beta) * sigma / gamma
+    zero, huge = special_channels(rng, channels, options)
+    centre = data.mean(axis=0)
+    codes = rng.integers(act.lo, act.hi + 1, zero.size)
+    gamma[zero] = 0.0
+    beta[zero] = act.scale * (codes + rng.uniform(-0.3, 0.3, zero.size))  # far from a tie
+    mean[zero] = centre[zero]
+    signs = np.where(rng.random(huge.size) < 0.5, -1.0, 1.0)
+    reach = np.abs(gamma[huge]) * (bound + np.abs(centre[huge])) / sigma[huge]
+    beta[huge] = signs * np.maximum(HUGE_BETA, 4 * (reach + act.hi * act.scale + 1))
+    mean[huge] = centre[huge]
+    as32 = [p.astype(np.float32) for p in (gamma, beta, mean, var)]
+    return BnParams(*as32, epsilon=float(np.float32(options.epsilon)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,7 +547,8 @@ def cnv_output_size(image: int, padding: Padding) -> int:
 
 
 def check_cnv_args(channels: Sequence[int], image: int, padding: Padding,
-                   pool_order: str, input_bits: int) -> None:
+                   pool_order: str, input_bits: int, weight_bits: int = 1, act_bits: int = 1,
+                   act_op: str = "Quant", act_narrow: bool = True) -> None:
     if len(channels) != 8 or min(channels) < 1:
         raise ValueError(f"channels {list(channels)}: need 6 conv and 2 fc sizes, all positive")
     if pool_order not in ("after", "before"):
@@ -406,6 +557,17 @@ def check_cnv_args(channels: Sequence[int], image: int, padding: Padding,
         raise ValueError(f"padding {padding!r}: expected None, '+1', '-1' or '0'")
     if not 2 <= input_bits <= 16:
         raise ValueError(f"input_bits {input_bits}: expected 2..16")
+    for what, bits in (("weight_bits", weight_bits), ("act_bits", act_bits)):
+        if not 1 <= bits <= 8:
+            raise ValueError(f"{what} {bits}: expected 1..8")
+    if act_op not in ("Quant", "MultiThreshold"):
+        raise ValueError(f"act_op {act_op!r}: expected 'Quant' or 'MultiThreshold'")
+    act = low_bit(act_bits, act_narrow)
+    if act is not None and padding in ("+1", "-1"):
+        code = float(padding) / act.scale
+        if not (code.is_integer() and act.lo <= code <= act.hi):
+            raise ValueError(f"padding {padding!r} is not a value of the {act_bits}-bit "
+                             f"activations (codes {act.lo}..{act.hi} times {act.scale})")
     if cnv_output_size(image, padding) < 1:
         smallest = 32 if padding is None else 6
         raise ValueError(f"image {image} is too small for CNV with padding={padding!r}: conv5 "
@@ -462,8 +624,9 @@ def add_pad(g: GraphBuilder, x: str, scope: str, value: float) -> str:
     return g.op("Pad", [x, pads, fill], scope, mode="constant")
 
 
-def add_conv(g: GraphBuilder, x: str, weights: np.ndarray, scope: str, pads: int) -> str:
-    w = bipolar_quant(g, g.const(f"{scope}.weight", weights), f"{scope}/weight_quant")
+def add_conv(g: GraphBuilder, x: str, weights: np.ndarray, scope: str, pads: int,
+             quant: IntQuant | None = None) -> str:
+    w = add_weight_quant(g, g.const(f"{scope}.weight", weights), scope, quant)
     return g.op("Conv", [x, w], scope, dilations=[1, 1], group=1,
                 kernel_shape=[3, 3], pads=[pads] * 4, strides=[1, 1])
 
@@ -476,7 +639,8 @@ def add_maxpool(g: GraphBuilder, x: str, scope: str) -> str:
 def cnv(seed: int, pool_order: PoolOrder = "after", input_bits: int = 8,
         channels: Sequence[int] | None = None, image: int = 32, padding: Padding = None, *,
         tensor_norm: bool = True, label_select: bool = False, label_op: LabelOp = "TopK",
-        gamma_zero: int = 0, huge_beta: int = 0) -> onnx.ModelProto:
+        gamma_zero: int = 0, huge_beta: int = 0, weight_bits: int = 1, act_bits: int = 1,
+        act_op: ActOp = "Quant", act_narrow: bool = True) -> onnx.ModelProto:
     """The CNV topology (REFERENCE.md) with random weights and calibrated BN.
 
     Input (1, 3, image, image) in [0, 1] → `x*2-1` → Quant (signed `input_bits`-bit, scale
@@ -496,16 +660,23 @@ def cnv(seed: int, pool_order: PoolOrder = "after", input_bits: int = 8,
     image: without padding conv5's output is ((image-4)//2-4)//2-4 wide, so image >= 32
     (32 → 1x1, as CNV; 36 → 2x2); with padding it is ((image-2)//2)//2 wide, so image >= 6
     (16 → 3x3, 8 → 1x1). Smaller images raise ValueError.
+    weight_bits, act_bits (1..8, default 1: binary): n-bit weights of every layer behind a QONNX
+    Quant (signed, narrow, scale 1/(2^(n-1) - 1)), n-bit activations of every layer but fc8 as
+    Quant (`act_op="Quant"`, QONNX; `act_narrow=False` for codes -2^(n-1)..2^(n-1)-1, scale
+    2^-(n-1)) or as FINN's MultiThreshold after the BN (`act_op="MultiThreshold"`). The
+    max-pools then take the max of n-bit values; zero padding ("0") of n-bit data is valid.
     """
     channels = list(CNV_CHANNELS if channels is None else channels)
-    check_cnv_args(channels, image, padding, pool_order, input_bits)
+    check_cnv_args(channels, image, padding, pool_order, input_bits, weight_bits, act_bits,
+                   act_op, act_narrow)
+    act, weight = low_bit(act_bits, act_narrow), low_bit(weight_bits)
     options = BnOptions(gamma_zero, huge_beta, epsilon=1e-4)
     rng = np.random.default_rng(seed)
     shape = [1, 3, image, image]
     g = GraphBuilder()
     x = input_quant(g, to_bipolar_input(g, "input"), input_bits)
     h = quantize_input(calibration_images(seed, shape), input_bits)
-    lattice = Lattice(2.0 ** -(input_bits - 1))
+    lattice = Lattice(2.0 ** -(input_bits - 1) * (weight.scale if weight else 1.0))
     c_in = 3
     for index, c_out in enumerate(channels[:6]):
         scope = f"conv{index}"
@@ -513,18 +684,17 @@ def cnv(seed: int, pool_order: PoolOrder = "after", input_bits: int = 8,
         if pad and padding != "0":
             x = add_pad(g, x, scope, pad_value)
         weights = real_weights(rng, (c_out, c_in, 3, 3))
-        x = add_conv(g, x, weights, scope, pad if padding == "0" else 0)
-        acc = conv2d(h, bipolar(weights), pad, pad_value)
+        x = add_conv(g, x, weights, scope, pad if padding == "0" else 0, weight)
+        acc = conv2d(h, quantized_weights(weights, weight), pad, pad_value)
         pooled = index in CNV_POOLED
         if pooled and pool_order == "before":
             x, acc = add_maxpool(g, x, scope), maxpool2(acc)
-        k = c_in * 9
-        params = batchnorm_params(rng, per_channel(acc), lattice, k, options)
-        x = bipolar_quant(g, add_batchnorm(g, x, scope, params), f"{scope}/act_quant")
-        h = bipolar(params.apply(acc))
+        params = layer_batchnorm(rng, per_channel(acc), lattice, c_in * 9, options, act)
+        x = add_activation(g, add_batchnorm(g, x, scope, params), scope, act, act_op)
+        h = activate(params.apply(acc), act)
         if pooled and pool_order == "after":
             x, h = add_maxpool(g, x, scope), maxpool2(h)
-        lattice = Lattice(1.0) if padding == "0" else bipolar_lattice(c_out * 9)
+        lattice = accumulator_lattice(c_out * 9, act, weight, zero_padded=padding == "0")
         c_in = c_out
     x = g.op("Reshape", [x, g.const("flatten.shape", np.array([1, -1]))], "flatten")
     h = h.reshape(h.shape[0], -1)
@@ -532,15 +702,26 @@ def cnv(seed: int, pool_order: PoolOrder = "after", input_bits: int = 8,
     for index, m in enumerate([*channels[6:], CLASSES]):
         scope = f"fc{6 + index}"
         weights = real_weights(rng, (m, k))
-        x = add_dense(g, x, weights, scope, "qonnx")
-        acc = h @ bipolar(weights).T
+        x = add_dense(g, x, weights, scope, "qonnx", weight)
+        acc = h @ quantized_weights(weights, weight).T
         if index == 2:
             break
-        params = batchnorm_params(rng, acc, bipolar_lattice(k), k, options)
-        x = bipolar_quant(g, add_batchnorm(g, x, scope, params), f"{scope}/act_quant")
-        h, k = bipolar(params.apply(acc)), m
+        lattice = accumulator_lattice(k, act, weight)
+        params = layer_batchnorm(rng, acc, lattice, k, options, act)
+        x = add_activation(g, add_batchnorm(g, x, scope, params), scope, act, act_op)
+        h, k = activate(params.apply(acc), act), m
     name = f"cnv_{pool_order}_{padding or 'valid'}_{image}_seed{seed}"
+    if act or weight:
+        name += f"_w{weight_bits}a{act_bits}"
     return finish(g, rng, x, name, shape, CLASSES, tensor_norm, label_select, label_op)
+
+
+def layer_batchnorm(rng: np.random.Generator, samples: np.ndarray, lattice: Lattice,
+                    bound: float, options: BnOptions, act: IntQuant | None) -> BnParams:
+    """The BN before a binary (`batchnorm_params`) or n-bit activation."""
+    if act is None:
+        return batchnorm_params(rng, samples, lattice, bound, options)
+    return multilevel_batchnorm_params(rng, samples, lattice, bound, options, act)
 
 
 def conv_padding(index: int, padding: Padding) -> tuple[int, float]:
@@ -574,10 +755,13 @@ def random_inputs(model: onnx.ModelProto, n: int, seed: int) -> np.ndarray:
 
 
 def activation_names(model: onnx.ModelProto) -> list[str]:
-    """The outputs of the activation nodes (BipolarQuant or Sign on data, not on weights)."""
+    """The outputs of the activation nodes on data, not on weights: BipolarQuant or Sign (the
+    MLPs' input binarizer included), n-bit Quant or MultiThreshold (CNV's multi-bit input
+    quantizer excluded)."""
     weights = {init.name for init in model.graph.initializer}
-    return [node.output[0] for node in model.graph.node
-            if node.op_type in ("BipolarQuant", "Sign") and node.input[0] not in weights]
+    return [node.output[0] for node in model.graph.node if node.input[0] not in weights and (
+        node.op_type in ("BipolarQuant", "Sign")
+        or node.op_type in ("Quant", "MultiThreshold") and not node.name.startswith("/input/"))]
 
 
 def truncated(model: onnx.ModelProto, output: str) -> onnx.ModelProto:

@@ -7,12 +7,15 @@ is lowered to `hls`, compiled with g++ and run on random frames; the words must 
 the `df` executor (`bnnc.interpreters.df.run_graph`), which defines the streams.
 """
 
+import subprocess
+
 import numpy as np
 import pytest
 from bnnc.dialects import df
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IntegerType, TensorType, i64
 from xdsl.parser import Parser
 
+from bnnc.errors import BnncError
 from bnnc.interpreters import df as df_executor
 from bnnc.ir import make_context
 from bnnc.packing import pack_rows
@@ -113,3 +116,78 @@ def test_template_equals_df_executor(case):
     frames = random_frames(rng, graph)
     expected = df_executor.run_graph(graph, frames)
     assert np.array_equal(csim.run_graph(graph, frames), expected)
+
+
+# ROM images (backends/hls_cpp/rom_image.py): the C simulation links the bytes of each ROM's
+# array instead of compiling its source. Each storage size and sign of ap_int, and each literal
+# form the emitter prints, against the bytes g++ builds from the same source.
+SYNTHETIC_ROMS = {
+    "bits": ("ap_uint<1>", (2, 3), ["0x1ULL", "0x0ULL", "0x1ULL", "0x1ULL", "0x0ULL", "0x0ULL"]),
+    "thresholds": ("ap_int<11>", (2, 2, 1), ["-1024", "1023", "-1", "0"]),
+    "three_bytes": ("ap_int<24>", (3,), ["-8388608", "8388607", "-2"]),
+    "five_bytes": ("ap_uint<40>", (2,), ["0xffffffffffULL", "0x1ULL"]),
+    "words": ("ap_uint<64>", (2,), ["0xffffffffffffffffULL", "0x8000000000000000ULL"]),
+    "signed_word": ("ap_int<64>", (2,), ["-9223372036854775807", "9223372036854775807"]),
+    "wide": ("ap_uint<72>", (2,), ['ap_uint<72>("0xff0000000000000001", 16)', 'ap_uint<72>("0x000000000000000000", 16)']),
+    "signed_wide": ("ap_int<130>", (2,), [
+        'ap_int<130>("0x20000000000000000000000000000000f", 16)',
+        'ap_int<130>("0x1ffffffffffffffffffffffffffffffff", 16)',
+    ]),
+}
+
+
+def test_rom_images_are_the_bytes_gxx_builds_from_the_sources(tmp_path):
+    from bnnc.backends.hls_cpp.emitter import HEADER, rom_definition
+    from bnnc.backends.hls_cpp.rom_image import read_rom_source
+
+    (tmp_path / "params").mkdir()
+    expected, dumps = b"", []
+    for name, (ctype, dims, entries) in SYNTHETIC_ROMS.items():
+        source = HEADER.format(name="t") + rom_definition(ctype, name, dims, entries)
+        image = read_rom_source(source)
+        assert image is not None and image.name == name and image.dims == dims
+        expected += image.data
+        (tmp_path / "params" / f"{name}.cpp").write_text(source)
+        declaration = f"{ctype} {name}{''.join(f'[{d}]' for d in dims)}"
+        (tmp_path / "params" / f"{name}.h").write_text(f"#include <ap_int.h>\nextern const {declaration};\n")
+        dumps.append(f"  std::fwrite(&{name}, sizeof {name}, 1, stdout);")
+    includes = "".join(f'#include "params/{name}.cpp"\n' for name in SYNTHETIC_ROMS)
+    (tmp_path / "dump.cpp").write_text(includes + "#include <cstdio>\nint main() {\n" + "\n".join(dumps) + "\n}\n")
+    include = ["-isystem", str(csim.ap_types_dir()), "-I", str(tmp_path)]
+    subprocess.run([csim.CXX, "-std=c++14", *include, "dump.cpp", "-o", "dump"], cwd=tmp_path, check=True)
+    assert subprocess.run([str(tmp_path / "dump")], capture_output=True, check=True).stdout == expected
+
+
+def test_a_source_unlike_the_emitters_is_compiled():
+    from bnnc.backends.hls_cpp.emitter import HEADER, rom_definition
+    from bnnc.backends.hls_cpp.rom_image import read_rom_source
+
+    ctype, dims, entries = SYNTHETIC_ROMS["thresholds"]
+    source = HEADER.format(name="t") + rom_definition(ctype, "thresholds", dims, entries)
+    assert read_rom_source(source) is not None
+    for edited in (source.replace("-1024", "-1024 + 1"), source.replace("{", "{ ", 1), source + "int x;\n",
+                   source.replace("{0}", "{0x0ULL}")):
+        assert read_rom_source(edited) is None
+    # ... and one its header does not declare as it defines it (g++ would reject it)
+    assert read_rom_source(source, "extern const ap_int<11> thresholds[2][2][1];") is not None
+    assert read_rom_source(source, "extern const ap_int<12> thresholds[2][2][1];") is None
+
+
+def test_an_image_unlike_its_source_fails_the_run(monkeypatch, tmp_path):
+    """The start-up check compares sampled entries (the first always) with ap_int's own."""
+    from bnnc.backends.hls_cpp import rom_image
+
+    encode = rom_image.encode
+
+    def wrong(values, width, signed):
+        data = bytearray(encode(values, width, signed))
+        data[0] ^= 1
+        return bytes(data)
+
+    monkeypatch.setattr(rom_image, "encode", wrong)
+    monkeypatch.setenv("BNNC_CACHE_DIR", str(tmp_path))  # never cache the wrong binary
+    rng = np.random.default_rng(0)
+    module = Parser(make_context(), nbit_mlp(rng)).parse_module()
+    graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
+    with pytest.raises(BnncError, match="the image of ROM fc0_weights differs from its source at entry 0"):
+        csim.run_graph(graph, random_frames(rng, graph))

@@ -45,17 +45,23 @@ void dwc_pixels(hls::stream<ap_uint<IN_LANES * element<ElemT>::bits> > &in,
       for (unsigned i = 0; i < (G / IN_MMV) * (VECTOR / LI); i++) {
         BNNC_HLS(PIPELINE II=1)
         const unsigned g = i / (VECTOR / LI), f = i % (VECTOR / LI);
-        const ap_uint<IN_LANES * B> word = in.read();
+        uint64_t word[chunks<IN_LANES * B>::count];
+        BNNC_HLS(ARRAY_PARTITION variable=word complete)
+        to_chunks(in.read(), word);
         for (unsigned m = 0; m < IN_MMV; m++)
-          for (unsigned s = 0; s < LI; s++) buffer[g * IN_MMV + m][f * LI + s] = lane<B>(word, m * LI + s);
+          for (unsigned s = 0; s < LI; s++)
+            buffer[g * IN_MMV + m][f * LI + s] = get_bits(word, (m * LI + s) * B, B);
       }
       for (unsigned i = 0; i < (G / OUT_MMV) * (VECTOR / LO); i++) {
         BNNC_HLS(PIPELINE II=1)
         const unsigned g = i / (VECTOR / LO), f = i % (VECTOR / LO);
-        ap_uint<OUT_LANES * B> word = 0;
+        uint64_t word[chunks<OUT_LANES * B>::count];
+        BNNC_HLS(ARRAY_PARTITION variable=word complete)
+        clear_chunks(word);
         for (unsigned m = 0; m < OUT_MMV; m++)
-          for (unsigned s = 0; s < LO; s++) set_lane<B>(word, m * LO + s, buffer[g * OUT_MMV + m][f * LO + s]);
-        out.write(word);
+          for (unsigned s = 0; s < LO; s++)
+            or_bits(word, (m * LO + s) * B, B, buffer[g * OUT_MMV + m][f * LO + s].to_uint64());
+        out.write(from_chunks<OUT_LANES * B>(word));
       }
     }
   }

@@ -7,74 +7,74 @@
 namespace bnnc {
 
 // One product of an input and a weight, from their codes. With a ±1 factor there is no
-// multiplier: the other factor or its negation.
+// multiplier: the other factor or its negation. Native integers: the sums they go into are
+// truncated to the accumulator's width, which is all synthesis builds of them.
 template <typename InT, typename WeightT>
 struct product {
-  typedef ap_int<element<InT>::bits + element<WeightT>::bits + 1> type;
-  static type of(const ap_uint<element<InT>::bits> &x, const ap_uint<element<WeightT>::bits> &w) {
-    return type(element<InT>::value(x)) * type(element<WeightT>::value(w));
-  }
+  static long long of(uint64_t x, uint64_t w) { return element<InT>::number(x) * element<WeightT>::number(w); }
 };
 
 template <typename InT>
 struct product<InT, bipolar> {
-  typedef ap_int<element<InT>::bits + 1> type;
-  static type of(const ap_uint<element<InT>::bits> &x, const ap_uint<1> &w) {
-    const type value = element<InT>::value(x);
-    return w ? value : type(-value);
+  static long long of(uint64_t x, uint64_t w) {
+    const long long value = element<InT>::number(x);
+    return w ? value : -value;
   }
 };
 
 template <typename WeightT>
 struct product<bipolar, WeightT> {
-  typedef ap_int<element<WeightT>::bits + 1> type;
-  static type of(const ap_uint<1> &x, const ap_uint<element<WeightT>::bits> &w) {
-    const type value = element<WeightT>::value(w);
-    return x ? value : type(-value);
+  static long long of(uint64_t x, uint64_t w) {
+    const long long value = element<WeightT>::number(w);
+    return x ? value : -value;
   }
 };
 
 template <>
 struct product<bipolar, bipolar> {
-  typedef ap_int<2> type;
-  static type of(const ap_uint<1> &x, const ap_uint<1> &w) { return x == w ? type(1) : type(-1); }
+  static long long of(uint64_t x, uint64_t w) { return x == w ? 1 : -1; }
 };
 
-// The number of lanes where SIMD bipolar inputs and weights agree: popcount(XNOR).
-template <unsigned SIMD, typename AccT>
-inline AccT xnor_popcount(const ap_uint<SIMD> &x, const ap_uint<SIMD> &w) {
-  const ap_uint<SIMD> agree = ~(x ^ w);
-  return AccT(popcount(agree));
+// The number of lanes where BITS bipolar inputs and weights agree: popcount(XNOR), 64 lanes a
+// chunk.
+template <int BITS, int NX, int NW>
+inline unsigned xnor_popcount(const uint64_t (&x)[NX], const uint64_t (&w)[NW]) {
+  unsigned count = 0;
+  for (int c = 0; c < (BITS + 63) / 64; c++) {
+    const uint64_t agree = ~(x[c] ^ w[c]);
+    count += popcount64(agree & low_mask(BITS - 64 * c));  // not the zeros above BITS
+  }
+  return count;
 }
 
-// The sum of the products of SIMD inputs (their codes, taken from the word once for all PEs)
-// and SIMD weights.
-template <unsigned SIMD, typename InT, typename WeightT, typename AccT>
-inline AccT dot(const ap_uint<element<InT>::bits> (&x)[SIMD], const ap_uint<SIMD * element<WeightT>::bits> &w) {
-  const int WB = element<WeightT>::bits;
-  AccT sum = 0;
+// The sum of the products of SIMD inputs and SIMD weights, from their codes in chunks.
+template <unsigned SIMD, typename InT, typename WeightT, int NX, int NW>
+inline long long dot(const uint64_t (&x)[NX], const uint64_t (&w)[NW]) {
+  const int IB = element<InT>::bits, WB = element<WeightT>::bits;
+  long long sum = 0;
   for (unsigned s = 0; s < SIMD; s++) {
     BNNC_HLS(UNROLL)
-    sum += product<InT, WeightT>::of(x[s], lane<WB>(w, s));
+    sum += product<InT, WeightT>::of(get_bits(x, s * IB, IB), get_bits(w, s * WB, WB));
   }
   return sum;
 }
 
 // Thresholding: OFFSET + the number of thresholds the value reaches, as an OutT code (a single
-// threshold gives the bit of a bipolar output).
-template <typename OutT, unsigned STEPS, int OFFSET, typename T, typename ThrT>
-inline ap_uint<element<OutT>::bits> threshold_code(const T &value, const ThrT (&thresholds)[STEPS]) {
-  ap_uint<16> count = 0;
+// threshold gives the bit of a bipolar output). A code is the low bits of its number in two's
+// complement, whatever the type.
+template <typename OutT, unsigned STEPS, int OFFSET, typename ThrT>
+inline uint64_t threshold_code(long long value, const ThrT (&thresholds)[STEPS]) {
+  int count = OFFSET;
   for (unsigned i = 0; i < STEPS; i++) {
     BNNC_HLS(UNROLL)
-    count += value >= thresholds[i] ? 1 : 0;
+    count += value >= thresholds[i].to_int64() ? 1 : 0;
   }
-  return ap_uint<element<OutT>::bits>(typename element<OutT>::value_type(OFFSET + count));
+  return (uint64_t)count & low_mask(element<OutT>::bits);
 }
 
-template <typename OutT, typename AccT>
-inline ap_uint<element<OutT>::bits> accumulator_code(const AccT &acc) {
-  return ap_uint<element<OutT>::bits>(typename element<OutT>::value_type(acc));
+template <typename OutT>
+inline uint64_t accumulator_code(long long value) {
+  return (uint64_t)value & low_mask(element<OutT>::bits);
 }
 
 // VECTORS input vectors of MW elements a frame, MMV at a time, each multiplied by the MH x MW
@@ -93,7 +93,9 @@ void mvtu_core(hls::stream<ap_uint<SIMD * MMV * element<InT>::bits> > &in,
                const ap_uint<SIMD * element<WeightT>::bits> (&weights)[PE][(MH / PE) * (MW / SIMD)],
                const ThrT (&thresholds)[PE][MH / PE][STEPS > 0 ? STEPS : 1], unsigned frames) {
   const unsigned NF = MH / PE, SF = MW / SIMD;
-  const int IB = element<InT>::bits, OB = element<OutT>::bits, XW = SIMD * IB;
+  const int IB = element<InT>::bits, WB = element<WeightT>::bits, OB = element<OutT>::bits;
+  const int XW = SIMD * IB, WW = SIMD * WB, YW = PE * MMV * OB;
+  const int XC = chunks<XW>::count;
   ap_uint<SIMD * MMV * IB> buffer[SF];
   AccT acc[MMV][PE];
   BNNC_HLS(ARRAY_PARTITION variable=acc complete dim=0)
@@ -109,26 +111,37 @@ void mvtu_core(hls::stream<ap_uint<SIMD * MMV * element<InT>::bits> > &in,
         } else {
           x = buffer[sf];
         }
-        for (unsigned m = 0; m < MMV; m++) {
-          const ap_uint<XW> xm = x.range(m * XW + XW - 1, m * XW);
-          ap_uint<IB> lanes[SIMD];
-          if (!POPCOUNT)
-            for (unsigned s = 0; s < SIMD; s++) lanes[s] = lane<IB>(xm, s);
-          for (unsigned p = 0; p < PE; p++) {
-            const AccT partial = POPCOUNT ? xnor_popcount<SIMD, AccT>(xm, weights[p][nf * SF + sf])
-                                          : dot<SIMD, InT, WeightT, AccT>(lanes, weights[p][nf * SF + sf]);
-            acc[m][p] = sf == 0 ? partial : AccT(acc[m][p] + partial);
+        uint64_t word[chunks<SIMD * MMV * IB>::count], vectors[MMV][XC];
+        BNNC_HLS(ARRAY_PARTITION variable=word complete)
+        BNNC_HLS(ARRAY_PARTITION variable=vectors complete dim=0)
+        to_chunks(x, word);
+        for (unsigned m = 0; m < MMV; m++)
+          for (int c = 0; c < XC; c++) {
+            const int bits = XW - 64 * c < 64 ? XW - 64 * c : 64;
+            vectors[m][c] = MMV == 1 ? word[c] : get_bits(word, m * XW + 64 * c, bits);
+          }
+        for (unsigned p = 0; p < PE; p++) {
+          uint64_t w[chunks<WW>::count];
+          BNNC_HLS(ARRAY_PARTITION variable=w complete)
+          to_chunks(weights[p][nf * SF + sf], w);
+          for (unsigned m = 0; m < MMV; m++) {
+            const long long partial = POPCOUNT ? (long long)xnor_popcount<SIMD>(vectors[m], w)
+                                               : dot<SIMD, InT, WeightT>(vectors[m], w);
+            acc[m][p] = AccT((sf == 0 ? 0 : acc[m][p].to_int64()) + partial);  // wraps as AccT
           }
         }
         if (sf == SF - 1) {
-          ap_uint<PE * MMV * OB> y = 0;
+          uint64_t y[chunks<YW>::count];
+          BNNC_HLS(ARRAY_PARTITION variable=y complete)
+          clear_chunks(y);
           for (unsigned m = 0; m < MMV; m++)
             for (unsigned p = 0; p < PE; p++) {
-              const ap_uint<OB> code = STEPS > 0 ? threshold_code<OutT, (STEPS > 0 ? STEPS : 1), OFFSET>(acc[m][p], thresholds[p][nf])
-                                                 : accumulator_code<OutT>(acc[m][p]);
-              set_lane<OB>(y, m * PE + p, code);
+              const long long value = acc[m][p].to_int64();
+              or_bits(y, (m * PE + p) * OB, OB,
+                      STEPS > 0 ? threshold_code<OutT, (STEPS > 0 ? STEPS : 1), OFFSET>(value, thresholds[p][nf])
+                                : accumulator_code<OutT>(value));
             }
-          out.write(y);
+          out.write(from_chunks<YW>(y));
           sf = 0;
           nf++;
         } else {

@@ -25,8 +25,10 @@ void swu(hls::stream<ap_uint<SIMD * element<ElemT>::bits> > &in,
   const unsigned ROWS = SPAN < IH ? SPAN : IH;
   ap_uint<W> rows[ROWS][IW * CF];
   BNNC_HLS(ARRAY_PARTITION variable=rows complete dim=1)
-  ap_uint<W> padding = 0;
-  for (unsigned s = 0; s < SIMD; s++) set_lane<B>(padding, s, ap_uint<B>(PAD_VALUE));
+  uint64_t padding_chunks[chunks<W>::count];
+  clear_chunks(padding_chunks);
+  for (unsigned s = 0; s < SIMD; s++) or_bits(padding_chunks, s * B, B, PAD_VALUE & low_mask(B));
+  const ap_uint<W> padding = from_chunks<W>(padding_chunks);
   for (unsigned frame = 0; frame < frames; frame++) {
     unsigned rows_read = 0;
     for (unsigned group = 0; group < OH * OW / MMV; group++) {
@@ -42,15 +44,19 @@ void swu(hls::stream<ap_uint<SIMD * element<ElemT>::bits> > &in,
       for (unsigned fold = 0; fold < KH * KW * CF; fold++) {
         BNNC_HLS(PIPELINE II=1)
         const unsigned ky = fold / (KW * CF), kx = (fold / CF) % KW, cf = fold % CF;
-        ap_uint<W * MMV> word = 0;
+        uint64_t word[chunks<W * MMV>::count], pixel_word[chunks<W>::count];
+        BNNC_HLS(ARRAY_PARTITION variable=word complete)
+        BNNC_HLS(ARRAY_PARTITION variable=pixel_word complete)
+        clear_chunks(word);
         for (unsigned m = 0; m < MMV; m++) {
           const unsigned pixel = group * MMV + m;
           const int y = (int)((pixel / OW) * SH + ky) - (int)PAD_TOP;
           const int x = (int)((pixel % OW) * SW + kx) - (int)PAD_LEFT;
           const bool inside = y >= 0 && y < (int)IH && x >= 0 && x < (int)IW;
-          set_lane<W>(word, m, inside ? rows[y % ROWS][x * CF + cf] : padding);
+          to_chunks(inside ? rows[y % ROWS][x * CF + cf] : padding, pixel_word);
+          or_chunks<W>(word, m * W, pixel_word);
         }
-        out.write(word);
+        out.write(from_chunks<W * MMV>(word));
       }
     }
     for (; rows_read < IH; rows_read++)

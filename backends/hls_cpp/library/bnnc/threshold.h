@@ -17,11 +17,15 @@ void threshold(hls::stream<ap_uint<PE * element<InT>::bits> > &in, hls::stream<a
     for (unsigned i = 0; i < PIXELS * CF; i++) {
       BNNC_HLS(PIPELINE II=1)
       const unsigned fold = i % CF;
-      const ap_uint<PE * IB> x = in.read();
-      ap_uint<PE * OB> y = 0;
+      uint64_t x[chunks<PE * IB>::count], y[chunks<PE * OB>::count];
+      BNNC_HLS(ARRAY_PARTITION variable=x complete)
+      BNNC_HLS(ARRAY_PARTITION variable=y complete)
+      to_chunks(in.read(), x);
+      clear_chunks(y);
       for (unsigned p = 0; p < PE; p++)
-        set_lane<OB>(y, p, threshold_code<OutT, STEPS, OFFSET>(element<InT>::value(lane<IB>(x, p)), thresholds[p][fold]));
-      out.write(y);
+        or_bits(y, p * OB, OB,
+                threshold_code<OutT, STEPS, OFFSET>(element<InT>::number(get_bits(x, p * IB, IB)), thresholds[p][fold]));
+      out.write(from_chunks<PE * OB>(y));
     }
   }
 }

@@ -9,6 +9,7 @@
 
 #include <ap_int.h>
 #include <hls_stream.h>
+#include <stdint.h>
 
 // HLS pragmas, visible to the synthesis tool only: the C simulation does not need them, and
 // g++ would warn about every one of them.
@@ -61,7 +62,8 @@ namespace bnnc {
 // A +1/-1 value in one bit.
 struct bipolar {};
 
-// What the library needs of an element type: its bits in a word, and the number a code means.
+// What the library needs of an element type: its bits in a word, and the number a code means,
+// as an ap_int value or as a native integer (from the code's bits in a chunk).
 template <typename T>
 struct element;
 
@@ -70,7 +72,7 @@ struct element<bipolar> {
   static const int bits = 1;
   typedef ap_int<2> value_type;
   static value_type value(const ap_uint<1> &code) { return code ? value_type(1) : value_type(-1); }
-  static ap_uint<1> code(const value_type &v) { return v > 0 ? 1 : 0; }
+  static long long number(uint64_t code) { return code ? 1 : -1; }
 };
 
 template <int N>
@@ -78,7 +80,9 @@ struct element<ap_int<N> > {
   static const int bits = N;
   typedef ap_int<N> value_type;
   static value_type value(const ap_uint<N> &code) { return value_type(code); }
-  static ap_uint<N> code(const value_type &v) { return ap_uint<N>(v); }
+  static long long number(uint64_t code) {  // sign-extended from bit N - 1
+    return N == 64 ? (long long)code : (long long)(code << (64 - N)) >> (64 - N);
+  }
 };
 
 template <int N>
@@ -86,7 +90,7 @@ struct element<ap_uint<N> > {
   static const int bits = N;
   typedef ap_uint<N> value_type;
   static value_type value(const ap_uint<N> &code) { return code; }
-  static ap_uint<N> code(const value_type &v) { return v; }
+  static long long number(uint64_t code) { return (long long)code; }
 };
 
 // Lane i of a word of B-bit lanes.
@@ -95,27 +99,89 @@ inline ap_uint<B> lane(const ap_uint<W> &word, unsigned i) {
   return word.range(i * B + B - 1, i * B);
 }
 
-template <int B, int W>
-inline void set_lane(ap_uint<W> &word, unsigned i, const ap_uint<B> &value) {
-  word.range(i * B + B - 1, i * B) = value;
+// Wide words as native 64-bit chunks. Every engine takes its stream words and ROM entries apart
+// into chunks of 64 bits (chunk c holds bits [64c, 64c + 64), zero above the word's width),
+// works on the chunks and puts its output words together from chunks. Synthesis sees bit
+// slices and concatenations, wires without logic; the C simulation sees native integers where
+// every ap_int operation on a word wider than 64 bits would be a loop over its words.
+template <int W>
+struct chunks {
+  static const int count = (W + 63) / 64;
+};
+
+template <int W>
+inline void to_chunks(const ap_uint<W> &word, uint64_t (&out)[chunks<W>::count]) {
+  BNNC_HLS(INLINE)
+  if (W <= 64) {
+    out[0] = word.to_uint64();
+  } else {
+    ap_uint<W> rest = word;
+    for (int c = 0; c < chunks<W>::count; c++) {
+      out[c] = rest.to_uint64();
+      if (c + 1 < chunks<W>::count) rest >>= 64;
+    }
+  }
 }
 
-// The number of set bits of x. The C simulation counts 64 bits at a time; synthesis sees the
-// sum of the bits, which it builds as an adder tree. Both compute the same number.
-template <int N>
-inline unsigned popcount(const ap_uint<N> &x) {
-#ifndef __SYNTHESIS__
-  unsigned count = 0;
-  for (int lo = 0; lo < N; lo += 64) {
-    const int hi = lo + 63 < N - 1 ? lo + 63 : N - 1;
-    count += __builtin_popcountll(x.range(hi, lo).to_uint64());
+template <int W>
+inline ap_uint<W> from_chunks(const uint64_t (&in)[chunks<W>::count]) {
+  BNNC_HLS(INLINE)
+  ap_uint<W> word = in[chunks<W>::count - 1];
+  for (int c = chunks<W>::count - 2; c >= 0; c--) {
+    word <<= 64;
+    word |= ap_uint<W>(in[c]);
   }
-  return count;
+  return word;
+}
+
+// The low n <= 64 bits set.
+inline uint64_t low_mask(unsigned n) { return n < 64 ? (1ULL << n) - 1 : ~0ULL; }
+
+// The n <= 64 bits at bit lo of a chunked word (lo + n within the chunks).
+template <int N>
+inline uint64_t get_bits(const uint64_t (&word)[N], unsigned lo, unsigned n) {
+  BNNC_HLS(INLINE)
+  const unsigned c = lo / 64, shift = lo % 64;
+  uint64_t bits = word[c] >> shift;
+  if (shift != 0 && shift + n > 64) bits |= word[c + 1] << (64 - shift);
+  return bits & low_mask(n);
+}
+
+// ORs the n <= 64 bits `value` (zero above n) into a chunked word at bit lo.
+template <int N>
+inline void or_bits(uint64_t (&word)[N], unsigned lo, unsigned n, uint64_t value) {
+  BNNC_HLS(INLINE)
+  const unsigned c = lo / 64, shift = lo % 64;
+  word[c] |= value << shift;
+  if (shift != 0 && shift + n > 64) word[c + 1] |= value >> (64 - shift);
+}
+
+// ORs the chunks of a W-bit word into a chunked word at bit lo.
+template <int W, int N>
+inline void or_chunks(uint64_t (&word)[N], unsigned lo, const uint64_t (&value)[chunks<W>::count]) {
+  BNNC_HLS(INLINE)
+  for (int c = 0; c < chunks<W>::count; c++) or_bits(word, lo + 64 * c, W - 64 * c < 64 ? W - 64 * c : 64, value[c]);
+}
+
+template <int N>
+inline void clear_chunks(uint64_t (&word)[N]) {
+  BNNC_HLS(INLINE)
+  for (int c = 0; c < N; c++) word[c] = 0;
+}
+
+// The number of set bits of a 64-bit chunk: the popcnt instruction (or its libgcc routine) in
+// C simulation, the sum of the bits, which synthesis builds as an adder tree, in synthesis
+// (Vivado HLS has no popcount builtin). Both compute the same number; nothing else in the
+// library differs between the two.
+inline unsigned popcount64(uint64_t x) {
+  BNNC_HLS(INLINE)
+#ifndef __SYNTHESIS__
+  return __builtin_popcountll(x);
 #else
   unsigned count = 0;
-  for (int i = 0; i < N; i++) {
+  for (int i = 0; i < 64; i++) {
     BNNC_HLS(UNROLL)
-    count += x[i];
+    count += (x >> i) & 1;
   }
   return count;
 #endif
