@@ -30,6 +30,7 @@ from bnnc.folding.fold import Fold
 from bnnc.folding.problem import FoldingProblem, Totals
 
 INFINITE = (float("inf"), float("inf"))
+IMPOSSIBLE_EDGE = 10**18  # the cycles `FoldingProblem.edge` gives an edge no converter implements
 FINN_WEIGHT_WIDTH_MAX = 36  # SetFolding's mvau_wwidth_max
 
 
@@ -126,7 +127,8 @@ def explain_impossible(problem: FoldingProblem, target_cycles: int) -> None:
 def solve_max(problem: FoldingProblem) -> Solution:
     """The fastest folding within the problem's LUT and BRAM budgets."""
     floor = max(min(c.cost.cycles for c in layer.choices) for layer in problem.layers)
-    targets = sorted({c.cost.cycles for layer in problem.layers for c in layer.choices if c.cost.cycles >= floor})
+    cycles = {c.cost.cycles for layer in problem.layers for c in layer.choices} | converter_cycles(problem)
+    targets = sorted(c for c in cycles if c >= floor)
 
     def fits(target: int) -> Solution | None:
         for objective in OBJECTIVES:
@@ -152,6 +154,16 @@ def solve_max(problem: FoldingProblem) -> Solution:
             f"{problem.budget_bram18} BRAM18 on {problem.device.name}"
         )
     return best
+
+
+def converter_cycles(problem: FoldingProblem) -> set[int]:
+    """The cycles of the width converter behind the input port, for each stream the first layer
+    may read: it can be the bottleneck (a small layer behind the I/O port), so max must try them
+    as targets too. A converter between layers takes max(words in, words out) cycles, which its
+    neighbours, moving one word a cycle at most, take as well."""
+    reads = {id(c.reads): c.reads for c in problem.layers[0].choices} if problem.layers else {}
+    cycles = {problem.edge(problem.source, r, 1).cycles for r in reads.values()}
+    return {c for c in cycles if c < IMPOSSIBLE_EDGE}
 
 
 def solve_finn_greedy(problem: FoldingProblem, target_cycles: int) -> Solution:

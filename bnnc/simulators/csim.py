@@ -96,20 +96,21 @@ def _compile(command: list[str], cwd: Path) -> str:
     return result.stderr
 
 
-def compile_commands(project: Path, output: Path, warnings: bool = False) -> list[list[str]]:
+def compile_commands(project: Path, output: Path, warnings: bool = False, images: bool = True) -> list[list[str]]:
     """The g++ commands that build the C simulation of the project in `project`, whose sources
     they compile are written beside it: `csim_main.cpp` (the top and the testbench, and the
     check of the ROM images), `csim_roms.cpp` (the ROM images) and `params_all.cpp` (the ROM
-    sources compiled as C++: those the image reader does not recognise; all of them with
-    `warnings`)."""
+    sources compiled as C++: those the image reader does not recognise; all of them without
+    `images` or with `warnings`)."""
     from bnnc.backends.hls_cpp.rom_image import check_source, image_source, read_rom_source
 
     include = ["-isystem", str(ap_types_dir()), "-I", str(project)]
     extra = list(WARNING_FLAGS) if warnings else []
+    read = images and not warnings
     images, sources = [], []
     for path in sorted((project / "params").glob("*.cpp")):
         header = path.with_suffix(".h")
-        image = None if warnings or not header.is_file() else read_rom_source(path.read_text(), header.read_text())
+        image = read_rom_source(path.read_text(), header.read_text()) if read and header.is_file() else None
         if image is None:
             sources.append(str(path.relative_to(project)))
         else:
@@ -133,7 +134,9 @@ def compile_commands(project: Path, output: Path, warnings: bool = False) -> lis
 def build(files: Mapping[str, str], warnings: bool = False) -> tuple[CsimBinary, str]:
     """Compile (or find in the cache) the C simulation of a project given as {path: text}.
 
-    Returns the binary and the compilers' warnings (empty unless `warnings`).
+    Returns the binary and the compilers' warnings (empty unless `warnings`). A binary whose
+    ROM images fail their start-up check (an ap_int whose layout is not the one rom_image.py
+    writes) is built again with the ROM sources compiled, and the log says why.
     """
     digest = hashlib.sha256()
     for path in sorted(files):
@@ -152,16 +155,35 @@ def build(files: Mapping[str, str], warnings: bool = False) -> tuple[CsimBinary,
         for path, text in files.items():
             (source / path).parent.mkdir(parents=True, exist_ok=True)
             (source / path).write_text(text)
-        commands = compile_commands(source, work, warnings)
-        with ThreadPoolExecutor(max_workers=len(commands)) as pool:
-            logs = list(pool.map(lambda c: _compile(c, source), commands))
-        objects = [c[c.index("-o") + 1] for c in commands]
-        _compile([CXX, *objects, "-o", str(work / "csim")], work)
+        logs = _compile_and_link(compile_commands(source, work, warnings), source, work)
+        rejected = _start_up_failure(work)
+        if rejected and (source / "csim_roms.cpp").is_file():
+            logs += [f"C simulation: ROM images rejected, ROM sources compiled instead: {rejected}\n"]
+            logs += _compile_and_link(compile_commands(source, work, warnings, images=False), source, work)
         target.mkdir(parents=True, exist_ok=True)
         os.replace(work / "csim", binary)  # atomic: a concurrent build cannot leave half a binary
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return CsimBinary(binary, time.perf_counter() - start), "".join(logs)
+
+
+def _compile_and_link(commands: list[list[str]], source: Path, work: Path) -> list[str]:
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        logs = list(pool.map(lambda c: _compile(c, source), commands))
+    objects = [c[c.index("-o") + 1] for c in commands]
+    _compile([CXX, *objects, "-o", str(work / "csim")], work)
+    return logs
+
+
+def _start_up_failure(work: Path) -> str:
+    """What the binary in `work` prints (or its exit status) when run on no frames; '' if it
+    runs silently, as it must."""
+    (work / "empty.bin").write_bytes(b"")
+    result = subprocess.run(
+        [str(work / "csim"), str(work / "empty.bin"), str(work / "empty.out")], capture_output=True, text=True, check=False
+    )
+    printed = (result.stdout + result.stderr).strip()
+    return printed or (f"exit status {result.returncode}" if result.returncode else "")
 
 
 def run(binary: CsimBinary, words: np.ndarray, out_words: int, frames_per_call: int = 1024) -> np.ndarray:

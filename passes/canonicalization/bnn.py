@@ -71,9 +71,12 @@ class SinkLayoutBelowElementwise(RewritePattern):
             return
         properties = dict(op.properties)
         if "axis" in properties:
-            new_axis = map_axis_through(layout, op.axis.value.data, per_channel=_is_per_channel(op))
+            per_channel = _is_per_channel(op)
+            new_axis = map_axis_through(layout, op.axis.value.data, per_channel=per_channel)
             if new_axis is None:
                 return
+            if isinstance(op, bnn.ThresholdOp) and per_channel and new_axis != 1:
+                return  # a threshold unit thresholds the channels of a stream (axis 1) only
             properties["axis"] = IntegerAttr(new_axis, i64)
         source_shape = bnn.shape_of(layout.input.type)
         moved = type(op).build(
@@ -91,7 +94,8 @@ class SinkLayoutBelowElementwise(RewritePattern):
 
 
 def _is_per_channel(op: Operation) -> bool:
-    return any(np.asarray(v).size > 1 for v in channel_params(op).values())
+    # channels first: a threshold's (1, steps) thresholds are shared by all channels
+    return any(np.asarray(v).shape[0] > 1 for v in channel_params(op).values())
 
 
 class BatchNormToAffine(RewritePattern):

@@ -87,3 +87,26 @@ def test_threshold_of_a_flattened_image(seed):
     spec = NetSpec("finn", (2, 1, 3), 3, (LayerSpec("dense", 3, act=None),), input_type="uint8",
                    seed=seed)
     check_case(Case(spec))
+
+
+def test_max_folding_bound_by_the_input_converter():
+    """Nine 8-bit inputs arrive 3 a word (3 cycles); fc0 pinned at SIMD 9 takes 1 cycle, so the
+    converter behind the input port is the bottleneck. The max search tried only the layers'
+    cycle counts as targets (here 1), found none that fits and reported that "even the slowest
+    folding exceeds the budget". Fixed in bnnc/folding/solvers.py (it tries the input
+    converter's cycles too)."""
+    spec = NetSpec("qonnx", (1, 3, 3), 8, (LayerSpec("dense", 1, act=None),))
+    outcome = check_case(Case(spec, folding=(2,)))
+    assert outcome.folding == {"fc0": Fold(1, 9, 1)}
+
+
+@pytest.mark.parametrize("seed", [0, 2])  # thresholds alike for both pixels (0), per pixel (2)
+def test_threshold_of_a_one_row_image(seed):
+    """A uint8 image (1, 1, 2) flattened, then an n-bit MultiThreshold: canonicalize moved the
+    threshold above the Reshape onto the image's width axis (axis 3), which the lowering refuses
+    ("a standalone threshold must act on channel axis 1"). It took one row of 3 thresholds
+    shared by all pixels for per-channel ones, and moved per-pixel thresholds to an axis no
+    threshold unit handles. Fixed in passes/canonicalization/bnn.py."""
+    spec = NetSpec("finn", (1, 1, 2), 2, (LayerSpec("dense", 1, act=None),), input_type="uint8",
+                   seed=seed)
+    check_case(Case(spec), ("csim",))

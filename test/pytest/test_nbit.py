@@ -297,8 +297,9 @@ def test_small_cnv_w2a2_rtlsim_equals_bnn(folding, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("folding, engines", [
-    ("fix9000", ("df", "rtlsim", "csim")),
-    ("max", ("df", "csim")),  # Verilator needs over 30 min for the max design's 2-bit products
+    pytest.param("fix9000", ("df", "rtlsim", "csim"), id="fix9000"),
+    # Verilator took over 30 min (rtlsim's limit) to build the max design's 2-bit products
+    pytest.param("max", ("df", "csim"), id="max-without-rtlsim"),
 ])
 def test_cnv_w2a2_every_level(folding, engines, tmp_path):
     """The acceptance run: CNV-w2a2 in the REFERENCE.md topology (64..512 channels, 32x32)
