@@ -13,12 +13,14 @@ both operands (see `bnnc.packing`), so they never count.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.interpreter import (
     Interpreter,
     InterpreterFunctions,
@@ -34,13 +36,18 @@ from xdsl.ir import Attribute, Operation
 
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
-from bnnc.interpreters.native import xnor_popcount
+from bnnc.interpreters.native import one_core, xnor_popcount
 
 if TYPE_CHECKING:
     from bnnc.interpreters.df import DfFunctions
 
 # Keep the (rows × weight rows × words) XOR block of one chunk near this many words.
 CHUNK_WORDS = 1 << 22
+# A batch of a module without accelerator calls runs in slices whose largest activation has
+# about this many elements, a slice per core at a time: a slice's activations stay in the caches, and numpy's
+# elementwise work, single-threaded, gets every core. TFC, 10k images on 2 cores: 78 k images/s
+# as one batch, 197 k in slices of 1,337 images; CNV, 100 images: 233 → 491 images/s.
+SLICE_ELEMENTS = 1 << 20
 ROUNDING = {"round": np.round, "floor": np.floor, "ceil": np.ceil, "round_to_zero": np.trunc}
 
 
@@ -242,9 +249,10 @@ class BnnExecutor:
     through `df.invoke` once the accelerator part is lowered."""
 
     def __init__(self, module: ModuleOp, entry: str = "main", rtl_simulator: str | None = None,
-                 df_functions: DfFunctions | None = None):
+                 df_functions: DfFunctions | None = None, threads: int | None = None):
         """`rtl_simulator` ('verilator' or 'icarus') runs `df` graphs in RTL simulation;
-        `df_functions` replaces how `df.invoke` runs a graph altogether."""
+        `df_functions` replaces how `df.invoke` runs a graph altogether; `threads` (default: the
+        cores this process may use) run the slices of a batch of a host-only module."""
         self.module = module
         self.entry = entry
         main = next(
@@ -255,9 +263,7 @@ class BnnExecutor:
             raise BnncError(f"the module has no function @{entry} to run")
         self.input_type = main.function_type.inputs.data[0]
         self.output_types = main.function_type.outputs.data
-        self.interpreter = Interpreter(module)
-        self.interpreter.register_implementations(EntryFunctions())
-        self.interpreter.register_implementations(BnnFunctions())
+        from bnnc.dialects import df, hls
         from bnnc.interpreters.df import DfFunctions  # the host calls df graphs via df.invoke
         from bnnc.interpreters.hls import HlsFunctions  # ... and HLS tops via hls.invoke (csim)
 
@@ -269,9 +275,50 @@ class BnnExecutor:
             from bnnc.interpreters.rtl import RtlsimFunctions
 
             self.df = RtlsimFunctions(rtl_simulator)
-        self.interpreter.register_implementations(self.df)
         self.hls = HlsFunctions()
-        self.interpreter.register_implementations(self.hls)
+        self.interpreter = self._new_interpreter()
+        # Accelerator calls run their own simulators (already parallel, some with state such
+        # as df_functions' captures); only a host-only module runs in slices side by side.
+        self.threads = threads or len(os.sched_getaffinity(0))
+        self.host_only = not any(isinstance(op, (df.InvokeOp, hls.InvokeOp)) for op in module.walk())
+        self._interpreters = [self.interpreter]
+        self.largest_per_input = max(
+            (int(np.prod(bnn.shape_of(r.type)[1:])) for op in main.walk() for r in op.results
+             if isinstance(r.type, TensorType)), default=1)
+
+    def _new_interpreter(self) -> Interpreter:
+        interpreter = Interpreter(self.module)
+        interpreter.register_implementations(EntryFunctions())
+        interpreter.register_implementations(BnnFunctions())
+        interpreter.register_implementations(self.df)
+        interpreter.register_implementations(self.hls)
+        return interpreter
+
+    def _call(self, x: np.ndarray) -> np.ndarray:
+        """The entry function on a prepared batch: whole, or in slices on every core."""
+        rows = max(1, min(SLICE_ELEMENTS // self.largest_per_input, -(-x.shape[0] // self.threads)))
+        if not self.host_only or self.threads < 2 or x.shape[0] <= rows:
+            return self.interpreter.call_op(self.entry, (x,))[0]
+        slices = [x[i : i + rows] for i in range(0, x.shape[0], rows)]
+        workers = min(self.threads, len(slices))
+        while len(self._interpreters) < workers:  # an xDSL interpreter runs one call at a time
+            self._interpreters.append(self._new_interpreter())
+
+        def work(worker: int) -> list[tuple[int, np.ndarray]]:
+            interpreter = self._interpreters[worker]
+            with one_core():
+                return [(i, interpreter.call_op(self.entry, (slices[i],))[0])
+                        for i in range(worker, len(slices), workers)]
+
+        results: list[np.ndarray | None] = [None] * len(slices)
+        from threadpoolctl import threadpool_limits
+
+        # BLAS (a non-binary layer's matmul) would start a team of its own in every worker
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+            for done in pool.map(work, range(workers)):
+                for i, y in done:
+                    results[i] = y
+        return np.concatenate(results)
 
     def run(self, x: np.ndarray) -> np.ndarray:
         """The model's output for a batch `x` shaped like the input (any size in dimension 0)."""
@@ -288,7 +335,7 @@ class BnnExecutor:
             x = x.astype(np.int64)
         else:
             x = x.astype(np.float64)
-        (y,) = self.interpreter.call_op(self.entry, (x,))
+        y = self._call(x)
         out_element = bnn.element_type(self.output_types[0])
         if bnn.is_real(out_element):
             return y.astype(np.float32)

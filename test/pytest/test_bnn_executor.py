@@ -76,6 +76,24 @@ def test_batch_and_single_image_agree(mnist_test):
     np.testing.assert_array_equal(batch, singles)
 
 
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [("tfc_w1a1.qonnx.onnx", (1, 28, 28)), ("cnv_w1a1_random.qonnx.onnx", (3, 32, 32))],
+)
+def test_batch_in_slices_on_every_core_equals_one_batch(name, shape, rng, monkeypatch):
+    """A large batch runs in slices, side by side on worker threads with a BLAS thread and a
+    kernel core each (CNV's first layer is a BLAS matmul, the others the native kernel); the
+    outputs, in order, are those of the whole batch in one call."""
+    import bnnc.interpreters.bnn as executor_module
+
+    module = import_onnx(model_path(name))
+    x = rng.uniform(0, 1, size=(11, *shape)).astype(np.float32)
+    whole = BnnExecutor(module, threads=1).run(x)
+    sliced = BnnExecutor(module, threads=3)
+    monkeypatch.setattr(executor_module, "SLICE_ELEMENTS", 2 * sliced.largest_per_input)
+    np.testing.assert_array_equal(sliced.run(x), whole)
+    assert len(sliced._interpreters) == 3  # 6 slices of at most 2 images on 3 workers
+
 def test_wrong_input_shape_is_a_clear_error():
     executor = BnnExecutor(import_onnx(model_path("tfc_w1a1.qonnx.onnx")))
     with pytest.raises(BnncError, match=r"expected \[N, 1, 28, 28\]"):

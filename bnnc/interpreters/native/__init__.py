@@ -19,6 +19,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -63,10 +65,24 @@ def _library() -> ctypes.CDLL | None:
     pointer = np.ctypeslib.ndpointer
     library.bnnc_xnor_popcount.argtypes = [
         pointer(np.uint64, flags="C"), pointer(np.uint64, flags="C"), pointer(np.int64, flags="C"),
-        ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
+        ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int,
     ]
     library.bnnc_xnor_popcount.restype = None
     return library
+
+
+_this_thread = threading.local()
+
+
+@contextmanager
+def one_core():
+    """Kernels called from this thread inside the block use one core: for a caller that already
+    runs a batch on every core, where OpenMP teams of its own would oversubscribe them."""
+    _this_thread.threads = 1
+    try:
+        yield
+    finally:
+        _this_thread.threads = 0
 
 
 def xnor_popcount(x_words: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray | None:
@@ -81,5 +97,6 @@ def xnor_popcount(x_words: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarra
     m = w_words.shape[0]
     assert w_words.shape[1] == words, (x_words.shape, w_words.shape)
     out = np.empty((rows, m), dtype=np.int64)
-    library.bnnc_xnor_popcount(x_words, w_words, out, rows, m, words, k)
+    threads = getattr(_this_thread, "threads", 0)
+    library.bnnc_xnor_popcount(x_words, w_words, out, rows, m, words, k, threads)
     return out
