@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bnnc import xdsl_fixes  # noqa: F401  (printing floats that parse back, before any printing)
+
 __version__ = "0.1.0"
 __all__ = [
     "BnncError", "PassManager", "compile", "import_onnx", "parse_module", "run_bnn", "run_reference", "verify",

@@ -25,6 +25,7 @@ from bnnc.devices import Device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
 from bnnc.errors import BnncError
+from bnnc.packing import elements_per_axi_word
 
 # Constants calibrated against Yosys (`synth_xilinx -family xc7`) on the Verilog library
 # (`python benchmarks/yosys_calibration.py`, docs/rtl.md); each one's use is derived in the
@@ -53,11 +54,10 @@ THRESHOLD_BASE_LUT = 20
 # (score, index) entry.
 LABEL_SELECT_BASE_LUT = 80
 LABEL_SELECT_LUT_PER_ENTRY_BIT = 2
-# bnnc_repack: barrel shifters over its 2*(in + out)-lane buffer (the incoming word placed
-# behind the kept elements, the kept elements shifted down, the lane masks): LUTs per buffer
-# bit and shift level.
-REPACK_LUT_PER_BIT_LEVEL = 1.5
-REPACK_BASE_LUT = 0  # the counts and compares vanish beside the shifters
+# bnnc_repack: the slot and block counters, the fill compare and the handshakes; the output
+# multiplexer, LUTs per input of a mux wider than one LUT6 (Yosys decodes the slot and ORs).
+REPACK_BASE_LUT = 75
+REPACK_LUT_PER_MUX_INPUT = 0.625
 # bnnc_regroup: the load select of each bank bit, shared by two bits in a LUT6.
 REGROUP_LUT_PER_BANK_BIT = 0.5
 REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
@@ -349,23 +349,57 @@ def dwc_cost(op: df.DwcOp, device: Device) -> Cost:
     return regroup_cost(src, dst, _int(op.pixels))
 
 
-def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
-    """Data-width converter between one-pixel streams (`bnnc_repack`), L_in to L_out lanes.
+def repack_block(in_lanes: int, out_lanes: int, elements: int) -> int:
+    """Elements of a block of `bnnc_repack`: lcm(L_in, L_out), or the whole frame if shorter.
+
+    Every input word of a block then starts at a multiple of L_in and every output word at a
+    multiple of L_out from the block's start, at fixed bits of a bank, and the frame's last
+    block (the E mod block elements left, or a whole block) starts on a word boundary of both
+    sides too. The Verilog emitter, the cost model and the cycle model (`bnnc.fifo_model`) all
+    take the block from here.
+    """
+    return min(math.lcm(in_lanes, out_lanes), elements)
+
+
+def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost:
+    """A width converter between one-pixel streams (`bnnc_repack`), L_in to L_out lanes of B
+    bits, E elements a frame: the df.dwc between one-pixel streams and the AXI-stream ports.
 
     Cycles: it takes or gives one word a cycle on each side, so max(in words, out words).
-    LUT (Yosys): a buffer of CAP = 2·(L_in + L_out) elements (B bits), which the incoming word
-    enters behind the kept elements and the outgoing word leaves from, shifted by a variable
-    count: barrel shifters over the buffer's bits with ⌈log2(CAP + 1)⌉ levels,
-    REPACK_BASE_LUT + REPACK_LUT_PER_BIT_LEVEL·CAP·B·levels (2 → 16 lanes: 324 against Yosys'
-    306; 64 → 8: 1,728 against 1,804). FF: the buffer and three counts.
+    Structure: two banks of a block (`repack_block`), input slots S_in = ⌈block/L_in⌉ and output
+    slots S_out = ⌈block/L_out⌉ at fixed bits. LUT (Yosys): REPACK_BASE_LUT, plus for each output
+    bit (of the min(L_out, block) lanes that ever carry an element) a 2·S_out-way multiplexer over the slots of both banks: one LUT6 up to
+    MUX_INPUTS_PER_LUT ways, ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond; an input word's bits
+    are clock enables of the bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
+    lanes of bits, 784 a frame (TFC's input port), 635 / 629; 5 → 9 lanes of 7 bits (its output
+    port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. FF: both banks,
+    max(S_in·L_in, S_out·L_out)·B bits each, and the counters.
     """
-    cycles = max(src.words.data, dst.words.data)
-    bits = bit_width(src.element)
-    cap = 2 * (src.lanes.data + dst.lanes.data)
-    levels = cap.bit_length()
-    lut = _ceil(REPACK_BASE_LUT + REPACK_LUT_PER_BIT_LEVEL * cap * bits * levels)
-    counts = 3 * (max(cap, src.elements) + 1).bit_length()
-    return Cost(cycles, lut, cap * bits + counts, 0, 0)
+    words_in, words_out = -(-elements // in_lanes), -(-elements // out_lanes)
+    block = repack_block(in_lanes, out_lanes, elements)
+    slots_in, slots_out = -(-block // in_lanes), -(-block // out_lanes)
+    ways = 2 * slots_out
+    per_bit = 1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways)
+    bank = max(slots_in * in_lanes, slots_out * out_lanes) * bits
+    counters = 6 * (max(slots_in, slots_out) + 1).bit_length() + 8
+    lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
+    return Cost(max(words_in, words_out), _ceil(REPACK_BASE_LUT + per_bit * lanes * bits),
+                2 * bank + counters, 0, 0)
+
+
+def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
+    """Data-width converter between one-pixel streams: `repack_cost` of its lanes."""
+    return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element))
+
+
+def axi_converter_costs(graph: df.GraphOp) -> tuple[Cost, Cost]:
+    """The accelerator's AXI-stream ports (`bnnc_repack`): 64-bit AXI words of ⌊64/B⌋ elements
+    to `df.input`'s words, and `df.output`'s words to AXI words (`bnnc.packing`)."""
+    source, sink = _stream(graph.input_op().output), _stream(graph.output_op().input)
+    in_bits, out_bits = bit_width(source.element), bit_width(sink.element)
+    axis_in = repack_cost(elements_per_axi_word(in_bits), source.lanes.data, source.elements, in_bits)
+    axis_out = repack_cost(sink.lanes.data, elements_per_axi_word(out_bits), sink.elements, out_bits)
+    return axis_in, axis_out
 
 
 def regroup_cost(src: df.StreamType, dst: df.StreamType, pixels: int) -> Cost:
@@ -448,7 +482,7 @@ class NodeEstimate:
     simd: int | None
     mmv: int | None
     cost: Cost
-    op: Operation = field(compare=False, repr=False)
+    op: Operation | None = field(compare=False, repr=False)  # None for the AXI-stream ports
 
 
 @dataclass(frozen=True)
@@ -494,17 +528,21 @@ def _layer(op: Operation) -> str | None:
 
 
 def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estimate:
-    """Cost every engine of `graph` and sum them up into an `Estimate`.
+    """Cost every engine of `graph`, and the AXI-stream ports around it (`axis_in`,
+    `axis_out`), and sum them up into an `Estimate`.
 
     Latency: a frame's cycles summed along the pipeline, the longest such sum over the paths
-    from `df.input` to `df.output` (FINN's "sum along the pipeline, not the product"); for a
-    linear pipeline that is the sum of the node cycles. It is an upper bound: an engine starts
-    on the first words of a frame before its producer has finished the frame.
+    from the input port to the output port (FINN's "sum along the pipeline, not the product");
+    for a linear pipeline that is the sum of the node cycles. It is an upper bound: an engine
+    starts on the first words of a frame before its producer has finished the frame.
+    Bottleneck: the slowest node, an engine rather than a port when they tie.
     """
     if clock_mhz <= 0:
         raise BnncError(f"the clock must be positive, got {clock_mhz} MHz")
-    nodes: list[NodeEstimate] = []
-    finish: dict[SSAValue, int] = {}  # cycles from the frame's start until a value is complete
+    axis_in, axis_out = axi_converter_costs(graph)
+    nodes: list[NodeEstimate] = [NodeEstimate("axis_in", None, "axis", None, None, None, axis_in, None)]
+    # cycles from the frame's start until a value is complete
+    finish: dict[SSAValue, int] = {graph.input_op().output: axis_in.cycles}
     for op in graph.body.block.ops:
         if not isinstance(op, df.ENGINES):
             continue
@@ -512,15 +550,12 @@ def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estim
         start = max((finish.get(v, 0) for v in op.operands), default=0)
         for result in op.results:
             finish[result] = start + cost.cycles
-        name = op.results[0].name_hint or f"#{len(nodes)}"
+        name = op.results[0].name_hint or f"#{len(nodes) - 1}"
         folding = [_folding(op, p) for p in ("pe", "simd", "mmv")]
         nodes.append(NodeEstimate(name, _layer(op), op.name.removeprefix("df."), *folding, cost, op))
+    nodes.append(NodeEstimate("axis_out", None, "axis", None, None, None, axis_out, None))
     total = sum((n.cost for n in nodes), Cost(0, 0, 0, 0, 0))
-    if nodes:
-        slowest = max(nodes, key=lambda n: n.cost.cycles)  # the first of equals
-        bottleneck, cycles = slowest.name, slowest.cost.cycles
-    else:  # a wire from input to output still reads a word a cycle
-        bottleneck, cycles = "df.input", _stream(graph.input_op().output).words.data
-    total = Cost(cycles, total.lut, total.ff, total.bram18, total.lutram)
-    latency = finish.get(graph.output_op().input, cycles)
-    return Estimate(graph.sym_name.data, device, clock_mhz, tuple(nodes), total, latency, bottleneck)
+    slowest = max(nodes, key=lambda n: (n.cost.cycles, n.op is not None))  # the first of equals
+    total = Cost(slowest.cost.cycles, total.lut, total.ff, total.bram18, total.lutram)
+    latency = finish[graph.output_op().input] + axis_out.cycles
+    return Estimate(graph.sym_name.data, device, clock_mhz, tuple(nodes), total, latency, slowest.name)

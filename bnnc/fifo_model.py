@@ -29,9 +29,10 @@ Engines (the paces of the cost model's cycle formulas, the buffers of the RTL):
   next read waits until the previous output word has left.
 - Label select: reads a frame's words one a cycle, the last one only once the previous frame's
   K indices have all left; the indices leave one a cycle from the cycle after the last read.
-- Width converter of one-pixel streams (`bnnc_repack`): a shift buffer of 2·(in + out lanes)
-  elements; a word leaves the cycle after the input word that completes it, and an input word is
-  taken only if its lanes fit in the buffer as it was at the start of the cycle.
+- Width converter of one-pixel streams (`bnnc_repack`): two banks of a block of elements
+  (`bnnc.cost_model.repack_block`); a word leaves the cycle after the input word that completes
+  it, and a block's first input word is taken from the cycle after the block two before it (the
+  bank's previous one) has given its last output word.
 - Width converter of multi-pixel streams (`bnnc_regroup`): two banks of lcm(MMV in, MMV out)
   pixels; a bank's words leave from the cycle after its last input word, and a bank is refilled
   from the cycle after its last output word.
@@ -58,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.ir import Operation
 
+from bnnc.cost_model import repack_block
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width
 from bnnc.packing import elements_per_axi_word
@@ -211,10 +213,16 @@ def _repack_indices(in_lanes: int, out_lanes: int, elements: int, frames: int) -
     in_end = (np.minimum(np.arange(1, -(-elements // in_lanes) + 1) * in_lanes, elements) + base).reshape(-1)
     out_end = (np.minimum(np.arange(1, -(-elements // out_lanes) + 1) * out_lanes, elements) + base).reshape(-1)
     need = np.searchsorted(in_end, out_end, side="left")
-    # read i needs the buffer (2·(in + out) lanes) to hold its lanes beside those still in it
-    before = np.concatenate([[0], in_end[:-1]])
-    free = before + in_lanes - 2 * (in_lanes + out_lanes)
-    guard = np.where(free > 0, np.searchsorted(out_end, free, side="left"), -1)
+    # blocks alternate between two banks: a block's input words wait until the block two
+    # before it (in the same bank) has given its last output word
+    block = repack_block(in_lanes, out_lanes, elements)
+    blocks = -(-elements // block)
+    last = elements - (blocks - 1) * block
+    in_words = np.tile([-(-block // in_lanes)] * (blocks - 1) + [-(-last // in_lanes)], frames)
+    out_words = np.tile([-(-block // out_lanes)] * (blocks - 1) + [-(-last // out_lanes)], frames)
+    round_of_input = np.repeat(np.arange(in_words.size), in_words)
+    last_output = np.cumsum(out_words) - 1
+    guard = np.where(round_of_input >= 2, last_output[np.maximum(round_of_input - 2, 0)], -1)
     return need, guard
 
 

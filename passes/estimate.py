@@ -56,6 +56,8 @@ class EstimatePass(ModulePass):
                 continue
             estimate = estimate_graph(graph, device, self.clock_mhz)
             for node in estimate.nodes:
+                if node.op is None:  # an AXI-stream port: in the totals only
+                    continue
                 node.op.attributes[ESTIMATE_ATTR] = DictionaryAttr(_cost_attrs(node.cost))
             graph.attributes[ESTIMATE_ATTR] = DictionaryAttr(
                 {

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from bnnc.backends.verilog import testbench
-from bnnc.backends.verilog.engines import Instance, instance_of
+from bnnc.backends.verilog.engines import Instance, instance_of, repack_params
 from bnnc.dialects import bnn, df
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -117,8 +117,8 @@ def build_project(graph: df.GraphOp) -> Project:
     lasts = [source]  # converters inside the graph flag frame ends that nothing needs
     body.append(_instance(
         "bnnc_repack",
-        {"BITS": in_bits, "IN_LANES": elements_per_axi_word(in_bits), "OUT_LANES": in_stream.lanes.data,
-         "FRAME": in_stream.elements, "IN_WIDTH": AXI_WORD_BITS},
+        {**repack_params(in_bits, elements_per_axi_word(in_bits), in_stream.lanes.data, in_stream.elements),
+         "IN_WIDTH": AXI_WORD_BITS},
         "u_axis_in",
         {"clk": "ap_clk", "rst_n": "ap_rst_n", "in_data": "s_axis_tdata", "in_valid": "s_axis_tvalid",
          "in_ready": "s_axis_tready", "out_data": f"{names[source]}_data",
@@ -142,8 +142,8 @@ def build_project(graph: df.GraphOp) -> Project:
                     + _instance(inst.module, inst.params, name, ports))
     body.append(_instance(
         "bnnc_repack",
-        {"BITS": out_bits, "IN_LANES": out_stream.lanes.data, "OUT_LANES": elements_per_axi_word(out_bits),
-         "FRAME": out_stream.elements, "OUT_WIDTH": AXI_WORD_BITS},
+        {**repack_params(out_bits, out_stream.lanes.data, elements_per_axi_word(out_bits), out_stream.elements),
+         "OUT_WIDTH": AXI_WORD_BITS},
         "u_axis_out",
         {"clk": "ap_clk", "rst_n": "ap_rst_n", "in_data": f"{names[sink]}_data",
          "in_valid": f"{names[sink]}_valid", "in_ready": f"{names[sink]}_ready",

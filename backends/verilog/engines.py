@@ -19,6 +19,7 @@ from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Attribute, Operation
 
 from bnnc.errors import BnncError
+from bnnc.cost_model import repack_block
 from bnnc.interpreters.df import weight_memory
 
 BIPOLAR, UNSIGNED, SIGNED = 0, 1, 2  # the element kinds of the library's *_KIND parameters
@@ -179,12 +180,17 @@ def label_select(op: df.LabelSelectOp, name: str) -> Instance:
     return Instance("bnnc_label_select", params)
 
 
+def repack_params(bits: int, in_lanes: int, out_lanes: int, frame: int) -> dict[str, int]:
+    """The parameters of a `bnnc_repack` (a df.dwc between one-pixel streams, an AXI port)."""
+    return {"BITS": bits, "IN_LANES": in_lanes, "OUT_LANES": out_lanes, "FRAME": frame,
+            "BLOCK": repack_block(in_lanes, out_lanes, frame)}
+
+
 def dwc(op: df.DwcOp, name: str) -> Instance:
     src, dst = _stream(op.input), _stream(op.output)
     bits = bnn.bit_width(src.element)
     if src.mmv.data == 1 and dst.mmv.data == 1:
-        params = {"BITS": bits, "IN_LANES": src.lanes.data, "OUT_LANES": dst.lanes.data, "FRAME": src.elements}
-        return Instance("bnnc_repack", params)
+        return Instance("bnnc_repack", repack_params(bits, src.lanes.data, dst.lanes.data, src.elements))
     pixels = _int(op.pixels)
     vector = src.elements // pixels
     block = math.lcm(src.mmv.data, dst.mmv.data)

@@ -149,8 +149,11 @@ def solve_max(problem: FoldingProblem) -> Solution:
         else:
             low = middle + 1
     if best is None:
+        pinned = [layer.name for layer in problem.layers if layer.pinned]
+        what = (f"the layers pinned by the folding file ({', '.join(pinned)}) with the slowest "
+                "folding of the others" if pinned else "even the slowest folding")
         raise BnncError(
-            f"even the slowest folding exceeds the budget of {problem.budget_lut} LUT and "
+            f"{what} exceeds the budget of {problem.budget_lut} LUT and "
             f"{problem.budget_bram18} BRAM18 on {problem.device.name}"
         )
     return best

@@ -86,13 +86,17 @@ class Outcome:
 def choose_folding(graph: df.GraphOp, choice: tuple[int, ...]) -> dict[str, Fold]:
     """Layer i gets the legal folding number choice[i % len(choice)] (modulo their number) among
     those whose words a width converter can regroup from the previous layer's (see
-    `FoldingProblem.edge`: a multi-pixel stream cannot always be regrouped)."""
+    `FoldingProblem.edge`: a multi-pixel stream cannot always be regrouped) and that cost at most
+    the layer's share of the device budget (else a large random network, fully unrolled, does
+    not fit and the compiler rightly refuses it)."""
     problem = build_problem(graph, load_device("zc706"), 200.0)
     folding = {}
     previous, pixels = problem.source, 1
+    # a layer's share of the budget, so that the pinned design fits (the cheapest always counts)
+    share_lut, share_bram = problem.budget_lut // len(problem.layers), problem.budget_bram18 // len(problem.layers)
     for index, layer in enumerate(problem.layers):
-        options = [c for c in layer.legal
-                   if problem.edge(previous, c.reads, pixels).cycles < IMPOSSIBLE]
+        joinable = [c for c in layer.legal if problem.edge(previous, c.reads, pixels).cycles < IMPOSSIBLE]
+        options = [c for c in joinable if c.cost.lut <= share_lut and c.cost.bram18 <= share_bram] or joinable
         pick = options[choice[index % len(choice)] % len(options)] if choice else options[0]
         folding[layer.name] = pick.fold
         previous, pixels = pick.writes, pick.pixels

@@ -110,3 +110,37 @@ def test_threshold_of_a_one_row_image(seed):
     spec = NetSpec("finn", (1, 1, 2), 2, (LayerSpec("dense", 1, act=None),), input_type="uint8",
                    seed=seed)
     check_case(Case(spec), ("csim",))
+
+
+def test_integral_float_parameters_survive_printing(tmp_path):
+    """A BN variance of 3,324,876 (an integral f32 with more digits than the short form keeps):
+    xDSL printed it as its bit pattern, 0x4A4AEF30, which xDSL's parser reads in a dense literal
+    as the integer 1,246,424,880, so the module reloaded from text (a build directory's
+    ir/0-bnn.mlir) gave other scores. The long profile's csim run, which prints and parses
+    every stage, found it. Fixed in bnnc/xdsl_fixes.py (such floats print as "3324876.0")."""
+    import re
+
+    import numpy as np
+    import random_bnn
+    from random_bnn import BnSpec
+
+    from bnnc.interpreters.bnn import BnnExecutor
+    from bnnc.ir import parse_module
+
+    layers = (
+        LayerSpec("conv", 4, kernel=(2, 2), strides=(1, 2), pads=(1, 0, 1, 0), pad_value=-1),
+        LayerSpec("dense", 2, weight_bits=7, act=ActSpec(8, True, True, "CEIL"), bn=BnSpec(negative=2)),
+        LayerSpec("dense", 3, weight_bits=7, act=ActSpec(8, False, False, "CEIL"), bn=BnSpec(huge=1)),
+        LayerSpec("dense", 10, weight_bits=7, act=None),
+    )
+    spec = NetSpec("plain", (1, 6, 7), 1, layers, flatten="Flatten", tensor_norm=-1, seed=17550)
+    path = tmp_path / "model.onnx"
+    path.write_bytes(build(spec).SerializeToString())
+    module = import_onnx(path)
+    text = str(module)
+    assert re.search(r"\b0x[0-9A-F]", text) is None and "3324876.0" in text
+    (tmp_path / "bnn.mlir").write_text(text)
+    x = random_bnn.inputs(spec, 12)
+    np.testing.assert_array_equal(BnnExecutor(parse_module(tmp_path / "bnn.mlir")).run(x),
+                                  BnnExecutor(module).run(x))
+    check_case(Case(spec))

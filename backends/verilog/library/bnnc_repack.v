@@ -10,15 +10,24 @@
 // bits, of which the low IN_LANES*BITS carry elements; output words OUT_WIDTH bits, the high
 // bits zero (a 64-bit AXI word holding 9 elements of 7 bits).
 //
+// Structure: a frame is cut into blocks of BLOCK elements (lcm(IN_LANES, OUT_LANES), or the
+// whole frame when that is shorter; bnnc.cost_model.repack_block), the last block of a frame
+// holding what is left. Every input and output word of a block sits at fixed bits of a bank,
+// so an input word is written with one slot compare per slot (a clock enable) and an output
+// word is one multiplexer per output bit over the block's output slots: no shifter, no address
+// arithmetic. Two banks alternate, so that one fills while the other drains.
+//
 // Cycle behaviour: one input word and one output word a cycle at most, so a frame takes
-// max(input words, output words) cycles; an output word leaves the cycle after the input word
-// that completes it. Elements wait in a shift buffer of 2*(IN_LANES+OUT_LANES) elements; in_ready
-// depends on registers only.
+// max(input words, output words) cycles; an output word leaves from the cycle after the input
+// word that completes it, and the first input word of a block waits until the bank it goes to
+// has given its previous block's last output word (bnnc.fifo_model). in_ready and out_valid
+// depend on registers only.
 module bnnc_repack #(
     parameter integer BITS = 1,
     parameter integer IN_LANES = 1,
     parameter integer OUT_LANES = 1,
     parameter integer FRAME = 1,
+    parameter integer BLOCK = FRAME,
     parameter integer IN_WIDTH = IN_LANES * BITS,
     parameter integer OUT_WIDTH = OUT_LANES * BITS
 ) (
@@ -34,40 +43,107 @@ module bnnc_repack #(
     input  wire                 out_ready,
     output wire                 out_last
 );
-    localparam integer CAP = 2 * (IN_LANES + OUT_LANES);
-    localparam integer FW = $clog2(FRAME + 1);
-    localparam integer CW = $clog2(CAP + 1);
-    localparam integer W = (FW > CW ? FW : CW) + 1;  // one width for every count
-    localparam integer BUF = CAP * BITS;
-    localparam [W-1:0] IN_L = IN_LANES[W-1:0];
-    localparam [W-1:0] OUT_L = OUT_LANES[W-1:0];
-    localparam [W-1:0] FRAME_N = FRAME[W-1:0];
-    localparam [W-1:0] CAP_N = CAP[W-1:0];
+    localparam integer BLOCKS = (FRAME + BLOCK - 1) / BLOCK;
+    localparam integer LAST = FRAME - (BLOCKS - 1) * BLOCK;  // elements of a frame's last block
+    localparam integer IN_SLOTS = (BLOCK + IN_LANES - 1) / IN_LANES;
+    localparam integer OUT_SLOTS = (BLOCK + OUT_LANES - 1) / OUT_LANES;
+    localparam integer LAST_IN = (LAST + IN_LANES - 1) / IN_LANES;
+    localparam integer LAST_OUT = (LAST + OUT_LANES - 1) / OUT_LANES;
+    localparam integer TAIL = LAST - (LAST_OUT - 1) * OUT_LANES;  // lanes of a frame's last word
+    localparam integer IN_W = IN_LANES * BITS, OUT_W = OUT_LANES * BITS;
+    localparam integer SIZE_IN = IN_SLOTS * IN_W, SIZE_OUT = OUT_SLOTS * OUT_W;
+    localparam integer SIZE = SIZE_IN > SIZE_OUT ? SIZE_IN : SIZE_OUT;  // bits a bank
+    localparam integer SLOTS = IN_SLOTS > OUT_SLOTS ? IN_SLOTS : OUT_SLOTS;
+    localparam integer SW = $clog2(SLOTS + 1);
+    localparam integer BW = BLOCKS > 1 ? $clog2(BLOCKS) : 1;
+    // (slot + 1) * OUT_LANES and slots * IN_LANES, compared in this width
+    localparam integer PW = $clog2((SLOTS + 1) * (IN_LANES > OUT_LANES ? IN_LANES : OUT_LANES) + 1);
+    localparam integer OUT_END_I = OUT_SLOTS - 1, LAST_OUT_END_I = LAST_OUT - 1;
+    localparam integer IN_END_I = IN_SLOTS - 1, LAST_IN_END_I = LAST_IN - 1, LAST_BLOCK_I = BLOCKS - 1;
+    localparam [SW-1:0] IN_SLOTS_N = IN_SLOTS[SW-1:0], LAST_IN_N = LAST_IN[SW-1:0];
+    localparam [SW-1:0] OUT_END = OUT_END_I[SW-1:0], LAST_OUT_END = LAST_OUT_END_I[SW-1:0];
+    localparam [SW-1:0] IN_END = IN_END_I[SW-1:0], LAST_IN_END = LAST_IN_END_I[SW-1:0];
+    localparam [BW-1:0] LAST_BLOCK = LAST_BLOCK_I[BW-1:0];
+    localparam [PW-1:0] IN_L = IN_LANES[PW-1:0], OUT_L = OUT_LANES[PW-1:0];
+    localparam [OUT_W-1:0] TAIL_MASK = ~({OUT_W{1'b1}} << (TAIL * BITS));
 
-    reg [BUF-1:0] buffer;
-    reg [W-1:0] count;  // elements in the buffer
-    reg [W-1:0] in_left, out_left;  // elements of the frame still to take / to give
+    /* verilator lint_off UNUSEDSIGNAL */  // input lanes past the last output slot are never read
+    reg [SIZE_IN-1:0] bank0, bank1;
+    /* verilator lint_on UNUSEDSIGNAL */
+    reg wr_bank, rd_bank;
+    reg [SW-1:0] wslot, rslot;  // next input slot of the block being written, next output slot
+    reg [BW-1:0] wblock;  // the block being written, within its frame
+    reg [1:0] owned;  // the bank holds a block with output words still to give
+    reg [1:0] tail;  // ... and that block is the last of its frame
+    reg [SW-1:0] filled0, filled1;  // input words written into the bank's block so far
 
-    wire [W-1:0] take = in_left < IN_L ? in_left : IN_L;
-    wire [W-1:0] give = out_left < OUT_L ? out_left : OUT_L;
-    assign in_ready = count + IN_L <= CAP_N;
-    assign out_valid = count >= give;
-    assign out_last = out_left <= OUT_L;
+    wire w_tail = wblock == LAST_BLOCK;
+    wire [SW-1:0] w_end = w_tail ? LAST_IN_END : IN_END;
+    wire r_tail = tail[rd_bank];
+    wire [SW-1:0] r_end = r_tail ? LAST_OUT_END : OUT_END;
+    wire [SW-1:0] r_filled = rd_bank ? filled1 : filled0;
+    wire r_complete = r_filled == (r_tail ? LAST_IN_N : IN_SLOTS_N);
+    // output slot s is complete once (s + 1) * OUT_LANES elements (or the whole block) are in
+    wire [PW-1:0] r_need = ({{(PW - SW) {1'b0}}, rslot} + 1'b1) * OUT_L;
+    wire [PW-1:0] r_have = {{(PW - SW) {1'b0}}, r_filled} * IN_L;
+
+    assign in_ready = wslot != 0 || !owned[wr_bank];
+    assign out_valid = owned[rd_bank] && (r_complete || r_need <= r_have);
+    assign out_last = r_tail && rslot == LAST_OUT_END;
 
     wire read = in_valid && in_ready;
     wire write = out_valid && out_ready;
 
-    // The word's elements beyond `take` are cleared; those beyond `give` of the output too.
-    wire [BUF-1:0] lane_mask_in = ~({BUF{1'b1}} << (take * BITS));
-    wire [OUT_LANES*BITS-1:0] lane_mask_out = ~({(OUT_LANES * BITS) {1'b1}} << (give * BITS));
-    wire [BUF-1:0] incoming = {{(BUF - IN_LANES * BITS) {1'b0}}, in_data[IN_LANES*BITS-1:0]} & lane_mask_in;
-    wire [BUF-1:0] kept = write ? buffer >> (give * BITS) : buffer;
-    wire [W-1:0] kept_count = write ? count - give : count;
-    wire [OUT_LANES*BITS-1:0] visible = buffer[OUT_LANES*BITS-1:0] & lane_mask_out;
+    // Input slot k: lanes to bank bits [k*IN_W, (k+1)*IN_W).
+    genvar k, r;
+    generate
+        for (k = 0; k < IN_SLOTS; k = k + 1) begin : g_in
+            localparam [SW-1:0] SLOT = k[SW-1:0];
+            always @(posedge clk) begin
+                if (read && wslot == SLOT) begin
+                    if (wr_bank) bank1[k*IN_W+:IN_W] <= in_data[IN_W-1:0];
+                    else bank0[k*IN_W+:IN_W] <= in_data[IN_W-1:0];
+                end
+            end
+        end
+    endgenerate
+
+    // Output slot r of each bank: bank bits [r*OUT_W, (r+1)*OUT_W), zeros past the input slots
+    // (lanes past the frame's end, which the mask clears anyway).
+    /* verilator lint_off UNUSEDSIGNAL */  // bits past the last output slot
+    wire [SIZE-1:0] view0, view1;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (SIZE > SIZE_IN) begin : g_view_pad
+            assign view0 = {{(SIZE - SIZE_IN) {1'b0}}, bank0};
+            assign view1 = {{(SIZE - SIZE_IN) {1'b0}}, bank1};
+        end else begin : g_view
+            assign view0 = bank0;
+            assign view1 = bank1;
+        end
+    endgenerate
+    wire [OUT_SLOTS*OUT_W-1:0] words0, words1;
+    generate
+        for (r = 0; r < OUT_SLOTS; r = r + 1) begin : g_out
+            assign words0[r*OUT_W+:OUT_W] = view0[r*OUT_W+:OUT_W];
+            assign words1[r*OUT_W+:OUT_W] = view1[r*OUT_W+:OUT_W];
+        end
+    endgenerate
+    // The slot's word: a multiplexer over the slots, each selected by its decoded slot number.
+    wire [31:0] rslot_i = {{(32 - SW) {1'b0}}, rslot};
+    reg [OUT_W-1:0] word;
+    integer q;
+    always @(*) begin
+        word = {OUT_W{1'b0}};
+        for (q = 0; q < OUT_SLOTS; q = q + 1)
+            if (rslot_i == q) word = rd_bank ? words1[q*OUT_W+:OUT_W] : words0[q*OUT_W+:OUT_W];
+    end
+    // lanes beyond the frame hold the last input word's padding or an older block: cleared
+    wire [OUT_W-1:0] visible = out_last ? word & TAIL_MASK : word;
 
     generate
-        if (OUT_WIDTH > OUT_LANES * BITS) begin : g_pad
-            assign out_data = {{(OUT_WIDTH - OUT_LANES * BITS) {1'b0}}, visible};
+        if (OUT_WIDTH > OUT_W) begin : g_pad
+            assign out_data = {{(OUT_WIDTH - OUT_W) {1'b0}}, visible};
         end else begin : g_exact
             assign out_data = visible[OUT_WIDTH-1:0];
         end
@@ -75,15 +151,40 @@ module bnnc_repack #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            buffer <= {BUF{1'b0}};
-            count <= 0;
-            in_left <= FRAME_N;
-            out_left <= FRAME_N;
+            wr_bank <= 1'b0;
+            rd_bank <= 1'b0;
+            wslot <= {SW{1'b0}};
+            rslot <= {SW{1'b0}};
+            wblock <= {BW{1'b0}};
+            owned <= 2'b00;
+            tail <= 2'b00;
+            filled0 <= {SW{1'b0}};
+            filled1 <= {SW{1'b0}};
         end else begin
-            buffer <= read ? kept | (incoming << (kept_count * BITS)) : kept;
-            count <= read ? kept_count + take : kept_count;
-            if (read) in_left <= in_left == take ? FRAME_N : in_left - take;
-            if (write) out_left <= out_left == give ? FRAME_N : out_left - give;
+            if (read) begin
+                if (wslot == 0) begin
+                    owned[wr_bank] <= 1'b1;
+                    tail[wr_bank] <= w_tail;
+                end
+                if (wr_bank) filled1 <= wslot + 1'b1;
+                else filled0 <= wslot + 1'b1;
+                if (wslot == w_end) begin
+                    wslot <= {SW{1'b0}};
+                    wr_bank <= !wr_bank;
+                    wblock <= w_tail ? {BW{1'b0}} : wblock + 1'b1;
+                end else begin
+                    wslot <= wslot + 1'b1;
+                end
+            end
+            if (write) begin
+                if (rslot == r_end) begin
+                    rslot <= {SW{1'b0}};
+                    owned[rd_bank] <= 1'b0;
+                    rd_bank <= !rd_bank;
+                end else begin
+                    rslot <= rslot + 1'b1;
+                end
+            end
         end
     end
 endmodule

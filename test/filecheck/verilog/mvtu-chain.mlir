@@ -14,6 +14,7 @@
 // CHECK-NEXT:         .IN_LANES(64),
 // CHECK-NEXT:         .OUT_LANES(1),
 // CHECK-NEXT:         .FRAME(16),
+// CHECK-NEXT:         .BLOCK(16),
 // CHECK-NEXT:         .IN_WIDTH(64)
 // CHECK-NEXT:     ) u_axis_in (
 // CHECK:          // df.fifo: !df.stream<1x!bnn.bipolar, 16> -> !df.stream<1x!bnn.bipolar, 16>
@@ -32,6 +33,11 @@
 // CHECK:              .WEIGHT_FILE("u2_mvtu_fc0_weights.mem"),
 // CHECK:          // df.dwc: !df.stream<2x!bnn.bipolar, 4> -> !df.stream<4x!bnn.bipolar, 2>
 // CHECK-NEXT:     bnnc_repack #(
+// CHECK-NEXT:         .BITS(1),
+// CHECK-NEXT:         .IN_LANES(2),
+// CHECK-NEXT:         .OUT_LANES(4),
+// CHECK-NEXT:         .FRAME(8),
+// CHECK-NEXT:         .BLOCK(4)
 // CHECK:          // df.mvtu fc1: !df.stream<4x!bnn.bipolar, 2> -> !df.stream<1xui4, 4>
 // CHECK-NEXT:     bnnc_mvtu #(
 // CHECK:              .STEPS(0),
