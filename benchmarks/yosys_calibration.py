@@ -9,7 +9,8 @@ LUT = LUT1..LUT6 plus the LUTs of distributed memories and shift registers (RAM3
 use 4, RAM32X1D/RAM64X1D 2, RAM128X1D 4, SRL16E/SRLC32E and single-port 64x1 RAMs 1);
 FF = FDRE/FDSE/FDCE/FDPE; BRAM18 = RAMB18E1 + 2·RAMB36E1. The cost model's figures for the same
 op come from `bnnc.cost_model.node_cost`. The last row is a small whole design (TFC, folded for
-9000 frames/s), summed over its engines on both sides.
+9000 frames/s): its whole Verilog top (engines, FIFOs, converters, AXI-stream ports) synthesised
+flattened, against the totals of `bnnc.cost_model.estimate_graph`.
 """
 
 from __future__ import annotations
@@ -236,23 +237,37 @@ def measure(name: str, op) -> Row:
 
 
 def design_row() -> Row:
-    """TFC-w1a1 folded for 9000 frames/s: every engine synthesised alone, summed."""
+    """TFC-w1a1 folded for 9000 frames/s, the whole design (engines, FIFOs, converters and the
+    AXI-stream ports) synthesised as one flattened top, against the estimate's totals."""
     from conftest import model_path
 
+    from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
+    from bnnc.cost_model import estimate_graph
     from bnnc.frontend.onnx_importer import import_onnx
     from bnnc.pipeline import run_pipeline
 
     module = run_pipeline(import_onnx(model_path("tfc_w1a1.qonnx.onnx")),
                           "bnn-streamline,lower-bnn-to-dataflow,fold{target-fps=9000 clock-mhz=200},"
                           "insert-streams,size-fifos")
-    total = Row("design-tfc-fix9000", 0, 0, 0, 0, 0, 0, 0, 0.0)
-    for op in graph_of(module).body.block.ops:
-        if isinstance(op, df.ENGINES):
-            r = measure("", op)
-            for field in ("model_lut", "model_ff", "model_bram18", "yosys_lut", "yosys_lutram", "yosys_ff",
-                          "yosys_bram18", "seconds"):
-                setattr(total, field, getattr(total, field) + getattr(r, field))
-    return total
+    graph = graph_of(module)
+    estimate = estimate_graph(graph, load_device("zc706"), 200.0)
+    project = build_project(find_graph(module))
+    start = time.time()
+    with tempfile.TemporaryDirectory(prefix="bnnc-yosys-") as tmp:
+        work = Path(tmp)
+        for path, text in project.files.items():
+            (work / path).parent.mkdir(parents=True, exist_ok=True)
+            (work / path).write_text(text)
+        sources = " ".join(sorted(p for p in project.files if p.startswith("library/")))
+        script = (f"read_verilog -defer {sources} top.v; synth_xilinx -family xc7 -flatten -top {TOP_MODULE}; "
+                  "tee -q -o stat.json stat -json")
+        result = subprocess.run(["yosys", "-q", "-p", script], cwd=work, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BnncError("yosys failed: " + " | ".join((result.stderr or result.stdout).strip().splitlines()[-10:]))
+        lut, lutram, ff, bram = resources(cell_counts((work / "stat.json").read_text()))
+    total = estimate.total
+    return Row("design-tfc-fix9000 (whole)", total.lut, total.ff, total.bram18, lut, lutram, ff, bram,
+               round(time.time() - start, 1))
 
 
 def error(model: int, measured: int) -> float:

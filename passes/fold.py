@@ -89,7 +89,7 @@ def fold_graph(
     problems = problem.verify(solution.folding, solution.target_cycles)
     if problems:
         raise BnncError(f"the {solver} solver found no folding within the budget: {'; '.join(problems)}")
-    refold(graph, solution.folding, problem.source)
+    refold(graph, solution.folding, problem.input_stream(solution.folding))
     graph.attributes["df.folding"] = DictionaryAttr({
         "scenario": StringAttr("max" if maximise else "fix"),
         "solver": StringAttr(solver),

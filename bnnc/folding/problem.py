@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from xdsl.dialects.builtin import IntegerAttr, i64
 from xdsl.ir import Block, Operation
 
-from bnnc.cost_model import Cost, dwc_stream_cost, node_cost
+from bnnc.cost_model import Cost, dwc_stream_cost, node_cost, repack_cost
 from bnnc.devices import Device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width
 from bnnc.errors import BnncError
 from bnnc.folding.fold import Fold
 from bnnc.folding.streams import input_type, layer_of, output_type
+from bnnc.packing import elements_per_axi_word
 
 
 def divisors(n: int) -> list[int]:
@@ -103,8 +104,35 @@ class FoldingProblem:
         key = (id(writes), id(reads), pixels)  # stream types are interned by build_problem
         entry = self._edges.get(key)
         if entry is None or entry[0] is not writes or entry[1] is not reads:  # (a reused id)
-            entry = self._edges[key] = (writes, reads, _edge_cost(writes, reads, pixels))
+            cost = self._port(reads, pixels) if writes is self.source else _edge_cost(writes, reads, pixels)
+            entry = self._edges[key] = (writes, reads, cost)
         return entry[2]
+
+    def _direct(self, reads: df.StreamType) -> bool:
+        """Whether the input port can give the first layer its words itself (one-pixel words)."""
+        return (reads.mmv.data == 1 and reads.element == self.source.element
+                and reads.elements == self.source.elements)
+
+    def _port(self, reads: df.StreamType, pixels: int) -> Cost:
+        """The edge out of the input: the AXI-stream port's width converter (`repack_cost`,
+        64-bit AXI words in) straight to the words the first layer reads, or, for multi-pixel
+        words, to `source`'s words and a width converter from there."""
+        bits = bit_width(self.source.element)
+        axi = elements_per_axi_word(bits)
+        if self._direct(reads):
+            return repack_cost(axi, reads.lanes.data, reads.elements, bits)
+        port = repack_cost(axi, self.source.lanes.data, self.source.elements, bits)
+        link = _edge_cost(self.source, reads, pixels)
+        return Cost(max(port.cycles, link.cycles), port.lut + link.lut, port.ff + link.ff,
+                    port.bram18 + link.bram18, port.lutram + link.lutram)
+
+    def input_stream(self, solution: dict[str, Fold]) -> df.StreamType:
+        """The words `df.input` delivers under a solution: the first layer's own, when the
+        port can give them (no width converter behind it), else `source`'s."""
+        if not self.layers:
+            return self.source
+        first = self.layers[0].choice(solution[self.layers[0].name])
+        return first.reads if first is not None and self._direct(first.reads) else self.source
 
     def evaluate(self, solution: dict[str, Fold]) -> Totals:
         """Totals of a legal solution, width converters included (the input's as 'input')."""
@@ -254,7 +282,7 @@ def build_problem(
     if unknown:
         raise BnncError(f"the folding names unknown layers {unknown}; the layers are {sorted(engines)}")
     source = io_stream(graph, device)
-    interned = {source: source}
+    interned: dict = {}  # not the source: `edge` tells the input port by its identity
     layers = []
     for name, ops in engines.items():
         legal = legal_folds(tuple(ops))
@@ -280,8 +308,9 @@ def build_problem(
 
 
 def io_stream(graph: df.GraphOp, device: Device) -> df.StreamType:
-    """The input stream as the host interface delivers it: as many elements a word as fit the
-    board's HP port (and divide the frame), one word a cycle."""
+    """The input stream for a first layer that reads multi-pixel words: as many elements a word
+    as fit the board's HP port (and divide the frame), one word a cycle. (A first layer of
+    one-pixel words gets its own words from the port, `FoldingProblem.input_stream`.)"""
     stream = graph.input_op().output.type
     bits = bit_width(stream.element)  # type: ignore[attr-defined]
     elements = stream.elements  # type: ignore[attr-defined]
