@@ -2,8 +2,9 @@
 
 For TFC, SFC, LFC and CNV, the fix-9000 design (the cheapest meeting 9,000 frames/s) and the
 max design (the fastest that fits 80 % of the LUT and BRAM): frames/s, latency, LUT and BRAM18
-from bnnc's cost model (calibrated against Yosys, docs/rtl.md), read from `bnnc fold --format
-json` and from the report.json of the max builds. Where a Yosys synthesis of the whole design
+from bnnc's cost model (calibrated against Yosys, docs/rtl.md), read from the report.json of
+the builds (`bnnc compile --fps 9000`, and the compile section's max builds): the whole design,
+sized FIFOs and both AXI ports included. Where a Yosys synthesis of the whole design
 is part of the run (TFC fix-9000, full mode), its LUT and BRAM18 are given too.
 
 The roofline: binary ops a frame = 2·MW·MH·pixels summed over the matrix-vector units (from
@@ -70,40 +71,42 @@ def ops_per_frame(estimate: dict) -> int:
     )
 
 
+def scenario_build(ctx: Context, name: str, scenario: str) -> tuple[Path | None, str | None]:
+    """The model's build for a scenario (`bnnc compile --fps 9000` or `--max`, `--backend rtl`,
+    made once; the compile section's max build when it ran): its report.json counts the sized
+    FIFOs, which `bnnc fold` (before sizing) cannot."""
+    build = ctx.builds.get(name) if scenario == "max" else None
+    if build is not None and (build / "report.json").exists():
+        return build, None
+    output = ctx.work / "builds" / f"{name}-{scenario.replace('-', '')}"
+    if not (output / "report.json").exists():
+        target = ["--max"] if scenario == "max" else ["--fps", str(FIX_FPS)]
+        run = run_process(
+            [BNNC, "compile", str(model_path(ctx.shared, name)), "-o", str(output), *target,
+             "--backend", "rtl"],
+            600,
+        )
+        if not run.ok:
+            return None, f"bnnc compile failed: {run.failure()}"
+    return output, None
+
+
 def fold_estimate(ctx: Context, name: str, scenario: str) -> tuple[dict | None, str | None]:
-    build = ctx.builds.get(name)
-    if scenario == "max" and build is not None and (build / "report.json").exists():
-        return json.loads((build / "report.json").read_text())["estimate"], None
-    target = ["--max"] if scenario == "max" else ["--fps", str(FIX_FPS)]
-    run = run_process(
-        [BNNC, "fold", str(model_path(ctx.shared, name)), *target, "--format", "json"], 600
-    )
-    if not run.ok:
-        return None, f"bnnc fold failed: {run.failure()}"
-    return json.loads(run.stdout), None
+    """The estimate (report.json) of the model's build for the scenario: the whole design,
+    sized FIFOs and AXI ports included."""
+    build, failure = scenario_build(ctx, name, scenario)
+    if build is None:
+        return None, failure
+    return json.loads((build / "report.json").read_text())["estimate"], None
 
 
 def yosys_tfc_fix(ctx: Context) -> tuple[dict | None, str]:
     """LUT and BRAM18 of TFC fix-9000's whole Verilog design after Yosys synth_xilinx."""
     if shutil.which("yosys") is None:
         return None, "yosys is not installed"
-    output = ctx.work / "builds" / "TFC-fix9000"
-    run = run_process(
-        [
-            BNNC,
-            "compile",
-            str(model_path(ctx.shared, "TFC")),
-            "-o",
-            str(output),
-            "--fps",
-            str(FIX_FPS),
-            "--backend",
-            "rtl",
-        ],
-        600,
-    )
-    if not run.ok:
-        return None, f"bnnc compile failed: {run.failure()}"
+    output, failure = scenario_build(ctx, "TFC", "fix-9000")
+    if output is None:
+        return None, failure
     from yosys_calibration import cell_counts, resources
 
     rtl = output / "rtl"

@@ -111,6 +111,17 @@ def test_illegal_pinned_layer_lists_the_legal_choices(tmp_path):
         fold_graph(graph, target_fps=9000, pinned_file=str(pins))
 
 
+def test_pinned_layers_over_the_budget_are_named(tmp_path):
+    """LFC's fc1 fully unrolled (1,024 x 1,024 lanes) cannot fit the ZC706: max names the pinned
+    layer rather than blaming "the slowest folding", which the user never asked for."""
+    pins = tmp_path / "pins.json"
+    pins.write_text(json.dumps({"fc1": {"pe": 1024, "simd": 1024}}))
+    _, graph = lowered_graph(model_path("lfc_w1a1.onnx"))
+    with pytest.raises(BnncError, match=r"the layers pinned by the folding file \(fc1\) with the slowest "
+                                        r"folding of the others exceeds the budget of 174880 LUT"):
+        fold_graph(graph, maximise=True, pinned_file=str(pins))
+
+
 def test_pinned_layers_keep_their_folding_and_the_result_stays_bit_exact(tmp_path, rng):
     model = synthetic.cnv(seed=31, channels=synthetic.SMALL_CNV)
     path = synthetic.save(model, tmp_path, "cnv")
