@@ -368,9 +368,10 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost
     Cycles: it takes or gives one word a cycle on each side, so max(in words, out words).
     Structure: two banks of a block (`repack_block`), input slots S_in = ⌈block/L_in⌉ and output
     slots S_out = ⌈block/L_out⌉ at fixed bits. LUT (Yosys): REPACK_BASE_LUT, plus for each output
-    bit (of the min(L_out, block) lanes that ever carry an element) a 2·S_out-way multiplexer over the slots of both banks: one LUT6 up to
-    MUX_INPUTS_PER_LUT ways, ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond; an input word's bits
-    are clock enables of the bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
+    bit (of the min(L_out, block) lanes that ever carry an element) a 2·S_out-way multiplexer
+    over the slots of both banks: one LUT6 up to MUX_INPUTS_PER_LUT ways,
+    ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond; an input word's bits are clock enables of the
+    bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
     lanes of bits, 784 a frame (TFC's input port), 635 / 629; 5 → 9 lanes of 7 bits (its output
     port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. FF: both banks,
     max(S_in·L_in, S_out·L_out)·B bits each, and the counters.
@@ -392,14 +393,17 @@ def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
     return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element))
 
 
-def axi_converter_costs(graph: df.GraphOp) -> tuple[Cost, Cost]:
-    """The accelerator's AXI-stream ports (`bnnc_repack`): 64-bit AXI words of ⌊64/B⌋ elements
-    to `df.input`'s words, and `df.output`'s words to AXI words (`bnnc.packing`)."""
-    source, sink = _stream(graph.input_op().output), _stream(graph.output_op().input)
-    in_bits, out_bits = bit_width(source.element), bit_width(sink.element)
-    axis_in = repack_cost(elements_per_axi_word(in_bits), source.lanes.data, source.elements, in_bits)
-    axis_out = repack_cost(sink.lanes.data, elements_per_axi_word(out_bits), sink.elements, out_bits)
-    return axis_in, axis_out
+def input_port_cost(stream: df.StreamType) -> Cost:
+    """The AXI-stream input port (`bnnc_repack`): 64-bit AXI words of ⌊64/B⌋ elements
+    (`bnnc.packing`) to the words of `stream`."""
+    bits = bit_width(stream.element)
+    return repack_cost(elements_per_axi_word(bits), stream.lanes.data, stream.elements, bits)
+
+
+def output_port_cost(stream: df.StreamType) -> Cost:
+    """The AXI-stream output port (`bnnc_repack`): the words of `stream` to 64-bit AXI words."""
+    bits = bit_width(stream.element)
+    return repack_cost(stream.lanes.data, elements_per_axi_word(bits), stream.elements, bits)
 
 
 def regroup_cost(src: df.StreamType, dst: df.StreamType, pixels: int) -> Cost:
@@ -539,7 +543,8 @@ def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estim
     """
     if clock_mhz <= 0:
         raise BnncError(f"the clock must be positive, got {clock_mhz} MHz")
-    axis_in, axis_out = axi_converter_costs(graph)
+    axis_in = input_port_cost(_stream(graph.input_op().output))
+    axis_out = output_port_cost(_stream(graph.output_op().input))
     nodes: list[NodeEstimate] = [NodeEstimate("axis_in", None, "axis", None, None, None, axis_in, None)]
     # cycles from the frame's start until a value is complete
     finish: dict[SSAValue, int] = {graph.input_op().output: axis_in.cycles}

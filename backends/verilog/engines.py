@@ -18,8 +18,8 @@ from bnnc.dialects import bnn, df
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Attribute, Operation
 
-from bnnc.errors import BnncError
 from bnnc.cost_model import repack_block
+from bnnc.errors import BnncError
 from bnnc.interpreters.df import weight_memory
 
 BIPOLAR, UNSIGNED, SIGNED = 0, 1, 2  # the element kinds of the library's *_KIND parameters

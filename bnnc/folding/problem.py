@@ -13,20 +13,20 @@ width (a word never spans two output rows) and exists for convolutions only.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import IntegerAttr, i64
 from xdsl.ir import Block, Operation
 
-from bnnc.cost_model import Cost, dwc_stream_cost, node_cost, repack_cost
+from bnnc.cost_model import Cost, dwc_stream_cost, input_port_cost, node_cost
 from bnnc.devices import Device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width
 from bnnc.errors import BnncError
 from bnnc.folding.fold import Fold
 from bnnc.folding.streams import input_type, layer_of, output_type
-from bnnc.packing import elements_per_axi_word
 
 
 def divisors(n: int) -> list[int]:
@@ -114,17 +114,13 @@ class FoldingProblem:
                 and reads.elements == self.source.elements)
 
     def _port(self, reads: df.StreamType, pixels: int) -> Cost:
-        """The edge out of the input: the AXI-stream port's width converter (`repack_cost`,
-        64-bit AXI words in) straight to the words the first layer reads, or, for multi-pixel
-        words, to `source`'s words and a width converter from there."""
-        bits = bit_width(self.source.element)
-        axi = elements_per_axi_word(bits)
+        """The edge out of the input: the AXI-stream port's width converter straight to the
+        words the first layer reads, or, for multi-pixel words, to `source`'s words and a width
+        converter from there (the two run side by side: the slower one's cycles)."""
         if self._direct(reads):
-            return repack_cost(axi, reads.lanes.data, reads.elements, bits)
-        port = repack_cost(axi, self.source.lanes.data, self.source.elements, bits)
-        link = _edge_cost(self.source, reads, pixels)
-        return Cost(max(port.cycles, link.cycles), port.lut + link.lut, port.ff + link.ff,
-                    port.bram18 + link.bram18, port.lutram + link.lutram)
+            return input_port_cost(reads)
+        port, link = input_port_cost(self.source), _edge_cost(self.source, reads, pixels)
+        return dataclasses.replace(port + link, cycles=max(port.cycles, link.cycles))
 
     def input_stream(self, solution: dict[str, Fold]) -> df.StreamType:
         """The words `df.input` delivers under a solution: the first layer's own, when the

@@ -44,9 +44,9 @@ if TYPE_CHECKING:
 # Keep the (rows × weight rows × words) XOR block of one chunk near this many words.
 CHUNK_WORDS = 1 << 22
 # A batch of a module without accelerator calls runs in slices whose largest activation has
-# about this many elements, a slice per core at a time: a slice's activations stay in the caches, and numpy's
-# elementwise work, single-threaded, gets every core. TFC, 10k images on 2 cores: 78 k images/s
-# as one batch, 197 k in slices of 1,337 images; CNV, 100 images: 233 → 491 images/s.
+# about this many elements, a slice per core at a time: a slice's activations stay in the
+# caches, and numpy's elementwise work, single-threaded, gets every core. On 2 cores
+# (benchmarks/compare.py): TFC, 10k images, 89 k → 148 k images/s; CNV, 100 images, 254 → 520.
 SLICE_ELEMENTS = 1 << 20
 ROUNDING = {"round": np.round, "floor": np.floor, "ceil": np.ceil, "round_to_zero": np.trunc}
 
@@ -310,9 +310,9 @@ class BnnExecutor:
                 return [(i, interpreter.call_op(self.entry, (slices[i],))[0])
                         for i in range(worker, len(slices), workers)]
 
-        results: list[np.ndarray | None] = [None] * len(slices)
         from threadpoolctl import threadpool_limits
 
+        results: list[np.ndarray | None] = [None] * len(slices)
         # BLAS (a non-binary layer's matmul) would start a team of its own in every worker
         with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
             for done in pool.map(work, range(workers)):
