@@ -97,6 +97,13 @@ def render(report: dict[str, Any]) -> str:
         fifos = (f"{sizing.get('fifo_bits', 0):,} bits (whole frames would be "
                  f"{sizing.get('whole_frame_bits', 0):,}); sized interval {sizing.get('interval', 0):,} cycles")
         summary.append(("FIFOs", fifos))
+    timing = report.get("timing")
+    if timing:
+        worst = timing.get("worst") or {}
+        summary.append(("timing (estimate)",
+                        f"worst path {timing['worst_ns']:.2f} ns in {worst.get('engine') or 'the top'}, "
+                        f"Fmax ~{timing['fmax_mhz']:.0f} MHz, {'meets' if timing['meets_clock'] else 'misses'} "
+                        f"{timing['clock_mhz']:g} MHz (Yosys netlist, bnnc's 7-series delay model; not Vivado)"))
     stages = [_row(["stage", "seconds"], header=True)] + [
         _row([name, f"{seconds:.2f}"]) for name, seconds in report.get("timings_s", {}).items()
     ]

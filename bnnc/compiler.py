@@ -113,6 +113,7 @@ class CompileResult:
     directory: Path
     module: ModuleOp
     timings: dict[str, float] = field(default_factory=dict)
+    timing: dict | None = None  # the timing check's estimate (report.json "timing"), if it ran
 
 
 BACKENDS = ("hls", "rtl", "both")
@@ -130,10 +131,15 @@ def check_compile(output: str | Path, folding: Folding, backend: str = "both") -
 
 
 def compile_model(model: str | Path, output: str | Path, folding: Folding,
-                  progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
+                  progress: Callable[[str, float], None] | None = None, backend: str = "both",
+                  timing: bool = False) -> CompileResult:
     """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` and the board
-    wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both."""
+    wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both.
+    `timing`: also run the timing check on the Verilog (`bnnc.backends.verilog.timing`, Yosys)
+    and put its estimate into `report.json` ("timing")."""
     check_compile(output, folding, backend)
+    if timing and backend == "hls":
+        raise BnncError("the timing check reads the Verilog: use --backend rtl or both with --timing")
     from bnnc.backends.hls_cpp.project import write_project
     from bnnc.backends.report import estimate_json
     from bnnc.backends.report_html import write_html_report
@@ -164,6 +170,7 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
         module = holder["module"]
         (work / IR_DIR / "0-bnn.mlir").write_text(str(module))
         estimate = None
+        timing_report = None
         sizing: dict[str, int] = {}
         for index, (name, pipeline) in enumerate(stages(folding), start=1):
             timed(name, lambda p=pipeline: run_pipeline(module, p))
@@ -171,6 +178,12 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
             if name == "sized":
                 if backend in ("rtl", "both"):
                     timed("verilog", lambda: write_verilog(module, work / RTL_DIR))
+                if timing:
+                    from bnnc.backends.verilog.timing import check_project
+
+                    checked: list[dict] = []
+                    timed("timing", lambda: checked.append(check_project(work / RTL_DIR, folding.clock_mhz).to_json()))
+                    timing_report = checked[0]
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
                 sizing = {k: v.value.data for k, v in graph.attributes["df.fifo_sizing"].data.items()}  # type: ignore[attr-defined]
@@ -182,6 +195,8 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)
             report["fifo_sizing"] = sizing
+        if timing_report is not None:
+            report["timing"] = timing_report
         (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
         timed("report", lambda: write_html_report(work))
         if output.exists():
@@ -190,7 +205,7 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return CompileResult(output, module, timings)
+    return CompileResult(output, module, timings, timing_report)
 
 
 # The IR stage of a build directory each engine executes.
@@ -199,13 +214,14 @@ STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "rtlsim": "sized", "csim": "hls"
 
 def compile(model: str | Path, output: str | Path, *, fps: float | None = None, max: bool = False,
             clock_mhz: float = 200.0, board: str = "zc706", folding: str | None = None,
-            progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
+            progress: Callable[[str, float], None] | None = None, backend: str = "both",
+            timing: bool = False) -> CompileResult:
     """`bnnc compile` from Python: `fps` (the cheapest design meeting it) or `max` (the
     fastest that fits; the default when neither is given). Returns the build directory, the
-    hls-level module and the stage timings."""
+    hls-level module and the stage timings (and the timing check's estimate with `timing`)."""
     if fps is None:
         max = True
-    return compile_model(model, output, Folding(fps, max, clock_mhz, board, folding), progress, backend)
+    return compile_model(model, output, Folding(fps, max, clock_mhz, board, folding), progress, backend, timing)
 
 
 def load_stage(directory: str | Path, stage: str) -> ModuleOp:

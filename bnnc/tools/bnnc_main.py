@@ -152,8 +152,20 @@ def compile_command(args: argparse.Namespace) -> None:
         print(f"  {stage:<12} {seconds:7.2f} s", file=sys.stderr)
 
     print(f"bnnc compile: {model} -> {output}", file=sys.stderr)
-    result = compile_model(model, output, folding_of(args), progress, args.backend)
+    result = compile_model(model, output, folding_of(args), progress, args.backend, args.timing)
+    if result.timing is not None:
+        print(timing_line(result.timing), file=sys.stderr)
     print(f"bnnc compile: done in {sum(result.timings.values()):.2f} s -> {output}", file=sys.stderr)
+
+
+def timing_line(timing: dict) -> str:
+    """The timing check's result in one line (an estimate: Yosys netlist, bnnc's delay model)."""
+    worst = timing["worst"] or {}
+    verdict = "meets" if timing["meets_clock"] else "MISSES"
+    return (f"bnnc compile: timing estimate: worst path {timing['worst_ns']:.2f} ns "
+            f"({worst.get('engine') or 'top'}: {worst.get('lut_levels', 0)} LUT, {worst.get('carry4', 0)} CARRY4), "
+            f"Fmax ~{timing['fmax_mhz']:.0f} MHz, {verdict} {timing['clock_mhz']:g} MHz "
+            "(Yosys + bnnc's 7-series delay model, not Vivado)")
 
 
 def fold_command(args: argparse.Namespace) -> None:
@@ -265,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_folding_arguments(build, default="--max")
     build.add_argument("--backend", choices=("hls", "rtl", "both"), default="both",
                        help="hls: the HLS project and the board wrapper; rtl: the Verilog; both (default)")
+    build.add_argument("--timing", action="store_true",
+                       help="synthesise the Verilog with Yosys and estimate the worst path and Fmax of every "
+                       "engine and of the design (report.json 'timing'; needs yosys)")
     build.set_defaults(handler=compile_command)
 
     verify = commands.add_parser(
