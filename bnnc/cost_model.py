@@ -34,6 +34,13 @@ from bnnc.packing import elements_per_axi_word
 # datapath as FINN-R writes it, with no glue factor on top.
 MVTU_BASE_LUT = 60
 LUT_OVERHEAD = 1.0
+# MVTU pipeline (`mvtu_tree`): lanes the dot product's first tree stage sums, and nodes a later
+# stage adds, at TREE_CLOCK_MHZ; a level of logic (LUT and routing) per doubling.
+TREE_CLOCK_MHZ = 200.0
+POPCOUNT_GROUP = 8
+INT_GROUP = 4
+TREE_RADIX = 4
+TREE_LEVEL_NS = 0.5
 # XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
 XNOR_LUT_PER_LANE = 1
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
@@ -169,6 +176,34 @@ def popcount_tree_luts(lanes: int) -> int:
         luts += sum(pairs)
         widths = [w + 1 for w in pairs] + (widths[-1:] if len(widths) % 2 else [])
     return luts
+
+
+def mvtu_tree(op: df.MvtuOp, clock_mhz: float = TREE_CLOCK_MHZ) -> tuple[int, int, int]:
+    """The dot product's pipelined adder tree in `bnnc_mvtu`: (GROUP, RADIX, TREE_STAGES).
+
+    The first stage sums GROUP lanes, every further one RADIX nodes of the stage before, until
+    one node is left: TREE_STAGES = 1 + ⌈log_RADIX ⌈SIMD/GROUP⌉⌉. At 200 MHz (5.0 ns) the
+    timing check (`bnnc.backends.verilog.timing`) measures a stage of POPCOUNT_GROUP XNOR lanes,
+    of INT_GROUP negate-and-select or product lanes, and of TREE_RADIX nodes within the period
+    (docs/rtl.md). Each doubling of a stage's lanes adds about one level of logic (a LUT and its
+    routing, TREE_LEVEL_NS), so a clock whose period is k such levels longer (shorter) takes
+    2^k times (2^−k times) the lanes in its first stage.
+    """
+    simd = _int(op.simd)
+    base = POPCOUNT_GROUP if op.popcount is not None else INT_GROUP
+    levels = math.floor((1000.0 / clock_mhz - 1000.0 / TREE_CLOCK_MHZ) / TREE_LEVEL_NS)
+    group = max(1, min(simd, int(base * 2.0 ** levels)))
+    nodes, stages = -(-simd // group), 1
+    while nodes > 1:
+        nodes, stages = -(-nodes // TREE_RADIX), stages + 1
+    return group, TREE_RADIX, stages
+
+
+def mvtu_pipeline_depth(op: df.MvtuOp) -> int:
+    """Cycles from an MVTU's last tile of a word to the word's handshake: the weight read, the
+    RAM's output register, the tree's stages (`mvtu_tree`), the accumulator and the output
+    register (`bnnc_mvtu`)."""
+    return 4 + mvtu_tree(op)[2]
 
 
 def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:

@@ -16,8 +16,9 @@ written; they are iterated to their fixed point (`_buffered`).
 Engines (the paces of the cost model's cycle formulas, the buffers of the RTL):
 - MVTU: per group of MMV vectors, SF = MW/SIMD reads (one a cycle), the first output word with
   the last read, then NF − 1 more words SF cycles apart (the input is reused from a buffer):
-  NF·SF cycles a group. A word leaves 3 cycles after its last tile (weight read, accumulate,
-  threshold); the pipeline stalls as a whole while its output word waits.
+  NF·SF cycles a group. A word leaves `mvtu_pipeline_depth` cycles after its last tile (weight
+  read, the RAM's output register, the adder tree's stages, accumulate, threshold); the
+  pipeline stalls as a whole while its output word waits.
 - Sliding window: a buffer of ROWS = KH + SH input rows (more when MMV does not divide OW and a
   word's pixels span several output rows: `swu_rows`), numbered across frames: input row r
   waits until the output row that last needs row r − ROWS has been written out (for the first
@@ -59,14 +60,13 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.ir import Operation
 
-from bnnc.cost_model import repack_block
+from bnnc.cost_model import mvtu_pipeline_depth, repack_block
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width
 from bnnc.packing import elements_per_axi_word
 
 FRAMES = 3  # enough for a linear pipeline to reach its steady state
 MAX_PASSES = 400
-MVTU_DELAY = 3  # cycles from an MVTU's last tile of a word to the word's handshake
 SWU_DELAY = 2  # cycles from reading the last row a window needs to writing the window
 
 
@@ -160,9 +160,10 @@ def _mvtu(op: df.MvtuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> 
     is_read = np.tile(np.concatenate([np.ones(sf, bool), np.zeros(nf, bool)]), groups)
     constraint = np.empty(gaps.size)
     constraint[is_read] = arrival
-    constraint[~is_read] = room - MVTU_DELAY
+    delay = mvtu_pipeline_depth(op)
+    constraint[~is_read] = room - delay
     times = schedule(gaps, constraint)
-    return times[is_read], times[~is_read] + MVTU_DELAY
+    return times[is_read], times[~is_read] + delay
 
 
 def swu_rows(op: df.SwuOp) -> int:

@@ -18,7 +18,7 @@ from bnnc.dialects import bnn, df
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Attribute, Operation
 
-from bnnc.cost_model import repack_block
+from bnnc.cost_model import mvtu_tree, repack_block
 from bnnc.errors import BnncError
 from bnnc.interpreters.df import weight_memory
 
@@ -116,11 +116,13 @@ def mvtu(op: df.MvtuOp, name: str) -> Instance:
         steps = t.shape[1]
         # word n: threshold i of PE p (row n·PE + p) at [(p·steps + i)·ACC_BITS, …)
         memories[f"{name}_thresholds.mem"] = hex_words(code_bits(t.reshape(nf, pe * steps), acc_bits))
+    group, radix, _ = mvtu_tree(op)
     params = {
         "MW": mw, "MH": mh, "PE": pe, "SIMD": simd, "MMV": _int(op.mmv),
         "IN_BITS": in_bits, "IN_KIND": element_kind(x_elem),
         "W_BITS": w_bits, "W_KIND": element_kind(op.weight_type), "POPCOUNT": int(popcount),
         "ACC_BITS": acc_bits, "STEPS": steps, "OFFSET": _int(op.offset), "OUT_BITS": out_bits,
+        "GROUP": group, "RADIX": radix,
         "WEIGHT_FILE": f"{name}_weights.mem", "THRESHOLD_FILE": f"{name}_thresholds.mem",
     }
     return Instance("bnnc_mvtu", params, memories)

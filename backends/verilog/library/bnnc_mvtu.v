@@ -25,9 +25,21 @@
 //
 // Cycle behaviour: one tile (SIMD columns of PE rows for MMV pixels) a cycle. The SF words of a
 // vector group are read in neuron fold 0, one a cycle, and kept in an input buffer that the
-// other NF-1 folds reuse; a group takes NF*SF cycles, a frame NF*SF*VECTORS/MMV. An output word
-// leaves 3 cycles after the tile that completes it (weight read, multiply-accumulate, threshold).
-// The pipeline stalls as a whole while its output word waits (in_ready follows out_ready).
+// other NF-1 folds reuse; a group takes NF*SF cycles, a frame NF*SF*VECTORS/MMV. The pipeline,
+// each stage one register (its depth, bnnc.cost_model.mvtu_pipeline_depth, is 4 + TREE_STAGES):
+//   1. the weight tile read (the block RAM's read register) and the input word;
+//   2. the weight tile again (the RAM's output register, so no logic follows a RAM read);
+//   3. TREE_STAGES stages of the dot product: the first sums GROUP lanes (XNOR bits, or a
+//      negate-and-select / product per lane), each next one RADIX sums of the stage before,
+//      so that no stage holds more than one level of adders (GROUP and RADIX follow from the
+//      clock: bnnc.cost_model.mvtu_tree);
+//   4. the accumulator;
+//   5. thresholds, the output register.
+// An output word leaves 4 + TREE_STAGES cycles after the tile that completes it. The pipeline
+// stalls as a whole while its output word waits (in_ready follows out_ready).
+//
+// Multipliers: a bipolar factor is a negate-and-select of the other (no multiplier); only
+// n-bit x n-bit lanes multiply (Yosys maps those to DSP48E1s or LUTs).
 module bnnc_mvtu #(
     parameter integer MW = 4,
     parameter integer MH = 2,
@@ -43,6 +55,8 @@ module bnnc_mvtu #(
     parameter integer STEPS = 1,
     parameter integer OFFSET = 0,
     parameter integer OUT_BITS = 1,
+    parameter integer GROUP = 32,
+    parameter integer RADIX = 4,
     parameter WEIGHT_FILE = "weights.mem",
     parameter THRESHOLD_FILE = "thresholds.mem"
 ) (
@@ -106,26 +120,82 @@ module bnnc_mvtu #(
         end
     end
 
+    // ---- the dot product's tree: N_s nodes of NB_s bits at stage s
+    function integer nodes_at(input integer stage);
+        integer n, k;
+        begin
+            n = (SIMD + GROUP - 1) / GROUP;
+            for (k = 0; k < stage; k = k + 1) n = (n + RADIX - 1) / RADIX;
+            nodes_at = n;
+        end
+    endfunction
+    function integer tree_stages(input integer lanes);
+        integer n, k;
+        begin
+            n = (lanes + GROUP - 1) / GROUP;
+            k = 1;
+            while (n > 1) begin n = (n + RADIX - 1) / RADIX; k = k + 1; end
+            tree_stages = k;
+        end
+    endfunction
+    function integer lanes_at(input integer stage);  // lanes summed into a node of the stage
+        integer n, k;
+        begin
+            n = GROUP;
+            for (k = 0; k < stage; k = k + 1) n = n * RADIX;
+            lanes_at = n > SIMD ? SIMD : n;
+        end
+    endfunction
+    function integer node_bits(input integer stage);  // a popcount node is unsigned
+        begin
+            node_bits = POPCOUNT != 0 ? $clog2(lanes_at(stage) + 1) : ACC_BITS;
+        end
+    endfunction
+    localparam integer TREE_STAGES = tree_stages(SIMD);
+    localparam integer TOP_BITS = node_bits(TREE_STAGES - 1);
+    // control through stage 2 and the tree: valid, first and last synapse fold, neuron fold
+    localparam integer CW = 3 + NA;
+    localparam integer PIPE = 1 + TREE_STAGES;
+
     // ---- stage 1: the weight tile (a registered read) and the input word
     reg [W_W-1:0] w1;
     reg [IN_W-1:0] x1;
-    reg v1, first1, last1;
-    reg [NA-1:0] nf1;
+    reg [CW-1:0] c1;
     always @(posedge clk) begin
         if (advance) begin
             w1 <= weights[tile];
             x1 <= vector_word;
-            first1 <= sf == 0;
-            last1 <= sf == SF[SA-1:0] - 1'b1;
-            nf1 <= nf;
+            c1[CW-1:1] <= {sf == 0, sf == SF[SA-1:0] - 1'b1, nf};
         end
     end
     always @(posedge clk) begin
-        if (!rst_n) v1 <= 1'b0;
-        else if (advance) v1 <= issue;
+        if (!rst_n) c1[0] <= 1'b0;
+        else if (advance) c1[0] <= issue;
     end
 
-    // ---- stage 2: multiply-accumulate, MMV x PE accumulators
+    // ---- stage 2: the RAM's output register
+    reg [W_W-1:0] w2;
+    reg [IN_W-1:0] x2;
+    always @(posedge clk) begin
+        if (advance) begin
+            w2 <= w1;
+            x2 <= x1;
+        end
+    end
+
+    // control of stages 2 .. 2 + TREE_STAGES: ctrl[k*CW +: CW] is stage 2 + k's
+    reg [PIPE*CW-1:0] ctrl;
+    always @(posedge clk) begin
+        if (!rst_n) ctrl <= {PIPE * CW{1'b0}};
+        else if (advance) ctrl <= {ctrl[(PIPE-1)*CW-1:0], c1};
+    end
+    wire [CW-1:0] c_top = ctrl[(PIPE-1)*CW+:CW];  // the tree's last stage
+    wire v_top = c_top[0];
+    wire last_top = c_top[CW-2];
+    wire first_top = c_top[CW-1];
+    wire [NA-1:0] nf_top = c_top[NA:1];
+
+    // ---- the lanes: a bipolar factor selects the other or its negation
     function signed [ACC_BITS-1:0] lane_value;
         input [IN_BITS-1:0] code;
         input integer kind;
@@ -144,47 +214,90 @@ module bnnc_mvtu #(
         end
     endfunction
 
-    function signed [ACC_BITS-1:0] dot;
-        input [SIMD*IN_BITS-1:0] x;
-        input [SIMD*W_BITS-1:0] w;
-        integer s;
-        reg signed [ACC_BITS-1:0] sum;
+    function signed [ACC_BITS-1:0] lane;
+        input [IN_BITS-1:0] x;
+        input [W_BITS-1:0] w;
+        reg signed [ACC_BITS-1:0] xv, wv;
         begin
-            sum = 0;
-            for (s = 0; s < SIMD; s = s + 1) begin
-                if (POPCOUNT != 0)
-                    sum = sum + {{(ACC_BITS - 1) {1'b0}}, x[s*IN_BITS] ~^ w[s*W_BITS]};
-                else
-                    sum = sum + lane_value(x[s*IN_BITS+:IN_BITS], IN_KIND) * weight_value(w[s*W_BITS+:W_BITS]);
-            end
-            dot = sum;
+            xv = lane_value(x, IN_KIND);
+            wv = weight_value(w);
+            if (POPCOUNT != 0) lane = {{(ACC_BITS - 1) {1'b0}}, x[0] ~^ w[0]};
+            else if (W_KIND == 0) lane = w[0] ? xv : -xv;
+            else if (IN_KIND == 0) lane = x[0] ? wv : -wv;
+            else lane = xv * wv;
         end
     endfunction
 
+    // ---- stages 3 ..: the tree and the accumulator, MMV x PE of them
     reg [MMV*PE*ACC_BITS-1:0] acc;
-    reg v2;
-    reg [NA-1:0] nf2;
-    genvar m, p;
+    genvar m, p, st;
     generate
         for (m = 0; m < MMV; m = m + 1) begin : g_pixel
             for (p = 0; p < PE; p = p + 1) begin : g_pe
                 localparam integer A = (m * PE + p) * ACC_BITS;
-                wire signed [ACC_BITS-1:0] partial = dot(x1[m*SIMD*IN_BITS+:SIMD*IN_BITS], w1[p*SIMD*W_BITS+:SIMD*W_BITS]);
-                wire signed [ACC_BITS-1:0] base = first1 ? {ACC_BITS{1'b0}} : acc[A+:ACC_BITS];
+                wire [SIMD*IN_BITS-1:0] xs = x2[m*SIMD*IN_BITS+:SIMD*IN_BITS];
+                wire [SIMD*W_BITS-1:0] ws = w2[p*SIMD*W_BITS+:SIMD*W_BITS];
+                for (st = 0; st < TREE_STAGES; st = st + 1) begin : g_tree
+                    localparam integer N = nodes_at(st);
+                    localparam integer NB = node_bits(st);
+                    reg [N*NB-1:0] level;
+                    reg [N*NB-1:0] next;
+                    reg [ACC_BITS-1:0] sum;
+                    integer i, j;
+                    if (st == 0) begin : g_lanes
+                        always @* begin
+                            next = {N * NB{1'b0}};
+                            for (i = 0; i < N; i = i + 1) begin
+                                sum = {ACC_BITS{1'b0}};
+                                for (j = i * GROUP; j < (i + 1) * GROUP && j < SIMD; j = j + 1)
+                                    sum = sum + lane(xs[j*IN_BITS+:IN_BITS], ws[j*W_BITS+:W_BITS]);
+                                next[i*NB+:NB] = sum[NB-1:0];
+                            end
+                        end
+                    end else begin : g_sums
+                        localparam integer NP = nodes_at(st - 1);
+                        localparam integer NBP = node_bits(st - 1);
+                        reg [ACC_BITS-1:0] term;
+                        always @* begin
+                            next = {N * NB{1'b0}};
+                            for (i = 0; i < N; i = i + 1) begin
+                                sum = {ACC_BITS{1'b0}};
+                                for (j = i * RADIX; j < (i + 1) * RADIX && j < NP; j = j + 1) begin
+                                    term = {ACC_BITS{1'b0}};
+                                    term[NBP-1:0] = g_tree[st-1].level[j*NBP+:NBP];
+                                    sum = sum + term;
+                                end
+                                next[i*NB+:NB] = sum[NB-1:0];
+                            end
+                        end
+                    end
+                    always @(posedge clk) begin
+                        if (advance) level <= next;
+                    end
+                end
+                wire [ACC_BITS-1:0] partial;
+                if (TOP_BITS < ACC_BITS) begin : g_widen
+                    assign partial = {{(ACC_BITS - TOP_BITS) {1'b0}}, g_tree[TREE_STAGES-1].level};
+                end else begin : g_same
+                    assign partial = g_tree[TREE_STAGES-1].level;
+                end
+                wire [ACC_BITS-1:0] base = first_top ? {ACC_BITS{1'b0}} : acc[A+:ACC_BITS];
                 always @(posedge clk) begin
-                    if (advance && v1) acc[A+:ACC_BITS] <= base + partial;
+                    if (advance && v_top) acc[A+:ACC_BITS] <= base + partial;
                 end
             end
         end
     endgenerate
+    reg v_acc;
+    reg [NA-1:0] nf_acc;
     always @(posedge clk) begin
-        if (!rst_n) v2 <= 1'b0;
-        else if (advance) v2 <= v1 && last1;
-        if (advance) nf2 <= nf1;
+        if (!rst_n) v_acc <= 1'b0;
+        else if (advance) v_acc <= v_top && last_top;
+        if (advance) nf_acc <= nf_top;
     end
 
-    // ---- stage 3: thresholds, the output register
-    wire [T_W-1:0] row_thresholds = thresholds[nf2];
+    // ---- the last stage: thresholds, the output register
+    wire [T_W-1:0] row_thresholds = thresholds[nf_acc];
     reg [MMV*PE*OUT_BITS-1:0] result;
     integer i, q, k;
     reg signed [ACC_BITS-1:0] a, t;
@@ -211,8 +324,8 @@ module bnnc_mvtu #(
     reg [MMV*PE*OUT_BITS-1:0] out_word;
     always @(posedge clk) begin
         if (!rst_n) out_full <= 1'b0;
-        else if (advance) out_full <= v2;
-        if (advance && v2) out_word <= result;
+        else if (advance) out_full <= v_acc;
+        if (advance && v_acc) out_word <= result;
     end
     assign out_data = out_word;
     assign out_valid = out_full;
