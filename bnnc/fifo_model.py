@@ -67,7 +67,7 @@ from bnnc.packing import elements_per_axi_word
 
 FRAMES = 3  # enough for a linear pipeline to reach its steady state
 MAX_PASSES = 400
-SWU_DELAY = 2  # cycles from reading the last row a window needs to writing the window
+SWU_DELAY = 4  # cycles from reading the last row a window needs to writing the window
 
 
 def _int(attr) -> int:

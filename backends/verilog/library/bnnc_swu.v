@@ -17,10 +17,17 @@
 //   - the reader takes one word a cycle while the row it writes is at most ROWS rows ahead of
 //     the oldest row the writer still needs, i.e. input row r waits until output row
 //     floor((r + PAD_TOP - ROWS)/SH) has been written out; across frames it runs ahead too;
-//   - the writer gives one word a cycle once every input row its group's last pixel needs is in;
-//     a word leaves one cycle after it is addressed (a registered read).
+//   - the writer issues one word a cycle once every input row its group's last pixel needs is
+//     in; a word leaves three cycles after it is issued (its row slot, column and padding; its
+//     address; the registered buffer read), and the rows a group frees are given back to the
+//     reader as its last word enters the output register, as before the pipeline was split.
 // A frame therefore takes about IW*KH*CF cycles to fill plus OH*max(OW*KH*KW*CF/MMV, SH*IW*CF)
 // (bnnc.cost_model.swu_cost), less when the next frame's rows overlap the last output rows.
+//
+// Timing: no arithmetic is wider than its range (rows, columns and slots in a few bits), and the
+// window's position is kept incrementally: each pixel of a group keeps its input row, its
+// column (in words), its row slot in the buffer; the next group adds constants to them (MMV
+// pixels on in raster order), so no multiplication or division is left in the datapath.
 module bnnc_swu #(
     parameter integer SIMD = 1,
     parameter integer CF = 1,
@@ -47,6 +54,7 @@ module bnnc_swu #(
     output wire                        out_valid,
     input  wire                        out_ready
 );
+
     localparam integer WIDTH = SIMD * BITS;
     function integer gcd(input integer x, input integer y);
         integer u, v, t;
@@ -56,6 +64,16 @@ module bnnc_swu #(
             gcd = u;
         end
     endfunction
+    function integer bits_for(input integer x);  // signed bits holding -x .. x
+        begin
+            bits_for = $clog2(x + 1) + 1;
+        end
+    endfunction
+    function integer mod(input integer x, input integer n);  // x mod n in [0, n)
+        begin
+            mod = ((x % n) + n) % n;
+        end
+    endfunction
     // the most rows past its first one that a group's last pixel lies (the first pixels of the
     // groups lie at the multiples of gcd(MMV, OW) in a row)
     localparam integer SPAN = (OW - gcd(MMV, OW) + MMV - 1) / OW;
@@ -63,129 +81,223 @@ module bnnc_swu #(
     localparam integer ROW_WORDS = IW * CF;
     localparam integer DEPTH = ROWS * ROW_WORDS;
     localparam integer GROUPS = OH * OW / MMV;
-    localparam integer AW = $clog2(DEPTH);
-    localparam integer MAXD = (MMV + OW - 1) / OW;  // rows a pixel of a group is past its first
-    // slot arithmetic modulo ROWS, on 32-bit integers
-    localparam integer IH_MOD = IH % ROWS;
-    localparam integer TOP_BACK = (ROWS - PAD_TOP % ROWS) % ROWS;  // -PAD_TOP mod ROWS
+    localparam integer AW = DEPTH > 1 ? $clog2(DEPTH) : 1;
+    localparam integer KWCF = KW * CF;
+    localparam integer Q = MMV / OW;  // rows and columns a group moves on
+    localparam integer R = MMV % OW;
+    // widths: signed rows (input rows of a frame, with the padding and a frame read ahead),
+    // signed columns in words, slots, counters
+    localparam integer RB = bits_for(IH + ROWS + KH + SH * (OH + Q + 1) + PAD_TOP);
+    localparam integer CB = bits_for((IW + PAD_LEFT + KW + SW * (OW + MMV)) * CF);
+    localparam integer SB = ROWS > 1 ? $clog2(ROWS) : 1;
+    localparam integer OXB = OW > 1 ? $clog2(OW) : 1;
+    localparam integer KYB = KH > 1 ? $clog2(KH) : 1;
+    localparam integer KXB = KWCF > 1 ? $clog2(KWCF) : 1;
+    localparam integer GB = GROUPS > 1 ? $clog2(GROUPS) : 1;
+    localparam integer WB = ROW_WORDS > 1 ? $clog2(ROW_WORDS) : 1;
     localparam [BITS-1:0] PAD = PAD_CODE[BITS-1:0];
 
-    function integer wrap(input integer x);  // x mod ROWS for 0 <= x < 3*ROWS
+    localparam signed [RB-1:0] ROWS_R = ROWS[RB-1:0];
+    localparam signed [RB-1:0] IH_R = IH[RB-1:0];
+    localparam signed [RB-1:0] ZERO_R = {RB{1'b0}};
+    localparam integer NEED_INIT_I = (MMV - 1) / OW * SH - PAD_TOP + KH;
+    localparam signed [RB-1:0] NEED_INIT = NEED_INIT_I[RB-1:0];
+    localparam signed [CB-1:0] ROW_WORDS_C = ROW_WORDS[CB-1:0];
+    localparam [SB:0] ROWS_S = ROWS[SB:0];
+    localparam integer STEP_Y_I = SH * Q;  // rows a pixel moves on to the next group
+    localparam signed [RB-1:0] STEP_Y = STEP_Y_I[RB-1:0];
+    localparam integer STEP_Y_WRAP_I = SH * (Q + 1);  // ... when its column wraps
+    localparam signed [RB-1:0] STEP_Y_WRAP = STEP_Y_WRAP_I[RB-1:0];
+    localparam integer IH_MOD_I = mod(IH, ROWS);
+    localparam [SB:0] IH_MOD = IH_MOD_I[SB:0];
+
+    function [SB-1:0] wrap_slot(input [SB:0] x);  // x mod ROWS for 0 <= x < 2*ROWS
+        /* verilator lint_off UNUSEDSIGNAL */  // the result is below ROWS
+        reg [SB:0] t;
+        /* verilator lint_on UNUSEDSIGNAL */
         begin
-            wrap = x >= 2 * ROWS ? x - 2 * ROWS : x >= ROWS ? x - ROWS : x;
-        end
-    endfunction
-    function integer rows_past(input integer x);  // floor(x / OW) for 0 <= x < (MAXD + 1)*OW
-        integer j;
-        begin
-            rows_past = 0;
-            for (j = 1; j <= MAXD; j = j + 1) if (x >= j * OW) rows_past = j;
+            t = x >= ROWS_S ? x - ROWS_S : x;
+            wrap_slot = t[SB-1:0];
         end
     endfunction
 
-    // ---- reader
-    integer rd_word, rd_slot;
-    reg [31:0] rows_in;  // complete input rows, counted across frames
-    reg [31:0] oldest;   // the oldest row the writer still needs
-    wire [31:0] ahead = rows_in - oldest;
-    assign in_ready = $signed(ahead) < ROWS;
+    // ---- reader: the buffer is written in order, row after row, wrapping at DEPTH
+    reg [AW-1:0] wr_addr;
+    reg [WB-1:0] rd_word;
+    reg signed [RB-1:0] ahead;  // rows read and not yet freed by the writer
+    reg signed [RB-1:0] have;   // rows of the writer's frame read (beyond IH: the next frame's)
+    assign in_ready = ahead < ROWS_R;
     wire read = in_valid && in_ready;
+    wire row_done = read && rd_word == ROW_WORDS[WB-1:0] - 1'b1;
 
-    // ---- writer state: the group's first pixel (oy, ox), its window position (ky, kx, cf)
-    integer oy, ox, grp, ky, kx, cf, slot0, top_slot;
-    reg [31:0] frame_base;  // global number of this frame's row 0
-    wire [31:0] last_dy = rows_past(ox + MMV - 1);  // the group's last pixel: row oy + last_dy
-    wire signed [31:0] last_row = (oy + last_dy) * SH - PAD_TOP + KH - 1;
-    wire signed [31:0] needed = (last_row > IH - 1 ? IH - 1 : last_row) + 1;
-    wire [31:0] have = rows_in - frame_base;
-    wire rows_ready = $signed(have) >= needed;
+    // ---- writer, stage 0: the group (each pixel's position) and the window position
     reg out_full;
     wire advance = !out_full || out_ready;
+    reg signed [RB-1:0] need;  // rows the group's last pixel needs: its first row + KH
+    wire rows_ready = have >= need || have >= IH_R;
     wire issue = advance && rows_ready;
+    reg [KYB-1:0] ky;
+    reg [KXB-1:0] kxcf;  // kx*CF + cf
+    reg [GB-1:0] grp;
+    reg [SB-1:0] slot0_next;  // the slot of the next frame's row 0
+    wire last_kxcf = kxcf == KWCF[KXB-1:0] - 1'b1;
+    wire last_ky = ky == KH[KYB-1:0] - 1'b1;
+    wire group_done = last_kxcf && last_ky;
+    wire frame_done = group_done && grp == GROUPS[GB-1:0] - 1'b1;
 
+    // ---- stage 1: each pixel's row slot, column and padding; stage 2: its address; stage 3:
+    // the buffer read (the output register)
+    reg v1, v2;
+    reg signed [RB-1:0] freed1, freed2;
     reg [MMV-1:0] pad_q;
     reg [MMV*WIDTH-1:0] word_q;
 
+    // Per pixel m of the group: the input row of its window's top (iy0), the column in words of
+    // its left (col0), the top row's slot in the buffer (rs), its raster column (ox). The next
+    // group is MMV pixels on: Q rows and R columns, one row more when the column wraps.
     genvar m;
     generate
         for (m = 0; m < MMV; m = m + 1) begin : g_pixel
-            reg [WIDTH-1:0] buffer[0:DEPTH-1];
-            wire [31:0] dy = rows_past(ox + m);  // this pixel: row oy + dy, column ox + m - dy*OW
-            wire signed [31:0] iy = (oy + dy) * SH - PAD_TOP + ky;
-            wire signed [31:0] ix = (ox + m - dy * OW) * SW - PAD_LEFT + kx;
-            wire pad = iy < 0 || iy >= IH || ix < 0 || ix >= IW;
-            wire [31:0] row_slot = wrap(top_slot + dy * SH + ky);
-            /* verilator lint_off UNUSEDSIGNAL */  // addresses stay below DEPTH
-            wire [31:0] address = row_slot * ROW_WORDS + ix * CF + cf;
-            /* verilator lint_on UNUSEDSIGNAL */
+            localparam integer IY_INIT_I = m / OW * SH - PAD_TOP;
+            localparam signed [RB-1:0] IY_INIT = IY_INIT_I[RB-1:0];
+            localparam integer COL_INIT_I = (m % OW * SW - PAD_LEFT) * CF;
+            localparam signed [CB-1:0] COL_INIT = COL_INIT_I[CB-1:0];
+            localparam integer RS_INIT_I = mod(m / OW * SH - PAD_TOP, ROWS);
+            localparam [SB:0] RS_INIT = RS_INIT_I[SB:0];
+            localparam integer OX_INIT_I = m % OW;
+            localparam [OXB-1:0] OX_INIT = OX_INIT_I[OXB-1:0];
+            localparam integer WRAP_AT_I = OW - R;
+            localparam [OXB:0] WRAP_AT = WRAP_AT_I[OXB:0];
+            localparam integer STEP_X_I = R % (1 << OXB);
+            localparam [OXB-1:0] STEP_X = STEP_X_I[OXB-1:0];
+            localparam integer STEP_X_WRAP_I = mod(R - OW, 1 << OXB);
+            localparam [OXB-1:0] STEP_X_WRAP = STEP_X_WRAP_I[OXB-1:0];
+            localparam integer STEP_C_I = R * SW * CF;
+            localparam signed [CB-1:0] STEP_C = STEP_C_I[CB-1:0];
+            localparam integer STEP_C_WRAP_I = (R - OW) * SW * CF;
+            localparam signed [CB-1:0] STEP_C_WRAP = STEP_C_WRAP_I[CB-1:0];
+            localparam integer STEP_S_I = mod(SH * Q, ROWS);
+            localparam [SB:0] STEP_S = STEP_S_I[SB:0];
+            localparam integer STEP_S_WRAP_I = mod(SH * (Q + 1), ROWS);
+            localparam [SB:0] STEP_S_WRAP = STEP_S_WRAP_I[SB:0];
+            reg signed [RB-1:0] iy0;
+            reg signed [CB-1:0] col0;
+            reg [SB-1:0] rs;
+            reg [OXB-1:0] ox;
+            wire wraps = {1'b0, ox} >= WRAP_AT;
+            wire signed [RB-1:0] iy0_next = iy0 + (wraps ? STEP_Y_WRAP : STEP_Y);
             always @(posedge clk) begin
-                if (read) buffer[rd_slot*ROW_WORDS+rd_word] <= in_data;
-                if (issue) begin
-                    pad_q[m] <= pad;
-                    if (!pad) word_q[m*WIDTH+:WIDTH] <= buffer[address[AW-1:0]];
+                if (!rst_n) begin
+                    iy0 <= IY_INIT;
+                    col0 <= COL_INIT;
+                    rs <= RS_INIT[SB-1:0];
+                    ox <= OX_INIT;
+                end else if (issue && frame_done) begin
+                    iy0 <= IY_INIT;
+                    col0 <= COL_INIT;
+                    rs <= wrap_slot({1'b0, slot0_next} + RS_INIT);
+                    ox <= OX_INIT;
+                end else if (issue && group_done) begin
+                    iy0 <= iy0_next;
+                    col0 <= col0 + (wraps ? STEP_C_WRAP : STEP_C);
+                    rs <= wrap_slot({1'b0, rs} + (wraps ? STEP_S_WRAP : STEP_S));
+                    ox <= ox + (wraps ? STEP_X_WRAP : STEP_X);
+                end
+            end
+
+            // stage 1
+            wire signed [RB-1:0] iy = iy0 + $signed({{(RB - KYB) {1'b0}}, ky});
+            wire signed [CB-1:0] col = col0 + $signed({{(CB - KXB) {1'b0}}, kxcf});
+            wire pad = iy[RB-1] || iy >= IH_R || col[CB-1] || col >= ROW_WORDS_C;
+            reg [SB-1:0] slot1;
+            reg [CB-1:0] col1;
+            reg pad1;
+            // stage 2
+            /* verilator lint_off UNUSEDSIGNAL */  // addresses stay below DEPTH (a padded word's is not read)
+            wire [AW+CB-1:0] sum = {{CB{1'b0}}, slot1} * ROW_WORDS[AW+CB-1:0] + {{AW{1'b0}}, col1};
+            /* verilator lint_on UNUSEDSIGNAL */
+            reg [AW-1:0] addr2;
+            reg pad2;
+            // stage 3
+            reg [WIDTH-1:0] buffer[0:DEPTH-1];
+            always @(posedge clk) begin
+                if (read) buffer[wr_addr] <= in_data;
+                if (advance) begin
+                    slot1 <= wrap_slot({1'b0, rs} + {{(SB + 1 - KYB) {1'b0}}, ky});
+                    col1 <= col;
+                    pad1 <= pad;
+                    addr2 <= sum[AW-1:0];
+                    pad2 <= pad1;
+                    if (v2) begin
+                        pad_q[m] <= pad2;
+                        if (!pad2) word_q[m*WIDTH+:WIDTH] <= buffer[addr2];
+                    end
                 end
             end
             assign out_data[m*WIDTH+:WIDTH] = pad_q[m] ? {SIMD{PAD}} : word_q[m*WIDTH+:WIDTH];
         end
     endgenerate
 
+    // The rows a group frees: from the first row it needs, max(0, iy0 of its pixel 0), up to
+    // the next group's, or the rest of the frame. Below the top padding that is the step itself
+    // (no subtraction on the path).
+    wire signed [RB-1:0] first = g_pixel[0].iy0;
+    wire signed [RB-1:0] first_next = g_pixel[0].iy0_next;
+    wire signed [RB-1:0] oldest = first[RB-1] ? ZERO_R : first;
+    wire signed [RB-1:0] step = !first[RB-1] ? (g_pixel[0].wraps ? STEP_Y_WRAP : STEP_Y)
+                              : first_next[RB-1] ? ZERO_R : first_next;
+    wire signed [RB-1:0] freed = frame_done ? IH_R - oldest : step;
+
     always @(posedge clk) begin
         if (!rst_n) begin
-            rd_word <= 0;
-            rd_slot <= 0;
-            rows_in <= 0;
-        end else if (read) begin
-            if (rd_word == ROW_WORDS - 1) begin
-                rd_word <= 0;
-                rd_slot <= rd_slot == ROWS - 1 ? 0 : rd_slot + 1;
-                rows_in <= rows_in + 1;
-            end else begin
-                rd_word <= rd_word + 1;
+            ky <= 0; kxcf <= 0; grp <= 0;
+            slot0_next <= IH_MOD[SB-1:0];
+            need <= NEED_INIT;
+        end else if (issue) begin
+            kxcf <= last_kxcf ? {KXB{1'b0}} : kxcf + 1'b1;
+            if (last_kxcf) ky <= last_ky ? {KYB{1'b0}} : ky + 1'b1;
+            if (frame_done) begin  // the frame is out: its rows are free, the next starts
+                grp <= 0;
+                slot0_next <= wrap_slot({1'b0, slot0_next} + IH_MOD);
+                need <= NEED_INIT;
+            end else if (group_done) begin
+                grp <= grp + 1'b1;
+                // the last pixel's first row + KH moves on with it
+                need <= need + (g_pixel[MMV-1].wraps ? STEP_Y_WRAP : STEP_Y);
             end
         end
     end
 
-    // The writer walks (grp, ky, kx, cf), cf fastest; (oy, ox) is the group's first pixel.
-    wire last_cf = cf == CF - 1, last_kx = kx == KW - 1, last_ky = ky == KH - 1;
-    wire last_grp = grp == GROUPS - 1;
-    wire group_done = last_cf && last_kx && last_ky;
-    wire [31:0] next_dy = rows_past(ox + MMV);  // the next group's first pixel: row oy + next_dy
-    wire [31:0] next_oy = oy + next_dy;
-    integer next_slot0, next_top;
-    always @* begin
-        next_slot0 = slot0 + IH_MOD >= ROWS ? slot0 + IH_MOD - ROWS : slot0 + IH_MOD;
-        next_top = next_slot0 + TOP_BACK >= ROWS ? next_slot0 + TOP_BACK - ROWS : next_slot0 + TOP_BACK;
-    end
     always @(posedge clk) begin
         if (!rst_n) begin
-            oy <= 0; ox <= 0; grp <= 0; ky <= 0; kx <= 0; cf <= 0;
-            slot0 <= 0;
-            top_slot <= TOP_BACK;
-            frame_base <= 0;
-            oldest <= 0;
-            out_full <= 1'b0;
+            v1 <= 1'b0; v2 <= 1'b0; out_full <= 1'b0;
+            freed1 <= ZERO_R; freed2 <= ZERO_R;
+        end else if (advance) begin
+            v1 <= issue;
+            freed1 <= issue && group_done ? freed : ZERO_R;
+            v2 <= v1;
+            freed2 <= freed1;
+            out_full <= v2;
+        end
+    end
+
+    // the reader's counters: rows come in as the reader completes them, and are given back as
+    // the last word of a group enters the output register
+    wire signed [RB-1:0] row_in = {{(RB - 1) {1'b0}}, row_done};
+    wire signed [RB-1:0] given_back = advance ? freed2 : ZERO_R;
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            wr_addr <= 0;
+            rd_word <= 0;
+            ahead <= ZERO_R;
+            have <= ZERO_R;
         end else begin
-            if (advance) out_full <= issue;
-            if (issue) begin
-                cf <= last_cf ? 0 : cf + 1;
-                if (last_cf) kx <= last_kx ? 0 : kx + 1;
-                if (last_cf && last_kx) ky <= last_ky ? 0 : ky + 1;
-                if (group_done && last_grp) begin  // the frame is out: its rows are free
-                    grp <= 0;
-                    oy <= 0;
-                    ox <= 0;
-                    slot0 <= next_slot0;
-                    top_slot <= next_top;
-                    frame_base <= frame_base + IH;
-                    oldest <= frame_base + IH;
-                end else if (group_done) begin
-                    grp <= grp + 1;
-                    oy <= next_oy;
-                    ox <= ox + MMV - next_dy * OW;
-                    top_slot <= wrap(top_slot + next_dy * SH);
-                    oldest <= frame_base + (next_oy * SH > PAD_TOP ? next_oy * SH - PAD_TOP : 0);
-                end
+            if (read) begin
+                wr_addr <= wr_addr == DEPTH[AW-1:0] - 1'b1 ? {AW{1'b0}} : wr_addr + 1'b1;
+                rd_word <= row_done ? {WB{1'b0}} : rd_word + 1'b1;
             end
+            ahead <= ahead + row_in - given_back;
+            have <= have + row_in - (issue && frame_done ? IH_R : ZERO_R);
         end
     end
     assign out_valid = out_full;
