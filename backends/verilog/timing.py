@@ -112,6 +112,7 @@ class Path_:
     carry4: int
     muxf: int
     engine: str  # the instance the endpoint belongs to ("" for the top)
+    through: list[str] = field(default_factory=list)  # the cells on the path, start to end
 
 
 @dataclass
@@ -343,10 +344,12 @@ def worst_paths(netlist: dict, top: str | None = None) -> list[Path_]:
     if any(n > 0 for n in pending.values()):
         raise BnncError("timing check: the netlist has a combinational loop")
 
-    def trace(bit: int) -> tuple[str, int, int, int]:
+    def trace(bit: int) -> tuple[str, int, int, int, list[str]]:
         luts = carries = muxes = 0
+        through: list[str] = []
         while True:
             before, kind = origin.get(bit, (None, "?"))
+            through.append(f"{kind} {net.names.get(bit, '')}".strip())
             if kind.startswith("LUT") or kind in LUTRAMS or kind == "INV":
                 luts += 1
             elif kind == "CARRY4":
@@ -354,7 +357,7 @@ def worst_paths(netlist: dict, top: str | None = None) -> list[Path_]:
             elif kind in ("MUXF7", "MUXF8"):
                 muxes += 1
             if before is None:
-                return net.names.get(bit, kind), luts, carries, muxes
+                return net.names.get(bit, kind), luts, carries, muxes, through[::-1]
             bit = before
 
     worst: dict[int, Path_] = {}
@@ -365,9 +368,9 @@ def worst_paths(netlist: dict, top: str | None = None) -> list[Path_]:
         delay = t + _route(net.fanout[bit]) + setup
         if bit in worst and worst[bit].delay_ns >= delay:
             continue
-        begin, luts, carries, muxes = trace(bit)
+        begin, luts, carries, muxes, through = trace(bit)
         end = _cell_label(net, cell) if cell != "port" else net.names.get(bit, "port")
-        worst[bit] = Path_(delay, begin, end, luts, carries, muxes, _instance_of(end, cell))
+        worst[bit] = Path_(delay, begin, end, luts, carries, muxes, _instance_of(end, cell), through)
     return sorted(worst.values(), key=lambda p: -p.delay_ns)
 
 

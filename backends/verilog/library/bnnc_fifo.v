@@ -5,8 +5,8 @@
 // Cycle behaviour: a word written at cycle t can be read at t+1; one write and one read a cycle,
 // also when full (the write waits one cycle then) or empty. A FIFO of depth >= 2 moves a word
 // every cycle; depth 1 halves the rate, as the FIFO model assumes ("producer writes word j once
-// the consumer has read word j - DEPTH"). in_ready and out_valid come from registers only, so a
-// FIFO cuts every combinational handshake path between the engines around it.
+// the consumer has read word j - DEPTH"). in_ready and out_valid are registers (not_full,
+// not_empty), so a FIFO cuts every combinational handshake path between the engines around it.
 //
 // Storage, by depth (the same cycle behaviour either way):
 //   - DEPTH <= BRAM_MIN_DEPTH: an array with an asynchronous read port, which Yosys maps to
@@ -37,11 +37,18 @@ module bnnc_fifo #(
     reg [AW-1:0] wptr, rptr;
     reg [AW:0] count;
 
+    // not full / not empty as registers of their own, updated from the count's compares with
+    // constants, so no adder lies between the handshakes and the pointers
+    reg not_full, not_empty;
     wire write = in_valid && in_ready;
     wire read = out_valid && out_ready;
-    assign in_ready = count != FULL;
-    assign out_valid = count != 0;
-    wire [AW-1:0] rptr_next = !read ? rptr : rptr == LAST ? {AW{1'b0}} : rptr + 1'b1;
+    assign in_ready = not_full;
+    assign out_valid = not_empty;
+    localparam [AW:0] ONE = 1;
+    localparam [AW-1:0] PTR_ONE = 1;
+    localparam [AW:0] ALMOST_FULL = FULL - ONE;
+    reg [AW-1:0] rptr_inc;  // rptr + 1 (mod DEPTH), kept beside it: no adder before the RAM
+    wire [AW-1:0] rptr_next = read ? rptr_inc : rptr;
 
     generate
         if (DEPTH > BRAM_MIN_DEPTH) begin : g_bram
@@ -70,10 +77,21 @@ module bnnc_fifo #(
         if (!rst_n) begin
             wptr <= 0;
             rptr <= 0;
+            rptr_inc <= LAST == {AW{1'b0}} ? {AW{1'b0}} : PTR_ONE;
             count <= 0;
+            not_full <= 1'b1;
+            not_empty <= 1'b0;
         end else begin
+            if (write && !read) begin
+                not_empty <= 1'b1;
+                not_full <= count != ALMOST_FULL;
+            end else if (read && !write) begin
+                not_empty <= count != ONE;
+                not_full <= 1'b1;
+            end
             if (write) wptr <= wptr == LAST ? {AW{1'b0}} : wptr + 1'b1;
             rptr <= rptr_next;
+            if (read) rptr_inc <= rptr_inc == LAST ? {AW{1'b0}} : rptr_inc + 1'b1;
             if (write && !read) count <= count + 1'b1;
             else if (read && !write) count <= count - 1'b1;
         end

@@ -100,8 +100,15 @@ module bnnc_regroup #(
             end
             if (write) rword <= rword == OUT_TOP ? {RSW{1'b0}} : rword + 1'b1;
             // a bank fills on its last input word and empties on its last output word
-            if (read && last_in) full[wr_bank] <= 1'b1;
-            if (write && last_out) full[rd_bank] <= 1'b0;
+            // constant bit indices: a variable one costs a 32-bit adder on this path
+            if (read && last_in) begin
+                if (wr_bank) full[1] <= 1'b1;
+                else full[0] <= 1'b1;
+            end
+            if (write && last_out) begin
+                if (rd_bank) full[1] <= 1'b0;
+                else full[0] <= 1'b0;
+            end
         end
     end
 endmodule

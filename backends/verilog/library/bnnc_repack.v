@@ -56,15 +56,11 @@ module bnnc_repack #(
     localparam integer SLOTS = IN_SLOTS > OUT_SLOTS ? IN_SLOTS : OUT_SLOTS;
     localparam integer SW = $clog2(SLOTS + 1);
     localparam integer BW = BLOCKS > 1 ? $clog2(BLOCKS) : 1;
-    // (slot + 1) * OUT_LANES and slots * IN_LANES, compared in this width
-    localparam integer PW = $clog2((SLOTS + 1) * (IN_LANES > OUT_LANES ? IN_LANES : OUT_LANES) + 1);
     localparam integer OUT_END_I = OUT_SLOTS - 1, LAST_OUT_END_I = LAST_OUT - 1;
     localparam integer IN_END_I = IN_SLOTS - 1, LAST_IN_END_I = LAST_IN - 1, LAST_BLOCK_I = BLOCKS - 1;
-    localparam [SW-1:0] IN_SLOTS_N = IN_SLOTS[SW-1:0], LAST_IN_N = LAST_IN[SW-1:0];
     localparam [SW-1:0] OUT_END = OUT_END_I[SW-1:0], LAST_OUT_END = LAST_OUT_END_I[SW-1:0];
     localparam [SW-1:0] IN_END = IN_END_I[SW-1:0], LAST_IN_END = LAST_IN_END_I[SW-1:0];
     localparam [BW-1:0] LAST_BLOCK = LAST_BLOCK_I[BW-1:0];
-    localparam [PW-1:0] IN_L = IN_LANES[PW-1:0], OUT_L = OUT_LANES[PW-1:0];
     localparam [OUT_W-1:0] TAIL_MASK = ~({OUT_W{1'b1}} << (TAIL * BITS));
 
     /* verilator lint_off UNUSEDSIGNAL */  // input lanes past the last output slot are never read
@@ -82,13 +78,29 @@ module bnnc_repack #(
     wire r_tail = tail[rd_bank];
     wire [SW-1:0] r_end = r_tail ? LAST_OUT_END : OUT_END;
     wire [SW-1:0] r_filled = rd_bank ? filled1 : filled0;
-    wire r_complete = r_filled == (r_tail ? LAST_IN_N : IN_SLOTS_N);
-    // output slot s is complete once (s + 1) * OUT_LANES elements (or the whole block) are in
-    wire [PW-1:0] r_need = ({{(PW - SW) {1'b0}}, rslot} + 1'b1) * OUT_L;
-    wire [PW-1:0] r_have = {{(PW - SW) {1'b0}}, r_filled} * IN_L;
+    // output slot s is complete once (s + 1) * OUT_LANES elements (or the whole block) are in,
+    // i.e. once min(ceil((s + 1) * OUT_LANES / IN_LANES), the block's input words) words are:
+    // a table of the slot, no multiplication on the handshake's path
+    function [SW-1:0] need_words(input integer s, input integer total);
+        /* verilator lint_off UNUSEDSIGNAL */  // counts stay below 2^SW
+        integer n;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            n = ((s + 1) * OUT_LANES + IN_LANES - 1) / IN_LANES;
+            if (n > total) n = total;
+            need_words = n[SW-1:0];
+        end
+    endfunction
+    reg [SW-1:0] r_need;
+    integer t;
+    always @(*) begin
+        r_need = {SW{1'b0}};
+        for (t = 0; t < OUT_SLOTS; t = t + 1)
+            if ({{(32 - SW) {1'b0}}, rslot} == t) r_need = r_tail ? need_words(t, LAST_IN) : need_words(t, IN_SLOTS);
+    end
 
     assign in_ready = wslot != 0 || !owned[wr_bank];
-    assign out_valid = owned[rd_bank] && (r_complete || r_need <= r_have);
+    assign out_valid = owned[rd_bank] && r_filled >= r_need;
     assign out_last = r_tail && rslot == LAST_OUT_END;
 
     wire read = in_valid && in_ready;
@@ -162,9 +174,14 @@ module bnnc_repack #(
             filled1 <= {SW{1'b0}};
         end else begin
             if (read) begin
-                if (wslot == 0) begin
-                    owned[wr_bank] <= 1'b1;
-                    tail[wr_bank] <= w_tail;
+                if (wslot == 0) begin  // (constant bit indices: a variable one costs a 32-bit adder)
+                    if (wr_bank) begin
+                        owned[1] <= 1'b1;
+                        tail[1] <= w_tail;
+                    end else begin
+                        owned[0] <= 1'b1;
+                        tail[0] <= w_tail;
+                    end
                 end
                 if (wr_bank) filled1 <= wslot + 1'b1;
                 else filled0 <= wslot + 1'b1;
@@ -179,7 +196,8 @@ module bnnc_repack #(
             if (write) begin
                 if (rslot == r_end) begin
                     rslot <= {SW{1'b0}};
-                    owned[rd_bank] <= 1'b0;
+                    if (rd_bank) owned[1] <= 1'b0;
+                    else owned[0] <= 1'b0;
                     rd_bank <= !rd_bank;
                 end else begin
                     rslot <= rslot + 1'b1;

@@ -38,7 +38,8 @@ module bnnc_threshold #(
     wire advance = !out_full || out_ready;
     assign in_ready = advance;
     wire read = in_valid && advance;
-    integer cf;
+    localparam integer CFB = CF > 1 ? $clog2(CF) : 1;
+    reg [CFB-1:0] cf;  // as narrow as its range
     wire [T_W-1:0] row = thresholds[cf];
 
     reg [PE*OUT_BITS-1:0] result, out_word;
@@ -60,11 +61,11 @@ module bnnc_threshold #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            cf <= 0;
+            cf <= {CFB{1'b0}};
             out_full <= 1'b0;
         end else begin
             if (advance) out_full <= read;
-            if (read) cf <= cf == CF - 1 ? 0 : cf + 1;
+            if (read) cf <= cf == CF[CFB-1:0] - 1'b1 ? {CFB{1'b0}} : cf + 1'b1;
         end
         if (read) out_word <= result;
     end
