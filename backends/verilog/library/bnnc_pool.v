@@ -53,7 +53,15 @@ module bnnc_pool #(
     // position: input row iy = oy*SH + dy, column ix = ox*SW + dx, channel fold cf (0 <= dy < SH,
     // 0 <= dx < SW); the word belongs to the windows (oy - a, ox - b) with dy + a*SH < KH and
     // dx + b*SW < KW; oslot = oy mod RR
-    integer oy, dy, ox, dx, cf, ix, iy, oslot;
+    // The counters are registers as narrow as their ranges; the arithmetic reads them zero-extended
+    // into signed 32-bit values (as integers would be), which Yosys trims back to their ranges.
+    localparam integer NB = $clog2(IH + IW + CF + RR + 2) + 1;
+    reg [NB-1:0] oy_r, dy_r, ox_r, dx_r, cf_r, ix_r, iy_r, oslot_r;
+    wire signed [31:0] oy = $signed({{(32 - NB) {1'b0}}, oy_r}), dy = $signed({{(32 - NB) {1'b0}}, dy_r});
+    wire signed [31:0] ox = $signed({{(32 - NB) {1'b0}}, ox_r}), dx = $signed({{(32 - NB) {1'b0}}, dx_r});
+    wire signed [31:0] cf = $signed({{(32 - NB) {1'b0}}, cf_r}), ix = $signed({{(32 - NB) {1'b0}}, ix_r});
+    wire signed [31:0] iy = $signed({{(32 - NB) {1'b0}}, iy_r}), oslot = $signed({{(32 - NB) {1'b0}}, oslot_r});
+    localparam [NB-1:0] ZERO = {NB{1'b0}};
 
     function [BITS-1:0] larger;
         input [BITS-1:0] a, b;
@@ -111,31 +119,31 @@ module bnnc_pool #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            oy <= 0; dy <= 0; ox <= 0; dx <= 0; cf <= 0; ix <= 0; iy <= 0; oslot <= 0;
+            oy_r <= ZERO; dy_r <= ZERO; ox_r <= ZERO; dx_r <= ZERO; cf_r <= ZERO; ix_r <= ZERO; iy_r <= ZERO; oslot_r <= ZERO;
             out_full <= 1'b0;
         end else begin
             if (advance) out_full <= read && done != 0;
             if (read) begin
-                cf <= cf == CF - 1 ? 0 : cf + 1;
+                cf_r <= cf == CF - 1 ? ZERO : cf_r + 1'b1;
                 if (cf == CF - 1) begin
                     if (ix == IW - 1) begin  // next row
-                        ix <= 0; ox <= 0; dx <= 0;
+                        ix_r <= ZERO; ox_r <= ZERO; dx_r <= ZERO;
                         if (iy == IH - 1) begin
-                            iy <= 0; oy <= 0; dy <= 0; oslot <= 0;
+                            iy_r <= ZERO; oy_r <= ZERO; dy_r <= ZERO; oslot_r <= ZERO;
                         end else begin
-                            iy <= iy + 1;
+                            iy_r <= iy_r + 1'b1;
                             if (dy == SH - 1) begin
-                                dy <= 0;
-                                oy <= oy + 1;
-                                oslot <= oslot == RR - 1 ? 0 : oslot + 1;
-                            end else dy <= dy + 1;
+                                dy_r <= ZERO;
+                                oy_r <= oy_r + 1'b1;
+                                oslot_r <= oslot == RR - 1 ? ZERO : oslot_r + 1'b1;
+                            end else dy_r <= dy_r + 1'b1;
                         end
                     end else begin
-                        ix <= ix + 1;
+                        ix_r <= ix_r + 1'b1;
                         if (dx == SW - 1) begin
-                            dx <= 0;
-                            ox <= ox + 1;
-                        end else dx <= dx + 1;
+                            dx_r <= ZERO;
+                            ox_r <= ox_r + 1'b1;
+                        end else dx_r <= dx_r + 1'b1;
                     end
                 end
             end
