@@ -62,7 +62,7 @@ def estimate_json(est: Estimate) -> dict[str, Any]:
 
 def _costs(cost: Cost) -> dict[str, int]:
     return {"cycles": cost.cycles, "lut": cost.lut, "ff": cost.ff, "bram18": cost.bram18,
-            "lutram": cost.lutram}
+            "lutram": cost.lutram, "dsp": cost.dsp}
 
 
 def _dash(value: int | None) -> str:
@@ -94,7 +94,8 @@ def estimate_table(est: Estimate) -> str:
     slowest = next((n for n in est.nodes if n.name == est.bottleneck), None)
     bottleneck = est.bottleneck + (f" ({slowest.layer})" if slowest and slowest.layer else "")
     budget = [("LUT", "lut", t.lut, d.lut), ("FF", "ff", t.ff, d.ff),
-              ("BRAM18", "bram18", t.bram18, d.bram18), ("LUTRAM", "lutram", t.lutram, d.lutram)]
+              ("BRAM18", "bram18", t.bram18, d.bram18), ("LUTRAM", "lutram", t.lutram, d.lutram),
+              ("DSP", "dsp", t.dsp, d.dsp)]
     return "\n".join(
         [
             f"df.graph @{est.graph} on {d.name} ({d.part}) at {est.clock_mhz} MHz",

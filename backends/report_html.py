@@ -92,6 +92,7 @@ def render(report: dict[str, Any]) -> str:
         ("LUT", f"{total['lut']:,} ({100 * utilisation.get('lut', 0):.1f} % of the device)"),
         ("BRAM18", f"{total['bram18']:,} ({100 * utilisation.get('bram18', 0):.1f} %)"),
         ("FF", f"{total['ff']:,} ({100 * utilisation.get('ff', 0):.1f} %)"),
+        ("DSP", f"{total.get('dsp', 0):,} ({100 * utilisation.get('dsp', 0):.1f} %)"),
     ]
     if sizing:
         fifos = (f"{sizing.get('fifo_bits', 0):,} bits (whole frames would be "

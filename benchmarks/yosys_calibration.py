@@ -1,4 +1,6 @@
-"""Yosys resources of every Verilog engine against `bnnc.cost_model`: LUT, FF and BRAM18.
+"""Yosys resources of every Verilog engine against `bnnc.cost_model`: LUT, FF, BRAM18 and DSP,
+and each engine's worst register-to-register path by bnnc's timing check
+(`bnnc.backends.verilog.timing`, an estimate with its documented 7-series -2 delay model).
 
     python benchmarks/yosys_calibration.py [--json build/yosys_calibration.json] [--only NAME]
 
@@ -7,7 +9,7 @@ weights); its engine is instantiated alone in a wrapper with its ports as top-le
 synthesised with `yosys synth_xilinx -family xc7 -flatten`. Counted from `stat -json`:
 LUT = LUT1..LUT6 plus the LUTs of distributed memories and shift registers (RAM32M and RAM64M
 use 4, RAM32X1D/RAM64X1D 2, RAM128X1D 4, SRL16E/SRLC32E and single-port 64x1 RAMs 1);
-FF = FDRE/FDSE/FDCE/FDPE; BRAM18 = RAMB18E1 + 2·RAMB36E1. The cost model's figures for the same
+FF = FDRE/FDSE/FDCE/FDPE; BRAM18 = RAMB18E1 + 2·RAMB36E1; DSP = DSP48E1. The cost model's figures for the same
 op come from `bnnc.cost_model.node_cost`. The last row is a small whole design (TFC, folded for
 9000 frames/s): its whole Verilog top (engines, FIFOs, converters, AXI-stream ports) synthesised
 flattened, against the totals of `bnnc.cost_model.estimate_graph`.
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT / "test" / "pytest"))
 
 from bnnc.backends.verilog.emitter import LIBRARY
 from bnnc.backends.verilog.engines import instance_of
+from bnnc.backends.verilog.timing import worst_paths
 from bnnc.dialects import df
 from rtl_cases import graph, graph_of, mvtu_line, prepare, stream, swu_line
 
@@ -130,6 +133,7 @@ CONFIGS = {
     "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
     "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
                                      thresholds_range=(-40, 40)), df.MvtuOp),
+    "mvtu-si14xsi14-dsp-pe2-simd3": (_mvtu(6, 4, 2, 3, "si14", "si32", w_bits=14, steps=0), df.MvtuOp),
     "swu-3x3-c16-simd16": (_swu(16, 16, (8, 8), (3, 3)), df.SwuOp),
     "swu-3x3-c64-simd32-mmv1": (_swu(64, 32, (10, 10), (3, 3)), df.SwuOp),
     "swu-3x3-c8-mmv2": (_regroup, df.SwuOp),
@@ -160,6 +164,11 @@ class Row:
     yosys_ff: int
     yosys_bram18: int
     seconds: float
+    model_dsp: int = 0
+    yosys_dsp: int = 0
+    worst_ns: float = 0.0  # the timing check's worst register-to-register path
+    lut_levels: int = 0
+    carry4: int = 0
 
 
 def _wrapper(module: str, params: dict, in_width: int, out_width: int) -> str:
@@ -180,8 +189,8 @@ endmodule
 """
 
 
-def synthesize(top_text: str, memories: dict[str, list[str]], modules: list[str]) -> dict[str, int]:
-    """Cell counts of `cal_top` after `synth_xilinx -family xc7 -flatten`."""
+def synthesize(top_text: str, memories: dict[str, list[str]], modules: list[str]) -> tuple[dict[str, int], dict]:
+    """Cell counts of `cal_top` after `synth_xilinx -family xc7 -flatten`, and its JSON netlist."""
     yosys = shutil.which("yosys")
     if yosys is None:
         raise BnncError("yosys is not installed or not on PATH")
@@ -192,11 +201,11 @@ def synthesize(top_text: str, memories: dict[str, list[str]], modules: list[str]
             (work / file).write_text("\n".join(lines) + "\n")
         sources = " ".join(str(LIBRARY / f"{m}.v") for m in modules)
         script = (f"read_verilog -defer {sources} cal_top.v; synth_xilinx -family xc7 -flatten -top cal_top; "
-                  "tee -q -o stat.json stat -json")
+                  "tee -q -o stat.json stat -json; write_json netlist.json")
         result = subprocess.run([yosys, "-q", "-p", script], cwd=work, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise BnncError("yosys failed: " + " | ".join((result.stderr or result.stdout).strip().splitlines()[-10:]))
-        return cell_counts((work / "stat.json").read_text())
+        return cell_counts((work / "stat.json").read_text()), json.loads((work / "netlist.json").read_text())
 
 
 def cell_counts(stat_json: str) -> dict[str, int]:
@@ -231,9 +240,12 @@ def measure(name: str, op) -> Row:
     start = time.time()
     inst = instance_of(op, "u")
     top = _wrapper(inst.module, inst.params, op.operands[0].type.width, op.results[0].type.width)
-    lut, lutram, ff, bram = resources(synthesize(top, inst.memories, [inst.module]))
+    cells, netlist = synthesize(top, inst.memories, [inst.module])
+    lut, lutram, ff, bram = resources(cells)
+    worst = worst_paths(netlist, "\\cal_top")[0]
     cost = node_cost(op, device)
-    return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1))
+    return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1),
+               cost.dsp, cells.get("DSP48E1", 0), round(worst.delay_ns, 2), worst.lut_levels, worst.carry4)
 
 
 def design_row() -> Row:
@@ -260,14 +272,17 @@ def design_row() -> Row:
             (work / path).write_text(text)
         sources = " ".join(sorted(p for p in project.files if p.startswith("library/")))
         script = (f"read_verilog -defer {sources} top.v; synth_xilinx -family xc7 -flatten -top {TOP_MODULE}; "
-                  "tee -q -o stat.json stat -json")
+                  "tee -q -o stat.json stat -json; write_json netlist.json")
         result = subprocess.run(["yosys", "-q", "-p", script], cwd=work, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise BnncError("yosys failed: " + " | ".join((result.stderr or result.stdout).strip().splitlines()[-10:]))
-        lut, lutram, ff, bram = resources(cell_counts((work / "stat.json").read_text()))
+        cells = cell_counts((work / "stat.json").read_text())
+        lut, lutram, ff, bram = resources(cells)
+        worst = worst_paths(json.loads((work / "netlist.json").read_text()), f"\\{TOP_MODULE}")[0]
     total = estimate.total
     return Row("design-tfc-fix9000 (whole)", total.lut, total.ff, total.bram18, lut, lutram, ff, bram,
-               round(time.time() - start, 1))
+               round(time.time() - start, 1), total.dsp, cells.get("DSP48E1", 0), round(worst.delay_ns, 2),
+               worst.lut_levels, worst.carry4)
 
 
 def error(model: int, measured: int) -> float:
@@ -288,13 +303,18 @@ def main() -> None:
     if not args.no_design:
         rows.append(design_row())
     print(f"| {'configuration':30} | {'LUT model':>9} | {'LUT yosys':>9} | {'LUT err':>7} | {'LUTRAM':>6} | "
-          f"{'FF model':>8} | {'FF yosys':>8} | {'BRAM18 model':>12} | {'BRAM18 yosys':>12} |")
-    print(f"|{'-' * 32}|{'-' * 11}|{'-' * 11}|{'-' * 9}|{'-' * 8}|{'-' * 10}|{'-' * 10}|{'-' * 14}|{'-' * 14}|")
+          f"{'FF model':>8} | {'FF yosys':>8} | {'FF err':>6} | {'BRAM18 model':>12} | {'BRAM18 yosys':>12} | "
+          f"{'DSP model':>9} | {'DSP yosys':>9} | {'worst ns':>8} | {'levels':>10} |")
+    print(f"|{'-' * 32}|{'-' * 11}|{'-' * 11}|{'-' * 9}|{'-' * 8}|{'-' * 10}|{'-' * 10}|{'-' * 8}|{'-' * 14}|"
+          f"{'-' * 14}|{'-' * 11}|{'-' * 11}|{'-' * 10}|{'-' * 12}|")
     for r in rows:
+        levels = f"{r.lut_levels} LUT+{r.carry4} C4"
         print(f"| {r.name:30} | {r.model_lut:9} | {r.yosys_lut:9} | {error(r.model_lut, r.yosys_lut):+7.0%} | "
-              f"{r.yosys_lutram:6} | {r.model_ff:8} | {r.yosys_ff:8} | {r.model_bram18:12} | {r.yosys_bram18:12} |")
+              f"{r.yosys_lutram:6} | {r.model_ff:8} | {r.yosys_ff:8} | {error(r.model_ff, r.yosys_ff):+6.0%} | "
+              f"{r.model_bram18:12} | {r.yosys_bram18:12} | {r.model_dsp:9} | {r.yosys_dsp:9} | "
+              f"{r.worst_ns:8.2f} | {levels:>10} |")
     worst = max(abs(error(r.model_lut, r.yosys_lut)) for r in rows)
-    print(f"worst LUT error: {worst:.1%}")
+    print(f"worst LUT error: {worst:.1%}; worst path: {max(r.worst_ns for r in rows):.2f} ns")
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"rows": [asdict(r) for r in rows], "worst_lut_error": worst}, indent=2) + "\n")

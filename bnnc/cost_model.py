@@ -41,6 +41,9 @@ POPCOUNT_GROUP = 8
 INT_GROUP = 4
 TREE_RADIX = 4
 TREE_LEVEL_NS = 0.5
+# A DSP48E1 is worth this many LUTs of the device (ZC706: 218,600 LUT / 900 DSP): a product
+# goes to a DSP when its LUTs would cost more (`mvtu_uses_dsp`).
+DSP_LUT_EQUIVALENT = 243
 # XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
 XNOR_LUT_PER_LANE = 1
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
@@ -99,12 +102,13 @@ class Cost:
     ff: int
     bram18: int
     lutram: int
+    dsp: int = 0  # DSP48E1 slices
 
     def __add__(self, other: Cost) -> Cost:
         return Cost(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
-    def as_tuple(self) -> tuple[int, int, int, int, int]:
-        return (self.cycles, self.lut, self.ff, self.bram18, self.lutram)
+    def as_tuple(self) -> tuple[int, int, int, int, int, int]:
+        return (self.cycles, self.lut, self.ff, self.bram18, self.lutram, self.dsp)
 
 
 def _int(attr: IntegerAttr) -> int:
@@ -190,13 +194,35 @@ def mvtu_tree(op: df.MvtuOp, clock_mhz: float = TREE_CLOCK_MHZ) -> tuple[int, in
     2^k times (2^−k times) the lanes in its first stage.
     """
     simd = _int(op.simd)
-    base = POPCOUNT_GROUP if op.popcount is not None else INT_GROUP
+    if mvtu_uses_dsp(op):  # the product alone in the first stage: the DSP's M/P registers
+        base = 1
+    else:
+        base = POPCOUNT_GROUP if op.popcount is not None else INT_GROUP
     levels = math.floor((1000.0 / clock_mhz - 1000.0 / TREE_CLOCK_MHZ) / TREE_LEVEL_NS)
     group = max(1, min(simd, int(base * 2.0 ** levels)))
     nodes, stages = -(-simd // group), 1
     while nodes > 1:
         nodes, stages = -(-nodes // TREE_RADIX), stages + 1
     return group, TREE_RADIX, stages
+
+
+def product_luts(w: int, a: int) -> int:
+    """LUTs of one W x A-bit product in fabric (FINN-R's generic multiplier, `mvtu_cost`)."""
+    return (2 * -(-(w + a) // LUT_INPUTS) - 1) * (w + a)
+
+
+def mvtu_uses_dsp(op: df.MvtuOp) -> bool:
+    """Whether an MVTU's lanes multiply on DSP48E1s rather than in LUTs.
+
+    Only n-bit x n-bit lanes multiply at all (a bipolar factor is a negate-and-select, XNOR
+    lanes a LUT). A product goes to a DSP when its LUTs (`product_luts`) cost more of the
+    device than one DSP slice does: DSP_LUT_EQUIVALENT LUTs, the ZC706's LUTs per DSP
+    (218,600 / 900 = 243). That takes W + A ≥ 24 bits (16 x 8: 264 LUT); every product of the
+    networks bnnc compiles today (at most 8 x 8: 80 LUT) stays in LUTs.
+    """
+    if op.popcount is not None or is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
+        return False
+    return product_luts(bit_width(op.weight_type), bit_width(_stream(op.input).element)) > DSP_LUT_EQUIVALENT
 
 
 def mvtu_pipeline_depth(op: df.MvtuOp) -> int:
@@ -250,7 +276,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
         mult, adder, share = 0, simd * (integer_bits + 1), INT_BIPOLAR_SHARE
     else:
         acc = w + a + (mw - 1).bit_length()
-        mult = simd * (2 * -(-(w + a) // LUT_INPUTS) - 1) * (w + a)
+        mult = 0 if mvtu_uses_dsp(op) else simd * product_luts(w, a)
         adder = (w + a) * (2 * simd - 1)
     steps = op.thresholds.get_shape()[1] if op.thresholds is not None else 0
     thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
@@ -259,7 +285,8 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     datapath = LUT_OVERHEAD * share * pe * mmv * (mult + adder + acc + thr + comp)
     lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts
     ff = ENGINE_BASE_FF + simd * mmv * a + pe * mmv * (acc + out_bits) + (0 if bram18 else pe * simd * w)
-    return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr)
+    dsp = pe * mmv * simd if mvtu_uses_dsp(op) else 0
+    return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr, dsp)
 
 
 def swu_cost(op: df.SwuOp, device: Device) -> Cost:
@@ -550,10 +577,10 @@ class Estimate:
         return self.latency_cycles / self.clock_mhz
 
     def utilisation(self) -> dict[str, float]:
-        """The share of the device's LUT, FF, BRAM18 and LUTRAM that the graph uses."""
+        """The share of the device's LUT, FF, BRAM18, LUTRAM and DSP that the graph uses."""
         d, t = self.device, self.total
         return {"lut": t.lut / d.lut, "ff": t.ff / d.ff, "bram18": t.bram18 / d.bram18,
-                "lutram": t.lutram / d.lutram}
+                "lutram": t.lutram / d.lutram, "dsp": t.dsp / d.dsp if d.dsp else 0.0}
 
 
 def _folding(op: Operation, name: str) -> int | None:
@@ -596,6 +623,6 @@ def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estim
     nodes.append(NodeEstimate("axis_out", None, "axis", None, None, None, axis_out, None))
     total = sum((n.cost for n in nodes), Cost(0, 0, 0, 0, 0))
     slowest = max(nodes, key=lambda n: (n.cost.cycles, n.op is not None))  # the first of equals
-    total = Cost(slowest.cost.cycles, total.lut, total.ff, total.bram18, total.lutram)
+    total = Cost(slowest.cost.cycles, total.lut, total.ff, total.bram18, total.lutram, total.dsp)
     latency = finish[graph.output_op().input] + axis_out.cycles
     return Estimate(graph.sym_name.data, device, clock_mhz, tuple(nodes), total, latency, slowest.name)

@@ -18,7 +18,7 @@ from bnnc.dialects import bnn, df
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Attribute, Operation
 
-from bnnc.cost_model import mvtu_tree, repack_block
+from bnnc.cost_model import mvtu_tree, mvtu_uses_dsp, repack_block
 from bnnc.errors import BnncError
 from bnnc.interpreters.df import weight_memory
 
@@ -122,7 +122,7 @@ def mvtu(op: df.MvtuOp, name: str) -> Instance:
         "IN_BITS": in_bits, "IN_KIND": element_kind(x_elem),
         "W_BITS": w_bits, "W_KIND": element_kind(op.weight_type), "POPCOUNT": int(popcount),
         "ACC_BITS": acc_bits, "STEPS": steps, "OFFSET": _int(op.offset), "OUT_BITS": out_bits,
-        "GROUP": group, "RADIX": radix,
+        "GROUP": group, "RADIX": radix, "USE_DSP": int(mvtu_uses_dsp(op)),
         "WEIGHT_FILE": f"{name}_weights.mem", "THRESHOLD_FILE": f"{name}_thresholds.mem",
     }
     return Instance("bnnc_mvtu", params, memories)

@@ -173,6 +173,7 @@ class _Netlist:
 
     def __init__(self, netlist: dict, top: str | None = None):
         modules = netlist["modules"]
+        top = top.lstrip("\\") if top else None  # Yosys' JSON names modules without the backslash
         name = top if top in modules else next(
             (n for n, m in modules.items() if m.get("attributes", {}).get("top")), next(iter(modules)))
         self.module = modules[name]

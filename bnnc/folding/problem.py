@@ -73,6 +73,7 @@ class Totals:
     lut: int
     bram18: int
     bottleneck: str
+    dsp: int = 0
 
 
 @dataclass
@@ -85,6 +86,10 @@ class FoldingProblem:
     budget_lut: int
     budget_bram18: int
     fixed: Cost = field(default_factory=lambda: Cost(0, 0, 0, 0, 0))  # FIFOs: no choice
+    # DSP48E1s: a budget checked by `verify` (and so by the max solver), not a dimension the
+    # fix solver trades against LUT and BRAM (only products of 24 bits and more use DSPs,
+    # cost_model.mvtu_uses_dsp)
+    budget_dsp: int = 0
     _edges: dict[tuple[int, int, int], tuple[df.StreamType, df.StreamType, Cost]] = field(
         default_factory=dict, repr=False, compare=False)
 
@@ -133,17 +138,19 @@ class FoldingProblem:
     def evaluate(self, solution: dict[str, Fold]) -> Totals:
         """Totals of a legal solution, width converters included (the input's as 'input')."""
         lut, bram, cycles, bottleneck = self.fixed.lut, self.fixed.bram18, 0, ""
+        dsp = self.fixed.dsp
         previous, previous_name, pixels = self.source, "input", 1
         for layer in self.layers:
             choice = layer.choice(solution[layer.name])
             assert choice is not None, f"{solution[layer.name]} is not legal for {layer.name}"
             link = self.edge(previous, choice.reads, pixels)
             lut, bram = lut + choice.cost.lut + link.lut, bram + choice.cost.bram18 + link.bram18
+            dsp += choice.cost.dsp + link.dsp
             for name, c in ((f"{previous_name}->{layer.name}", link.cycles), (layer.name, choice.cost.cycles)):
                 if c > cycles:
                     cycles, bottleneck = c, name
             previous, previous_name, pixels = choice.writes, layer.name, choice.pixels
-        return Totals(cycles, lut, bram, bottleneck)
+        return Totals(cycles, lut, bram, bottleneck, dsp)
 
     def verify(self, solution: dict[str, Fold], target_cycles: int | None = None) -> list[str]:
         """Every reason the solution is not a legal folding within budget (empty if it is)."""
@@ -164,6 +171,8 @@ class FoldingProblem:
             problems.append(f"{totals.lut} LUT exceed the budget of {self.budget_lut}")
         if totals.bram18 > self.budget_bram18:
             problems.append(f"{totals.bram18} BRAM18 exceed the budget of {self.budget_bram18}")
+        if totals.dsp > self.budget_dsp:
+            problems.append(f"{totals.dsp} DSP48E1 exceed the budget of {self.budget_dsp}")
         return problems
 
 
@@ -225,7 +234,7 @@ def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fo
                   for op, shell in zip(engines, shells)]
         costs = [node_cost(p, device) for p in probes]
         cost = Cost(max(c.cycles for c in costs), sum(c.lut for c in costs), sum(c.ff for c in costs),
-                    sum(c.bram18 for c in costs), sum(c.lutram for c in costs))
+                    sum(c.bram18 for c in costs), sum(c.lutram for c in costs), sum(c.dsp for c in costs))
         pixels = probes[-1].vectors.value.data if isinstance(probes[-1], df.MvtuOp) else 1  # type: ignore[attr-defined]
         reads, writes = probes[0].operands[0].type, probes[-1].results[0].type
         reads, writes = interned.setdefault(reads, reads), interned.setdefault(writes, writes)
@@ -300,6 +309,7 @@ def build_problem(
     return FoldingProblem(
         graph.sym_name.data, device, clock_mhz, source, layers,
         int(device.lut * budget_lut), int(device.bram18 * budget_bram), fixed,
+        budget_dsp=int(device.dsp * budget_lut),
     )
 
 

@@ -54,8 +54,12 @@ def run_mvtu(op: df.MvtuOp, x: np.ndarray) -> np.ndarray:
     vec = x.reshape(n, vectors // mmv, sf, mmv, simd).transpose(0, 1, 3, 2, 4).reshape(n * vectors, mw)
     memory = weight_memory(op)  # (PE, NF·SF, SIMD)
     matrix = memory.reshape(pe, nf, sf, simd).transpose(2, 3, 1, 0).reshape(mw, mh)  # [col, row]
-    # ±1 or small-integer products summed in float32 are exact below 2^24
-    acc = np.rint(_numbers(vec, op.input.type).astype(np.float32) @ matrix.astype(np.float32))
+    # ±1 or small-integer products summed in float32 are exact below 2^24; wider sums (products
+    # wide enough for DSPs) in float64, exact below 2^53
+    numbers = _numbers(vec, op.input.type)
+    bound = float(np.abs(numbers).max(initial=0)) * float(np.abs(matrix).max(initial=0)) * mw
+    exact = np.float32 if bound < 2**24 else np.float64
+    acc = np.rint(numbers.astype(exact) @ matrix.astype(exact))
     acc = acc.astype(np.int64)
     if op.popcount is not None:
         acc = (acc + mw) // 2

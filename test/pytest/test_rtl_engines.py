@@ -37,6 +37,10 @@ def fc_nbit_weights(rng):  # ui3 x si3 products, accumulators out
     return graph((10,), stream(5, "ui3", 2), [mvtu_line(rng, 10, 4, 2, 5, "ui3", "si10", w_bits=3)], (4,))
 
 
+def fc_dsp_products(rng):  # si14 x si14: products wide enough for DSP48E1s (cost_model.mvtu_uses_dsp)
+    return graph((6,), stream(3, "si14", 2), [mvtu_line(rng, 6, 4, 2, 3, "si14", "si32", w_bits=14)], (4,))
+
+
 def fc_nbit_shared_thresholds(rng):  # si4 x si2, one shared set of 3 thresholds, ui2 out
     line = mvtu_line(rng, 8, 6, 3, 4, "si4", "ui2", w_bits=2, steps=3, thresholds_range=(-20, 20), shared=True)
     return graph((8,), stream(4, "si4", 2), [line], (6,))
@@ -135,6 +139,7 @@ CASES = {
     "mvtu-si8-bipolar-weights": fc_int_input_bipolar_weights,
     "mvtu-nbit-weights": fc_nbit_weights,
     "mvtu-nbit-shared-thresholds": fc_nbit_shared_thresholds,
+    "mvtu-dsp-products": fc_dsp_products,
     "conv-mmv2": conv_mmv,
     "conv-pad+1-stride2-mmv3": conv_padding_stride,
     "swu-int-padding-strides": swu_int_padding,

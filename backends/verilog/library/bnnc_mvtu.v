@@ -38,8 +38,9 @@
 // An output word leaves 4 + TREE_STAGES cycles after the tile that completes it. The pipeline
 // stalls as a whole while its output word waits (in_ready follows out_ready).
 //
-// Multipliers: a bipolar factor is a negate-and-select of the other (no multiplier); only
-// n-bit x n-bit lanes multiply (Yosys maps those to DSP48E1s or LUTs).
+// Multipliers: a bipolar factor is a negate-and-select of the other (no multiplier); n-bit x
+// n-bit lanes multiply by shifts and adds in LUTs, or with USE_DSP on DSP48E1s (then GROUP is 1,
+// so that a product alone feeds the first tree register: bnnc.cost_model.mvtu_uses_dsp).
 module bnnc_mvtu #(
     parameter integer MW = 4,
     parameter integer MH = 2,
@@ -57,6 +58,7 @@ module bnnc_mvtu #(
     parameter integer OUT_BITS = 1,
     parameter integer GROUP = 32,
     parameter integer RADIX = 4,
+    parameter integer USE_DSP = 0,
     parameter WEIGHT_FILE = "weights.mem",
     parameter THRESHOLD_FILE = "thresholds.mem"
 ) (
@@ -214,6 +216,21 @@ module bnnc_mvtu #(
         end
     endfunction
 
+    // an n-bit x n-bit product in LUTs: shifts and adds, which Yosys does not map to a DSP
+    function signed [ACC_BITS-1:0] lut_product;
+        input signed [ACC_BITS-1:0] xv;
+        input [W_BITS-1:0] w;
+        integer b;
+        begin
+            lut_product = {ACC_BITS{1'b0}};
+            for (b = 0; b < W_BITS; b = b + 1)
+                if (w[b]) begin
+                    if (W_KIND == 2 && b == W_BITS - 1) lut_product = lut_product - (xv <<< b);
+                    else lut_product = lut_product + (xv <<< b);
+                end
+        end
+    endfunction
+
     function signed [ACC_BITS-1:0] lane;
         input [IN_BITS-1:0] x;
         input [W_BITS-1:0] w;
@@ -224,7 +241,8 @@ module bnnc_mvtu #(
             if (POPCOUNT != 0) lane = {{(ACC_BITS - 1) {1'b0}}, x[0] ~^ w[0]};
             else if (W_KIND == 0) lane = w[0] ? xv : -xv;
             else if (IN_KIND == 0) lane = x[0] ? wv : -wv;
-            else lane = xv * wv;
+            else if (USE_DSP != 0) lane = xv * wv;  // a DSP48E1, its M/P register the tree's first stage
+            else lane = lut_product(xv, w);
         end
     endfunction
 

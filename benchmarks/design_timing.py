@@ -1,0 +1,133 @@
+"""Whole designs through Yosys: resources against the estimate, and the timing check.
+
+    python benchmarks/design_timing.py [--only TFC-9000 ...] [--json build/design_timing.json]
+
+A slow benchmark (not CI: CNV-max takes minutes and GBs in Yosys). Each design is compiled as
+`bnnc compile --backend rtl` would (import, streamline, lower, fold, insert-streams,
+size-fifos), its whole Verilog top (engines, FIFOs, converters, AXI-stream ports) synthesised
+flattened with `yosys synth_xilinx -family xc7`, and compared with `estimate_graph`'s totals:
+LUT (LUT1..LUT6 and the LUTs of distributed RAMs and SRLs), FF, BRAM18 and DSP48E1, plus the
+worst register-to-register path by bnnc's timing check (`bnnc.backends.verilog.timing`; its
+7-series -2 delay model is an estimate: nothing here has run under Vivado).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "models"
+
+# name -> (model file, fold options)
+DESIGNS = {
+    "TFC-9000": ("tfc_w1a1.qonnx.onnx", "target-fps=9000"),
+    "SFC-9000": ("sfc_w1a1_random.qonnx.onnx", "target-fps=9000"),
+    "LFC-9000": ("lfc_w1a1.onnx", "target-fps=9000"),
+    "CNV-9000": ("cnv_w1a1_random.qonnx.onnx", "target-fps=9000"),
+    "CNV-max": ("cnv_w1a1_random.qonnx.onnx", "max=true"),
+}
+
+
+@dataclass
+class DesignRow:
+    name: str
+    fps: float
+    model_lut: int
+    yosys_lut: int
+    model_ff: int
+    yosys_ff: int
+    model_bram18: int
+    yosys_bram18: int
+    model_dsp: int
+    yosys_dsp: int
+    worst_ns: float
+    fmax_mhz: float
+    worst_engine: str
+    lut_levels: int
+    carry4: int
+    seconds: float
+
+
+def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from yosys_calibration import resources
+
+    from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
+    from bnnc.backends.verilog.timing import report_of, synthesize_netlist, worst_paths
+    from bnnc.cost_model import estimate_graph
+    from bnnc.devices import load_device
+    from bnnc.dialects import df
+    from bnnc.frontend.onnx_importer import import_onnx
+    from bnnc.pipeline import run_pipeline
+
+    model, fold = DESIGNS[name]
+    module = run_pipeline(import_onnx(SHARED / model),
+                          f"bnn-streamline,lower-bnn-to-dataflow,fold{{{fold} clock-mhz={clock_mhz:g}}},"
+                          "insert-streams,size-fifos")
+    graph = next(op for op in module.walk() if isinstance(op, df.GraphOp))
+    estimate = estimate_graph(graph, load_device("zc706"), clock_mhz)
+    project = build_project(find_graph(module))
+    start = time.time()
+    with tempfile.TemporaryDirectory(prefix="bnnc-design-") as tmp:
+        work = Path(tmp)
+        for path, text in project.files.items():
+            (work / path).parent.mkdir(parents=True, exist_ok=True)
+            (work / path).write_text(text)
+        sources = sorted(p for p in project.files if p.startswith("library/")) + ["top.v"]
+        netlist = synthesize_netlist(work, sources, TOP_MODULE)
+    cells = _count(netlist["modules"][TOP_MODULE])
+    lut, _, ff, bram = resources(cells)
+    report = report_of(worst_paths(netlist, TOP_MODULE), clock_mhz)
+    worst = report.worst
+    total = estimate.total
+    return DesignRow(name, round(estimate.fps, 1), total.lut, lut, total.ff, ff, total.bram18, bram, total.dsp,
+                     cells.get("DSP48E1", 0), round(report.worst_ns, 2), report.fmax_mhz(),
+                     worst.engine if worst else "", worst.lut_levels if worst else 0,
+                     worst.carry4 if worst else 0, round(time.time() - start, 1))
+
+
+def _count(module: dict) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for cell in module.get("cells", {}).values():
+        counts[cell["type"]] = counts.get(cell["type"], 0) + 1
+    return counts
+
+
+def error(model: int, measured: int) -> str:
+    if measured == 0:
+        return "exact" if model == 0 else "n/a"
+    return f"{(model - measured) / measured:+.0%}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=list(DESIGNS), help="designs to run (default: all)")
+    parser.add_argument("--json", default="build/design_timing.json")
+    args = parser.parse_args()
+    rows = []
+    for name in args.only or list(DESIGNS):
+        rows.append(measure(name))
+        print(f"{name}: {rows[-1]}", file=sys.stderr, flush=True)
+    print("| design | FPS | LUT model / Yosys | FF model / Yosys | BRAM18 model / Yosys | DSP model / Yosys "
+          "| worst path (ns) | est. Fmax (MHz) | in | levels |")
+    print("|---|---:|---|---|---|---|---:|---:|---|---|")
+    for r in rows:
+        print(f"| {r.name} | {r.fps:,.0f} | {r.model_lut:,} / {r.yosys_lut:,} ({error(r.model_lut, r.yosys_lut)}) "
+              f"| {r.model_ff:,} / {r.yosys_ff:,} ({error(r.model_ff, r.yosys_ff)}) "
+              f"| {r.model_bram18} / {r.yosys_bram18} ({error(r.model_bram18, r.yosys_bram18)}) "
+              f"| {r.model_dsp} / {r.yosys_dsp} | {r.worst_ns:.2f} | {r.fmax_mhz:.0f} | {r.worst_engine or 'top'} "
+              f"| {r.lut_levels} LUT + {r.carry4} CARRY4 |")
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"rows": [asdict(r) for r in rows]}, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

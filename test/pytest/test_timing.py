@@ -1,0 +1,124 @@
+"""bnnc's timing check (`bnnc.backends.verilog.timing`): the delay model on hand-made netlists,
+one engine of each kind synthesised with Yosys and closing 200 MHz by the model, and the check
+in `bnnc compile --timing` (report.json, report.html, the compile output). A missing `yosys`
+fails."""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import model_path
+from test_yosys import load_calibration
+
+from bnnc.backends.verilog import timing
+from bnnc.backends.verilog.engines import instance_of
+from bnnc.backends.verilog.timing import check_instance, worst_paths
+from bnnc.errors import BnncError
+
+BNNC = Path(sys.executable).with_name("bnnc")
+
+PERIOD_NS = 5.0  # 200 MHz
+
+
+def _netlist(cells: dict, ports: dict | None = None) -> dict:
+    return {"modules": {"t": {"attributes": {"top": 1}, "ports": ports or {}, "cells": cells, "netnames": {}}}}
+
+
+def _ff(d: int, q: int) -> dict:
+    return {"type": "FDRE", "connections": {"C": [1], "CE": ["1"], "R": ["0"], "D": [d], "Q": [q]}}
+
+
+def _lut(ins: list[int], out: int) -> dict:
+    return {"type": f"LUT{len(ins)}", "connections": {**{f"I{i}": [b] for i, b in enumerate(ins)}, "O": [out]}}
+
+
+def _carry(ci, s: list[int], co: list[int]) -> dict:
+    return {"type": "CARRY4", "port_directions": {"CI": "input", "CYINIT": "input", "DI": "input", "S": "input",
+                                                  "O": "output", "CO": "output"},
+            "connections": {"CI": [ci], "CYINIT": ["0"], "DI": ["0"] * 4, "S": s, "O": [90 + b for b in co],
+                            "CO": co}}
+
+
+def test_two_luts_between_flip_flops():
+    # q 10 -> LUT -> 11 -> LUT -> 12 -> D; every net of fanout 1
+    paths = worst_paths(_netlist({"a": _ff(20, 10), "l1": _lut([10], 11), "l2": _lut([11], 12), "b": _ff(12, 13)}))
+    expected = (timing.FF_CLOCK_TO_OUT + 2 * (timing.ROUTE_BASE + timing.LUT_DELAY) + timing.ROUTE_BASE
+                + timing.FF_SETUP)
+    worst = paths[0]
+    assert worst.delay_ns == pytest.approx(expected)
+    assert (worst.lut_levels, worst.carry4) == (2, 0)
+
+
+def test_carry_chain_is_dedicated_and_fanout_costs():
+    # a LUT into a two-CARRY4 chain (CO[3] -> CI dedicated), its CO[3] into a flip-flop; the
+    # LUT's input net fans out to 4 sinks
+    cells = {"a": _ff(20, 10), "l": _lut([10], 11), "c0": _carry("0", [11, 11, 11, 11], [30, 31, 32, 33]),
+             "c1": _carry(33, ["0"] * 4, [40, 41, 42, 43]), "b": _ff(43, 50),
+             "x": _lut([10], 60), "y": _lut([10], 61), "z": _lut([10], 62)}
+    worst = worst_paths(_netlist(cells))[0]
+    expected = (timing.FF_CLOCK_TO_OUT + timing.ROUTE_BASE + 2 * timing.ROUTE_PER_FANOUT_DOUBLING + timing.LUT_DELAY
+                + timing.ROUTE_BASE + 2 * timing.ROUTE_PER_FANOUT_DOUBLING  # the LUT's net: 4 sinks of the chain
+                + timing.CARRY_ENTER + timing.CARRY_STAGE + timing.ROUTE_BASE + timing.FF_SETUP)
+    assert worst.delay_ns == pytest.approx(expected)
+    assert (worst.lut_levels, worst.carry4) == (1, 2)
+
+
+def test_ports_arrive_and_are_required_as_through_fifos():
+    ports = {"i": {"direction": "input", "bits": [5]}, "o": {"direction": "output", "bits": [6]}}
+    worst = worst_paths(_netlist({"l": _lut([5], 6)}, ports))[0]
+    assert worst.delay_ns == pytest.approx(timing.PORT_ARRIVAL_NS + timing.ROUTE_BASE + timing.LUT_DELAY
+                                           + timing.ROUTE_BASE + timing.PORT_REQUIRED_NS)
+
+
+def test_unknown_cell_and_loop_are_errors():
+    with pytest.raises(BnncError, match="no figure for a XORCY cell"):
+        worst_paths(_netlist({"a": _ff(20, 10), "x": {"type": "XORCY", "port_directions": {"O": "output", "LI": "input"},
+                                                     "connections": {"LI": [10], "O": [11]}}}))
+    with pytest.raises(BnncError, match="combinational loop"):
+        worst_paths(_netlist({"a": _lut([11], 10), "b": _lut([10], 11), "f": _ff(10, 12)}))
+
+
+# one small configuration of each engine kind (benchmarks/yosys_calibration.py builds them)
+ENGINES = [
+    "mvtu-xnor-pe4-simd8", "mvtu-si8xbipolar-pe4-simd3", "swu-3x3-c8-mmv2", "pool-ui4-c16-pe4",
+    "threshold-si8-c32-pe4-3steps", "label-select-10-top1-ui10", "dwc-2-to-16", "dwc-mmv2-to-1",
+    "fifo-16x32", "fifo-8x256",
+]
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_engine_closes_200_mhz_by_the_delay_model(name):
+    cal = load_calibration()
+    op = cal.engine_op(name)
+    report = check_instance(instance_of(op, "u"), op.operands[0].type.width, op.results[0].type.width)
+    worst = report.worst
+    assert worst is not None and worst.lut_levels >= 1
+    assert report.worst_ns <= PERIOD_NS, f"{name}: {worst}"
+    assert report.meets() and report.fmax_mhz() >= 200.0 and not math.isinf(report.fmax_mhz())
+
+
+def test_compile_timing_goes_into_the_report(tmp_path):
+    build = tmp_path / "tfc"
+    result = subprocess.run(
+        [str(BNNC), "compile", str(model_path("tfc_w1a1.qonnx.onnx")),
+         "-o", str(build), "--fps", "1000", "--backend", "rtl", "--timing"],
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "timing estimate: worst path" in result.stderr and "meets 200 MHz" in result.stderr
+    report = json.loads((build / "report.json").read_text())
+    checked = report["timing"]
+    assert checked["clock_mhz"] == 200.0 and 0 < checked["worst_ns"] <= PERIOD_NS
+    assert checked["meets_clock"] and checked["fmax_mhz"] >= 200.0
+    assert {name.split("_")[1] for name in checked["engines"]} >= {"mvtu", "fifo"}
+    assert "timing (estimate)" in (build / "report.html").read_text()
+
+
+def test_timing_needs_the_verilog(tmp_path):
+    result = subprocess.run(
+        [str(BNNC), "compile", str(model_path("tfc_w1a1.qonnx.onnx")),
+         "-o", str(tmp_path / "x"), "--backend", "hls", "--timing"], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "bnnc: error: the timing check reads the Verilog" in result.stderr
