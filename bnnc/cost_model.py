@@ -46,6 +46,10 @@ TREE_LEVEL_NS = 0.5
 DSP_LUT_EQUIVALENT = 243
 # XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
 XNOR_LUT_PER_LANE = 1
+# XNOR layers with the pipelined tree (`mvtu_tree`): the XNORs merge into the 8-lane first
+# stage's adders; XNORs and tree together, per lane (fitted on the four XNOR configurations of
+# benchmarks/yosys_calibration.py, 2026-12-07: 0.9 to 2.5 a lane).
+XNOR_TREE_LUT_PER_LANE = 1.6
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
 LUT_INPUTS = 6
 # Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input, one LUT per
@@ -225,6 +229,29 @@ def mvtu_uses_dsp(op: df.MvtuOp) -> bool:
     return product_luts(bit_width(op.weight_type), bit_width(_stream(op.input).element)) > DSP_LUT_EQUIVALENT
 
 
+def mvtu_tree_ff(op: df.MvtuOp) -> int:
+    """Flip-flops of one PE's adder tree (`mvtu_tree`) in `bnnc_mvtu`: stage s holds
+    N_s = ⌈N_(s−1)/RADIX⌉ nodes (N_0 = ⌈SIMD/GROUP⌉), each of ⌈log2(lanes + 1)⌉ bits for a
+    popcount of its lanes (GROUP·RADIX^s, at most SIMD), else of the accumulator's bits."""
+    group, radix, stages = mvtu_tree(op)
+    simd = _int(op.simd)
+    acc = mvtu_acc_bits(op)
+    nodes, lanes, ff = -(-simd // group), min(group, simd), 0
+    for _ in range(stages):
+        ff += nodes * ((lanes).bit_length() if op.popcount is not None else acc)
+        nodes, lanes = -(-nodes // radix), min(lanes * radix, simd)
+    return ff
+
+
+def mvtu_acc_bits(op: df.MvtuOp) -> int:
+    """The accumulator's bits as `mvtu_cost` counts them: bits of MW for a popcount, else
+    W + A + bits of MW − 1."""
+    mw = _int(op.mw)
+    if op.popcount is not None:
+        return mw.bit_length()
+    return bit_width(op.weight_type) + bit_width(_stream(op.input).element) + (mw - 1).bit_length()
+
+
 def mvtu_pipeline_depth(op: df.MvtuOp) -> int:
     """Cycles from an MVTU's last tile of a word to the word's handshake: the weight read, the
     RAM's output register, the tree's stages (`mvtu_tree`), the accumulator and the output
@@ -241,8 +268,9 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     LUT (FINN-R's terms, calibrated): MVTU_BASE_LUT + LUT_OVERHEAD·PE·MMV·(mult + adder + acc +
     thr + comp) + weight LUTs, with Q = SIMD lanes, W weight bits, A input bits, acc accumulator
     bits, `steps` thresholds per channel and TMEM = MH/PE threshold words per PE:
-      - XNOR layers (`popcount`): mult = Q (one LUT per lane), adder = the popcount tree
-        (`popcount_tree_luts`); Yosys: ≈ 3.2 LUT per lane all in, which these terms give;
+      - XNOR layers (`popcount`): mult + adder = XNOR_TREE_LUT_PER_LANE·Q, the XNORs merged
+        into the pipelined tree's first stage (before the tree was pipelined: mult = Q and the
+        `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
       - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
         of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
         carry chain); Yosys merges the sign handling into the accumulator and comparator
@@ -257,9 +285,13 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
 
     Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`memory_cost`).
 
-    FF: ENGINE_BASE_FF + the input word + per PE and pixel the accumulator and the output bits,
-    + the weight word when the weights are LUT ROM (a BRAM's output register holds it
-    otherwise).
+    FF: ENGINE_BASE_FF + the input word in the read and the RAM-output stages + per PE and
+    pixel the accumulator, the output bits and the adder tree (`mvtu_tree_ff`) + the weight
+    word in the RAM-output stage, and once more in the read stage when the weights are LUT ROM
+    (a BRAM's read register holds it otherwise).
+
+    DSP: one DSP48E1 a lane, PE·MMV·SIMD, when the products go to DSPs (`mvtu_uses_dsp`);
+    their multiplier LUTs are then not counted.
     """
     mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
     mmv, vectors = _int(op.mmv), _int(op.vectors)
@@ -269,7 +301,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     share = 1.0
     if op.popcount is not None:
         acc = mw.bit_length()
-        mult, adder = simd * XNOR_LUT_PER_LANE, popcount_tree_luts(simd)
+        mult, adder = 0, _ceil(simd * XNOR_TREE_LUT_PER_LANE)
     elif is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
         acc = w + a + (mw - 1).bit_length()
         integer_bits = a if is_bipolar(op.weight_type) else w
@@ -284,7 +316,10 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     bram18, weight_luts = memory_cost(mw * mh // (pe * simd), pe * simd * w)
     datapath = LUT_OVERHEAD * share * pe * mmv * (mult + adder + acc + thr + comp)
     lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts
-    ff = ENGINE_BASE_FF + simd * mmv * a + pe * mmv * (acc + out_bits) + (0 if bram18 else pe * simd * w)
+    # the input word twice (read, RAM output stage), the weight tile in the RAM output stage
+    # (and in the read register when the weights are LUT ROM), the trees, the accumulators
+    ff = (ENGINE_BASE_FF + 2 * simd * mmv * a + pe * mmv * (acc + out_bits + mvtu_tree_ff(op))
+          + pe * simd * w + (0 if bram18 else pe * simd * w))
     dsp = pe * mmv * simd if mvtu_uses_dsp(op) else 0
     return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr, dsp)
 

@@ -235,13 +235,17 @@ module bnnc_mvtu #(
         input [IN_BITS-1:0] x;
         input [W_BITS-1:0] w;
         reg signed [ACC_BITS-1:0] xv, wv;
+        reg signed [IN_BITS+W_BITS+1:0] product;  // at its own width (an (A+1) x (W+1)-bit signed multiply)
         begin
+            product = $signed({IN_KIND == 2 && x[IN_BITS-1], x}) * $signed({W_KIND == 2 && w[W_BITS-1], w});
             xv = lane_value(x, IN_KIND);
             wv = weight_value(w);
             if (POPCOUNT != 0) lane = {{(ACC_BITS - 1) {1'b0}}, x[0] ~^ w[0]};
             else if (W_KIND == 0) lane = w[0] ? xv : -xv;
             else if (IN_KIND == 0) lane = x[0] ? wv : -wv;
-            else if (USE_DSP != 0) lane = xv * wv;  // a DSP48E1, its M/P register the tree's first stage
+            /* verilator lint_off WIDTH */  // sign-extended: a signed value into a wider signed one
+            else if (USE_DSP != 0) lane = product;  // a DSP48E1, its M/P register the tree's first stage
+            /* verilator lint_on WIDTH */
             else lane = lut_product(xv, w);
         end
     endfunction
