@@ -35,7 +35,9 @@ module bnnc_fifo #(
     localparam [AW-1:0] LAST = DEPTH[AW-1:0] - 1'b1;
 
     reg [AW-1:0] wptr, rptr;
-    reg [AW:0] count;
+    // the count, with count + 1 and count - 1 kept beside it: a write or read only selects one
+    // (no carry chain behind the handshake, which may come through the producer's logic)
+    reg [AW:0] count, count_up, count_down;
 
     // not full / not empty as registers of their own, updated from the count's compares with
     // constants, so no adder lies between the handshakes and the pointers
@@ -79,6 +81,8 @@ module bnnc_fifo #(
             rptr <= 0;
             rptr_inc <= LAST == {AW{1'b0}} ? {AW{1'b0}} : PTR_ONE;
             count <= 0;
+            count_up <= ONE;
+            count_down <= {(AW + 1) {1'b1}};
             not_full <= 1'b1;
             not_empty <= 1'b0;
         end else begin
@@ -92,8 +96,15 @@ module bnnc_fifo #(
             if (write) wptr <= wptr == LAST ? {AW{1'b0}} : wptr + 1'b1;
             rptr <= rptr_next;
             if (read) rptr_inc <= rptr_inc == LAST ? {AW{1'b0}} : rptr_inc + 1'b1;
-            if (write && !read) count <= count + 1'b1;
-            else if (read && !write) count <= count - 1'b1;
+            if (write && !read) begin
+                count <= count_up;
+                count_up <= count_up + 1'b1;
+                count_down <= count;
+            end else if (read && !write) begin
+                count <= count_down;
+                count_down <= count_down - 1'b1;
+                count_up <= count;
+            end
         end
     end
 endmodule
