@@ -38,7 +38,7 @@ LUT_OVERHEAD = 1.0
 # stage adds, at TREE_CLOCK_MHZ; a level of logic (LUT and routing) per doubling.
 TREE_CLOCK_MHZ = 200.0
 POPCOUNT_GROUP = 8
-INT_GROUP = 4
+INT_GROUP = 2
 TREE_RADIX = 4
 TREE_LEVEL_NS = 0.5
 # A DSP48E1 is worth this many LUTs of the device (ZC706: 218,600 LUT / 900 DSP): a product
@@ -52,17 +52,22 @@ XNOR_LUT_PER_LANE = 1
 XNOR_TREE_LUT_PER_LANE = 1.6
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
 LUT_INPUTS = 6
-# Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input, one LUT per
-# bit on the carry chain; Yosys shares the sign handling with the accumulator and the
-# comparators, so the whole per-PE datapath comes out at this share of the sum of its terms.
-INT_BIPOLAR_SHARE = 0.5
-# The sliding window: 32-bit row and slot counters and comparisons (fixed), and per pixel of a
-# word the address arithmetic (row slot x row words + column x folds + fold) and padding tests.
-SWU_BASE_LUT = 870
-SWU_LUT_PER_PIXEL = 90
-SWU_BASE_FF = 330
-# Pool: 32-bit position counters and the window tests.
-POOL_BASE_LUT = 290
+# Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input (negate and
+# select), one LUT per bit on the carry chain, in the pipelined tree; the whole per-PE
+# datapath comes out at this share of the sum of its terms (one configuration, 2026-12-07).
+INT_BIPOLAR_SHARE = 1.25
+# The sliding window: row, slot and window counters as narrow as their ranges (fixed), and per
+# pixel of a word its incremental row, column and slot, the padding tests and the two address
+# stages (recalibrated 2026-12-07 after the 32-bit arithmetic went: ~1,000 -> ~140 LUT).
+SWU_BASE_LUT = 100
+SWU_LUT_PER_PIXEL = 10
+SWU_BASE_FF = 66
+SWU_FF_PER_PIXEL = 22
+# Pool: narrow position counters and the window tests (recalibrated 2026-12-07, 32-bit counters
+# gone: ~320 -> ~100 LUT); an integer lane's comparator and select per bit.
+POOL_BASE_LUT = 60
+POOL_BASE_FF = 27
+POOL_LUT_PER_INT_BIT = 3
 THRESHOLD_BASE_LUT = 20
 # Label select: per lane and list entry, a comparator and an insert select per bit of the
 # (score, index) entry.
@@ -70,14 +75,15 @@ LABEL_SELECT_BASE_LUT = 80
 LABEL_SELECT_LUT_PER_ENTRY_BIT = 2
 # bnnc_repack: the slot and block counters, the fill compare and the handshakes; the output
 # multiplexer, LUTs per input of a mux wider than one LUT6 (Yosys decodes the slot and ORs).
-REPACK_BASE_LUT = 75
+REPACK_BASE_LUT = 45
 REPACK_LUT_PER_MUX_INPUT = 0.625
 # bnnc_regroup: the load select of each bank bit, shared by two bits in a LUT6.
-REGROUP_LUT_PER_BANK_BIT = 0.5
+REGROUP_LUT_PER_BANK_BIT = 0.35
 REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
-# FIFOs: the pointers and the count, their increments and compares.
+# FIFOs: the pointers and the count, their increments and compares (with rptr + 1 and count ± 1
+# kept as registers, 2026-12-07: about 8 LUT an address bit).
 FIFO_BASE_LUT = 10
-FIFO_LUT_PER_POINTER_BIT = 4
+FIFO_LUT_PER_POINTER_BIT = 8
 ENGINE_BASE_FF = 100
 # A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
 # register (SRLC32E).
@@ -273,11 +279,12 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
         `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
       - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
         of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
-        carry chain); Yosys merges the sign handling into the accumulator and comparator
-        chains, so the per-PE sum is scaled by INT_BIPOLAR_SHARE (si8 x bipolar, SIMD 3: 207
-        LUT for 4 PEs, against 72 + 4·69 without the share); bipolar inputs x integer weights
-        likewise, with W for A (bipolar x si2, PE 4, SIMD 8: 231 LUT in Yosys, 262 here);
-      - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A), adder = (W+A)·(2Q − 1);
+        carry chain), the negate-and-select and the pipelined tree scaled by
+        INT_BIPOLAR_SHARE (si8 x bipolar, SIMD 3, PE 4: 415 LUT in Yosys, 60 + 1.25·4·69
+        here; until 2026-12-07 Yosys put these lanes on DSP48E1s and the share was 0.5);
+        bipolar inputs x integer weights likewise, with W for A;
+      - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A) (`product_luts`: the
+        shifts and adds of `bnnc_mvtu`; 0 when the products go to DSPs), adder = (W+A)·(2Q − 1);
       - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUT ROM), comp = steps·acc (comparators);
       - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
         MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
@@ -340,11 +347,12 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
     a copy deeper than REGISTERED_LUTRAM_MAX_DEPTH goes to BRAM (`bram18_count`), a shallower one
     to distributed RAM (`dual_port_lutram`). FINN counts these buffers as 0 BRAM.
 
-    LUT (Yosys): SWU_BASE_LUT (32-bit row, slot and position counters and their compares) +
-    SWU_LUT_PER_PIXEL per pixel of a word (its buffer address and padding tests) + one LUT per
-    output bit (the padding select) + the buffer's LUTRAM: 988 / 1,008 / 1,082 against Yosys'
-    961 / 1,014 / 1,079 for the three calibration windows. FF: SWU_BASE_FF (the counters) + one
-    input and one output word.
+    LUT (Yosys): SWU_BASE_LUT (the narrow row, slot and window counters and their compares) +
+    SWU_LUT_PER_PIXEL per pixel of a word (its incremental position, padding tests, address) +
+    one LUT per output bit (the padding select) + the buffer's LUTRAM: 138 / 142 / 152 against
+    Yosys' 128 / 149 / 148 for the three calibration windows (docs/rtl.md). FF: SWU_BASE_FF (the
+    counters) + SWU_FF_PER_PIXEL per pixel (its position and the two address stages) + the
+    output word unless the buffer is a BRAM (whose output register holds it).
     """
     from bnnc.fifo_model import swu_rows
 
@@ -364,7 +372,8 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
         bram18, buffer_luts = 0, mmv * dual_port_lutram(depth, simd * bits)
     out_width = _stream(op.output).width
     lut = SWU_BASE_LUT + SWU_LUT_PER_PIXEL * mmv + out_width + buffer_luts
-    ff = SWU_BASE_FF + _stream(op.input).width + out_width
+    # the output word's register is the BRAM's own when the buffer is block RAM
+    ff = SWU_BASE_FF + SWU_FF_PER_PIXEL * mmv + (0 if bram18 else out_width)
     return Cost(cycles, lut, ff, bram18, buffer_luts)
 
 
@@ -378,10 +387,11 @@ def pool_cost(op: df.PoolOp, device: Device) -> Cost:
     PE·bits, each input word updating up to RR·CC of them (CC = ⌈KW/SW⌉). Without overlap
     (RR = CC = 1) one read and one write port: distributed RAM (`dual_port_lutram`); with
     overlap, flip-flops.
-    LUT (Yosys): POOL_BASE_LUT (32-bit position counters, window tests) + per candidate window
-    and lane an OR (one LUT) for bipolar values, or a comparator and a select (2·bits LUTs) for
-    integers, + the LUTRAM: 318 / 334 against Yosys' 313 / 326. FINN counts max-pool as 0 LUT.
-    FF: ENGINE_BASE_FF + one input and one output word (+ the partial maxima with overlap).
+    LUT (Yosys): POOL_BASE_LUT (narrow position counters, window tests) + per candidate window
+    and lane an OR (one LUT) for bipolar values, or a comparator and a select
+    (POOL_LUT_PER_INT_BIT·bits LUTs) for integers, + the LUTRAM: 84 / 116 against Yosys' 81 /
+    122. FINN counts max-pool as 0 LUT. FF: POOL_BASE_FF + one input and one output word (+ the
+    partial maxima with overlap).
     """
     c, pe = _int(op.channels), _int(op.pe)
     (ih, iw), (_, ow) = array_values(op.ifm), array_values(op.ofm)
@@ -391,8 +401,8 @@ def pool_cost(op: df.PoolOp, device: Device) -> Cost:
     bits = bit_width(element)
     rr, cc = -(-kh // sh), -(-kw // sw)
     words = rr * ow * c // pe
-    lane = 1 if is_bipolar(element) else 2 * bits
-    ff = ENGINE_BASE_FF + 2 * pe * bits
+    lane = 1 if is_bipolar(element) else POOL_LUT_PER_INT_BIT * bits
+    ff = POOL_BASE_FF + 2 * pe * bits
     if rr * cc == 1:
         buffer_luts = dual_port_lutram(words, pe * bits)
     else:
@@ -532,14 +542,15 @@ def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
     LUT (Yosys): FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT per address bit (two pointers and the
     count: increments, wraps, full and empty compares) + the storage (+ w for the bypass
     select): 10 + 4·5 + 12 = 42 for 32 x 16 (Yosys 41), 50 for 256 x 8 (51).
-    FF: the two pointers and the count, 3·⌈log2 depth⌉ + 1, + w + 1 for the bypass.
+    FF: the two pointers, rptr + 1, the count with count ± 1 and the two flags,
+    6·⌈log2 depth⌉ + 5, + w + 1 for the bypass.
     """
     stream = _stream(op.input)
     depth = _int(op.depth) if op.depth is not None else DEFAULT_FIFO_DEPTH
     width = stream.width
     aw = max(1, (depth - 1).bit_length())
     lut = FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT * aw
-    ff = 3 * aw + 1
+    ff = 6 * aw + 5
     if depth <= LUTRAM_MAX_DEPTH:
         bram18, luts = 0, dual_port_lutram(depth, width)
     else:
