@@ -102,7 +102,7 @@ IGNORED = {"GND", "VCC", "BUFG", "IBUF", "OBUF"}
 
 
 @dataclass
-class Path_:
+class TimingPath:
     """The worst path to one endpoint: its delay and what lies on it."""
 
     delay_ns: float
@@ -118,14 +118,14 @@ class Path_:
 @dataclass
 class TimingReport:
     clock_mhz: float
-    worst: Path_ | None
-    engines: dict[str, Path_] = field(default_factory=dict)  # instance → its worst path
+    worst: TimingPath | None
+    engines: dict[str, TimingPath] = field(default_factory=dict)  # instance → its worst path
 
     @property
     def worst_ns(self) -> float:
         return self.worst.delay_ns if self.worst else 0.0
 
-    def fmax_mhz(self, path: Path_ | None = None) -> float:
+    def fmax_mhz(self, path: TimingPath | None = None) -> float:
         delay = (path or self.worst).delay_ns if (path or self.worst) else 0.0
         return round(1000.0 / delay, 1) if delay > 0 else math.inf
 
@@ -133,7 +133,7 @@ class TimingReport:
         return self.worst_ns <= 1000.0 / self.clock_mhz + 1e-9
 
     def to_json(self) -> dict:
-        def entry(p: Path_) -> dict:
+        def entry(p: TimingPath) -> dict:
             return {**asdict(p), "delay_ns": round(p.delay_ns, 3), "fmax_mhz": self.fmax_mhz(p)}
 
         return {
@@ -222,7 +222,7 @@ class _Netlist:
         raise BnncError(f"timing check: no port directions for a {kind} cell")
 
 
-def worst_paths(netlist: dict, top: str | None = None) -> list[Path_]:
+def worst_paths(netlist: dict, top: str | None = None) -> list[TimingPath]:
     """The worst path to every endpoint of the netlist's top module, by the delay model above
     (derived in the module docstring), worst first."""
     net = _Netlist(netlist, top)
@@ -361,7 +361,7 @@ def worst_paths(netlist: dict, top: str | None = None) -> list[Path_]:
                 return net.names.get(bit, kind), luts, carries, muxes, through[::-1]
             bit = before
 
-    worst: dict[int, Path_] = {}
+    worst: dict[int, TimingPath] = {}
     for bit, setup, cell in endpoints:
         t = arrival.get(bit)
         if t is None or t == -math.inf:
@@ -371,7 +371,7 @@ def worst_paths(netlist: dict, top: str | None = None) -> list[Path_]:
             continue
         begin, luts, carries, muxes, through = trace(bit)
         end = _cell_label(net, cell) if cell != "port" else net.names.get(bit, "port")
-        worst[bit] = Path_(delay, begin, end, luts, carries, muxes, _instance_of(end, cell), through)
+        worst[bit] = TimingPath(delay, begin, end, luts, carries, muxes, _instance_of(end, cell), through)
     return sorted(worst.values(), key=lambda p: -p.delay_ns)
 
 
@@ -398,8 +398,8 @@ def _instance_of(net_name: str, cell_name: str) -> str:
     return ""
 
 
-def report_of(paths: list[Path_], clock_mhz: float) -> TimingReport:
-    engines: dict[str, Path_] = {}
+def report_of(paths: list[TimingPath], clock_mhz: float) -> TimingReport:
+    engines: dict[str, TimingPath] = {}
     for p in paths:
         if p.engine and p.engine not in engines:
             engines[p.engine] = p
