@@ -62,6 +62,12 @@ module bnnc_pool #(
     wire signed [31:0] cf = $signed({{(32 - NB) {1'b0}}, cf_r}), ix = $signed({{(32 - NB) {1'b0}}, ix_r});
     wire signed [31:0] iy = $signed({{(32 - NB) {1'b0}}, iy_r}), oslot = $signed({{(32 - NB) {1'b0}}, oslot_r});
     localparam [NB-1:0] ZERO = {NB{1'b0}};
+    // Without overlap (one candidate window, RR = CC = 1, oslot = 0) the index of the word's
+    // partial maximum, ox*CF + cf, kept as a register: +1 a fold, back to the window's first
+    // fold at its last one unless the window column moves on, 0 at a row's end.
+    localparam integer BACK_I = CF - 1;
+    localparam [IW_-1:0] BACK = BACK_I[IW_-1:0];
+    reg [IW_-1:0] at0;
 
     function [BITS-1:0] larger;
         input [BITS-1:0] a, b;
@@ -85,9 +91,12 @@ module bnnc_pool #(
                 wire first = a == 0 && b == 0 && dy == 0 && dx == 0;
                 wire [31:0] slot = oslot >= a ? oslot - a : oslot + RR - a;
                 /* verilator lint_off UNUSEDSIGNAL */  // indices stay below WORDS
-                wire [31:0] at = (slot * OW + ox - b) * CF + cf;
+                wire [31:0] at_sum = (slot * OW + ox - b) * CF + cf;
                 /* verilator lint_on UNUSEDSIGNAL */
-                wire [WIDTH-1:0] old = partial[at[IW_-1:0]];
+                // without overlap the index is kept incrementally (at0): no arithmetic before
+                // the read of the partial maxima
+                wire [IW_-1:0] at = CAND == 1 ? at0 : at_sum[IW_-1:0];
+                wire [WIDTH-1:0] old = partial[at];
                 reg [WIDTH-1:0] m;
                 integer p;
                 always @* begin
@@ -97,7 +106,7 @@ module bnnc_pool #(
                 assign hit[Q] = in_window;
                 assign done[Q] = in_window && dy + a * SH == KH - 1 && dx + b * SW == KW - 1;
                 assign merged[Q*WIDTH+:WIDTH] = m;
-                assign index[Q*IW_+:IW_] = at[IW_-1:0];
+                assign index[Q*IW_+:IW_] = at;
             end
         end
     endgenerate
@@ -120,9 +129,16 @@ module bnnc_pool #(
     always @(posedge clk) begin
         if (!rst_n) begin
             oy_r <= ZERO; dy_r <= ZERO; ox_r <= ZERO; dx_r <= ZERO; cf_r <= ZERO; ix_r <= ZERO; iy_r <= ZERO; oslot_r <= ZERO;
+            at0 <= {IW_{1'b0}};
             out_full <= 1'b0;
         end else begin
             if (advance) out_full <= read && done != 0;
+            if (read) begin
+                if (cf != CF - 1) at0 <= at0 + 1'b1;
+                else if (ix == IW - 1) at0 <= {IW_{1'b0}};
+                else if (dx == SW - 1) at0 <= at0 + 1'b1;
+                else at0 <= at0 - BACK;
+            end
             if (read) begin
                 cf_r <= cf == CF - 1 ? ZERO : cf_r + 1'b1;
                 if (cf == CF - 1) begin
