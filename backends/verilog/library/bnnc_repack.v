@@ -103,20 +103,22 @@ module bnnc_repack #(
         end
     endfunction
     reg available;
+    localparam [SW-1:0] SLOT_ONE = 1;
     assign in_ready = wslot != 0 || !owned[wr_bank];
     assign out_valid = owned[rd_bank] && available;
-    assign out_last = r_tail && rslot == LAST_OUT_END;
     assign out_last = r_tail && rslot == LAST_OUT_END;
 
     wire read = in_valid && in_ready;
     wire write = out_valid && out_ready;
     // the next values of the registers `available` reads (as the sequential block below sets them)
-    wire [SW-1:0] filled0_next = read && !wr_bank ? wslot + 1'b1 : filled0;
-    wire [SW-1:0] filled1_next = read && wr_bank ? wslot + 1'b1 : filled1;
+    // wslot + 1 and rslot + 1 are registers beside the slots: no adder before `available`
+    reg [SW-1:0] wslot_inc, rslot_inc;
+    wire [SW-1:0] filled0_next = read && !wr_bank ? wslot_inc : filled0;
+    wire [SW-1:0] filled1_next = read && wr_bank ? wslot_inc : filled1;
     wire [1:0] tail_next = {read && wslot == 0 && wr_bank ? w_tail : tail[1],
                             read && wslot == 0 && !wr_bank ? w_tail : tail[0]};
     wire r_wrap = write && rslot == r_end;
-    wire [SW-1:0] rslot_next = r_wrap ? {SW{1'b0}} : write ? rslot + 1'b1 : rslot;
+    wire [SW-1:0] rslot_next = r_wrap ? {SW{1'b0}} : write ? rslot_inc : rslot;
     wire rd_bank_next = r_wrap ? !rd_bank : rd_bank;
     wire [SW-1:0] r_filled_next = rd_bank_next ? filled1_next : filled0_next;
     wire r_tail_next = rd_bank_next ? tail_next[1] : tail_next[0];
@@ -182,6 +184,8 @@ module bnnc_repack #(
             rd_bank <= 1'b0;
             wslot <= {SW{1'b0}};
             rslot <= {SW{1'b0}};
+            wslot_inc <= SLOT_ONE;
+            rslot_inc <= SLOT_ONE;
             wblock <= {BW{1'b0}};
             owned <= 2'b00;
             tail <= 2'b00;
@@ -200,24 +204,28 @@ module bnnc_repack #(
                         tail[0] <= w_tail;
                     end
                 end
-                if (wr_bank) filled1 <= wslot + 1'b1;
-                else filled0 <= wslot + 1'b1;
+                if (wr_bank) filled1 <= wslot_inc;
+                else filled0 <= wslot_inc;
                 if (wslot == w_end) begin
                     wslot <= {SW{1'b0}};
+                    wslot_inc <= SLOT_ONE;
                     wr_bank <= !wr_bank;
                     wblock <= w_tail ? {BW{1'b0}} : wblock + 1'b1;
                 end else begin
-                    wslot <= wslot + 1'b1;
+                    wslot <= wslot_inc;
+                    wslot_inc <= wslot_inc + 1'b1;
                 end
             end
             if (write) begin
                 if (rslot == r_end) begin
                     rslot <= {SW{1'b0}};
+                    rslot_inc <= SLOT_ONE;
                     if (rd_bank) owned[1] <= 1'b0;
                     else owned[0] <= 1'b0;
                     rd_bank <= !rd_bank;
                 end else begin
-                    rslot <= rslot + 1'b1;
+                    rslot <= rslot_inc;
+                    rslot_inc <= rslot_inc + 1'b1;
                 end
             end
         end
