@@ -53,9 +53,9 @@ XNOR_TREE_LUT_PER_LANE = 1.6
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
 LUT_INPUTS = 6
 # Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input (negate and
-# select), one LUT per bit on the carry chain, in the pipelined tree; the whole per-PE
-# datapath comes out at this share of the sum of its terms (one configuration, 2026-12-07).
-INT_BIPOLAR_SHARE = 1.25
+# select), one LUT per bit on the carry chain, in the pipelined tree; the adder comes out at
+# this share of its terms (one configuration, 2026-12-07).
+INT_BIPOLAR_SHARE = 1.73
 # The sliding window: row, slot and window counters as narrow as their ranges (fixed), and per
 # pixel of a word its incremental row, column and slot, the padding tests and the two address
 # stages (recalibrated 2026-12-07 after the 32-bit arithmetic went: ~1,000 -> ~140 LUT).
@@ -279,9 +279,10 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
         `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
       - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
         of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
-        carry chain), the negate-and-select and the pipelined tree scaled by
-        INT_BIPOLAR_SHARE (si8 x bipolar, SIMD 3, PE 4: 415 LUT in Yosys, 60 + 1.25·4·69
-        here; until 2026-12-07 Yosys put these lanes on DSP48E1s and the share was 0.5);
+        carry chain), the negate-and-select and the pipelined tree: the adder scaled by
+        INT_BIPOLAR_SHARE (si8 x bipolar, SIMD 3, PE 4: 415 LUT in Yosys, 60 + 4·(1.73·27 +
+        3·14) here; until 2026-12-07 Yosys put these lanes on DSP48E1s and the share, 0.5,
+        scaled the whole per-PE sum);
         bipolar inputs x integer weights likewise, with W for A;
       - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A) (`product_luts`: the
         shifts and adds of `bnnc_mvtu`; 0 when the products go to DSPs), adder = (W+A)·(2Q − 1);
@@ -321,7 +322,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
     comp = steps * acc
     bram18, weight_luts = memory_cost(mw * mh // (pe * simd), pe * simd * w)
-    datapath = LUT_OVERHEAD * share * pe * mmv * (mult + adder + acc + thr + comp)
+    datapath = LUT_OVERHEAD * pe * mmv * (share * (mult + adder) + acc + thr + comp)
     lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts
     # the input word twice (read, RAM output stage), the weight tile in the RAM output stage
     # (and in the read register when the weights are LUT ROM), the trees, the accumulators
