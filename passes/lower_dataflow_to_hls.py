@@ -14,7 +14,7 @@ graph's boundary becomes two 64-bit AXI-stream ports with converters to and from
 last stream's words; `df.invoke` becomes `hls.invoke`. The words on every stream are those of
 the `df` streams (same lanes, same order), so the `df` executor is the specification of the C++.
 
-ROM layouts: weights as `weight_memory` (interpreters/df.py) gives them, one entry per
+ROM layouts: weights as `df.MvtuOp.weight_memory` gives them, one entry per
 (PE, tile) of SIMD lanes packed as a stream word; thresholds as [PE][MH/PE][steps] for channel
 nf·PE + p. Thresholds are clamped to [lo, hi + 1] of the value they compare (the accumulator or
 the input): x ≥ T holds for every x in [lo, hi] when T ≤ lo and for none when T > hi, so the
@@ -51,7 +51,6 @@ from xdsl.traits import SymbolTable
 
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
-from bnnc.interpreters.df import weight_memory
 from bnnc.packing import AXI_WORD_BITS, pack_rows
 
 DEFAULT_STREAM_DEPTH = 2
@@ -222,7 +221,7 @@ class _TopBuilder:
         nf, sf = mh // pe, mw // simd
         name = identifier(op.layer.data) if op.layer is not None else "mvtu"
         w_bits = bnn.bit_width(op.weight_type)
-        memory = weight_memory(op)  # (PE, NF·SF, SIMD) numbers
+        memory = op.weight_memory()  # (PE, NF·SF, SIMD) numbers
         codes = element_codes(memory, op.weight_type).reshape(pe * nf * sf, simd)
         words = pack_rows(codes, w_bits)
         entry = IntegerType(simd * w_bits, Signedness.UNSIGNED)

@@ -20,7 +20,6 @@ from xdsl.ir import Attribute, Operation
 
 from bnnc.cost_model import repack_block
 from bnnc.errors import BnncError
-from bnnc.interpreters.df import weight_memory
 
 BIPOLAR, UNSIGNED, SIGNED = 0, 1, 2  # the element kinds of the library's *_KIND parameters
 
@@ -105,7 +104,7 @@ def mvtu(op: df.MvtuOp, name: str) -> Instance:
         corners = [xl * wl, xl * wh, xh * wl, xh * wh]
         lo, hi = mw * min(corners), mw * max(corners)
     acc_bits = max(signed_bits(lo, hi + 1), in_bits + 1, w_bits + 1, out_bits)
-    memory = weight_memory(op)  # (PE, tiles, SIMD) values
+    memory = op.weight_memory()  # (PE, tiles, SIMD) values
     codes = (memory > 0).astype(np.int64) if bnn.is_bipolar(op.weight_type) else memory
     # word t: PE p's lanes at [(p·SIMD + s)·W, …)
     weights = code_bits(codes.transpose(1, 0, 2).reshape(nf * (mw // simd), pe * simd), w_bits)

@@ -17,6 +17,10 @@ from typing import Any
 
 from bnnc.errors import BnncError
 
+DEFAULT_BOARD = "zc706"
+"""The board everything is built for unless told otherwise. Its data file's `clock_mhz` is the
+default clock: no clock is written anywhere else."""
+
 
 @dataclass(frozen=True)
 class Shell:

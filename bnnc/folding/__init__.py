@@ -7,7 +7,7 @@
 - `solvers`: the exact solvers (fix-FPS and max-FPS) and FINN's greedy `SetFolding` baseline.
 """
 
-from bnnc.folding.fold import Fold
+from bnnc.dialects.df import Fold
 from bnnc.folding.streams import check_legal, current_folding, layer_of, refold
 
 __all__ = ["Fold", "check_legal", "current_folding", "layer_of", "refold"]

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from bnnc.errors import BnncError
-from bnnc.folding.fold import Fold
+from bnnc.dialects.df import Fold
 
 KEYS = ("pe", "simd", "mmv")
 

@@ -14,23 +14,20 @@ width (a word never spans two output rows) and exists for convolutions only.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass, field
 
-from xdsl.dialects.builtin import IntegerAttr, i64
-from xdsl.ir import Block, Operation
+from xdsl.ir import Operation
 
 from bnnc.cost_model import Cost, dwc_stream_cost, input_port_cost, node_cost
 from bnnc.devices import Device
 from bnnc.dialects import df
-from bnnc.dialects.bnn import array_values, bit_width
+from bnnc.dialects.bnn import bit_width
 from bnnc.errors import BnncError
-from bnnc.folding.fold import Fold
-from bnnc.folding.streams import input_type, layer_of, output_type
+from bnnc.dialects.df import Fold
+from bnnc.folding.streams import layer_legal_folds, layer_of
 
 
-def divisors(n: int) -> list[int]:
-    return [d for d in range(1, n + 1) if n % d == 0]
+divisors = df.divisors
 
 
 @dataclass(frozen=True)
@@ -167,62 +164,15 @@ class FoldingProblem:
         return problems
 
 
-def legal_folds(engines: tuple[Operation, ...]) -> list[Fold]:
-    last = engines[-1]
-    if isinstance(last, df.MvtuOp):
-        simds = divisors(last.mw.value.data)
-        mmvs = [1]
-        if isinstance(engines[0], df.SwuOp):
-            channels = engines[0].channels.value.data
-            simds = [s for s in simds if channels % s == 0]
-            mmvs = divisors(array_values(engines[0].ofm)[1])
-        return [Fold(pe, simd, mmv) for pe in divisors(last.mh.value.data) for simd in simds for mmv in mmvs]
-    if isinstance(last, df.PoolOp | df.ThresholdOp):
-        return [Fold(pe=pe) for pe in divisors(last.channels.value.data)]
-    if isinstance(last, df.LabelSelectOp):
-        return [Fold(pe=pe) for pe in divisors(last.classes.value.data)]
-    raise AssertionError(last.name)
-
-
-@functools.cache
-def _i64(value: int) -> IntegerAttr:
-    return IntegerAttr(value, i64)  # building (and verifying) attributes is most of a probe's time
-
-
-def probe(op: Operation, fold: Fold, element_in, element_out, shell: Operation | None = None) -> Operation:
-    """A detached copy of an engine at another folding, with streams to match, to cost it.
-
-    The stream types follow from the parameters alone: `shell`, a detached copy of `op` (reading
-    a block argument, so that it leaves no use behind on the graph's own streams), takes the
-    fold's parameters to compute them; pass the same shell for every fold of an engine."""
-    properties = dict(op.properties)
-    for key, value in (("pe", fold.pe), ("simd", fold.simd), ("mmv", fold.mmv)):
-        if key in properties:
-            properties[key] = _i64(value)
-    if shell is None:
-        shell = detached_copy(op)
-    shell.properties.update(properties)
-    reads, writes = input_type(shell, element_in), output_type(shell, element_out)
-    return type(op).create(operands=[Block(arg_types=[reads]).args[0]], result_types=[writes],
-                           properties=properties)
-
-
-def detached_copy(op: Operation) -> Operation:
-    detached = Block(arg_types=[op.operands[0].type]).args[0]
-    return type(op).create(operands=[detached], result_types=[op.results[0].type],
-                           properties=dict(op.properties))
-
-
 def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fold],
                   interned: dict[df.StreamType, df.StreamType] | None = None) -> list[Choice]:
     """Every fold's cost and streams; equal stream types share one object of `interned`, so that
     the solvers compare and look them up by identity (hashing attributes dominated their time)."""
     interned = {} if interned is None else interned
-    shells = [detached_copy(op) for op in engines]
+    shells = [op.detached() for op in engines]
     choices = []
     for fold in folds:
-        probes = [probe(op, fold, op.operands[0].type.element, op.results[0].type.element, shell)  # type: ignore[attr-defined]
-                  for op, shell in zip(engines, shells)]
+        probes = [op.refolded(fold, shell) for op, shell in zip(engines, shells)]
         costs = [node_cost(p, device) for p in probes]
         cost = Cost(max(c.cycles for c in costs), sum(c.lut for c in costs), sum(c.ff for c in costs),
                     sum(c.bram18 for c in costs), sum(c.lutram for c in costs))
@@ -270,7 +220,7 @@ def build_problem(
     fixed = Cost(0, 0, 0, 0, 0)
     for op in graph.body.block.ops:
         name = layer_of(op)
-        if isinstance(op, df.MvtuOp | df.SwuOp | df.PoolOp | df.ThresholdOp | df.LabelSelectOp) and name:
+        if isinstance(op, df.COMPUTE_ENGINES) and name:
             engines.setdefault(name, []).append(op)
         elif isinstance(op, df.FifoOp):
             fixed = fixed + node_cost(op, device)
@@ -281,7 +231,7 @@ def build_problem(
     interned: dict = {}  # not the source: `edge` tells the input port by its identity
     layers = []
     for name, ops in engines.items():
-        legal = legal_folds(tuple(ops))
+        legal = layer_legal_folds(tuple(ops))
         if name in pinned:
             if pinned[name] not in legal:
                 options = "; ".join(

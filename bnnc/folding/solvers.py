@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from bnnc.dialects import df
 from bnnc.errors import BnncError
-from bnnc.folding.fold import Fold
+from bnnc.dialects.df import Fold
 from bnnc.folding.problem import FoldingProblem, Totals
 
 INFINITE = (float("inf"), float("inf"))

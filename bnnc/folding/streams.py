@@ -10,8 +10,6 @@ the lowering (which starts at PE = SIMD = MMV = 1) both use it.
 
 from __future__ import annotations
 
-import functools
-
 from xdsl.dialects.builtin import IntegerAttr, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -19,7 +17,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values
 from bnnc.errors import BnncError
-from bnnc.folding.fold import Fold
+from bnnc.dialects.df import Fold
 
 
 def layer_of(op: Operation) -> str | None:
@@ -28,13 +26,12 @@ def layer_of(op: Operation) -> str | None:
 
 
 def current_folding(graph: df.GraphOp) -> dict[str, Fold]:
-    folding = {}
+    """Each layer's folding, as its engines hold it (a convolution's MVTU has all three)."""
+    folding: dict[str, Fold] = {}
     for op in graph.body.block.ops:
         name = layer_of(op)
-        if isinstance(op, df.MvtuOp) and name:
-            folding[name] = Fold(_int(op.pe), _int(op.simd), _int(op.mmv))
-        elif isinstance(op, df.PoolOp | df.ThresholdOp | df.LabelSelectOp) and name:
-            folding[name] = Fold(pe=_int(op.pe))
+        if isinstance(op, df.COMPUTE_ENGINES) and name and not isinstance(op, df.SwuOp):
+            folding[name] = op.fold()
     return folding
 
 
@@ -42,76 +39,19 @@ def _int(attr: IntegerAttr) -> int:
     return attr.value.data
 
 
-def _set(op: Operation, **values: int) -> None:
-    for key, value in values.items():
-        op.properties[key] = IntegerAttr(value, i64)
+def layer_legal_folds(engines: tuple[df.EngineOp, ...]) -> list[Fold]:
+    """Every folding of a layer: the last engine's legal folds that all its engines take (a
+    convolution's window unit shares SIMD and MMV with its MVTU)."""
+    def own(engine: df.EngineOp, fold: Fold) -> tuple[int, ...]:
+        return tuple(getattr(fold, key) for key in engine.FOLD_PARAMETERS)
 
-
-@functools.cache
-def _stream(element, lanes: int, words: int, mmv: int = 1) -> df.StreamType:
-    """One shared `df.StreamType` per shape: folding asks for the same few thousand times, and
-    building (verifying) an attribute costs far more than looking it up."""
-    return df.StreamType(element, lanes, words, mmv)
-
-
-def input_type(op: Operation, element) -> df.StreamType:
-    """The stream an engine reads, from its parameters."""
-    if isinstance(op, df.MvtuOp):
-        lanes = _int(op.simd) * _int(op.mmv)
-        return _stream(element, lanes, _int(op.vectors) * _int(op.mw) // lanes, _int(op.mmv))
-    if isinstance(op, df.SwuOp):
-        ih, iw = array_values(op.ifm)
-        return _stream(element, _int(op.simd), ih * iw * _int(op.channels) // _int(op.simd))
-    if isinstance(op, df.PoolOp):
-        ih, iw = array_values(op.ifm)
-        return _stream(element, _int(op.pe), ih * iw * _int(op.channels) // _int(op.pe))
-    if isinstance(op, df.ThresholdOp):
-        return _stream(element, _int(op.pe), _int(op.pixels) * _int(op.channels) // _int(op.pe))
-    if isinstance(op, df.LabelSelectOp):
-        return _stream(element, _int(op.pe), _int(op.classes) // _int(op.pe))
-    raise AssertionError(op.name)
-
-
-def output_type(op: Operation, element) -> df.StreamType:
-    """The stream an engine writes, from its parameters and its output element type."""
-    if isinstance(op, df.MvtuOp):
-        lanes = _int(op.pe) * _int(op.mmv)
-        return _stream(element, lanes, _int(op.vectors) * _int(op.mh) // lanes, _int(op.mmv))
-    if isinstance(op, df.SwuOp):
-        (oh, ow), (kh, kw) = array_values(op.ofm), array_values(op.kernel)
-        lanes = _int(op.simd) * _int(op.mmv)
-        return _stream(element, lanes, oh * ow * kh * kw * _int(op.channels) // lanes, _int(op.mmv))
-    if isinstance(op, df.PoolOp):
-        oh, ow = array_values(op.ofm)
-        return _stream(element, _int(op.pe), oh * ow * _int(op.channels) // _int(op.pe))
-    if isinstance(op, df.ThresholdOp):
-        return _stream(element, _int(op.pe), _int(op.pixels) * _int(op.channels) // _int(op.pe))
-    if isinstance(op, df.LabelSelectOp):
-        return _stream(element, 1, _int(op.k))
-    raise AssertionError(op.name)
+    taken = [{own(e, f) for f in e.legal_folds()} for e in engines]
+    return [f for f in engines[-1].legal_folds() if all(own(e, f) in t for e, t in zip(engines, taken))]
 
 
 def check_legal(op: Operation, fold: Fold) -> list[str]:
-    """Why a fold does not fit an engine (empty when it does)."""
-    problems = []
-    if isinstance(op, df.MvtuOp):
-        if _int(op.mh) % fold.pe:
-            problems.append(f"MH = {_int(op.mh)} is not divisible by PE = {fold.pe}")
-        if _int(op.mw) % fold.simd:
-            problems.append(f"MW = {_int(op.mw)} is not divisible by SIMD = {fold.simd}")
-        if _int(op.vectors) % fold.mmv:
-            problems.append(f"{_int(op.vectors)} output pixels are not divisible by MMV = {fold.mmv}")
-    elif isinstance(op, df.SwuOp):
-        if _int(op.channels) % fold.simd:
-            problems.append(f"{_int(op.channels)} channels are not divisible by SIMD = {fold.simd}")
-    elif isinstance(op, df.PoolOp | df.ThresholdOp):
-        if _int(op.channels) % fold.pe:
-            problems.append(f"{_int(op.channels)} channels are not divisible by PE = {fold.pe}")
-    elif isinstance(op, df.LabelSelectOp) and _int(op.classes) % fold.pe:
-        problems.append(f"{_int(op.classes)} classes are not divisible by PE = {fold.pe}")
-    if min(fold.pe, fold.simd, fold.mmv) < 1:
-        problems.append("PE, SIMD and MMV must be positive")
-    return problems
+    """Why a fold does not fit an engine (empty when it does): the engine's own answer."""
+    return op.fold_problems(fold) if isinstance(op, df.EngineOp) else []
 
 
 def refold(graph: df.GraphOp, folding: dict[str, Fold], source: df.StreamType | None = None) -> None:
@@ -141,16 +81,12 @@ def refold(graph: df.GraphOp, folding: dict[str, Fold], source: df.StreamType | 
         problems = check_legal(op, fold)
         if problems:
             raise BnncError(f"illegal folding of layer '{layer_of(op)}': {'; '.join(problems)}")
-        if isinstance(op, df.MvtuOp):
-            _set(op, pe=fold.pe, simd=fold.simd, mmv=fold.mmv)
-        elif isinstance(op, df.SwuOp):
-            _set(op, simd=fold.simd, mmv=fold.mmv)
-        elif isinstance(op, df.PoolOp | df.ThresholdOp | df.LabelSelectOp):
-            _set(op, pe=fold.pe)
+        if isinstance(op, df.EngineOp):
+            op.set_fold(fold)
     for op in list(block.ops):
-        if isinstance(op, df.ENGINES) and not isinstance(op, df.DwcOp | df.FifoOp):
-            _connect(op, input_type(op, op.input.type.element))  # type: ignore[attr-defined]
-            _retype(op.results[0], output_type(op, op.results[0].type.element))  # type: ignore[attr-defined]
+        if isinstance(op, df.COMPUTE_ENGINES):
+            _connect(op, op.input_type(op.input.type.element))  # type: ignore[attr-defined]
+            _retype(op.results[0], op.output_type(op.results[0].type.element))  # type: ignore[attr-defined]
         elif isinstance(op, df.FifoOp):
             _retype(op.output, op.input.type)
 

@@ -4,7 +4,7 @@ A stream value is an array (N, words, lanes) of element codes (bits as uint8 for
 streams, int64 for integers): exactly the words the hardware moves, unpacked into lanes, for N
 frames at once. Each engine reads and writes words in its hardware order, so running a folded
 graph checks the stream packing, the MMV pixel grouping, the sliding-window order and the
-weight memory layout that the HLS and Verilog backends emit (`weight_memory`).
+weight memory layout that the HLS and Verilog backends emit (`df.MvtuOp.weight_memory`).
 """
 
 from __future__ import annotations
@@ -27,21 +27,6 @@ def _int(attr) -> int:
     return attr.value.data
 
 
-def weight_memory(op: df.MvtuOp) -> np.ndarray:
-    """The MVTU's weight memory as the hardware holds it: (PE, NF·SF, SIMD) weight values.
-
-    Output row r lives in PE r mod PE at tile (r div PE)·SF + sf, lane s holding column
-    sf·SIMD + s (DESIGN.md, "Folding"), for NF = MH/PE neuron folds and SF = MW/SIMD synapse folds.
-    """
-    mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
-    bits = bnn.bit_width(op.weight_type)
-    codes = unpack_rows(op.weights, mw, bits)
-    values = 2 * codes - 1 if bnn.is_bipolar(op.weight_type) else to_signed(codes, bits)
-    nf, sf = mh // pe, mw // simd
-    # values[nf·PE + p, sf·SIMD + s] -> memory[p, nf·SF + sf, s]
-    return values.reshape(nf, pe, sf, simd).transpose(1, 0, 2, 3).reshape(pe, nf * sf, simd)
-
-
 def _numbers(x: np.ndarray, stream: df.StreamType) -> np.ndarray:
     return 2 * x.astype(np.int64) - 1 if bnn.is_bipolar(stream.element) else x
 
@@ -52,7 +37,7 @@ def run_mvtu(op: df.MvtuOp, x: np.ndarray) -> np.ndarray:
     n, nf, sf = x.shape[0], mh // pe, mw // simd
     # input words: pixel group g, synapse fold f; lanes (pixel m, lane s)
     vec = x.reshape(n, vectors // mmv, sf, mmv, simd).transpose(0, 1, 3, 2, 4).reshape(n * vectors, mw)
-    memory = weight_memory(op)  # (PE, NF·SF, SIMD)
+    memory = op.weight_memory()  # (PE, NF·SF, SIMD)
     matrix = memory.reshape(pe, nf, sf, simd).transpose(2, 3, 1, 0).reshape(mw, mh)  # [col, row]
     # ±1 or small-integer products summed in float32 are exact below 2^24
     acc = np.rint(_numbers(vec, op.input.type).astype(np.float32) @ matrix.astype(np.float32))
