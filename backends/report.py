@@ -111,21 +111,22 @@ def estimate_table(est: Estimate) -> str:
 @dataclass(frozen=True)
 class ReportTarget(Target):
     """Print the estimate of each `df.graph`: `format` is `table` or `json`; `board` (a name or
-    a device JSON file) and `clock_mhz` are as in the `estimate` pass."""
+    a device JSON file) and `clock_mhz` are as in the `estimate` pass: the graph's target unless
+    given."""
 
     name = "report"
     format: str = "table"
-    board: str = "zc706"
+    board: str | None = None
     # xDSL rejects `100` for a float option, and the driver parses a target's options where it
     # no longer turns that into a one-line error: accept both.
-    clock_mhz: int | float = 200.0
+    clock_mhz: int | float | None = None
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         if self.format not in FORMATS:
             raise BnncError(f"report: unknown format '{self.format}'; expected one of {', '.join(FORMATS)}")
-        device = load_device(self.board)
         graphs = [op for op in module.walk() if isinstance(op, df.GraphOp)]
-        estimates = [estimate_graph(g, device, float(self.clock_mhz)) for g in graphs]
+        targets = [df.target_of(g, self.board, self.clock_mhz) for g in graphs]
+        estimates = [estimate_graph(g, load_device(t.board.data), t.clock) for g, t in zip(graphs, targets)]
         if self.format == "json":
             json.dump({"graphs": [estimate_json(e) for e in estimates]}, output, indent=2)
             output.write("\n")

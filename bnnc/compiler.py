@@ -3,7 +3,7 @@ every stage in `ir/`, the HLS project in `hls/`, the Verilog project in `rtl/`, 
 system wrapper and driver in a directory named after the board, `zc706/` by default,
 `report.json` and `report.html`).
 
-    result = compile_model("tfc.onnx", "build/tfc", Folding(max=True))
+    result = compile_model("tfc.onnx", "build/tfc", FoldOptions(max=True))
 
 Each stage is a named pipeline of passes; the module after every stage is kept (`ir/` in the
 build directory), so that every level can be executed and compared. The directory is written
@@ -13,8 +13,8 @@ a build.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
 import shutil
 import tempfile
 import time
@@ -24,56 +24,33 @@ from pathlib import Path
 
 from xdsl.dialects.builtin import ModuleOp
 
+from bnnc.devices import DEFAULT_BOARD
 from bnnc.errors import BnncError
+from bnnc.folding.options import FoldOptions
 
 IR_DIR = "ir"
 HLS_DIR = "hls"
 RTL_DIR = "rtl"
 
 
-@dataclass(frozen=True)
-class Folding:
-    """How to fold: a frame rate (`fps`) or the fastest design (`max`), on a board at a clock."""
+def load_module(model: Path) -> ModuleOp:
+    """A `bnn` module from an ONNX file or from MLIR text."""
+    if model.suffix == ".mlir":
+        from bnnc.ir import parse_module
 
-    fps: float | None = None
-    max: bool = False
-    clock_mhz: float = 200.0
-    board: str = "zc706"
-    folding_file: str | None = None
+        return parse_module(model)
+    from bnnc.frontend.onnx_importer import import_onnx
 
-    def pass_spec(self) -> str:
-        if (self.fps is None) == (not self.max):
-            raise BnncError("give either a target frame rate (--fps N) or --max")
-        target = "max=true" if self.max else f"target-fps={float(self.fps)}"  # type: ignore[arg-type]
-        options = [target, f"clock-mhz={float(self.clock_mhz)}", f"board={self.board}"]
-        if self.folding_file:
-            options.append(f'folding="{self.folding_file}"')
-        return "fold{" + " ".join(options) + "}"
-
-    def check(self) -> None:
-        """The options' own mistakes, found before any work: the target, the clock, the board
-        and the folding file's syntax (its layer names need the model: the fold pass checks
-        them)."""
-        from bnnc.devices import load_device
-        from bnnc.folding.files import load_folding
-
-        self.pass_spec()
-        if not (math.isfinite(self.clock_mhz) and self.clock_mhz > 0):
-            raise BnncError(f"the clock must be a positive number of MHz, got {self.clock_mhz}")
-        if self.fps is not None and not (math.isfinite(self.fps) and self.fps > 0):
-            raise BnncError(f"the target must be a positive number of frames per second, got {self.fps}")
-        load_device(self.board)
-        if self.folding_file:
-            load_folding(self.folding_file)
+    return import_onnx(model)
 
 
-def stages(folding: Folding) -> list[tuple[str, str]]:
+def stages(folding: FoldOptions) -> list[tuple[str, str]]:
     """(stage name, pass pipeline) from an imported bnn module to the hls level."""
     return [
         ("streamlined", "bnn-streamline"),
         ("dataflow", "lower-bnn-to-dataflow"),
         ("folded", folding.pass_spec()),
-        ("sized", "insert-streams,size-fifos"),
+        ("sized", "insert-streams,size-fifos,prepare-for-emission"),
         ("hls", "lower-dataflow-to-hls"),
     ]
 
@@ -96,7 +73,7 @@ def module_level(module: ModuleOp) -> str:
 _STAGE_OF_LEVEL = {"bnn": 0, "sized": 4, "hls": 5}
 
 
-def lower_to(module: ModuleOp, level: str, folding: Folding) -> ModuleOp:
+def lower_to(module: ModuleOp, level: str, folding: FoldOptions) -> ModuleOp:
     """Run the stages that take `module` to `level` ('sized' or 'hls') from where it is."""
     from bnnc.pipeline import run_pipeline
 
@@ -118,7 +95,7 @@ class CompileResult:
 BACKENDS = ("hls", "rtl", "both")
 
 
-def check_compile(output: str | Path, folding: Folding, backend: str = "both") -> None:
+def check_compile(output: str | Path, folding: FoldOptions, backend: str = "both") -> None:
     """What `compile_model` refuses before it starts: a bad backend or folding option, or an
     output path that is a file."""
     if backend not in BACKENDS:
@@ -129,7 +106,7 @@ def check_compile(output: str | Path, folding: Folding, backend: str = "both") -
         raise BnncError(f"{output}: exists and is not a directory")
 
 
-def compile_model(model: str | Path, output: str | Path, folding: Folding,
+def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
                   progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
     """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` and the board
     wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both."""
@@ -143,7 +120,6 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
     from bnnc.devices import load_device
     from bnnc.dialects import df
     from bnnc.pipeline import run_pipeline
-    from bnnc.tools.bnnc_main import load_module
 
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -172,13 +148,15 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
                 if backend in ("rtl", "both"):
                     timed("verilog", lambda: write_verilog(module, work / RTL_DIR))
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
-                estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
+                target = df.target_of(graph)
+                estimate = estimate_graph(graph, load_device(target.board.data), target.clock)
                 sizing = {k: v.value.data for k, v in graph.attributes["df.fifo_sizing"].data.items()}  # type: ignore[attr-defined]
         if backend in ("hls", "both"):
             timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
             board = load_device(folding.board)
             timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
-        report = {"model": str(Path(model).resolve()), "folding": folding.__dict__, "timings_s": timings}
+        report = {"model": str(Path(model).resolve()),
+                  "folding": {**dataclasses.asdict(folding), "clock_mhz": folding.clock}, "timings_s": timings}
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)
             report["fifo_sizing"] = sizing
@@ -198,14 +176,15 @@ STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "rtlsim": "sized", "csim": "hls"
 
 
 def compile(model: str | Path, output: str | Path, *, fps: float | None = None, max: bool = False,
-            clock_mhz: float = 200.0, board: str = "zc706", folding: str | None = None,
+            clock_mhz: float | None = None, board: str = DEFAULT_BOARD, folding: str | None = None,
             progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
     """`bnnc compile` from Python: `fps` (the cheapest design meeting it) or `max` (the
-    fastest that fits; the default when neither is given). Returns the build directory, the
-    hls-level module and the stage timings."""
+    fastest that fits; the default when neither is given), at `clock_mhz` (the board's own by
+    default). Returns the build directory, the hls-level module and the stage timings."""
     if fps is None:
         max = True
-    return compile_model(model, output, Folding(fps, max, clock_mhz, board, folding), progress, backend)
+    options = FoldOptions(target_fps=fps, max=max, clock_mhz=clock_mhz, board=board, folding=folding)
+    return compile_model(model, output, options, progress, backend)
 
 
 def load_stage(directory: str | Path, stage: str) -> ModuleOp:

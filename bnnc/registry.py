@@ -50,6 +50,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "lower-bnn-to-dataflow": lazy("lower_bnn_to_dataflow", "LowerBnnToDataflowPass"),
         "lower-dataflow-to-hls": lazy("lower_dataflow_to_hls", "LowerDataflowToHlsPass"),
         "partition-host": lazy("partition_host", "PartitionHostPass"),
+        "prepare-for-emission": lazy("prepare_for_emission", "PrepareForEmissionPass"),
         "reorder-pooling": lazy("reorder_pooling", "ReorderPoolingPass"),
         "size-fifos": lazy("size_fifos", "SizeFifosPass"),
         "threshold-fusion": lazy("threshold_fusion", "ThresholdFusionPass"),

@@ -28,6 +28,7 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
     IntegerType,
+    Signedness,
     StringAttr,
     TensorType,
     UnitAttr,
@@ -107,6 +108,24 @@ def integer_range(t: IntegerType) -> tuple[int, int]:
     if is_signed_integer(t):
         return -(1 << (width - 1)), (1 << (width - 1)) - 1
     return 0, (1 << width) - 1
+
+
+def value_range(t: Attribute) -> tuple[int, int]:
+    """The numbers an element type denotes: −1 and +1 for bipolar, else its integer range."""
+    return (-1, 1) if isinstance(t, BipolarType) else integer_range(t)  # type: ignore[arg-type]
+
+
+def signed_bits(lo: int, hi: int) -> int:
+    """The fewest two's complement bits that hold every integer in [lo, hi]: n bits hold
+    [−2^(n−1), 2^(n−1) − 1], so n = 1 + max(bits of hi, bits of −lo − 1)."""
+    return 1 + max(max(int(hi), 0).bit_length(), max(-int(lo) - 1, 0).bit_length())
+
+
+def narrowest_integer(lo: int, hi: int) -> IntegerType:
+    """The smallest `uiN` (when lo ≥ 0) or `siN` holding [lo, hi]: bnnc's one answer."""
+    if lo >= 0:
+        return IntegerType(max(1, int(hi).bit_length()), Signedness.UNSIGNED)
+    return IntegerType(signed_bits(lo, hi), Signedness.SIGNED)
 
 
 def _check_channel_params(

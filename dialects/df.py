@@ -71,6 +71,9 @@ from bnnc.dialects.bnn import (
     integer_range,
     is_bipolar,
     is_integer,
+    is_signed_integer,
+    signed_bits,
+    value_range,
 )
 from bnnc.devices import DEFAULT_BOARD, load_device
 from bnnc.packing import words_per_row
@@ -200,9 +203,16 @@ def target_for(board: str = DEFAULT_BOARD, clock_mhz: float | None = None) -> Ta
     return TargetAttr(board, device.part, device.clock_mhz if clock_mhz is None else clock_mhz)
 
 
-def target_of(graph: GraphOp) -> TargetAttr:
-    """The graph's target, or the default board's at its own clock when it has none."""
-    return graph.target if graph.target is not None else target_for()
+def target_of(graph: GraphOp, board: str | None = None, clock_mhz: float | None = None) -> TargetAttr:
+    """The graph's target, or the default board's at its own clock when it has none; `board` and
+    `clock_mhz`, when given, override it (an estimate for another board or clock). A board
+    given without a clock takes the board's own."""
+    target = graph.target if graph.target is not None else target_for()
+    if board is not None and board != target.board.data:
+        target = target_for(board, clock_mhz)
+    if clock_mhz is not None and clock_mhz != target.clock:
+        target = TargetAttr(target.board.data, target.part.data, clock_mhz)
+    return target
 
 
 def _stream(value) -> StreamType:
@@ -394,6 +404,9 @@ class InvokeOp(IRDLOperation):
 # --------------------------------------------------------------------------------------------
 # The engine interface
 
+STORAGES = ("lutram", "bram")
+"""Where a parameter memory can live."""
+
 
 def divisors(n: int) -> list[int]:
     return [d for d in range(1, n + 1) if n % d == 0]
@@ -533,6 +546,10 @@ class MvtuOp(EngineOp):
     thresholds = opt_prop_def(DenseIntOrFPElementsAttr)
     offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
     layer = opt_prop_def(StringAttr)
+    acc_type = opt_prop_def(IntegerType)
+    """The accumulator's type (also the thresholds'), chosen by `prepare-for-emission`."""
+    weight_storage = opt_prop_def(StringAttr)
+    """Where the weight memory lives, `lutram` or `bram`, chosen by `prepare-for-emission`."""
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` type($output)"
@@ -554,6 +571,23 @@ class MvtuOp(EngineOp):
             _check_thresholds(self.thresholds, mh, out_s.element, _int(self.offset))
         else:
             _expect(is_integer(out_s.element), "accumulator outputs must be integers")
+        if self.acc_type is not None:
+            lo, hi = self.accumulator_range()
+            _expect(is_signed_integer(self.acc_type) and signed_bits(lo, hi + 1) <= bit_width(self.acc_type),
+                    f"acc_type {self.acc_type} does not hold the accumulator's range [{lo}, {hi + 1}]")
+        if self.weight_storage is not None:
+            _expect(self.weight_storage.data in STORAGES,
+                    f"weight_storage must be one of {', '.join(STORAGES)}, got '{self.weight_storage.data}'")
+
+    def accumulator_range(self) -> tuple[int, int]:
+        """The values the accumulator can take: popcounts 0..MW, else MW times the range of one
+        product of an input and a weight."""
+        mw = _int(self.mw)
+        if self.popcount is not None:
+            return 0, mw
+        (xl, xh), (wl, wh) = value_range(_stream(self.input).element), value_range(self.weight_type)
+        products = (xl * wl, xl * wh, xh * wl, xh * wh)
+        return mw * min(products), mw * max(products)
 
     def fold_extents(self) -> dict[str, tuple[int, str]]:
         mw, mh, vectors = _int(self.mw), _int(self.mh), _int(self.vectors)
@@ -729,6 +763,8 @@ class ThresholdOp(EngineOp):
     thresholds = prop_def(DenseIntOrFPElementsAttr)
     offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
     layer = opt_prop_def(StringAttr)
+    compare_type = opt_prop_def(IntegerType)
+    """The type inputs and thresholds are compared in, chosen by `prepare-for-emission`."""
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `by` $thresholds attr-dict `:` type($input) `->` type($output)"
@@ -740,6 +776,10 @@ class ThresholdOp(EngineOp):
         self.verify_streams()
         _expect(is_integer(_stream(self.input).element), "a threshold unit reads integers")
         _check_thresholds(self.thresholds, _int(self.channels), _stream(self.output).element, _int(self.offset))
+        if self.compare_type is not None:
+            lo, hi = value_range(_stream(self.input).element)
+            _expect(is_signed_integer(self.compare_type) and signed_bits(lo, hi + 1) <= bit_width(self.compare_type),
+                    f"compare_type {self.compare_type} does not hold the inputs' range [{lo}, {hi + 1}]")
 
     def fold_extents(self) -> dict[str, tuple[int, str]]:
         c = _int(self.channels)

@@ -42,19 +42,19 @@ class EstimatePass(ModulePass):
     """Annotate the engines and graphs with `df.estimate`.
 
     Options: `board`, a board name (`zc706`) or the path of a device JSON file; `clock_mhz`,
-    the clock that `fps` is computed at.
+    the clock that `fps` is computed at. Both default to the graph's target (`df.target_of`).
     """
 
     name = "estimate"
-    board: str = "zc706"
-    clock_mhz: float = 200.0
+    board: str | None = None
+    clock_mhz: int | float | None = None
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
-        device = load_device(self.board)
         for graph in op.walk():
             if not isinstance(graph, df.GraphOp):
                 continue
-            estimate = estimate_graph(graph, device, self.clock_mhz)
+            target = df.target_of(graph, self.board, self.clock_mhz)
+            estimate = estimate_graph(graph, load_device(target.board.data), target.clock)
             for node in estimate.nodes:
                 if node.op is None:  # an AXI-stream port: in the totals only
                     continue
@@ -65,6 +65,6 @@ class EstimatePass(ModulePass):
                     "fps": FloatAttr(estimate.fps, f64),
                     "latency_cycles": IntegerAttr(estimate.latency_cycles, i64),
                     "bottleneck": StringAttr(estimate.bottleneck),
-                    "clock_mhz": FloatAttr(self.clock_mhz, f64),
+                    "clock_mhz": FloatAttr(target.clock, f64),
                 }
             )

@@ -23,6 +23,7 @@ from typing import IO
 
 from bnnc.backends.verilog import testbench
 from bnnc.backends.verilog.engines import Instance, instance_of, repack_params
+from bnnc.passes.prepare_for_emission import prepare_graph
 from bnnc.dialects import bnn, df
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -44,6 +45,7 @@ def find_graph(module: ModuleOp) -> df.GraphOp:
     graphs = [op for op in module.walk() if isinstance(op, df.GraphOp)]
     if len(graphs) != 1:
         raise BnncError(f"the Verilog backend needs exactly one df.graph, found {len(graphs)}")
+    prepare_graph(graphs[0])  # the widths the engines print (a no-op once prepared)
     return graphs[0]
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from bnnc.dialects import df
 from bnnc.errors import BnncError
 from bnnc.dialects.df import Fold
+from bnnc.folding.options import OBJECTIVES
 from bnnc.folding.problem import FoldingProblem, Totals
 
 INFINITE = (float("inf"), float("inf"))
@@ -40,8 +41,6 @@ class Solution:
     totals: Totals
     target_cycles: int | None = None
 
-
-OBJECTIVES = ("device", "lut", "bram")
 
 
 def objective_key(problem: FoldingProblem, objective: str):

@@ -20,7 +20,6 @@ from xdsl.traits import SymbolTable
 from bnnc.dialects import bnn, df
 from bnnc.errors import BnncError
 from bnnc.interpreters.bnn import threshold_counts
-from bnnc.packing import to_signed, unpack_rows
 
 
 def _int(attr) -> int:

@@ -23,21 +23,11 @@ from typing import NoReturn
 
 import numpy as np
 
+from bnnc.devices import DEFAULT_BOARD
 from bnnc.errors import BnncError
 from bnnc.tools.diagnostics import exit_on_user_errors, usage_error
 
 ENGINES = ("onnx", "bnn", "df", "csim", "rtlsim")
-
-
-def load_module(model: Path):
-    """A `bnn` module from an ONNX file or from MLIR text."""
-    if model.suffix == ".mlir":
-        from bnnc.ir import parse_module
-
-        return parse_module(model)
-    from bnnc.frontend.onnx_importer import import_onnx
-
-    return import_onnx(model)
 
 
 def load_batch(path: Path) -> np.ndarray:
@@ -52,16 +42,17 @@ def load_batch(path: Path) -> np.ndarray:
 
 
 def folding_of(args: argparse.Namespace, default_max: bool = True):
-    from bnnc.compiler import Folding
+    from bnnc.folding.options import FoldOptions
 
     maximise = args.max or (args.fps is None and default_max)
-    return Folding(fps=args.fps, max=maximise, clock_mhz=args.clock_mhz, board=args.board,
-                   folding_file=args.folding)
+    extra = {key: getattr(args, key) for key in ("solver", "budget_lut", "budget_bram") if hasattr(args, key)}
+    return FoldOptions(target_fps=args.fps, max=maximise, clock_mhz=args.clock_mhz, board=args.board,
+                       folding=args.folding, **extra)
 
 
 def executable_module(model: Path, engine: str, args: argparse.Namespace):
     """The module the engine runs: bnn as given (after -p), or lowered as far as it needs."""
-    from bnnc.compiler import load_build, lower_to, module_level
+    from bnnc.compiler import load_build, load_module, lower_to, module_level
     from bnnc.pipeline import run_pipeline
 
     module = load_build(model, engine) if model.is_dir() else load_module(model)
@@ -163,6 +154,7 @@ def fold_command(args: argparse.Namespace) -> None:
     from bnnc.dialects import df
     from bnnc.folding import current_folding
     from bnnc.folding.files import save_folding
+    from bnnc.compiler import load_module
     from bnnc.passes.fold import fold_graph
     from bnnc.pipeline import run_pipeline
 
@@ -173,13 +165,10 @@ def fold_command(args: argparse.Namespace) -> None:
         raise BnncError("give either --fps N (the fix scenario) or --max")
     module = run_pipeline(load_module(model), "bnn-streamline,lower-bnn-to-dataflow")
     graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
-    fold_graph(
-        graph, target_fps=args.fps, maximise=args.max, clock_mhz=args.clock_mhz, board=args.board,
-        solver=args.solver, budget_lut=args.budget_lut, budget_bram=args.budget_bram,
-        pinned_file=args.folding,
-    )
+    fold_graph(graph, folding_of(args, default_max=False))
     module.verify()
-    estimate = estimate_graph(graph, load_device(args.board), args.clock_mhz)
+    target = df.target_of(graph)
+    estimate = estimate_graph(graph, load_device(target.board.data), target.clock)
     if args.format == "json":
         import json
 
@@ -301,8 +290,10 @@ def add_folding_arguments(parser: argparse.ArgumentParser, default: str | None) 
     suffix = " (the default)" if default == "--max" else ""
     target.add_argument("--fps", type=float, help="target frames per second (fix scenario)")
     target.add_argument("--max", action="store_true", help=f"the fastest design that fits (max scenario){suffix}")
-    parser.add_argument("--clock-mhz", type=float, default=200.0, help="fabric clock (default 200)")
-    parser.add_argument("--board", default="zc706", help="board description to fold for (default zc706)")
+    parser.add_argument("--clock-mhz", type=float, default=None,
+                        help="fabric clock in MHz (default: the board's own, 200 on the ZC706)")
+    parser.add_argument("--board", default=DEFAULT_BOARD,
+                        help=f"board name or device file to fold for (default {DEFAULT_BOARD})")
     parser.add_argument("--folding", metavar="FILE", help="a folding file whose layers are pinned")
 
 

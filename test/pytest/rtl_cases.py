@@ -70,7 +70,7 @@ def graph_of(module) -> df.GraphOp:
 
 def random_frames(module, n: int, rng: np.random.Generator) -> np.ndarray:
     """Random `df.input` elements: bits for bipolar streams, the type's range for integers."""
-    from bnnc.backends.verilog.engines import value_range
+    from bnnc.dialects.bnn import value_range
 
     s = graph_of(module).input_op().output.type
     lo, hi = value_range(s.element)

@@ -27,7 +27,8 @@ from bnnc.backends.zc706 import PACKING_FUNCTIONS, wrapper_files, write_wrapper
 from conftest import REPO, model_path
 
 from bnnc import packing
-from bnnc.compiler import Folding, compile_model, load_build
+from bnnc.compiler import compile_model, load_build
+from bnnc.folding.options import FoldOptions
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
 from bnnc.interpreters import df as df_executor
@@ -46,7 +47,7 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     models = {"tfc": TFC, "lfc": model_path("lfc_w1a1.onnx"), "cnv": root / "cnv.onnx"}
     result = {}
     for name, model in models.items():
-        compiled = compile_model(model, root / name, Folding(fps=9000))
+        compiled = compile_model(model, root / name, FoldOptions(target_fps=9000))
         write_wrapper(compiled.module, compiled.directory / "zc706", "zc706")
         result[name] = compiled.directory
     return result

@@ -1040,3 +1040,58 @@ func.func @invoke_wrong_size(%x: tensor<1x4x!bnn.bipolar>) -> tensor<1x8x!bnn.bi
   %y = df.invoke @g(%x) : (tensor<1x4x!bnn.bipolar>) -> tensor<1x8x!bnn.bipolar>
   func.return %y : tensor<1x8x!bnn.bipolar>
 }
+
+// -----
+
+// The prepared accumulator type must hold the popcount's 0..8 and the clamp's 9: si4 does not.
+df.graph @narrow_acc {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: acc_type si4 does not hold the accumulator's range [0, 9]
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, acc_type = si4} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+df.graph @unsigned_acc {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: acc_type ui8 does not hold the accumulator's range [0, 9]
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, acc_type = ui8} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+df.graph @storage {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: weight_storage must be one of lutram, bram, got 'uram'
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, weight_storage = "uram"} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+// A threshold unit on si4 inputs compares values -8..8: si4 is too narrow.
+df.graph @narrow_compare {
+  %in = df.input {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+  // CHECK: Operation does not verify: compare_type si4 does not hold the inputs' range [-8, 8]
+  %t = df.threshold %in by dense<[[0]]> : tensor<1x1xi64> {channels = 4 : i64, pe = 1 : i64, compare_type = si4} : !df.stream<1xsi4, 4> -> !df.stream<1x!bnn.bipolar, 4>
+  df.output %t {shape = array<i64: 4>} : !df.stream<1x!bnn.bipolar, 4>
+}
+
+// -----
+
+// A target's clock is a positive number of MHz.
+// CHECK: the target clock must be a positive number of MHz, got 0.0
+df.graph @zero_clock attributes {target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 0.0>} {
+  %in = df.input {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+  df.output %in {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+}
+
+// -----
+
+// CHECK: a target needs a board and a part
+df.graph @no_part attributes {target = #df.target<board = "zc706", part = "", clock_mhz = 200.0>} {
+  %in = df.input {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+  df.output %in {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+}
