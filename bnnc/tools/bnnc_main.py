@@ -1,11 +1,12 @@
 """`bnnc`: the user-facing driver.
 
     bnnc compile MODEL -o BUILD [--fps N | --max] [--clock-mhz F] [--board B] [--folding FILE]
-                 [--backend hls|rtl|both]
+                 [--backend hls|rtl|both] [--force]
     bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim,rtlsim} --input X.npy --output Y.npy
     bnnc verify BUILD --input X.npy [--levels onnx,bnn,df,csim,rtlsim]
     bnnc report BUILD
-    bnnc fold MODEL (--fps N | --max) ...
+    bnnc fold MODEL [--fps N | --max] ...
+    bnnc --version
 
 MODEL is an ONNX file, or bnnc IR as `.mlir`; BUILD a directory `bnnc compile` wrote. X is a
 batch shaped like the model's input; Y receives the model's output for the batch, in the ONNX
@@ -82,6 +83,10 @@ def run_command(args: argparse.Namespace) -> None:
     x = load_batch(Path(args.input))
     compile_seconds = 0.0
     if engine == "onnx":
+        if model.is_dir():  # a build: the model it was compiled from
+            from bnnc.build_directory import build_model
+
+            model = build_model(model)
         if model.suffix != ".onnx":
             raise BnncError(f"{model}: the onnx engine runs .onnx models only")
         if args.passes:
@@ -146,13 +151,13 @@ def compile_command(args: argparse.Namespace) -> None:
     if not model.exists():
         raise BnncError(f"{model}: no such model file")
     output = Path(args.output) if args.output else Path("build") / model.name.split(".")[0]
-    check_compile(output, folding_of(args), args.backend)  # before the progress lines
+    check_compile(output, folding_of(args), args.backend, args.force)  # before the progress lines
 
     def progress(stage: str, seconds: float) -> None:
         print(f"  {stage:<12} {seconds:7.2f} s", file=sys.stderr)
 
     print(f"bnnc compile: {model} -> {output}", file=sys.stderr)
-    result = compile_model(model, output, folding_of(args), progress, args.backend)
+    result = compile_model(model, output, folding_of(args), progress, args.backend, args.force)
     print(f"bnnc compile: done in {sum(result.timings.values()):.2f} s -> {output}", file=sys.stderr)
 
 
@@ -265,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_folding_arguments(build, default="--max")
     build.add_argument("--backend", choices=("hls", "rtl", "both"), default="both",
                        help="hls: the HLS project and the board wrapper; rtl: the Verilog; both (default)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild into a directory that has files in it: the files of bnnc's "
+                       "previous build there are replaced, every other file is kept")
     build.set_defaults(handler=compile_command)
 
     verify = commands.add_parser(
