@@ -28,6 +28,7 @@ from xdsl.passes import ModulePass
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
 from bnnc.folding import refold
+from bnnc.folding.ceiling import ceiling_note
 from bnnc.folding.files import load_folding
 from bnnc.folding.problem import FoldingProblem, build_problem
 from bnnc.folding.solvers import OBJECTIVES, Solution, solve_finn_greedy, solve_fix, solve_max
@@ -84,8 +85,12 @@ def fold_graph(
         solution = solve_max(problem)
     else:
         target = problem.cycles_for_fps(target_fps)  # type: ignore[arg-type]
-        solution = (solve_fix(problem, target, objective) if solver == "exact"
-                    else solve_finn_greedy(problem, target))
+        try:
+            solution = (solve_fix(problem, target, objective) if solver == "exact"
+                        else solve_finn_greedy(problem, target))
+        except BnncError as exc:  # out of reach: say how far the model can go, and why
+            note = ceiling_note(problem, target)
+            raise BnncError(f"{exc}; {note}" if note else str(exc)) from None
     problems = problem.verify(solution.folding, solution.target_cycles)
     if problems:
         raise BnncError(f"the {solver} solver found no folding within the budget: {'; '.join(problems)}")

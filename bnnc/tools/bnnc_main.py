@@ -103,13 +103,17 @@ def run_command(args: argparse.Namespace) -> None:
         executor = BnnExecutor(executable_module(model, engine, args), rtl_simulator=simulator)
         start = time.perf_counter()
         y = executor.run(x)
-        compile_seconds = executor.hls.compile_seconds
+        compile_seconds = executor.hls.compile_seconds  # the C or the RTL simulation's build
+        compile_seconds += sum(t.build_seconds for t in getattr(executor.df, "timings", []))
     elapsed = time.perf_counter() - start - compile_seconds
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     np.save(output, y)
     rate = len(x) / elapsed if elapsed > 0 else float("inf")
-    compiled = f" after {compile_seconds:.1f} s compiling the C simulation" if compile_seconds else ""
+    built = "building the Verilator simulation" if engine == "rtlsim" else "compiling the C simulation"
+    if engine == "rtlsim" and args.simulator == "icarus":
+        built = "building the Icarus simulation"
+    compiled = f" after {compile_seconds:.1f} s {built}" if compile_seconds else ""
     if engine == "rtlsim" and executor.df.timings:
         timing = executor.df.timings[-1]
         interval = f"{timing.interval:,} cycles a frame" if timing.interval is not None else "one frame"
@@ -174,12 +178,11 @@ def fold_command(args: argparse.Namespace) -> None:
     model = Path(args.model)
     if not model.exists():
         raise BnncError(f"{model}: no such model file")
-    if (args.fps is None) == (not args.max):
-        raise BnncError("give either --fps N (the fix scenario) or --max")
+    maximise = args.max or args.fps is None  # --max is the default, as in compile and run
     module = run_pipeline(load_module(model), "bnn-streamline,lower-bnn-to-dataflow")
     graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
     fold_graph(
-        graph, target_fps=args.fps, maximise=args.max, clock_mhz=args.clock_mhz, board=args.board,
+        graph, target_fps=args.fps, maximise=maximise, clock_mhz=args.clock_mhz, board=args.board,
         solver=args.solver, budget_lut=args.budget_lut, budget_bram=args.budget_bram,
         pinned_file=args.folding,
     )
@@ -212,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="bnnc compiles binarized neural networks (ONNX, QONNX, FINN-ONNX) into "
         "FPGA dataflow accelerators.",
     )
+    parser.add_argument("--version", action="version", version=version())
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser(
         "run",
@@ -243,12 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
         "fold",
         help="choose each layer's PE, SIMD and MMV for a frame rate or for the fastest design",
         description="Streamline MODEL, lower it to dataflow engines and fold them: --fps N gives "
-        "the cheapest design meeting N frames/s at the clock (fix), --max the fastest design "
-        "within the budget (max). Prints the per-layer estimate; -o saves the folding as JSON, "
+        "the cheapest design meeting N frames/s at the clock (fix), --max (the default) the "
+        "fastest design within the budget (max). Prints the per-layer estimate; -o saves the folding as JSON, "
         "which --folding reads back to pin layers.",
     )
     fold.add_argument("model", metavar="MODEL", help="an .onnx model, or bnn IR as .mlir")
-    add_folding_arguments(fold, default=None)
+    add_folding_arguments(fold, default="--max")
     fold.add_argument("--solver", choices=("exact", "finn"), default="exact",
                       help="exact (default) or FINN's greedy SetFolding, for comparison (fix only)")
     fold.add_argument("--budget-lut", type=float, default=0.8, help="share of the device's LUT the design may use (default 0.8)")
@@ -302,6 +306,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("build", metavar="BUILD", help="a build directory written by bnnc compile")
     report.set_defaults(handler=report_command)
     return parser
+
+
+def version() -> str:
+    from importlib.metadata import version as installed
+
+    from bnnc import __version__
+
+    return f"bnnc {__version__} (xdsl {installed('xdsl')})"
 
 
 def add_folding_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
