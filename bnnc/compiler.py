@@ -142,6 +142,7 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
     from bnnc.backends.hls_cpp.tb_input import write_tb_input
     from bnnc.backends.report import estimate_json
     from bnnc.backends.report_html import write_html_report
+    from bnnc.backends.report_summary import NOTES
     from bnnc.backends.verilog.emitter import write_project as write_verilog
     from bnnc.backends.zc706 import write_wrapper
     from bnnc.cost_model import estimate_graph
@@ -191,6 +192,8 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)
             report["fifo_sizing"] = sizing
+            report["fifo_depths"] = {n["name"]: n["depth"] for n in report["estimate"]["nodes"] if n["kind"] == "fifo"}
+            report["notes"] = NOTES
         (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
         timed("report", lambda: write_html_report(work))
         write_manifest(work, Path(model))

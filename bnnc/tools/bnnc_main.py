@@ -16,6 +16,7 @@ model's own units. The df, csim and rtlsim engines fold the model first when it 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -163,6 +164,10 @@ def compile_command(args: argparse.Namespace) -> None:
     print(f"bnnc compile: {model} -> {output}", file=sys.stderr)
     result = compile_model(model, output, folding_of(args), progress, args.backend, args.force)
     print(f"bnnc compile: done in {sum(result.timings.values()):.2f} s -> {output}", file=sys.stderr)
+    from bnnc.backends.report_summary import summary_lines
+
+    for line in summary_lines(json.loads((output / "report.json").read_text())):
+        print(line, file=sys.stderr)
 
 
 def fold_command(args: argparse.Namespace) -> None:
@@ -189,8 +194,6 @@ def fold_command(args: argparse.Namespace) -> None:
     module.verify()
     estimate = estimate_graph(graph, load_device(args.board), args.clock_mhz)
     if args.format == "json":
-        import json
-
         print(json.dumps(estimate_json(estimate), indent=2))
     else:
         print(estimate_table(estimate))
