@@ -3,7 +3,7 @@ table, the build's `report.json` and `report.html`, whatever FIFOs are inserted 
 
 - an engine of a `bnn` layer is named after the layer (`fc0`), or after the layer and its kind
   when the layer has several engines (`conv1.swu`, `conv1.mvtu`);
-- an engine the IR names (a value's name hint, as in hand-written IR) keeps that name;
+- another engine the IR names (a value's name hint, as in hand-written IR) keeps that name;
 - a FIFO or width converter is named after the named engine it feeds and its kind:
   `fc0.fifo` is the FIFO in front of `fc0`, `conv1.swu.dwc` the converter in front of
   `conv1.swu`, `axis_out.fifo` the FIFO in front of the output port; a second one of the same
@@ -27,10 +27,10 @@ def engine_names(nodes: Sequence[NodeEstimate]) -> list[str]:
     per_layer = Counter(n.layer for n in nodes if n.layer is not None)
     names: list[str | None] = []
     for n in nodes:
-        if n.op is None or not n.name.startswith("#"):  # a port, or a name hint
-            names.append(n.name)
-        elif n.layer is not None:
+        if n.layer is not None:
             names.append(n.layer if per_layer[n.layer] == 1 else f"{n.layer}.{n.kind}")
+        elif n.op is None or not n.name.startswith("#"):  # a port, or a name hint
+            names.append(n.name)
         else:
             names.append(None)  # named after what it feeds, below
     seen: Counter[str] = Counter()
