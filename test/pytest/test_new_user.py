@@ -138,7 +138,7 @@ def test_empty_batch_in_verify(capsys, tmp_path, tfc_build):
     table = capsys.readouterr().out
     for level in ("onnx", "bnn", "df", "csim", "rtlsim"):
         assert re.search(rf"^{level}\s+yes\s", table, flags=re.MULTILINE), table
-    assert "outputs [0, 10]" in table
+    assert "outputs [0, 10]" in table and "empty batch, empty outputs" in table
 
 
 # ------------------------------------------------------------------------------------------
@@ -244,6 +244,18 @@ def test_run_a_build_whose_model_is_gone(capsys, tmp_path):
     assert_one_error(*bnnc(capsys, "run", tmp_path / "build", "--engine", "onnx", "--input",
                            tmp_path / "x.npy", "--output", tmp_path / "y.npy"),
                      "bnnc", f"the build's model {model} is not there any more")
+
+
+def test_verify_a_build_whose_model_is_gone(capsys, tmp_path):
+    model = save(dense_model(), tmp_path / "dense.onnx")
+    compile_ok(capsys, model, "-o", tmp_path / "build")
+    model.unlink()
+    np.save(tmp_path / "x.npy", np.ones((2, 8), np.float32))
+    assert_one_error(*bnnc(capsys, "verify", tmp_path / "build", "--input", tmp_path / "x.npy"),
+                     "bnnc", f"the build's model {model} is not there any more",
+                     "or leave out the onnx level (--levels bnn,df,csim,rtlsim)")
+    capsys.readouterr()
+    assert main(["verify", str(tmp_path / "build"), "--input", str(tmp_path / "x.npy"), "--levels", "bnn,df"]) == 0
 
 
 def test_rtlsim_reports_its_build_apart(capsys, tmp_path, monkeypatch):
