@@ -28,7 +28,7 @@ def ceiling_note(problem: FoldingProblem, target_cycles: int) -> str | None:
     if cycles <= target_cycles:
         return None
     fps = problem.clock_mhz * 1e6 / cycles
-    return (f"the fastest design within the budget reaches {fps:,.0f} FPS ({cycles} cycles a frame "
+    return (f"the fastest design within the budget reaches {fps:,.0f} FPS ({_plural(cycles, 'cycle')} a frame "
             f"at {problem.clock_mhz:g} MHz), set by {_what(problem, best.totals.bottleneck, best.folding, cycles)}")
 
 
@@ -45,6 +45,10 @@ def _what(problem: FoldingProblem, bottleneck: str, folding, cycles: int) -> str
     elements, bits = problem.source.elements, bit_width(problem.source.element)
     words = axi_words_per_frame(elements, bits)
     if input_port_cost(problem.source).cycles >= cycles:
-        return (f"the 64-bit AXI input port: a frame of {elements:,} elements of {bits} bit(s) "
-                f"is {words:,} words, one a cycle")
+        return (f"the 64-bit AXI input port: a frame of {_plural(elements, 'element')} of "
+                f"{_plural(bits, 'bit')} is {_plural(words, 'word')}, one a cycle")
     return f"the width converter behind the AXI input port, in front of '{after}'"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -283,7 +283,7 @@ def test_fold_defaults_to_max(capsys):
 def test_an_impossible_fps_says_the_ceiling_and_what_sets_it(capsys):
     assert_one_error(*bnnc(capsys, "fold", TFC, "--fps", "2e7"), "bnnc",
                      "the fastest design within the budget reaches 15,384,615 FPS (13 cycles a frame at 200 MHz)",
-                     "set by the 64-bit AXI input port: a frame of 784 elements of 1 bit(s) is 13 words")
+                     "set by the 64-bit AXI input port: a frame of 784 elements of 1 bit is 13 words")
 
 
 # ------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@
 // The fastest design within the default budget.
 // MAX:       df.graph @accelerator attributes {df.folding = {scenario = "max", {{.*}}target_cycles = 1 : i64, cycles = 1 : i64
 // IMPOSSIBLE: bnnc-opt: error: layer '{{fc[01]}}' cannot reach the target, less than one cycle per frame at 200 MHz: its best is 1 cycles
-// IMPOSSIBLE-SAME: ; the fastest design within the budget reaches 200,000,000 FPS (1 cycles a frame at 200 MHz), set by the 64-bit AXI input port
+// IMPOSSIBLE-SAME: ; the fastest design within the budget reaches 200,000,000 FPS (1 cycle a frame at 200 MHz), set by the 64-bit AXI input port: a frame of 16 elements of 1 bit is 1 word, one a cycle
 // PINNED:    bnnc-opt: error: layer 'fc0': PE 3, SIMD 1, MMV 1 is not a legal folding; legal choices: PE in [1, 2, 4, 8]; SIMD in [1, 2, 4, 8, 16]; MMV in [1]
 // SCENARIO:  bnnc-opt: error: fold needs either a target frame rate (target-fps) or max=true
 
