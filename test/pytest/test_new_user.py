@@ -341,3 +341,21 @@ def test_readme_says_what_a_new_user_needs():
     board = board[: board.index("```python")]
     assert "examples/mnist_test_10.npy" in board  # the images the board example loads go with it
     assert "bnnc compile MODEL [-o BUILD]" in readme and "[--force]" in readme
+
+
+def test_engine_names_of_converters_and_fifos():
+    """Two FIFOs around a converter in front of a layer's first engine: named after the engine
+    they feed, numbered in stream order; a layer with two engines names both by kind."""
+    from bnnc.cost_model import Cost, NodeEstimate
+    from bnnc.engine_names import engine_names
+
+    def node(name, layer, kind, op=True):
+        return NodeEstimate(name, layer, kind, None, None, None, Cost(1, 0, 0, 0, 0), object() if op else None)
+
+    nodes = [node("axis_in", None, "axis", op=False), node("#0", "conv0", "swu"), node("#1", "conv0", "mvtu"),
+             node("#2", None, "fifo"), node("#3", None, "dwc"), node("#4", None, "fifo"), node("#5", "conv1", "swu"),
+             node("#6", "conv1", "mvtu"), node("#7", "fc2", "mvtu"), node("#8", None, "fifo"),
+             node("axis_out", None, "axis", op=False)]
+    assert engine_names(nodes) == [
+        "axis_in", "conv0.swu", "conv0.mvtu", "conv1.swu.fifo", "conv1.swu.dwc", "conv1.swu.fifo2", "conv1.swu",
+        "conv1.mvtu", "fc2", "axis_out.fifo", "axis_out"]
