@@ -9,7 +9,9 @@ every file the compile wrote and where the model was. The output may be:
 - a directory with anything in it: refused unless `force`. With `force`, the files the
   previous build's manifest lists are replaced and every other file is kept (a bitstream,
   Vivado's project directories, the user's notes). A new file whose path holds a file that
-  is not the previous build's is refused, naming it: nothing foreign is overwritten.
+  is not the previous build's is refused, naming it: nothing foreign is overwritten. A file
+  the manifest lists but that is reached through a symbolic link (someone's, bnnc makes none)
+  is not the build's either.
 
 Directories are created with the usual permissions (0777 less the umask), not the 0700 of a
 temporary directory.
@@ -92,7 +94,8 @@ def install(work: Path, output: Path, force: bool) -> None:
         work.rename(output)
         return
     check_output(output, force)
-    old = owned_files(output)
+    # a file reached through a link someone put in place is not the build's, wherever it points
+    old = {path for path in owned_files(output) if not _through_symlink(output, output / path)}
     new = sorted(p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file())
     foreign = [p for p in new if p not in old and _occupied(output, p, old)]
     if foreign:
@@ -121,6 +124,17 @@ def _occupied(output: Path, path: str, old: set[str]) -> bool:
     parent = target.parent
     while parent != output:
         if parent.exists() and not parent.is_dir() and parent.relative_to(output).as_posix() not in old:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _through_symlink(output: Path, target: Path) -> bool:
+    """A directory on the way from `output` to `target` is a symbolic link (someone put one
+    there; bnnc writes none)."""
+    parent = target.parent
+    while parent != output:
+        if parent.is_symlink():
             return True
         parent = parent.parent
     return False

@@ -359,3 +359,17 @@ def test_engine_names_of_converters_and_fifos():
     assert engine_names(nodes) == [
         "axis_in", "conv0.swu", "conv0.mvtu", "conv1.swu.fifo", "conv1.swu.dwc", "conv1.swu.fifo2", "conv1.swu",
         "conv1.mvtu", "fc2", "axis_out.fifo", "axis_out"]
+
+
+def test_force_does_not_follow_a_symlinked_directory(capsys, tmp_path):
+    """`hls/` replaced by a link to somewhere else: its files are not the build's to delete."""
+    model = save(dense_model(), tmp_path / "dense.onnx")
+    output = tmp_path / "build"
+    compile_ok(capsys, model, "-o", output)
+    elsewhere = tmp_path / "elsewhere"
+    (output / "hls").rename(elsewhere)
+    (output / "hls").symlink_to(elsewhere)
+    before = files_of(elsewhere)
+    code, lines = bnnc(capsys, "compile", model, "-o", output, "--force")
+    assert code == 2 and "holds files that bnnc did not write" in lines[-1]
+    assert files_of(elsewhere) == before
