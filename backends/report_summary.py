@@ -41,7 +41,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         target = (f"for a target of {folding['fps']:,.0f} (folding moves in steps: this is the "
                   "cheapest design that meets it)")
     else:
-        target = "(--max: the fastest design within the budget, 80 % of the device's LUT and BRAM18)"
+        target = ("(--max: the fastest design within the budget, 80 % of the device's LUT and "
+                  "BRAM18)")
     interval = sizing.get("interval", estimate["total"]["cycles"])
     latency = sizing.get("latency", estimate["latency_cycles"])
     use, total, part = estimate["utilisation"], estimate["total"], estimate["part"]

@@ -99,7 +99,8 @@ def install(work: Path, output: Path, force: bool) -> None:
     new = sorted(p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file())
     foreign = [p for p in new if p not in old and _occupied(output, p, old)]
     if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        shown = ", ".join(foreign[:5]) + more
         raise BnncError(f"{output}: holds files that bnnc did not write where the build goes "
                         f"({shown}); move them away, or give another -o directory")
     # The old build goes first, its report first: a directory caught half-way is not complete.
@@ -123,7 +124,8 @@ def _occupied(output: Path, path: str, old: set[str]) -> bool:
         return True
     parent = target.parent
     while parent != output:
-        if parent.exists() and not parent.is_dir() and parent.relative_to(output).as_posix() not in old:
+        owned = parent.relative_to(output).as_posix() in old
+        if parent.exists() and not parent.is_dir() and not owned:
             return True
         parent = parent.parent
     return False

@@ -28,14 +28,16 @@ def ceiling_note(problem: FoldingProblem, target_cycles: int) -> str | None:
     if cycles <= target_cycles:
         return None
     fps = problem.clock_mhz * 1e6 / cycles
-    return (f"the fastest design within the budget reaches {fps:,.0f} FPS ({_plural(cycles, 'cycle')} a frame "
-            f"at {problem.clock_mhz:g} MHz), set by {_what(problem, best.totals.bottleneck, best.folding, cycles)}")
+    what = _what(problem, best.totals.bottleneck, best.folding, cycles)
+    return (f"the fastest design within the budget reaches {fps:,.0f} FPS "
+            f"({_plural(cycles, 'cycle')} a frame at {problem.clock_mhz:g} MHz), set by {what}")
 
 
 def _what(problem: FoldingProblem, bottleneck: str, folding, cycles: int) -> str:
     if "->" not in bottleneck:
         fold = folding[bottleneck]
-        return f"layer '{bottleneck}' at its fastest folding that fits (PE {fold.pe}, SIMD {fold.simd}, MMV {fold.mmv})"
+        return (f"layer '{bottleneck}' at its fastest folding that fits "
+                f"(PE {fold.pe}, SIMD {fold.simd}, MMV {fold.mmv})")
     before, after = bottleneck.split("->")
     if before != "input":
         return f"the width converter between '{before}' and '{after}'"

@@ -17,7 +17,8 @@ def describe(factory: Callable[[], type]) -> str:
     docstring."""
     paragraph = " ".join((factory().__doc__ or "").strip().split("\n\n")[0].split())
     sentence = re.split(r"(?<=\.)\s", paragraph)[0]
-    colons = [m.start() for m in re.finditer(": ", sentence) if sentence[: m.start()].count("`") % 2 == 0]
+    colons = [m.start() for m in re.finditer(": ", sentence)
+              if sentence[: m.start()].count("`") % 2 == 0]
     sentence = sentence[: colons[0]] if colons else sentence
     return re.sub(r"\s*\(see the module doc[^)]*\)", "", sentence)
 
@@ -26,7 +27,8 @@ def _table(title: str, entries: dict[str, Callable[[], type]]) -> list[str]:
     width = max(len(name) for name in entries) + 2
     rows = [f"{title}:"]
     for name in sorted(entries):
-        text = textwrap.wrap(describe(entries[name]), WIDTH - width - 2, break_on_hyphens=False) or [""]
+        text = textwrap.wrap(describe(entries[name]), WIDTH - width - 2,
+                             break_on_hyphens=False) or [""]
         rows.append(f"  {name:<{width}}{text[0]}")
         rows += [" " * (width + 2) + more for more in text[1:]]
     return rows
