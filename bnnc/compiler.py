@@ -7,8 +7,9 @@ system wrapper and driver in a directory named after the board, `zc706/` by defa
 
 Each stage is a named pipeline of passes; the module after every stage is kept (`ir/` in the
 build directory), so that every level can be executed and compared. The directory is written
-under a temporary name and renamed at the end: a failed compile leaves nothing that looks like
-a build.
+under a temporary name and put in place at the end: a failed compile leaves nothing that looks
+like a build, and an existing directory is rebuilt only with `force`, keeping every file the
+previous build did not write (`bnnc.build_directory`).
 """
 
 from __future__ import annotations
@@ -95,30 +96,35 @@ class CompileResult:
 BACKENDS = ("hls", "rtl", "both")
 
 
-def check_compile(output: str | Path, folding: FoldOptions, backend: str = "both") -> None:
-    """What `compile_model` refuses before it starts: a bad backend or folding option, or an
-    output path that is a file."""
+def check_compile(output: str | Path, folding: FoldOptions, backend: str = "both", force: bool = False) -> None:
+    """What `compile_model` refuses before it starts: a bad backend or folding option, an
+    output path that is a file, or a directory with anything in it without `force`."""
+    from bnnc.build_directory import check_output
+
     if backend not in BACKENDS:
         raise BnncError(f"unknown backend '{backend}'; the backends are {', '.join(BACKENDS)}")
     folding.check()
-    output = Path(output)
-    if output.exists() and not output.is_dir():
-        raise BnncError(f"{output}: exists and is not a directory")
+    check_output(Path(output), force)
 
 
 def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
-                  progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
+                  progress: Callable[[str, float], None] | None = None, backend: str = "both",
+                  force: bool = False) -> CompileResult:
     """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` and the board
-    wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both."""
-    check_compile(output, folding, backend)
+    wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both.
+    An `output` with files in it is rebuilt only with `force` (`bnnc.build_directory`)."""
+    check_compile(output, folding, backend, force)
+    from bnnc.build_directory import install, write_manifest
     from bnnc.backends.hls_cpp.project import write_project
+    from bnnc.backends.hls_cpp.tb_input import write_tb_input
     from bnnc.backends.report import estimate_json
     from bnnc.backends.report_html import write_html_report
+    from bnnc.backends.report_summary import NOTES
     from bnnc.backends.verilog.emitter import write_project as write_verilog
     from bnnc.backends.zc706 import write_wrapper
     from bnnc.cost_model import estimate_graph
     from bnnc.devices import load_device
-    from bnnc.dialects import df
+    from bnnc.dialects import df, hls
     from bnnc.pipeline import run_pipeline
 
     output = Path(output)
@@ -152,19 +158,24 @@ def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
                 estimate = estimate_graph(graph, load_device(target.board.data), target.clock)
                 sizing = {k: v.value.data for k, v in graph.attributes["df.fifo_sizing"].data.items()}  # type: ignore[attr-defined]
         if backend in ("hls", "both"):
-            timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
+            def hls_project() -> None:
+                write_project(module, work / HLS_DIR)
+                write_tb_input(next(op for op in module.ops if isinstance(op, hls.TopOp)), work / HLS_DIR)
+
+            timed("hls-cpp", hls_project)
             board = load_device(folding.board)
             timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
-        report = {"model": str(Path(model).resolve()),
+        report = {"model": Path(model).name,
                   "folding": {**dataclasses.asdict(folding), "clock_mhz": folding.clock}, "timings_s": timings}
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)
             report["fifo_sizing"] = sizing
+            report["fifo_depths"] = {n["name"]: n["depth"] for n in report["estimate"]["nodes"] if n["kind"] == "fifo"}
+            report["notes"] = NOTES
         (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
         timed("report", lambda: write_html_report(work))
-        if output.exists():
-            shutil.rmtree(output)
-        work.rename(output)
+        write_manifest(work, Path(model))
+        install(work, output, force)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -177,14 +188,16 @@ STAGE_OF_ENGINE = {"bnn": "bnn", "df": "sized", "rtlsim": "sized", "csim": "hls"
 
 def compile(model: str | Path, output: str | Path, *, fps: float | None = None, max: bool = False,
             clock_mhz: float | None = None, board: str = DEFAULT_BOARD, folding: str | None = None,
-            progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
+            progress: Callable[[str, float], None] | None = None, backend: str = "both",
+            force: bool = False) -> CompileResult:
     """`bnnc compile` from Python: `fps` (the cheapest design meeting it) or `max` (the
     fastest that fits; the default when neither is given), at `clock_mhz` (the board's own by
-    default). Returns the build directory, the hls-level module and the stage timings."""
+    default); `force` rebuilds an existing directory, keeping the files bnnc did not write.
+    Returns the build directory, the hls-level module and the stage timings."""
     if fps is None:
         max = True
     options = FoldOptions(target_fps=fps, max=max, clock_mhz=clock_mhz, board=board, folding=folding)
-    return compile_model(model, output, options, progress, backend)
+    return compile_model(model, output, options, progress, backend, force)
 
 
 def load_stage(directory: str | Path, stage: str) -> ModuleOp:

@@ -10,9 +10,11 @@ scenario: `device`, the default, weighs LUT and BRAM18 by their share of the dev
 `bram` minimise that resource first), `folding` (a JSON file of layers to pin). Budgets
 are fractions of the device's LUT and BRAM18; both default to 0.8, leaving a fifth of the device
 to the shell, the FIFOs' growth and routing. The solution is applied with `refold` (width
-converters included) and recorded on the graph as `df.folding`; the graph's `target` (board,
-part, clock; the clock defaults to the board's own) is set here, once. Existing FIFOs and their sizing
-are dropped: run `insert-streams` and `size-fifos` after `fold`.
+converters included) and recorded on the graph as `df.folding`, whose `lut` and `bram18` count
+the engines, their width converters and both AXI-stream ports: the total of `bnnc fold`'s table
+(the build's report adds the FIFOs); the graph's `target` (board, part, clock; the clock
+defaults to the board's own) is set here, once. Existing FIFOs and their sizing are dropped:
+run `insert-streams` and `size-fifos` after `fold`.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from xdsl.dialects import builtin
 from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr, i64
 from xdsl.passes import ModulePass
 
+from bnnc.cost_model import output_port_cost
 from bnnc.devices import DEFAULT_BOARD, load_device
 from bnnc.errors import BnncError
 from bnnc.folding import refold
+from bnnc.folding.ceiling import ceiling_note
 from bnnc.folding.files import load_folding
 from bnnc.folding.options import FoldOptions
 from bnnc.folding.problem import FoldingProblem, build_problem
@@ -62,21 +66,28 @@ def fold_graph(graph: df.GraphOp, options: FoldOptions) -> Solution:
         solution = solve_max(problem)
     else:
         target = problem.cycles_for_fps(options.target_fps)  # type: ignore[arg-type]
-        solution = (solve_fix(problem, target, options.objective) if options.solver == "exact"
-                    else solve_finn_greedy(problem, target))
+        try:
+            solution = (solve_fix(problem, target, options.objective) if options.solver == "exact"
+                        else solve_finn_greedy(problem, target))
+        except BnncError as exc:  # out of reach: say how far the model can go, and why
+            note = ceiling_note(problem, target)
+            raise BnncError(f"{exc}; {note}" if note else str(exc)) from None
     problems = problem.verify(solution.folding, solution.target_cycles)
     if problems:
         raise BnncError(f"the {options.solver} solver found no folding within the budget: {'; '.join(problems)}")
     refold(graph, solution.folding, problem.input_stream(solution.folding))
     graph.target = df.TargetAttr(options.board, device.part, clock)
+    # the output port costs the same under every folding, so the problem leaves it out; the
+    # record counts it, as the fold table's total does
+    port = output_port_cost(graph.output_op().input.type)
     graph.attributes["df.folding"] = DictionaryAttr({
         "scenario": StringAttr("max" if options.max else "fix"),
         "solver": StringAttr(options.solver),
         "objective": StringAttr(options.objective),
         "target_cycles": IntegerAttr(solution.target_cycles or 0, i64),
         "cycles": IntegerAttr(solution.totals.cycles, i64),
-        "lut": IntegerAttr(solution.totals.lut, i64),
-        "bram18": IntegerAttr(solution.totals.bram18, i64),
+        "lut": IntegerAttr(solution.totals.lut + port.lut, i64),
+        "bram18": IntegerAttr(solution.totals.bram18 + port.bram18, i64),
         "bottleneck": StringAttr(solution.totals.bottleneck),
     })
     return solution
@@ -101,8 +112,9 @@ def check_pinned_neighbours(problem: FoldingProblem) -> None:
 
 @dataclass(frozen=True)
 class FoldPass(ModulePass):
-    """Choose and apply the folding of every `df.graph` (see the module docstring); the options
-    are `FoldOptions`'."""
+    """Choose and apply the folding of every `df.graph`.
+
+    See the module docstring; the options are `FoldOptions`'."""
 
     name = "fold"
     target_fps: int | float | None = None

@@ -118,7 +118,8 @@ def emit_tcl(top: hls.TopOp, parameter_sources: list[str]) -> str:
 #   vivado_hls -f hls.tcl        (Vivado HLS 2020.1)      vitis_hls -f hls.tcl   (Vitis HLS)
 #
 # Steps: BNNC_HLS_STEPS, a list of csim, csynth and export (default: csynth export).
-# csim streams tb_input.bin (frames of 64-bit AXI words, as `bnnc` writes them) through the top.
+# csim streams tb_input.bin (frames of 64-bit AXI words; `bnnc compile` writes a few drawn
+# frames, see bnnc/backends/hls_cpp/tb_input.py) through the top into tb_output.bin.
 
 set top {name}
 set part {top.part.data}
@@ -144,7 +145,7 @@ create_clock -period $clock_ns -name default
 if {{[lsearch -exact $steps csim] >= 0}} {{
     set input [file join $here tb_input.bin]
     if {{![file exists $input]}} {{
-        puts "error: csim needs $input (frames of AXI words, e.g. from `bnnc run --engine csim`)"
+        puts "error: csim needs $input (frames of 64-bit AXI words: `bnnc compile` writes one, bnnc.packing.to_axi_words packs your own)"
         exit 1
     }}
     csim_design -argv "$input [file join $here tb_output.bin]"

@@ -154,6 +154,13 @@ def run_graph(graph: df.GraphOp, frames: np.ndarray) -> np.ndarray:
     raise BnncError(f"df.graph @{graph.sym_name.data} has no df.output")
 
 
+def empty_output(tensor_type, bipolar_dtype) -> np.ndarray:
+    """The output of an accelerator call on an empty batch: no frame, the tensor's other
+    dimensions, and the element type a call on frames gives (bits as `bipolar_dtype`)."""
+    dtype = bipolar_dtype if bnn.is_bipolar(bnn.element_type(tensor_type)) else np.int64
+    return np.zeros((0, *bnn.shape_of(tensor_type)[1:]), dtype=dtype)
+
+
 @register_impls
 class DfFunctions(InterpreterFunctions):
     """`df.invoke`: the graph run by the stream-level executor (subclasses run it elsewhere)."""
@@ -167,10 +174,12 @@ class DfFunctions(InterpreterFunctions):
         if not isinstance(graph, df.GraphOp):
             raise BnncError(f"df.invoke: no df.graph named {op.callee}")
         x = args[0]
+        shape = bnn.shape_of(op.outputs[0].type)
+        if x.shape[0] == 0:  # an empty batch: no frame to stream, an empty output
+            return (empty_output(op.outputs[0].type, np.uint8),)
         if x.ndim == 4:
             x = x.transpose(0, 2, 3, 1)  # NCHW tensor -> NHWC stream order
         out = self.run_graph(graph, x.reshape(x.shape[0], -1))
-        shape = bnn.shape_of(op.outputs[0].type)
         if len(shape) == 4:
             _, c, h, w = shape
             out = out.reshape(-1, h, w, c).transpose(0, 3, 1, 2)

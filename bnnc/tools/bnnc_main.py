@@ -1,11 +1,12 @@
 """`bnnc`: the user-facing driver.
 
     bnnc compile MODEL -o BUILD [--fps N | --max] [--clock-mhz F] [--board B] [--folding FILE]
-                 [--backend hls|rtl|both]
+                 [--backend hls|rtl|both] [--force]
     bnnc run MODEL_OR_BUILD --engine {onnx,bnn,df,csim,rtlsim} --input X.npy --output Y.npy
     bnnc verify BUILD --input X.npy [--levels onnx,bnn,df,csim,rtlsim]
     bnnc report BUILD
-    bnnc fold MODEL (--fps N | --max) ...
+    bnnc fold MODEL [--fps N | --max] ...
+    bnnc --version
 
 MODEL is an ONNX file, or bnnc IR as `.mlir`; BUILD a directory `bnnc compile` wrote. X is a
 batch shaped like the model's input; Y receives the model's output for the batch, in the ONNX
@@ -15,6 +16,7 @@ model's own units. The df, csim and rtlsim engines fold the model first when it 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -73,6 +75,10 @@ def run_command(args: argparse.Namespace) -> None:
     x = load_batch(Path(args.input))
     compile_seconds = 0.0
     if engine == "onnx":
+        if model.is_dir():  # a build: the model it was compiled from
+            from bnnc.build_directory import build_model
+
+            model = build_model(model)
         if model.suffix != ".onnx":
             raise BnncError(f"{model}: the onnx engine runs .onnx models only")
         if args.passes:
@@ -89,13 +95,17 @@ def run_command(args: argparse.Namespace) -> None:
         executor = BnnExecutor(executable_module(model, engine, args), rtl_simulator=simulator)
         start = time.perf_counter()
         y = executor.run(x)
-        compile_seconds = executor.hls.compile_seconds
+        compile_seconds = executor.hls.compile_seconds  # the C or the RTL simulation's build
+        compile_seconds += sum(t.build_seconds for t in getattr(executor.df, "timings", []))
     elapsed = time.perf_counter() - start - compile_seconds
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     np.save(output, y)
     rate = len(x) / elapsed if elapsed > 0 else float("inf")
-    compiled = f" after {compile_seconds:.1f} s compiling the C simulation" if compile_seconds else ""
+    built = "building the Verilator simulation" if engine == "rtlsim" else "compiling the C simulation"
+    if engine == "rtlsim" and args.simulator == "icarus":
+        built = "building the Icarus simulation"
+    compiled = f" after {compile_seconds:.1f} s {built}" if compile_seconds else ""
     if engine == "rtlsim" and executor.df.timings:
         timing = executor.df.timings[-1]
         interval = f"{timing.interval:,} cycles a frame" if timing.interval is not None else "one frame"
@@ -137,14 +147,18 @@ def compile_command(args: argparse.Namespace) -> None:
     if not model.exists():
         raise BnncError(f"{model}: no such model file")
     output = Path(args.output) if args.output else Path("build") / model.name.split(".")[0]
-    check_compile(output, folding_of(args), args.backend)  # before the progress lines
+    check_compile(output, folding_of(args), args.backend, args.force)  # before the progress lines
 
     def progress(stage: str, seconds: float) -> None:
         print(f"  {stage:<12} {seconds:7.2f} s", file=sys.stderr)
 
     print(f"bnnc compile: {model} -> {output}", file=sys.stderr)
-    result = compile_model(model, output, folding_of(args), progress, args.backend)
+    result = compile_model(model, output, folding_of(args), progress, args.backend, args.force)
     print(f"bnnc compile: done in {sum(result.timings.values()):.2f} s -> {output}", file=sys.stderr)
+    from bnnc.backends.report_summary import summary_lines
+
+    for line in summary_lines(json.loads((output / "report.json").read_text())):
+        print(line, file=sys.stderr)
 
 
 def fold_command(args: argparse.Namespace) -> None:
@@ -161,17 +175,13 @@ def fold_command(args: argparse.Namespace) -> None:
     model = Path(args.model)
     if not model.exists():
         raise BnncError(f"{model}: no such model file")
-    if (args.fps is None) == (not args.max):
-        raise BnncError("give either --fps N (the fix scenario) or --max")
     module = run_pipeline(load_module(model), "bnn-streamline,lower-bnn-to-dataflow")
     graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
-    fold_graph(graph, folding_of(args, default_max=False))
+    fold_graph(graph, folding_of(args))  # --max is the default, as in compile and run
     module.verify()
     target = df.target_of(graph)
     estimate = estimate_graph(graph, load_device(target.board.data), target.clock)
     if args.format == "json":
-        import json
-
         print(json.dumps(estimate_json(estimate), indent=2))
     else:
         print(estimate_table(estimate))
@@ -196,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="bnnc compiles binarized neural networks (ONNX, QONNX, FINN-ONNX) into "
         "FPGA dataflow accelerators.",
     )
+    parser.add_argument("--version", action="version", version=version())
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser(
         "run",
@@ -227,12 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
         "fold",
         help="choose each layer's PE, SIMD and MMV for a frame rate or for the fastest design",
         description="Streamline MODEL, lower it to dataflow engines and fold them: --fps N gives "
-        "the cheapest design meeting N frames/s at the clock (fix), --max the fastest design "
-        "within the budget (max). Prints the per-layer estimate; -o saves the folding as JSON, "
+        "the cheapest design meeting N frames/s at the clock (fix), --max (the default) the "
+        "fastest design within the budget (max). Prints the per-layer estimate; -o saves the folding as JSON, "
         "which --folding reads back to pin layers.",
     )
     fold.add_argument("model", metavar="MODEL", help="an .onnx model, or bnn IR as .mlir")
-    add_folding_arguments(fold, default=None)
+    add_folding_arguments(fold, default="--max")
     fold.add_argument("--solver", choices=("exact", "finn"), default="exact",
                       help="exact (default) or FINN's greedy SetFolding, for comparison (fix only)")
     fold.add_argument("--budget-lut", type=float, default=0.8, help="share of the device's LUT the design may use (default 0.8)")
@@ -254,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_folding_arguments(build, default="--max")
     build.add_argument("--backend", choices=("hls", "rtl", "both"), default="both",
                        help="hls: the HLS project and the board wrapper; rtl: the Verilog; both (default)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild into a directory that has files in it: the files of bnnc's "
+                       "previous build there are replaced, every other file is kept")
     build.set_defaults(handler=compile_command)
 
     verify = commands.add_parser(
@@ -283,6 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("build", metavar="BUILD", help="a build directory written by bnnc compile")
     report.set_defaults(handler=report_command)
     return parser
+
+
+def version() -> str:
+    from importlib.metadata import version as installed
+
+    from bnnc import __version__
+
+    return f"bnnc {__version__} (xdsl {installed('xdsl')})"
 
 
 def add_folding_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:

@@ -15,13 +15,15 @@ from typing import IO
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from bnnc import __version__
 from bnnc.errors import BnncError
 from bnnc.registry import get_all_dialects, get_all_passes, get_all_targets
 from bnnc.tools.diagnostics import exit_on_user_errors, usage_error
+from bnnc.tools.opt_help import epilog
 
 
 class BnncOptMain(xDSLOptMain):
-    version_format = "bnnc-opt (xdsl {xdsl_version})"
+    version_format = f"bnnc-opt {__version__} (xdsl {{xdsl_version}})"
 
     def register_all_dialects(self) -> None:
         from xdsl.universe import Universe
@@ -47,6 +49,12 @@ class BnncOptMain(xDSLOptMain):
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
         arg_parser.prog = "bnnc-opt"  # not argv[0]: main() also runs in process
+        # bnnc's passes first, described; xDSL's after them (its help lists ~150 names in -p)
+        arg_parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        arg_parser.epilog = epilog(get_all_passes(), get_all_targets(), self.available_passes)
+        for action in arg_parser._actions:
+            if "--passes" in action.option_strings:
+                action.help = "a pipeline of passes, comma-separated (listed below)"
         arg_parser.error = lambda message: usage_error(  # type: ignore[method-assign]
             "bnnc-opt", f"{message} (see bnnc-opt --help)")
 

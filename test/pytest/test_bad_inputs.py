@@ -873,7 +873,7 @@ def test_failed_compile_keeps_the_previous_build(capsys, tmp_path):
     capsys.readouterr()
     assert bnnc_main(["compile", str(model), "-o", str(output), "--fps", "1000"]) == 0
     before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
-    code, lines = bnnc(capsys, "compile", model, "-o", output, "--fps", "1e9")
+    code, lines = bnnc(capsys, "compile", model, "-o", output, "--fps", "1e9", "--force")
     assert_compile_error(code, lines, "cannot reach the target")
     after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert after == before
@@ -894,7 +894,6 @@ def test_compile_bad_folding_subprocess(tmp_path):
 
 
 FOLD_CASES = [
-    ("no-target", [], ["give either --fps N (the fix scenario) or --max"]),
     ("impossible-fps", ["--fps", "1e9"], ["layer 'fc0' cannot reach the target"]),
     ("clock-zero", ["--fps", "9000", "--clock-mhz", "0"], ["positive number of MHz, got 0.0"]),
     ("unknown-board", ["--max", "--board", "zc999"], ["unknown board 'zc999'"]),

@@ -147,11 +147,12 @@ def test_bnnc_fold_writes_a_folding_file_that_reads_back(tmp_path, capsys):
     assert bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), "--fps", "9000", "--folding", str(out)]) == 0
 
 
-def test_fold_needs_exactly_one_scenario(capsys):
+def test_fold_takes_one_scenario_at_most(capsys):
+    """--max is the default (test_new_user.py); --fps and --max together are refused."""
     with pytest.raises(SystemExit) as exit_info:
-        bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx"))])
+        bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), "--fps", "9000", "--max"])
     assert exit_info.value.code == 2
-    assert "give either --fps N" in capsys.readouterr().err
+    assert "argument --max: not allowed with argument --fps" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("flags", "message"), [

@@ -102,16 +102,21 @@ df.graph @net {
 // TABLE-LABEL: df.graph @accel on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node layer kind PE SIMD MMV cycles LUT BRAM18 share
 // TABLE-NEXT:  axis_in - axis - - - 2 79 0 50.0%
-// TABLE-NEXT:  m fc0 mvtu 1 4 1 4 84 0 100.0%
+// TABLE-NEXT:  fc0 fc0 mvtu 1 4 1 4 84 0 100.0%
 // TABLE-NEXT:  f - fifo - - - 2 38 0 50.0%
 // TABLE-NEXT:  axis_out - axis - - - 2 77 0 50.0%
 // TABLE-NEXT:  total 278 0
-// TABLE-NEXT:  throughput: 50000000.0 FPS (bottleneck m (fc0), 4 cycles/frame)
+// TABLE-NEXT:  throughput: 50000000.0 FPS (bottleneck fc0, 4 cycles/frame)
+// TABLE-NEXT:  latency: 10 cycles (0.05 us) at most: the engines' cycles summed along the pipeline
 
 // JSON-LABEL: "graph": "accel",
-// JSON:       "name": "m",
+// The reports name an engine after its layer (bnnc.engine_names), the IR's name hint otherwise;
+// the sized FIFO carries its depth.
+// JSON:       "name": "fc0",
 // JSON-NEXT:  "layer": "fc0",
-// JSON:       "bottleneck": "m",
+// JSON:       "name": "f",
+// JSON:       "depth": 64
+// JSON:       "bottleneck": "fc0",
 
 builtin.module {
   df.graph @accel {
