@@ -92,6 +92,7 @@ def driver_config(module: ModuleOp, design) -> dict[str, Any]:
         "cells": {"dma": DMA, "accelerator": ACCELERATOR},
         "control_addresses": {cell: hex(design.control_address(cell)) for cell in (DMA, ACCELERATOR)},
         "frames_register": FRAMES_REGISTER,
+        "dma_length_bits": DMA_LENGTH_BITS,
         "max_transfer_bytes": 2**DMA_LENGTH_BITS - 1,
         "input": port(in_port, invoke.inputs[0]),
         "output": port(out_port, invoke.outputs[0]),

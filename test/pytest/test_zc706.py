@@ -25,6 +25,7 @@ import synthetic
 from bnnc.backends.hls_cpp.project import project_files
 from bnnc.backends.zc706 import PACKING_FUNCTIONS, wrapper_files, write_wrapper
 from conftest import REPO, model_path
+from pg021_dma import AcceleratorModel, DmaError, DmaHang, Pg021Dma
 
 from bnnc import packing
 from bnnc.compiler import Folding, compile_model, load_build
@@ -199,81 +200,161 @@ def import_driver(build: Path):
     return module
 
 
-class SimulatedDma:
-    """PYNQ's DMA API (`sendchannel`/`recvchannel` with `transfer` and `wait`) around a
-    simulator of the accelerator, `simulate(words (N, in), frames) -> words (N, out)`."""
+def once_per_call(simulate):
+    """An accelerator model from a simulator of frames (words (F, in) -> words (F, out)) that
+    knows no TLAST: TLAST on the call's last word, as the accelerator puts it."""
 
-    class Channel:
-        def __init__(self):
-            self.buffer = None
+    def with_last(words):
+        out = np.asarray(simulate(words)).reshape(-1)
+        return out, np.arange(out.size) == out.size - 1
 
-        def transfer(self, buffer):
-            self.buffer = buffer
-
-        def wait(self):
-            pass
-
-    def __init__(self, simulate, registers):
-        self.simulate, self.registers = simulate, registers
-        self.sendchannel, self.recvchannel = self.Channel(), self.Channel()
-        self.recvchannel.wait = self.receive
-
-    def receive(self):
-        source, target = self.sendchannel.buffer, self.recvchannel.buffer
-        assert self.registers.values[0x00] == 1, "the accelerator was not started"
-        frames = self.registers.values[0x10]
-        assert source.shape[0] == target.shape[0] == frames
-        target[:] = self.simulate(np.asarray(source))
+    return with_last
 
 
-class Registers:
-    """The accelerator's AXI-lite registers: always idle, writes recorded."""
-
-    def __init__(self):
-        self.values = {0x00: 0}
-        self.writes = []
-
-    def read(self, offset):
-        return 0x4 if offset == 0x00 else self.values.get(offset, 0)
-
-    def write(self, offset, value):
-        self.values[offset] = value
-        self.writes.append((offset, value))
-
-
-def simulated_accelerator(driver, simulate):
-    registers = Registers()
-    accelerator = driver.Accelerator(dma=SimulatedDma(simulate, registers), control=registers,
+def accelerator_on_dma(driver, build: Path, simulate, length_bits: int | None = None):
+    """The build's driver with the PG021 DMA model around `simulate` (words (F, in) -> output
+    words and their TLAST bits); `length_bits` narrows the DMA's length register, for the
+    driver and the DMA alike."""
+    config_path = build / "zc706" / "bnnc_driver" / "accelerator.json"
+    config = json.loads(config_path.read_text())
+    if length_bits is not None:
+        config = {**config, "dma_length_bits": length_bits, "max_transfer_bytes": 2**length_bits - 1}
+        config_path = build / f"accelerator-{length_bits}.json"
+        config_path.write_text(json.dumps(config))
+    model = AcceleratorModel(simulate, config["input"]["words"])
+    dma = Pg021Dma(model, config["dma_length_bits"])
+    accelerator = driver.Accelerator(dma=dma, control=model, config=config_path,
                                      allocate=lambda shape, dtype: np.zeros(shape, dtype))
-    return accelerator, registers
+    return accelerator, model, dma
 
 
-def test_the_driver_on_the_c_simulation_gives_bnnc_run(builds, tmp_path):
+@pytest.fixture(scope="module")
+def tfc_csim(builds):
     build = builds["tfc"]
     binary, _ = csim.build(project_files(load_build(build, "csim")))
-    driver = import_driver(build)
-    config = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())
-    accelerator, registers = simulated_accelerator(
-        driver, lambda words: csim.run(binary, words, config["output"]["words"]))
-    x = np.load(REPO / "examples" / "mnist_test_10.npy")
+    out_words = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())["output"]["words"]
+    return lambda words: csim.run_call(binary, words, out_words)
+
+
+def csim_run(build: Path, x: np.ndarray, tmp_path: Path) -> np.ndarray:
     np.save(tmp_path / "x.npy", x)
     assert main(["run", str(build), "--engine", "csim", "--input", str(tmp_path / "x.npy"),
                  "--output", str(tmp_path / "y.npy")]) == 0
-    expected = np.load(tmp_path / "y.npy")
+    return np.load(tmp_path / "y.npy")
+
+
+def test_the_driver_on_the_c_simulation_gives_bnnc_run(builds, tfc_csim, tmp_path):
+    build = builds["tfc"]
+    accelerator, model, dma = accelerator_on_dma(import_driver(build), build, tfc_csim)
+    x = np.load(REPO / "examples" / "mnist_test_10.npy")
+    expected = csim_run(build, x, tmp_path)
     y = accelerator.run(x, batch_size=4)  # three transfers: 4, 4 and 2 frames
     assert y.dtype == expected.dtype and np.array_equal(y, expected)
     assert list(y.argmax(1)) == [7, 2, 1, 0, 4, 1, 4, 9, 6, 9]
-    assert [v for offset, v in registers.writes if offset == 0x10] == [4, 4, 2]
+    assert [v for offset, v in model.writes if offset == 0x10] == [4, 4, 2]
+    assert dma.recvchannel.transferred == 2 * 8 * accelerator.output["words"]
     assert accelerator.timing["frames"] == 10 and accelerator.timing["fps"] > 0
+
+
+@pytest.mark.parametrize(("frames", "length_bits", "transfers"), [
+    (1, None, 1), (2, None, 1), (1000, None, 1),
+    (1000, 14, 7),  # 104 bytes a frame in: 157 frames fit 16,383 bytes, 7 transfers
+])
+def test_batches_through_the_pg021_dma_give_bnnc_run(builds, tfc_csim, mnist_test, tmp_path, frames, length_bits,
+                                                     transfers):
+    """One receive a transfer, ended by the accelerator's one TLAST: any batch, and batches
+    longer than one transfer of the DMA's length register."""
+    build = builds["tfc"]
+    x = mnist_test[0][:frames]
+    accelerator, model, dma = accelerator_on_dma(import_driver(build), build, tfc_csim, length_bits)
+    y = accelerator.run(x)
+    assert np.array_equal(y, csim_run(build, x, tmp_path))
+    assert len([v for offset, v in model.writes if offset == 0x10]) == transfers
+    assert dma.sendchannel.idle and dma.recvchannel.idle and not model.output
+
+
+def test_a_batch_longer_than_the_length_register_is_refused_by_the_dma(builds, tfc_csim, mnist_test):
+    """A driver configured for a wider length register than the DMA's: PG021's register cannot
+    hold the transfer, and the model refuses it as PYNQ does."""
+    build = builds["tfc"]
+    accelerator, _, _ = accelerator_on_dma(import_driver(build), build, tfc_csim)
+    accelerator.dma = Pg021Dma(accelerator.control, length_bits=14)
+    with pytest.raises(DmaError, match="does not fit the 14-bit length register"):
+        accelerator.run(mnist_test[0][:200])
+
+
+@pytest.mark.parametrize(("fault", "frames", "message"), [
+    ("tlast every frame", 3, r"received \d+ bytes for 3 frames, expected \d+"),
+    ("tlast every frame", 300, "channel did not finish a chunk of 300 frames: the accelerator stalled"),
+    ("no tlast", 6, "write \\(S2MM\\) channel stopped with an error"),
+    ("late tlast", 3, "write \\(S2MM\\) channel stopped with an error"),
+])
+def test_the_driver_raises_on_the_wrong_tlast_never_hangs(builds, monkeypatch, fault, frames, message):
+    """What an accelerator with TLAST elsewhere than once a transfer does to the DMA (the
+    receive ends early, and the accelerator stalls on the rest; a receive that ends at its
+    length leaves the packet open, and the next receive overruns; a packet longer than the
+    receive: DMAIntErr): the driver raises, it does not hang."""
+    build = builds["tfc"]
+    driver = import_driver(build)
+    monkeypatch.setattr(driver, "IDLE_TIMEOUT_S", 0.2)
+    out_words = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())["output"]["words"]
+
+    def simulate(words):
+        out = np.arange(words.shape[0] * out_words, dtype=np.uint64)
+        index = np.arange(out.size)
+        last = index % out_words == out_words - 1 if fault == "tlast every frame" else index < 0
+        if fault == "late tlast":  # one word too many, TLAST on it
+            out, last = np.append(out, 0), np.append(last, True)
+        return out, last
+
+    accelerator, _, _ = accelerator_on_dma(driver, build, simulate)
+    with pytest.raises((RuntimeError, TimeoutError), match=message):
+        accelerator.run_words(np.zeros((frames, accelerator.input["words"]), dtype=np.uint64),
+                              batch_size=3 if fault == "no tlast" else None)  # two chunks, or one
+
+
+def test_the_dma_model_follows_pg021(builds):
+    """Simple mode: MM2S TLAST on the transfer's last beat; an S2MM receive ends at TLAST with
+    the bytes written; a packet past LENGTH halts the channel; a stall is a hang."""
+    seen = []
+
+    def simulate(words):
+        seen.append(words.copy())
+        return words.reshape(-1), np.arange(words.size) == words.size - 1
+
+    model = AcceleratorModel(simulate, in_words=2, slack_words=2)
+    dma = Pg021Dma(model, length_bits=8)
+    target = np.zeros(8, dtype=np.uint64)
+    with pytest.raises(DmaError, match="does not fit the 8-bit length register"):
+        dma.sendchannel.transfer(np.zeros(32, dtype=np.uint64))
+    model.write(0x10, 2)
+    model.write(0x00, 1)
+    dma.recvchannel.transfer(target)
+    dma.sendchannel.transfer(np.arange(4, dtype=np.uint64))
+    dma.sendchannel.wait()
+    dma.recvchannel.wait()
+    assert dma.recvchannel.transferred == 32 and list(target[:4]) == [0, 1, 2, 3]
+    assert model.read(0x00) & 0x4
+    # A 4-word packet into a 2-word receive: DMAIntErr once the third word comes.
+    model.write(0x00, 1)
+    dma.recvchannel.transfer(np.zeros(2, dtype=np.uint64))
+    dma.sendchannel.transfer(np.arange(4, dtype=np.uint64))
+    assert dma.recvchannel.error and not dma.recvchannel.idle
+    with pytest.raises(DmaError, match="DMAIntErr"):
+        dma.recvchannel.wait()
+    # Input and no start: the accelerator takes nothing, the read channel never ends.
+    stalled = Pg021Dma(AcceleratorModel(simulate, in_words=2), length_bits=8)
+    stalled.sendchannel.transfer(np.arange(2, dtype=np.uint64))
+    with pytest.raises(DmaHang, match="never ends"):
+        stalled.sendchannel.wait()
 
 
 @pytest.mark.parametrize("name", ["lfc", "cnv"])
 def test_the_driver_on_the_stream_executor_gives_bnnc_run(builds, name, rng):
     """The host steps of LFC (affine, sign; affine) and CNV (8-bit quantizer; affine), with the
-    DMA replaced by the `df` executor (word for word the streams of the hardware)."""
+    accelerator replaced by the `df` executor (word for word the streams of the hardware)."""
     build = builds[name]
     graph = next(op for op in load_build(build, "df").ops if op.name == "df.graph")
-    driver = import_driver(build)
     config = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())
     inp, out = config["input"], config["output"]
 
@@ -281,7 +362,7 @@ def test_the_driver_on_the_stream_executor_gives_bnnc_run(builds, name, rng):
         codes = packing.from_axi_words(words, inp["elements"], inp["bits"], inp["signed"])
         return packing.to_axi_words(df_executor.run_graph(graph, codes), out["bits"])
 
-    accelerator, _ = simulated_accelerator(driver, simulate)
+    accelerator, _, _ = accelerator_on_dma(import_driver(build), build, once_per_call(simulate))
     shape = config["model_input"]["shape"][1:]
     x = rng.uniform(0, 1, size=(3, *shape)).astype(np.float32)
     from bnnc.interpreters.bnn import BnnExecutor
@@ -302,7 +383,7 @@ def test_the_shipped_packing_is_bnnc_packing(builds, rng):
 
 def test_the_driver_checks_its_input(builds):
     driver = import_driver(builds["tfc"])
-    accelerator, _ = simulated_accelerator(driver, lambda words: None)
+    accelerator, _, _ = accelerator_on_dma(driver, builds["tfc"], lambda words: None)
     with pytest.raises(ValueError, match=r"input batch has shape \[2, 28, 28\], expected \[N, 1, 28, 28\]"):
         accelerator.run(np.zeros((2, 28, 28)))
 
