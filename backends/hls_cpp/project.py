@@ -137,7 +137,9 @@ if {{[info exists ::env(BNNC_HLS_STEPS)]}} {{
     set steps $::env(BNNC_HLS_STEPS)
 }}
 set here [file dirname [file normalize [info script]]]
-set cflags "-std=c++14 -I$here"
+# No -std flag: the project is C++98 (a test compiles it with g++ -std=gnu++98), the dialect
+# Vivado HLS 2020.1's C simulation (gcc 4.6) and synthesis default to; Vitis HLS accepts it too.
+set cflags "-I$here"
 
 open_project -reset ${{top}}_hls
 set_top $top
