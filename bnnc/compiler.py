@@ -131,14 +131,15 @@ def check_compile(output: str | Path, folding: Folding, backend: str = "both") -
 
 def compile_model(model: str | Path, output: str | Path, folding: Folding,
                   progress: Callable[[str, float], None] | None = None, backend: str = "both") -> CompileResult:
-    """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` and the board
-    wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both."""
+    """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` for the `hls`
+    backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both; and the board wrapper,
+    around the Verilog when the build has it, else around the HLS IP."""
     check_compile(output, folding, backend)
     from bnnc.backends.hls_cpp.project import write_project
     from bnnc.backends.report import estimate_json
     from bnnc.backends.report_html import write_html_report
     from bnnc.backends.verilog.emitter import write_project as write_verilog
-    from bnnc.backends.zc706 import write_wrapper
+    from bnnc.backends.zc706 import rtl_sources, write_wrapper
     from bnnc.cost_model import estimate_graph
     from bnnc.devices import load_device
     from bnnc.dialects import df
@@ -165,19 +166,23 @@ def compile_model(model: str | Path, output: str | Path, folding: Folding,
         (work / IR_DIR / "0-bnn.mlir").write_text(str(module))
         estimate = None
         sizing: dict[str, int] = {}
+        verilog: dict[str, dict[str, str]] = {}
         for index, (name, pipeline) in enumerate(stages(folding), start=1):
             timed(name, lambda p=pipeline: run_pipeline(module, p))
             (work / IR_DIR / f"{index}-{name}.mlir").write_text(str(module))
             if name == "sized":
                 if backend in ("rtl", "both"):
-                    timed("verilog", lambda: write_verilog(module, work / RTL_DIR))
+                    timed("verilog", lambda: verilog.setdefault("files", write_verilog(module, work / RTL_DIR).files))
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 estimate = estimate_graph(graph, load_device(folding.board), folding.clock_mhz)
                 sizing = {k: v.value.data for k, v in graph.attributes["df.fifo_sizing"].data.items()}  # type: ignore[attr-defined]
         if backend in ("hls", "both"):
             timed("hls-cpp", lambda: write_project(module, work / HLS_DIR))
-            board = load_device(folding.board)
-            timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
+        # The board's accelerator is the Verilog when the build has it (the RTL is what the
+        # cycle, FIFO and cost models describe), the HLS IP for --backend hls.
+        rtl_files = rtl_sources(verilog["files"]) if "files" in verilog else None
+        board = load_device(folding.board)
+        timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board, rtl_files))
         report = {"model": str(Path(model).resolve()), "folding": folding.__dict__, "timings_s": timings}
         if estimate is not None:
             report["estimate"] = estimate_json(estimate)

@@ -141,6 +141,10 @@ def build_project(graph: df.GraphOp) -> Project:
         name = _engine_name(op, index)
         inst: Instance = instance_of(op, name)
         memories.update({file: "\n".join(lines) + "\n" for file, lines in inst.memories.items()})
+        # Only memory files that are written are named (an MVTU without thresholds reads none):
+        # Vivado must find every name top.v gives among the project's files.
+        params = {k: v for k, v in inst.params.items()
+                  if not (isinstance(v, str) and v.endswith(".mem") and v not in inst.memories)}
         declare(op.results[0])
         if isinstance(op, df.DwcOp) and inst.module == "bnnc_repack":
             lasts.append(op.results[0])
@@ -149,7 +153,7 @@ def build_project(graph: df.GraphOp) -> Project:
             ports["out_last"] = f"{names[op.results[0]]}_last"
         body.append(f"    // {op.name}{'' if op.properties.get('layer') is None else ' ' + op.properties['layer'].data}"
                     f": {op.operands[0].type} -> {op.results[0].type}\n"
-                    + _instance(inst.module, inst.params, name, ports))
+                    + _instance(inst.module, params, name, ports))
     body.append(_instance(
         "bnnc_repack",
         {**repack_params(out_bits, out_stream.lanes.data, elements_per_axi_word(out_bits), out_stream.elements),

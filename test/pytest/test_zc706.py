@@ -46,10 +46,10 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     synthetic.save(synthetic.cnv(seed=21), root, "cnv")
     models = {"tfc": TFC, "lfc": model_path("lfc_w1a1.onnx"), "cnv": root / "cnv.onnx"}
     result = {}
-    for name, model in models.items():
-        compiled = compile_model(model, root / name, Folding(fps=9000))
-        write_wrapper(compiled.module, compiled.directory / "zc706", "zc706")
-        result[name] = compiled.directory
+    for name, model in models.items():  # the default backend: both, the board on the Verilog
+        result[name] = compile_model(model, root / name, Folding(fps=9000)).directory
+    result["tfc-hls"] = compile_model(TFC, root / "tfc-hls", Folding(fps=9000), backend="hls").directory
+    result["tfc-rtl"] = compile_model(TFC, root / "tfc-rtl", Folding(fps=9000), backend="rtl").directory
     return result
 
 
@@ -59,22 +59,20 @@ def run_script(build: Path, script: str, text: str | None = None, version: str =
     zc706 = build / "zc706"
     config = json.loads((zc706 / "bnnc_driver" / "accelerator.json").read_text())
     top = config["top"]
-    if make_ip_repo:  # what the HLS export leaves behind
+    hls_ip = "ip_repo" in (zc706 / "project.tcl").read_text()  # else the Verilog
+    if make_ip_repo and hls_ip:  # what the HLS export leaves behind
         (build / "hls" / f"{top}_hls" / "solution1" / "impl" / "ip").mkdir(parents=True, exist_ok=True)
     path = zc706 / script
     if text is not None:
         path = zc706 / f"broken-{script}"
         path.write_text(text)
     driver = zc706 / f"check-{script}"
-    # The HLS top's stream ports, as emit_top names them (`hls.port` names).
-    ports = re.search(r"hls::stream<bnnc::axi_word> &(\w+), hls::stream<bnnc::axi_word> &(\w+)",
-                      (build / "hls" / "top.cpp").read_text()).groups()
-    driver.write_text(
-        f"source {STUBS}\n"
-        f"stub_hls_ip bnnc.org:bnnc:{top}:1.0 {ports[0]} {ports[1]}\n"
-        f"source {path}\n"
-        "stub_report\n"
-    )
+    define_ip = ""
+    if hls_ip:  # the HLS top's stream ports, as emit_top names them (`hls.port` names)
+        ports = re.search(r"hls::stream<bnnc::axi_word> &(\w+), hls::stream<bnnc::axi_word> &(\w+)",
+                          (build / "hls" / "top.cpp").read_text()).groups()
+        define_ip = f"stub_hls_ip bnnc.org:bnnc:{top}:1.0 {ports[0]} {ports[1]}\n"
+    driver.write_text(f"source {STUBS}\n{define_ip}source {path}\nstub_report\n")
     env = {**os.environ, "BNNC_STUB_VIVADO_VERSION": version}
     return subprocess.run(["tclsh", str(driver)], capture_output=True, text=True, check=False, env=env)
 
@@ -83,20 +81,30 @@ def run_script(build: Path, script: str, text: str | None = None, version: str =
 # The Vivado scripts
 
 
-@pytest.mark.parametrize("name", ["tfc", "lfc", "cnv"])
+@pytest.mark.parametrize("name", ["tfc", "lfc", "cnv", "tfc-hls", "tfc-rtl"])
 def test_the_wrapper_scripts_pass_the_checker(builds, name):
     build = builds[name]
     files = sorted(str(p.relative_to(build / "zc706")) for p in (build / "zc706").rglob("*") if p.is_file())
     assert files == ["bitstream.tcl", "bnnc_driver/__init__.py", "bnnc_driver/accelerator.json",
                      "bnnc_driver/host.py", "bnnc_driver/packing.py", "build.sh", "constraints.xdc",
                      "project.tcl"]
+    assert (build / "hls").is_dir() == (name != "tfc-rtl") and (build / "rtl").is_dir() == (name != "tfc-hls")
     project = run_script(build, "project.tcl")
     assert project.returncode == 0, project.stderr
     facts = project.stdout.splitlines()
-    assert "cell accelerator bnnc.org:bnnc:accelerator:1.0" in facts
     assert "project part xc7z045ffg900-2" in facts and "project validated 1" in facts
     assert any(f.startswith("project properties board_part xilinx.com:zc706:part0:1.4") for f in facts)
-    assert "address ps7/Data accelerator/s_axi_control/Reg 1073807360 65536" in facts  # 0x40010000
+    if name == "tfc-hls":
+        assert "cell accelerator bnnc.org:bnnc:accelerator:1.0" in facts
+        assert "address ps7/Data accelerator/s_axi_control/Reg 1073807360 65536" in facts  # 0x40010000
+    else:  # the Verilog and every memory image it reads are project files
+        assert "cell accelerator module:bnnc_accelerator" in facts
+        assert "address ps7/Data accelerator/s_axi_control/reg0 1073807360 65536" in facts
+        listed = next(f for f in facts if f.startswith("project files ")).split()[2:]
+        added = {Path(f).relative_to(build / "rtl").as_posix() for f in listed if f.startswith(str(build / "rtl"))}
+        rtl = {p.relative_to(build / "rtl").as_posix() for p in (build / "rtl").rglob("*")
+               if p.suffix in (".v", ".mem") and p.name != "tb.v"}
+        assert added == rtl and any(f.endswith(".mem") for f in added)
     bitstream = run_script(build, "bitstream.tcl")
     assert bitstream.returncode == 0, bitstream.stderr
     for output in ("bnnc.bit", "bnnc.hwh", "bnnc.xsa", "utilization.rpt", "timing.rpt"):
@@ -130,9 +138,13 @@ BREAKAGES = {
                             "cell 'ps7' has no interface pin 'S_AXI_HP0'"),
     "scatter-gather DMA": (("CONFIG.c_include_sg {0}", "CONFIG.c_include_sg {1}"),
                            "pin dma/m_axi_sg_aclk is not connected"),
-    "stream reversed": (("[get_bd_intf_pins accelerator/out_axis] [get_bd_intf_pins dma/S_AXIS_S2MM]",
-                         "[get_bd_intf_pins accelerator/out_axis] [get_bd_intf_pins dma/M_AXIS_MM2S]"),
+    "stream reversed": (("[get_bd_intf_pins accelerator/m_axis] [get_bd_intf_pins dma/S_AXIS_S2MM]",
+                         "[get_bd_intf_pins accelerator/m_axis] [get_bd_intf_pins dma/M_AXIS_MM2S]"),
                         "is master master, not master -- slave"),
+    "no compile order": (("update_compile_order -fileset sources_1\n", ""),
+                         "module reference before update_compile_order"),
+    "module not in the sources": (("-reference bnnc_accelerator", "-reference bnnc_accel"),
+                                  "module 'bnnc_accel' is not in the project's sources"),
     "overlapping addresses": (("-offset 0x40010000", "-offset 0x40000000"), "address ranges overlap"),
 }
 
@@ -148,38 +160,69 @@ def test_broken_scripts_are_caught(builds, breakage):
 
 def test_an_unassigned_address_segment_is_caught(builds):
     text = (builds["tfc"] / "zc706" / "project.tcl").read_text()
-    lines = [line for line in text.splitlines(keepends=True) if "accelerator/s_axi_control/Reg" not in line]
+    lines = [line for line in text.splitlines(keepends=True) if "accelerator/s_axi_control/reg0" not in line]
     result = run_script(builds["tfc"], "project.tcl", "".join(lines))
     assert result.returncode != 0
-    assert "address segment accelerator/s_axi_control/Reg is not assigned in ps7/Data" in result.stderr
+    assert "address segment accelerator/s_axi_control/reg0 is not assigned in ps7/Data" in result.stderr
+
+
+def test_memory_images_left_out_of_the_project_are_caught(builds):
+    """$readmemh's bare file names resolve only among the project's files: without them
+    synthesis would initialise the weights to zero."""
+    text = (builds["tfc"] / "zc706" / "project.tcl").read_text()
+    assert "add_files -norecurse $memories\n" in text
+    assert run_script(builds["tfc"], "project.tcl", text.replace("add_files -norecurse $memories\n", "")).returncode == 0
+    result = run_script(builds["tfc"], "bitstream.tcl")
+    assert result.returncode != 0 and "$readmemh cannot find 'u" in result.stderr, result.stderr
+    assert run_script(builds["tfc"], "project.tcl").returncode == 0  # the project as generated again
 
 
 def test_the_project_needs_the_hls_export_first(builds, tmp_path):
     build = tmp_path / "tfc"
-    shutil.copytree(builds["tfc"] / "hls", build / "hls", ignore=shutil.ignore_patterns("*_hls"))
-    write_wrapper(load_build(builds["tfc"], "csim"), build / "zc706")
+    shutil.copytree(builds["tfc-hls"] / "hls", build / "hls", ignore=shutil.ignore_patterns("*_hls"))
+    write_wrapper(load_build(builds["tfc-hls"], "csim"), build / "zc706")
     result = run_script(build, "project.tcl", make_ip_repo=False)
     assert result.returncode == 1 and "error: no accelerator IP in" in result.stdout
     assert not (build / "zc706" / "vivado").exists()
 
 
-def test_build_sh_runs_the_hls_export_then_vivado(builds, tmp_path):
+def test_the_rtl_project_needs_the_verilog(builds, tmp_path):
+    build = tmp_path / "tfc"
+    shutil.copytree(builds["tfc-rtl"] / "zc706", build / "zc706", ignore=shutil.ignore_patterns("vivado"))
+    result = run_script(build, "project.tcl")
+    assert result.returncode == 1 and "this wrapper needs the build's Verilog" in result.stdout
+    assert not (build / "zc706" / "vivado").exists()
+
+
+def run_build_sh(build: Path, tmp_path: Path) -> list[str]:
     """build.sh under sh, with stand-ins for vivado_hls and vivado that log where they ran."""
     log = tmp_path / "log"
     tools = tmp_path / "bin"
     tools.mkdir()
-    for tool in ("vivado_hls", "vivado"):
+    for tool in ("vivado_hls", "vitis_hls", "vivado"):
         (tools / tool).write_text(f'#!/bin/sh\necho "{tool} $(pwd) $BNNC_HLS_STEPS $*" >> {log}\n')
         (tools / tool).chmod(0o755)
-    build = builds["tfc"]
     env = {**os.environ, "PATH": f"{tools}:/usr/bin:/bin"}
     result = subprocess.run([str(build / "zc706" / "build.sh")], capture_output=True, text=True, env=env,
                             cwd=tmp_path, check=False)
     assert result.returncode == 0, result.stderr
-    calls = log.read_text().splitlines()
+    return log.read_text().splitlines()
+
+
+def test_build_sh_runs_the_hls_export_then_vivado(builds, tmp_path):
+    build = builds["tfc-hls"]
+    calls = run_build_sh(build, tmp_path)
     assert calls[0] == f"vivado_hls {build / 'hls'} csynth export -f hls.tcl"
     assert calls[1].startswith(f"vivado {build / 'zc706'}") and calls[1].endswith("-source project.tcl")
     assert calls[2].endswith("-source bitstream.tcl") and len(calls) == 3
+
+
+@pytest.mark.parametrize("name", ["tfc", "tfc-rtl"])
+def test_build_sh_of_the_verilog_runs_no_hls(builds, tmp_path, name):
+    build = builds[name]
+    calls = run_build_sh(build, tmp_path)
+    assert len(calls) == 2 and all(c.startswith(f"vivado {build / 'zc706'}") for c in calls)
+    assert calls[0].endswith("-source project.tcl") and calls[1].endswith("-source bitstream.tcl")
 
 
 # --------------------------------------------------------------------------------------------
