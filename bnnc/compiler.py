@@ -110,9 +110,10 @@ def check_compile(output: str | Path, folding: FoldOptions, backend: str = "both
 def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
                   progress: Callable[[str, float], None] | None = None, backend: str = "both",
                   force: bool = False) -> CompileResult:
-    """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` and the board
-    wrapper for the `hls` backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both.
-    An `output` with files in it is rebuilt only with `force` (`bnnc.build_directory`)."""
+    """Compile an ONNX model (or bnn IR) into the build directory `output`: `hls/` for the `hls`
+    backend, `rtl/` (the Verilog of the sized graph) for `rtl`, or both; and the board wrapper,
+    around the Verilog when the build has it, else around the HLS IP. An `output` with files in
+    it is rebuilt only with `force` (`bnnc.build_directory`)."""
     check_compile(output, folding, backend, force)
     from bnnc.build_directory import install, write_manifest
     from bnnc.backends.hls_cpp.project import write_project
@@ -121,7 +122,7 @@ def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
     from bnnc.backends.report_html import write_html_report
     from bnnc.backends.report_summary import NOTES
     from bnnc.backends.verilog.emitter import write_project as write_verilog
-    from bnnc.backends.zc706 import write_wrapper
+    from bnnc.backends.zc706 import rtl_sources, write_wrapper
     from bnnc.cost_model import estimate_graph
     from bnnc.devices import load_device
     from bnnc.dialects import df, hls
@@ -147,12 +148,13 @@ def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
         (work / IR_DIR / "0-bnn.mlir").write_text(str(module))
         estimate = None
         sizing: dict[str, int] = {}
+        verilog: dict[str, dict[str, str]] = {}
         for index, (name, pipeline) in enumerate(stages(folding), start=1):
             timed(name, lambda p=pipeline: run_pipeline(module, p))
             (work / IR_DIR / f"{index}-{name}.mlir").write_text(str(module))
             if name == "sized":
                 if backend in ("rtl", "both"):
-                    timed("verilog", lambda: write_verilog(module, work / RTL_DIR))
+                    timed("verilog", lambda: verilog.setdefault("files", write_verilog(module, work / RTL_DIR).files))
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 target = df.target_of(graph)
                 estimate = estimate_graph(graph, load_device(target.board.data), target.clock)
@@ -163,8 +165,11 @@ def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
                 write_tb_input(next(op for op in module.ops if isinstance(op, hls.TopOp)), work / HLS_DIR)
 
             timed("hls-cpp", hls_project)
-            board = load_device(folding.board)
-            timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board))
+        # The board's accelerator is the Verilog when the build has it (the RTL is what the
+        # cycle, FIFO and cost models describe), the HLS IP for --backend hls.
+        rtl_files = rtl_sources(verilog["files"]) if "files" in verilog else None
+        board = load_device(folding.board)
+        timed(board.name, lambda: write_wrapper(module, work / board.name, folding.board, rtl_files))
         report = {"model": Path(model).name,
                   "folding": {**dataclasses.asdict(folding), "clock_mhz": folding.clock}, "timings_s": timings}
         if estimate is not None:

@@ -172,7 +172,9 @@ def emit_top(top: hls.TopOp) -> str:
         elif isinstance(op, hls.InstanceOp):
             args = [names[v] for v in op.streams] + [ref.root_reference.data for ref in op.roms] + ["frames"]
             comment = f"  // {op.layer.data}" if op.layer is not None else ""
-            lines.append(f"  bnnc::{op.template.data}<{template_args(op)}>({', '.join(args)});{comment}")
+            targs = template_args(op)
+            close = " >" if targs.endswith(">") else ">"  # `>>` is a shift in C++98 (Vivado HLS 2020.1)
+            lines.append(f"  bnnc::{op.template.data}<{targs}{close}({', '.join(args)});{comment}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -4,8 +4,10 @@
 
 Files, relative to the wrapper's directory (`zc706/` of a build, beside `hls/`):
 
-    build.sh                 HLS export, then the two Vivado scripts
-    project.tcl              Vivado project, Zynq block design around the accelerator IP, wrapper
+    build.sh                 the two Vivado scripts (after the HLS export, for the HLS IP)
+    project.tcl              Vivado project, Zynq block design around the accelerator, wrapper:
+                             the Verilog's bnnc_accelerator (../rtl, a module reference, with its
+                             memory images) or the HLS project's IP (../hls, exported first)
     bitstream.tcl            synthesis, implementation, bitstream, hardware handoff (.hwh, .xsa)
     constraints.xdc          bitstream options (the shell has no pins of its own)
     bnnc_driver/__init__.py  the PYNQ driver (`Accelerator`), shipped from `runtime/driver.py`
@@ -92,6 +94,7 @@ def driver_config(module: ModuleOp, design) -> dict[str, Any]:
         "cells": {"dma": DMA, "accelerator": ACCELERATOR},
         "control_addresses": {cell: hex(design.control_address(cell)) for cell in (DMA, ACCELERATOR)},
         "frames_register": FRAMES_REGISTER,
+        "dma_length_bits": DMA_LENGTH_BITS,
         "max_transfer_bytes": 2**DMA_LENGTH_BITS - 1,
         "input": port(in_port, invoke.inputs[0]),
         "output": port(out_port, invoke.outputs[0]),
@@ -99,15 +102,24 @@ def driver_config(module: ModuleOp, design) -> dict[str, Any]:
     }
 
 
-def wrapper_files(module: ModuleOp, board_name: str = "zc706") -> dict[str, str]:
-    """Every file of the wrapper of the hls-level `module` for a board, by relative path."""
+def rtl_sources(verilog_files) -> list[str]:
+    """The files of a Verilog project (`bnnc.backends.verilog.emitter`) that go into Vivado:
+    the top, the board's top, the library and the memory images (not the testbenches)."""
+    return sorted(f for f in verilog_files if f.endswith((".v", ".mem")) and f != "tb.v")
+
+
+def wrapper_files(module: ModuleOp, board_name: str = "zc706", rtl_files: list[str] | None = None) -> dict[str, str]:
+    """Every file of the wrapper of the hls-level `module` for a board, by relative path: around
+    the HLS project's IP, or with `rtl_files` (`rtl_sources` of the build's Verilog project)
+    around the Verilog's `bnnc_accelerator`, whose registers and streams are the HLS top's."""
     top = _top(module)
     device = load_device(board_name)
-    design = block_design(top, device)
+    source = "rtl" if rtl_files else "hls"
+    design = block_design(top, device, source)
     name = top.sym_name.data
     return {
-        "build.sh": emit_build_sh(name),
-        "project.tcl": emit_project_tcl(design, device, name),
+        "build.sh": emit_build_sh(name, source),
+        "project.tcl": emit_project_tcl(design, device, name, rtl_files),
         "bitstream.tcl": emit_bitstream_tcl(design),
         CONSTRAINTS: emit_constraints(),
         f"{DRIVER_PACKAGE}/__init__.py": runtime_source("driver.py"),
@@ -117,9 +129,10 @@ def wrapper_files(module: ModuleOp, board_name: str = "zc706") -> dict[str, str]
     }
 
 
-def write_wrapper(module: ModuleOp, directory: str | Path, board_name: str = "zc706") -> dict[str, str]:
+def write_wrapper(module: ModuleOp, directory: str | Path, board_name: str = "zc706",
+                  rtl_files: list[str] | None = None) -> dict[str, str]:
     """Write the wrapper into `directory` (created if needed); returns the files written."""
-    files = wrapper_files(module, board_name)
+    files = wrapper_files(module, board_name, rtl_files)
     root = Path(directory)
     for path, text in files.items():
         target = root / path

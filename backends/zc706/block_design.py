@@ -14,6 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bnnc.backends.verilog.board_top import (
+    BOARD_MODULE,
+    CONTROL_INTERFACE,
+    CONTROL_SEGMENT,
+    IN_INTERFACE,
+    OUT_INTERFACE,
+)
 from bnnc.dialects import hls
 
 from bnnc.devices import Device, Shell
@@ -36,9 +43,13 @@ DATA_INTERCONNECT, CONTROL_INTERCONNECT, RESET = "data_interconnect", "control_i
 
 @dataclass(frozen=True)
 class Cell:
+    """An IP of the catalog (`vlnv`), or with `module` a module reference: an RTL module of
+    the project's sources, its interfaces declared by X_INTERFACE_INFO attributes."""
+
     name: str
     vlnv: str
     config: dict[str, str] = field(default_factory=dict)
+    module: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class BlockDesign:
     addresses: list[Address]
     hls_ip_vlnv: str
     clock_mhz: float
+    accelerator: str = "hls"
+    """`hls`: the IP the HLS project exports; `rtl`: the Verilog's `bnnc_accelerator`."""
 
     def control_address(self, cell: str) -> int:
         return next(a.offset for a in self.addresses if a.segment.startswith(f"{cell}/"))
@@ -98,13 +111,20 @@ def _interconnect_resets(cell: Cell) -> list[str]:
     return [f"{cell.name}/{p}_ARESETN" for p in ports]
 
 
-def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
-    """The block design for the accelerator `top` on `device`."""
+def block_design(top: hls.TopOp, device: Device, accelerator_source: str = "hls") -> BlockDesign:
+    """The block design for the accelerator `top` on `device`, made of the HLS project's IP
+    (`accelerator_source` "hls") or of the Verilog project's `bnnc_accelerator` ("rtl"), whose
+    registers and streams are the HLS top's (`bnnc.backends.verilog.board_top`)."""
     shell = board_shell(device)
     if top.part.data != device.part:
         raise BnncError(f"the accelerator was synthesised for {top.part.data}, but board "
                         f"'{device.name}' has {device.part}: compile with --board {device.name}")
     in_port, out_port = top.port("in").port_name.data, top.port("out").port_name.data
+    control_port, control_segment = "s_axi_control", "Reg"
+    if accelerator_source == "rtl":
+        in_port, out_port, control_port, control_segment = IN_INTERFACE, OUT_INTERFACE, CONTROL_INTERFACE, CONTROL_SEGMENT
+    elif accelerator_source != "hls":
+        raise BnncError(f"unknown accelerator source '{accelerator_source}': hls or rtl")
     clock_mhz = top.clock_mhz.value.data
     ps = Cell(PS, shell.ps_vlnv, {**shell.ps_config, shell.clock_property: f"{clock_mhz:g}"})
     width = str(device.hp_port_bits)
@@ -118,7 +138,8 @@ def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
         "c_mm2s_burst_size": "16",
         "c_s2mm_burst_size": "16",
     })
-    accelerator = Cell(ACCELERATOR, hls_ip_vlnv(top))
+    accelerator = (Cell(ACCELERATOR, hls_ip_vlnv(top)) if accelerator_source == "hls"
+                   else Cell(ACCELERATOR, "", module=BOARD_MODULE))
     data = _interconnect(DATA_INTERCONNECT, 2, 1)
     control = _interconnect(CONTROL_INTERCONNECT, 1, 2)
     reset = Cell(RESET, RESET_VLNV)
@@ -130,7 +151,7 @@ def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
         (f"{DATA_INTERCONNECT}/M00_AXI", f"{PS}/{shell.data_port}"),
         (f"{PS}/{shell.control_port}", f"{CONTROL_INTERCONNECT}/S00_AXI"),
         (f"{CONTROL_INTERCONNECT}/M00_AXI", f"{DMA}/S_AXI_LITE"),
-        (f"{CONTROL_INTERCONNECT}/M01_AXI", f"{ACCELERATOR}/s_axi_control"),
+        (f"{CONTROL_INTERCONNECT}/M01_AXI", f"{ACCELERATOR}/{control_port}"),
     ]
     clocked = [
         f"{PS}/{shell.data_port_clock}", f"{PS}/{shell.control_port_clock}",
@@ -151,7 +172,7 @@ def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
     control_base = int(shell.control_base, 16)
     addresses = [
         Address(f"{PS}/{shell.control_space}", f"{DMA}/S_AXI_LITE/Reg", control_base, "64K"),
-        Address(f"{PS}/{shell.control_space}", f"{ACCELERATOR}/s_axi_control/Reg",
+        Address(f"{PS}/{shell.control_space}", f"{ACCELERATOR}/{control_port}/{control_segment}",
                 control_base + CONTROL_RANGE, "64K"),
         Address(f"{DMA}/Data_MM2S", f"{PS}/{shell.data_port}/{shell.data_segment}",
                 int(shell.ddr_offset, 16), shell.ddr_range),
@@ -162,5 +183,5 @@ def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
         name="bnnc", ps=ps, ps_automation_rule=shell.ps_automation_rule,
         cells=[dma, accelerator, data, control, reset],
         interface_nets=interface_nets, nets=nets, addresses=addresses,
-        hls_ip_vlnv=hls_ip_vlnv(top), clock_mhz=clock_mhz,
+        hls_ip_vlnv=hls_ip_vlnv(top), clock_mhz=clock_mhz, accelerator=accelerator_source,
     )

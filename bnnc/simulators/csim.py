@@ -220,6 +220,26 @@ def run(binary: CsimBinary, words: np.ndarray, out_words: int, frames_per_call: 
     return out.reshape(words.shape[0], out_words)
 
 
+def run_call(binary: CsimBinary, words: np.ndarray, out_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """One call of the top on all the frames of `words` (N, in words), as one DMA transfer
+    drives it (TLAST on the last input word): the output words (N * out_words,) and their
+    TLAST bits, as the top wrote them."""
+    words = np.ascontiguousarray(words, dtype="<u8")
+    frames = words.shape[0]
+    with tempfile.TemporaryDirectory(prefix="bnnc-csim-") as tmp:
+        given, produced, lasts = Path(tmp) / "input.bin", Path(tmp) / "output.bin", Path(tmp) / "last.bin"
+        words.tofile(given)
+        result = subprocess.run([str(binary.path), str(given), str(produced), str(max(frames, 1)), str(lasts)],
+                                capture_output=True, text=True, check=False)
+        printed = (result.stdout + result.stderr).strip()
+        if result.returncode != 0 or printed:
+            raise BnncError(f"C simulation failed: {printed[-2000:]}")
+        out, last = np.fromfile(produced, dtype="<u8"), np.fromfile(lasts, dtype=np.uint8)
+    if out.size != frames * out_words or last.size != out.size:
+        raise BnncError(f"C simulation wrote {out.size} words, expected {frames * out_words}")
+    return out, last.astype(bool)
+
+
 def run_frames(binary: CsimBinary, top, frames: np.ndarray) -> np.ndarray:
     """Frames of element codes (N, elements) through a compiled `hls.top`: packed into
     AXI words as its input port takes them, run, and the output words unpacked into element

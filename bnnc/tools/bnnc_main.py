@@ -264,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="BUILD", help="the build directory (default build/MODEL-NAME)")
     add_folding_arguments(build, default="--max")
     build.add_argument("--backend", choices=("hls", "rtl", "both"), default="both",
-                       help="hls: the HLS project and the board wrapper; rtl: the Verilog; both (default)")
+                       help="hls: the HLS project, the board wrapper around its IP; rtl: the Verilog, the board "
+                       "wrapper around it; both (default): both, the board wrapper around the Verilog")
     build.add_argument("--force", action="store_true",
                        help="rebuild into a directory that has files in it: the files of bnnc's "
                        "previous build there are replaced, every other file is kept")

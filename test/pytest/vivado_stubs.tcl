@@ -11,8 +11,10 @@
 #     address space but not assigned in it (or assigned but unreachable), overlapping or
 #     misaligned address ranges.
 # The project's state is a file (the .xpr), so bitstream.tcl runs in a second tclsh as Vivado
-# runs it in a second process. Before sourcing a script, define the HLS IP:
+# runs it in a second process. Before sourcing a script with the HLS IP, define it:
 #   stub_hls_ip VLNV IN_PORT OUT_PORT
+# A module reference is described from its Verilog (ip_module); at synth_1 every memory file a
+# Verilog source names must be a project file.
 
 set ::cells [dict create]          ;# name -> {vlnv V config {KEY value ...}}
 set ::intf_nets [dict create]      ;# cell/intf -> peer cell/intf
@@ -186,9 +188,52 @@ proc create_bd_design {name} {
     dict set ::project bd $name
     save_project
 }
+# A module reference (create_bd_cell -type module -reference MODULE): an RTL module of the
+# project's sources (after update_compile_order), its interfaces as Vivado infers them from the
+# X_INTERFACE_INFO attributes on its ports: an AXI-stream whose TDATA is an input is a slave,
+# an AXI memory-mapped interface whose AWADDR is an input is a slave with the segment reg0;
+# clock and reset signals are pins.
+proc module_source {module} {
+    if {![dict exists $::project compile_order]} { fail "module reference before update_compile_order" }
+    foreach path [dict get $::project files] {
+        if {[file extension $path] ne ".v"} { continue }
+        set f [open $path]
+        set text [read $f]
+        close $f
+        if {[regexp "\\mmodule\\s+$module\\M" $text]} { return $text }
+    }
+    fail "module '$module' is not in the project's sources"
+}
+proc ip_module {config} {
+    set text [module_source [dict get $config module]]
+    set pins [dict create]
+    set intfs [dict create]
+    set attribute {\(\*\s*X_INTERFACE_INFO\s*=\s*"(\S+)\s+(\w+)\s+(\w+)"\s*\*\)\s*(?:\(\*[^*]*\*\)\s*)*(input|output)}
+    foreach {- vlnv name logical dir} [regexp -all -inline $attribute $text] {
+        if {[string match xilinx.com:signal:* $vlnv]} {
+            dict set pins $name [pin [expr {$dir eq "input" ? "I" : "O"}]]
+        } elseif {[string match xilinx.com:interface:axis:* $vlnv] && $logical eq "TDATA"} {
+            dict set intfs $name [intf [expr {$dir eq "input" ? "slave" : "master"}] required 1]
+        } elseif {[string match xilinx.com:interface:aximm:* $vlnv] && $logical eq "AWADDR"} {
+            if {$dir ne "input"} { fail "module AXI master interfaces are not modelled" }
+            dict set intfs $name [intf slave segs {reg0} required 1]
+        }
+    }
+    if {![dict size $intfs]} { fail "module '[dict get $config module]' declares no interfaces" }
+    return [dict create pins $pins intf $intfs]
+}
 proc create_bd_cell {args} {
     set vlnv [option $args -vlnv]
     set name [lindex $args end]
+    if {[option $args -type] eq "module"} {
+        set module [option $args -reference]
+        if {[dict exists $::cells $name]} { fail "cell '$name' exists already" }
+        if {![dict exists $::project bd]} { fail "create_bd_cell before create_bd_design" }
+        dict set ::cells $name [dict create vlnv module:$module config [dict create module $module]]
+        dict set ::catalog module:$module ip_module
+        describe $name
+        return [handle cell $name]
+    }
     if {[option $args -type] ne "ip"} { fail "create_bd_cell -type ip -vlnv VLNV NAME" }
     if {![regexp {^[\w.-]+:[\w.-]+:[\w.-]+:\d+\.\d+$} $vlnv]} { fail "malformed IP identifier '$vlnv' (vendor:library:name:version)" }
     if {![dict exists $::catalog $vlnv]} { fail "IP '$vlnv' is not in the catalog" }
@@ -344,10 +389,32 @@ proc make_wrapper {args} {
     return $path
 }
 proc add_files {args} {
-    set path [lindex $args end]
-    if {![file exists $path]} { fail "add_files: no such file $path" }
-    dict lappend ::project files $path
+    set paths [lindex $args end]  ;# one file or a list of files
+    if {![llength $paths]} { fail "add_files: no files" }
+    foreach path $paths {
+        if {![file exists $path]} { fail "add_files: no such file $path" }
+        dict lappend ::project files $path
+    }
     save_project
+}
+proc update_compile_order {args} {
+    if {[option $args -fileset] ne "sources_1"} { fail "update_compile_order -fileset sources_1" }
+    dict set ::project compile_order 1
+    save_project
+}
+# Synthesis reads $readmemh files given by bare name from the project's files: every .mem name
+# a Verilog source of the project mentions must be one of them.
+proc check_memory_files {} {
+    set memories [lmap path [dict get $::project files] {expr {[file extension $path] eq ".mem" ? [file tail $path] : [continue]}}]
+    foreach path [dict get $::project files] {
+        if {[file extension $path] ne ".v"} { continue }
+        set f [open $path]
+        set text [read $f]
+        close $f
+        foreach {- name} [regexp -all -inline {\.\w+\(\s*"([\w.-]+\.mem)"\s*\)} $text] {  ;# .PARAM("x.mem")
+            if {$name ni $memories} { fail "synthesis: \$readmemh cannot find '$name' (not a project file)" }
+        }
+    }
 }
 proc close_project {} {}
 
@@ -370,6 +437,7 @@ proc reset_run {run} { unhandle run [get_runs $run] }
 proc run_dir {run} { return [file join [dict get $::project dir] [dict get $::project name].runs $run] }
 proc launch_runs {args} {
     set run [lindex [lsearch -all -inline -not -glob $args -*] 0]
+    if {$run eq "synth_1" && [dict exists $::project files]} { check_memory_files }
     if {$run eq "impl_1"} {
         if {![dict exists $::project done synth_1]} { fail "impl_1 before synth_1" }
         if {[option $args -to_step] ne "write_bitstream"} { fail "impl_1 must run to write_bitstream" }
