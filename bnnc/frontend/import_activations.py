@@ -210,8 +210,11 @@ class ActivationHandlers(ImporterBase):
 
     def quantize(self, x: Tensor, scale: float, lo: int, hi: int, result: IntegerType,
                  rounding: str, zero_point: float = 0.0) -> Tensor:
+        value = self.materialise(x)
+        if not bnn.is_real(bnn.element_type(value.type)):  # integer codes: their real value
+            value = self.affine(value, np.ones(1), np.zeros(1))
         op = bnn.QuantizeOp.build(
-            operands=[self.materialise(x)],
+            operands=[value],
             result_types=[TensorType(result, x.shape)],
             properties={
                 "scale": FloatAttr(scale, f64),

@@ -83,7 +83,7 @@ class ImporterBase:
             return self.affine(tensor.value, scale, np.zeros(1))
         if scale.size == 1 and zero_point.size > 1:
             scale = np.full(zero_point.size, scale[0])
-        return self.affine(tensor.value, scale, -zero_point * scale)
+        return self.affine(tensor.value, scale, -zero_point * scale + 0.0)  # no −0
 
     def affine(self, value: SSAValue, scale: np.ndarray, bias: np.ndarray, axis: int = 1) -> SSAValue:
         shape = bnn.shape_of(value.type)
