@@ -132,6 +132,7 @@ def mlp(name: str, seed: int, layers: Sequence[int], *, input_quant: tuple[float
             b = (rng.normal(0, 0.1, m) * (acc.std() + 1e-3)).astype(np.float32)
         else:  # no BN: the bias moves each channel's pre-activations to the quantizer's levels
             b = (acc.std(axis=0) - acc.mean(axis=0)).astype(np.float32)
+            b[special_channels(rng, m)["all_negative"]] = -2 * float(np.abs(acc).max()) - 1
         if gemm:
             ins = [x, wname] + ([g.const(f"{scope}.bias", b)] if bias else [])
             x = g.op("Gemm", ins, scope, transB=1, alpha=1.0, beta=1.0)
