@@ -169,15 +169,16 @@ class ActivationHandlers(ImporterBase):
                     node, f"the {name} has {p.size} values; expected one, or one per channel "
                     f"({channels} on axis 1)",
                 )
-            if not np.all(np.isfinite(p)):
-                raise self.graph.error(node, f"the {name} holds NaN or Inf")
+        if not (np.all(np.isfinite(scale)) and np.all(scale > 0)):
+            shown = scale[0] if scale.size == 1 else scale.tolist()
+            raise self.graph.error(node, f"the scale must be a positive number, got {shown}")
+        if not np.all(np.isfinite(zero_point)):
+            raise self.graph.error(node, "the zero point holds NaN or Inf")
         if bit_width.size != 1:
             raise self.graph.error(node, "the bit width must be one number")
         bits = int(bit_width[0])
         if bits != bit_width[0] or not 1 <= bits <= 16:
             raise self.graph.error(node, f"bit width {bit_width[0]} is not an integer in 1..16")
-        if not np.all(scale > 0):
-            raise self.graph.error(node, f"the scale must be positive, got {scale.tolist()}")
         rounding = str(attrs.get("rounding_mode", "ROUND")).upper()
         if rounding not in ROUNDING_MODES:
             raise self.graph.error(node, f"rounding mode {rounding} is not supported")
@@ -228,21 +229,30 @@ class ActivationHandlers(ImporterBase):
                       zero_point=np.float64(zero_point))
 
     def relu(self, node, inputs):
-        """Relu is taken by the quantizer after it (see `quant`, `multithreshold`): on the
-        accelerator it is the quantizer's floor at the code of zero."""
+        """Relu is taken by the quantizer after it (see `quant`, `multithreshold`,
+        `round_clip`): on the accelerator it is the quantizer's floor at the code of zero."""
         x = self.variable(node, inputs[0])
+        problem = self.relu_problem(node)
+        if problem:
+            raise self.graph.error(node, problem)
+        return [replace(x, relu=True)]
+
+    def relu_problem(self, node) -> str | None:
+        """Why this Relu cannot be imported (it feeds something other than quantizers), or None."""
         users = [self.graph.nodes[i] for i in self.graph.consumers.get(node.output[0], [])]
         is_output = any(o.name == node.output[0] for o in self.graph.outputs)
-        quantizers = ("Quant", "MultiThreshold")
-        if is_output or not users or any(
-            u.op_type not in quantizers or u.domain not in QONNX_DOMAINS for u in users
+        if not is_output and users and all(
+            (u.op_type in ("Quant", "MultiThreshold") and u.domain in QONNX_DOMAINS)
+            or (u.op_type in ("Round", "Clip") and u.domain in ("", "ai.onnx"))
+            for u in users
         ):
-            raise self.graph.error(
-                node, "a Relu is supported only in front of a quantizer (Quant or MultiThreshold), "
-                "which it becomes the floor of; here it feeds "
-                + (", ".join(f"'{self.graph.label(u)}' ({u.op_type})" for u in users) or "the output")
-            )
-        return [replace(x, relu=True)]
+            return None
+        fed = ", ".join(f"'{self.graph.label(u)}' ({u.op_type})" for u in users)
+        return (
+            "a Relu is supported only in front of a quantizer (Quant, MultiThreshold, or Round "
+            "and Clip), which it becomes the floor of; here it feeds "
+            + (fed + (" and the output" if is_output else "") if users else "the output")
+        )
 
     def round_clip(self, node, inputs):
         """Round followed by Clip (or Clip then Round) with integer bounds: an integer quantizer."""
@@ -258,6 +268,10 @@ class ActivationHandlers(ImporterBase):
             )
         clip = partner if node.op_type == "Round" else node
         lo, hi = self.clip_bounds(clip)
+        if x.relu:  # the floor at Q(0) = clip(0), as in `quant`
+            lo = max(lo, min(max(0, lo), hi))
+            if lo == hi:
+                raise self.graph.error(node, "after the Relu before it, every input gives one code")
         self.skip.add(users[0])
         signed = lo < 0
         bits = max(_unsigned_bits(max(abs(lo) - 1, hi)) + 1, 2) if signed else _unsigned_bits(hi)

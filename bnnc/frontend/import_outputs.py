@@ -30,17 +30,25 @@ class OutputHandlers(ImporterBase):
             axis = int(attributes(node).get("axis", default))  # type: ignore[call-overload]
             if axis % len(x.shape) != len(x.shape) - 1:
                 raise self.graph.error(node, f"axis {axis} is not the last axis of {list(x.shape)}")
-        users = [self.graph.nodes[i] for i in self.graph.consumers.get(node.output[0], [])]
-        is_output = any(o.name == node.output[0] for o in self.graph.outputs)
-        if users and not is_output and all(
-            u.op_type in LABEL_SELECTS and u.domain in ("", "ai.onnx") for u in users
-        ):
+        problem = self.output_problem(node)
+        if problem:
+            raise self.graph.error(node, problem)
+        if node.output[0] in self.graph.consumers:  # only label selects read it
             return [x]  # increasing: the label select gives the same labels without it
-        if users:
-            raise self.graph.error(
-                node, f"{node.op_type} is supported only at the graph output (it runs on the "
-                "host) or in front of a label select (TopK, ArgMax), where it is dropped; here it "
-                "feeds " + ", ".join(f"'{self.graph.label(u)}' ({u.op_type})" for u in users),
-            )
         op = OUTPUT_OPS[node.op_type](self.materialise(x), TensorType(f32, x.shape))
         return [Tensor(x.shape, value=self.emit(op))]
+
+    def output_problem(self, node) -> str | None:
+        """Why this output activation cannot be imported (it is not at the output nor in front
+        of a label select), or None."""
+        users = [self.graph.nodes[i] for i in self.graph.consumers.get(node.output[0], [])]
+        is_output = any(o.name == node.output[0] for o in self.graph.outputs)
+        if not users or (not is_output and all(
+            u.op_type in LABEL_SELECTS and u.domain in ("", "ai.onnx") for u in users
+        )):
+            return None
+        return (
+            f"{node.op_type} is supported only at the graph output (it runs on the host) or in "
+            "front of a label select (TopK, ArgMax), where it is dropped; here it feeds "
+            + ", ".join(f"'{self.graph.label(u)}' ({u.op_type})" for u in users)
+        )

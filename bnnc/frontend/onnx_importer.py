@@ -35,7 +35,7 @@ from bnnc.errors import BnncError
 from bnnc.frontend.import_activations import ActivationHandlers
 from bnnc.frontend.import_common import Tensor
 from bnnc.frontend.import_layers import LAYER_OPS, LayerHandlers, weight_matrix
-from bnnc.frontend.import_outputs import OutputHandlers
+from bnnc.frontend.import_outputs import OUTPUT_OPS, OutputHandlers
 from bnnc.frontend.import_select import SelectHandlers
 from bnnc.frontend.import_shapes import ShapeHandlers
 from bnnc.frontend.onnx_graph import (
@@ -204,9 +204,11 @@ class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandl
                 if node.domain in QONNX_DOMAINS
                 else node.domain in ("", "ai.onnx") and node.op_type in self.handlers
             )
-            if not known:
+            where = self.placement_problem(node) if known else None
+            if not known or where:
                 unsupported.append(
                     f"'{self.graph.label(node)}' ({node.op_type}, domain {node_domain(node)})"
+                    + (f" where it is not supported: {where}" if where else "")
                 )
             elif node.op_type in LAYER_OPS and node.domain in ("", "ai.onnx"):
                 weight_name = node.input[LAYER_OPS[node.op_type]]
@@ -231,6 +233,17 @@ class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandl
                 f"{self.graph.path}: cannot import this model as a binarized network: "
                 + " | ".join(problems)
             )
+
+    def placement_problem(self, node: onnx.NodeProto) -> str | None:
+        """Why a node of a known op type cannot be imported where it sits (a Relu that feeds no
+        quantizer, an output activation inside the network), or None."""
+        if node.domain not in ("", "ai.onnx"):
+            return None
+        if node.op_type == "Relu":
+            return self.relu_problem(node)
+        if node.op_type in OUTPUT_OPS:
+            return self.output_problem(node)
+        return None
 
     def translate(self, node: onnx.NodeProto, inputs: list[Tensor | None]) -> list[Tensor]:
         if node.domain in QONNX_DOMAINS:
