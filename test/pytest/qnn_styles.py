@@ -109,7 +109,8 @@ def relu_quant(x: np.ndarray, scale: float, bits: int) -> np.ndarray:
 
 def mlp(name: str, seed: int, layers: Sequence[int], *, input_quant: tuple[float, int, bool],
         weight_bits: int, act_bits: int, gemm: bool, bias: bool, batchnorm: bool,
-        power_of_two: bool, output: str | None, inputs: np.ndarray) -> onnx.ModelProto:
+        power_of_two: bool, output: str | None, inputs: np.ndarray, label: bool = False
+        ) -> onnx.ModelProto:
     """An MLP of `layers`; `input_quant` is (scale, bits, signed) of the input's Quant."""
     rng = np.random.default_rng(seed)
     g = GraphBuilder()
@@ -152,6 +153,9 @@ def mlp(name: str, seed: int, layers: Sequence[int], *, input_quant: tuple[float
         h = relu_quant(acc, act_scale, act_bits)
     if output:
         x = g.op(output, [x], "output", **({"axis": -1} if output != "Sigmoid" else {}))
+    if label:  # the index of the top score, (1, 1) int64
+        x = g.op("ArgMax", [x], "label_select", axis=1, keepdims=1)
+        return g.model(name, [1, layers[0]], x, [1, 1], TensorProto.INT64)
     return g.model(name, [1, layers[0]], x, [1, layers[-1]])
 
 
@@ -182,10 +186,10 @@ def unsw_mlp(seed: int) -> onnx.ModelProto:
                power_of_two=False, output="Sigmoid", inputs=unsw_inputs(CALIBRATION, seed))
 
 
-def jet_mlp(seed: int, output: str = "Softmax") -> onnx.ModelProto:
+def jet_mlp(seed: int, output: str = "Softmax", label: bool = False) -> onnx.ModelProto:
     return mlp(f"jet_seed{seed}", seed, [16, 64, 32, 32, 5], input_quant=(2.0 ** -4, 8, True),
                weight_bits=6, act_bits=6, gemm=False, bias=True, batchnorm=False,
-               power_of_two=True, output=output, inputs=jet_inputs(CALIBRATION, seed))
+               power_of_two=True, output=output, inputs=jet_inputs(CALIBRATION, seed), label=label)
 
 
 def cnv_inputs(n: int, seed: int, image: int) -> np.ndarray:

@@ -101,6 +101,40 @@ def test_style_imports_unsigned_activations(style, saved):
         assert outputs[0].attributes["bnnc.placement"].data == "host"
 
 
+@pytest.mark.parametrize("output", ["Softmax", "LogSoftmax", "Sigmoid"])
+def test_output_activation_before_label_select_is_dropped(output, tmp_path):
+    """jet tagging with its output activation then ArgMax: the activation is dropped (it keeps
+    the order), the label select reads the integer scores on the accelerator, and the labels
+    equal onnxruntime's on every input and the df level's."""
+    path = synthetic.save(qnn_styles.jet_mlp(0, output=output, label=True), tmp_path, "jet_label")
+    x = qnn_styles.jet_inputs(200, 3)
+    module = import_onnx(path)
+    assert not ops_of(module, bnn.SoftmaxOp) + ops_of(module, bnn.LogSoftmaxOp) + ops_of(module, bnn.SigmoidOp)
+    labels = BnnExecutor(module).run(x)
+    assert np.array_equal(labels, ReferenceSession(path).run(x))
+    assert len(np.unique(labels)) > 1
+    run_pipeline(module, "bnn-streamline,lower-bnn-to-dataflow,fold{max=true},insert-streams,size-fifos")
+    assert np.array_equal(BnnExecutor(module).run(x), labels)
+
+
+@pytest.mark.slow
+def test_full_size_relu_cnv_w2a2(tmp_path):
+    """The QuantReLU CNV w2a2 at CNV's channels (64..512) through every level on a few images."""
+    path = synthetic.save(qnn_styles.relu_cnv(1, channels=synthetic.CNV_CHANNELS), tmp_path, "cnv")
+    x = qnn_styles.cnv_inputs(8, 2, 32)
+    module = import_onnx(path)
+    imported = BnnExecutor(module).run(x)
+    np.testing.assert_allclose(imported, ReferenceSession(path).run(x), rtol=1e-5, atol=1e-4)
+    run_pipeline(module, "bnn-streamline")
+    expected = BnnExecutor(module).run(x)
+    assert np.array_equal(expected, imported)
+    run_pipeline(module, "lower-bnn-to-dataflow,fold{target-fps=1000.0 clock-mhz=200.0},insert-streams,size-fifos")
+    assert np.array_equal(BnnExecutor(module).run(x), expected), "df"
+    assert np.array_equal(BnnExecutor(module, rtl_simulator="verilator").run(x[:2]), expected[:2]), "rtlsim"
+    run_pipeline(module, "lower-dataflow-to-hls")
+    assert np.array_equal(BnnExecutor(module).run(x), expected), "csim"
+
+
 def quant_relu_outputs(model: onnx.ModelProto) -> list[str]:
     relus = {node.output[0] for node in model.graph.node if node.op_type == "Relu"}
     return [node.output[0] for node in model.graph.node if node.op_type == "Quant" and node.input[0] in relus]
