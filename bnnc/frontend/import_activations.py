@@ -183,6 +183,13 @@ class ActivationHandlers(ImporterBase):
         if rounding not in ROUNDING_MODES:
             raise self.graph.error(node, f"rounding mode {rounding} is not supported")
         signed, narrow = bool(attrs.get("signed", 1)), bool(attrs.get("narrow", 0))
+        if bits == 1 and signed:  # bipolar, as qonnx executes it (Brevitas' binary quantizers)
+            if scale.size != 1 or np.any(zero_point != 0) or x.relu:
+                raise self.graph.error(
+                    node, "a signed 1-bit Quant (bipolar) needs one scale, zero point 0 and no "
+                    "Relu before it",
+                )
+            return [Tensor(x.shape, value=self.binarize(node, x), scale=np.float64(scale[0]))]
         lo, hi = quant_range(bits, signed, narrow)
         if x.relu:
             floors = np.clip(ROUNDING[ROUNDING_MODES[rounding]](zero_point), lo, hi)

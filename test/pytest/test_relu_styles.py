@@ -117,6 +117,31 @@ def test_output_activation_before_label_select_is_dropped(output, tmp_path):
     assert np.array_equal(BnnExecutor(module).run(x), labels)
 
 
+@pytest.mark.parametrize("bits", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+def test_input_quantizers(bits, signed, tmp_path):
+    """Fixed-point inputs of 1 to 8 bits with a scale (QKeras' quantized_bits; a signed 1-bit
+    Quant is bipolar, as qonnx runs it), into a Gemm with bias, BN and a QuantReLU: onnx ≈ bnn,
+    bnn = df (and = csim at 1 and 8 bits)."""
+    scale = 2.0 ** -(bits - 1) if bits > 1 else 0.5
+    calibration = np.random.default_rng(0).normal(0, 1, (256, 12)).astype(np.float32)
+    model = qnn_styles.mlp("inputs", 3, [12, 8, 4], input_quant=(scale, bits, signed),
+                           weight_bits=3, act_bits=2, gemm=True, bias=True, batchnorm=True,
+                           power_of_two=False, output=None, inputs=calibration)
+    path = synthetic.save(model, tmp_path, "inputs")
+    x = np.random.default_rng(1).normal(0, 1, (32, 12)).astype(np.float32)
+    module = import_onnx(path)
+    imported = BnnExecutor(module).run(x)
+    np.testing.assert_allclose(imported, ReferenceSession(path).run(x), rtol=1e-5, atol=1e-5)
+    run_pipeline(module, "bnn-streamline")
+    assert np.array_equal(BnnExecutor(module).run(x), imported)
+    run_pipeline(module, "lower-bnn-to-dataflow,fold{max=true},insert-streams,size-fifos")
+    assert np.array_equal(BnnExecutor(module).run(x), imported)
+    if bits in (1, 8):
+        run_pipeline(module, "lower-dataflow-to-hls")
+        assert np.array_equal(BnnExecutor(module).run(x), imported)
+
+
 @pytest.mark.slow
 def test_full_size_relu_cnv_w2a2(tmp_path):
     """The QuantReLU CNV w2a2 at CNV's channels (64..512) through every level on a few images."""

@@ -114,6 +114,19 @@ def quant_per_channel():
     return model(nodes, [("x", [1, 8])], [("y", TensorProto.FLOAT, [1, 3])], inits, (QONNX,))
 
 
+@case
+def quant_1bit():
+    """Input Quants of 1 bit: signed (bipolar, as qonnx runs it) and unsigned (codes 0, 1),
+    scale 0.5, each into a MatMul(±1)."""
+    q_s, s_inits = quant("x", "xs", "signed_quant", 0.5, 0.0, 1, signed=1)
+    q_u, u_inits = quant("x", "xu", "unsigned_quant", 0.5, 0.0, 1, signed=0)
+    nodes = [q_s, q_u, node("MatMul", ["xs", "w0"], ["ys"], "fc_signed"),
+             node("MatMul", ["xu", "w0"], ["yu"], "fc_unsigned")]
+    inits = [init("w0", pm1((6, 3), 8))] + s_inits + u_inits
+    return model(nodes, [("x", [1, 6])], [("ys", TensorProto.FLOAT, [1, 3]),
+                                          ("yu", TensorProto.FLOAT, [1, 3])], inits, (QONNX,))
+
+
 def scores_then(op: str | None, label: str | None = None, **attrs):
     """Sign -> MatMul(±1) -> Mul 0.5 -> OP (-> label select)."""
     nodes = [node("Sign", ["x"], ["s0"], "sign0"), node("MatMul", ["s0", "w0"], ["mm0"], "fc0"),
