@@ -107,17 +107,23 @@ def relu_quant(x: np.ndarray, scale: float, bits: int) -> np.ndarray:
     return quantize(np.maximum(x, 0), scale, 0, (1 << bits) - 1)
 
 
-def mlp(name: str, seed: int, layers: Sequence[int], *, input_quant: tuple[float, int, bool],
+def mlp(name: str, seed: int, layers: Sequence[int], *, input_quant: tuple,
         weight_bits: int, act_bits: int, gemm: bool, bias: bool, batchnorm: bool,
         power_of_two: bool, output: str | None, inputs: np.ndarray, label: bool = False
         ) -> onnx.ModelProto:
-    """An MLP of `layers`; `input_quant` is (scale, bits, signed) of the input's Quant."""
+    """An MLP of `layers`; `input_quant` is (scale, bits, signed[, zero point]) of the input's
+    Quant (a signed 1-bit one is bipolar, as qonnx runs it)."""
     rng = np.random.default_rng(seed)
     g = GraphBuilder()
-    in_scale, in_bits, in_signed = input_quant
+    in_scale, in_bits, in_signed, *rest = input_quant
+    in_zero = float(rest[0]) if rest else 0.0
     lo, hi = (-(1 << (in_bits - 1)), (1 << (in_bits - 1)) - 1) if in_signed else (0, (1 << in_bits) - 1)
-    x = add_quant(g, "input", "input/act_quant", in_scale, in_bits, signed=in_signed)
-    h = quantize(inputs, in_scale, lo, hi)
+    x = add_quant(g, "input", "input/act_quant", in_scale, in_bits, signed=in_signed,
+                  zero_point=in_zero)
+    if in_bits == 1 and in_signed:
+        h = np.where(inputs >= 0, in_scale, -in_scale).astype(np.float32)
+    else:
+        h = quantize(inputs, in_scale, lo, hi, in_zero)
     act_scale = float(np.float32(2.0 ** -(act_bits - 1))) if power_of_two else float(
         np.float32(rng.uniform(0.05, 0.2)))
     levels = (1 << act_bits) - 1

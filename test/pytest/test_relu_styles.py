@@ -117,15 +117,16 @@ def test_output_activation_before_label_select_is_dropped(output, tmp_path):
     assert np.array_equal(BnnExecutor(module).run(x), labels)
 
 
-@pytest.mark.parametrize("bits", [1, 2, 3, 5, 8])
-@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
-def test_input_quantizers(bits, signed, tmp_path):
+@pytest.mark.parametrize("bits, signed, zero_point", [
+    *[(bits, signed, 0.0) for bits in (1, 2, 3, 5, 8) for signed in (True, False)],
+    (8, False, 128.0), (4, True, -3.0)])
+def test_input_quantizers(bits, signed, zero_point, tmp_path):
     """Fixed-point inputs of 1 to 8 bits with a scale (QKeras' quantized_bits; a signed 1-bit
-    Quant is bipolar, as qonnx runs it), into a Gemm with bias, BN and a QuantReLU: onnx ≈ bnn,
-    bnn = df (and = csim at 1 and 8 bits)."""
+    Quant is bipolar, as qonnx runs it) and zero points, into a Gemm with bias, BN and a
+    QuantReLU: onnx ≈ bnn, bnn = df (and = csim at 1 and 8 bits)."""
     scale = 2.0 ** -(bits - 1) if bits > 1 else 0.5
     calibration = np.random.default_rng(0).normal(0, 1, (256, 12)).astype(np.float32)
-    model = qnn_styles.mlp("inputs", 3, [12, 8, 4], input_quant=(scale, bits, signed),
+    model = qnn_styles.mlp("inputs", 3, [12, 8, 4], input_quant=(scale, bits, signed, zero_point),
                            weight_bits=3, act_bits=2, gemm=True, bias=True, batchnorm=True,
                            power_of_two=False, output=None, inputs=calibration)
     path = synthetic.save(model, tmp_path, "inputs")
