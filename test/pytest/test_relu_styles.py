@@ -12,6 +12,8 @@ RTL simulation (Verilator), exactly. The real Brevitas export is checked by the 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import onnx
 import pytest
@@ -141,6 +143,32 @@ def test_input_quantizers(bits, signed, zero_point, tmp_path):
     if bits in (1, 8):
         run_pipeline(module, "lower-dataflow-to-hls")
         assert np.array_equal(BnnExecutor(module).run(x), imported)
+
+
+@pytest.mark.parametrize("style", ["unsw", "jet"])
+def test_board_driver_runs_the_output_activation(style, saved, tmp_path):
+    """The build's ZC706 driver runs Sigmoid / Softmax as host steps after the accelerator (the
+    DMA replaced by the `df` executor, word for word the hardware's streams): bnnc's outputs."""
+    from test_zc706 import import_driver, simulated_accelerator
+
+    from bnnc import packing
+    from bnnc.compiler import compile as compile_build
+    from bnnc.compiler import load_build
+    from bnnc.interpreters import df as df_executor
+
+    build = compile_build(saved(style), tmp_path / style, fps=20000.0).directory
+    config = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())
+    assert config["post"][-1]["op"] == {"unsw": "sigmoid", "jet": "softmax"}[style]
+    graph = next(op for op in load_build(build, "df").ops if op.name == "df.graph")
+    inp, out = config["input"], config["output"]
+
+    def simulate(words):
+        codes = packing.from_axi_words(words, inp["elements"], inp["bits"], inp["signed"])
+        return packing.to_axi_words(df_executor.run_graph(graph, codes), out["bits"])
+
+    accelerator, _ = simulated_accelerator(import_driver(build), simulate)
+    x = STYLES[style][1](6, 4)
+    assert np.array_equal(accelerator.run(x), BnnExecutor(load_build(build, "df")).run(x))
 
 
 @pytest.mark.slow
