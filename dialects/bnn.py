@@ -643,6 +643,50 @@ class TopKOp(IRDLOperation):
             raise VerifyException("label select needs integer or real scores")
 
 
+# --------------------------------------------------------------------------------------------
+# Output activations (on the host)
+
+
+class _OutputActivation(IRDLOperation):
+    """Real-valued, per row of the last axis; they run on the host behind the accelerator."""
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def __init__(self, input, result_type: Attribute):
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        _check_same_shape(self)
+        if not (is_real(element_type(self.input.type)) and is_real(element_type(self.output.type))):
+            raise VerifyException("input and result must be real-valued")
+        if len(shape_of(self.input.type)) < 2:
+            raise VerifyException("expected (batch, ..., classes) values of rank 2 or more")
+
+
+@irdl_op_definition
+class SoftmaxOp(_OutputActivation):
+    """`exp(x_i − max x) / Σ_j exp(x_j − max x)` over the last axis."""
+
+    name = "bnn.softmax"
+
+
+@irdl_op_definition
+class LogSoftmaxOp(_OutputActivation):
+    """`x_i − max x − log Σ_j exp(x_j − max x)` over the last axis."""
+
+    name = "bnn.log_softmax"
+
+
+@irdl_op_definition
+class SigmoidOp(_OutputActivation):
+    """`1 / (1 + exp(−x))` elementwise."""
+
+    name = "bnn.sigmoid"
+
+
 BNN = Dialect(
     "bnn",
     [
@@ -657,6 +701,9 @@ BNN = Dialect(
         ReshapeOp,
         TransposeOp,
         TopKOp,
+        SoftmaxOp,
+        LogSoftmaxOp,
+        SigmoidOp,
     ],
     [BipolarType],
 )

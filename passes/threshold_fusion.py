@@ -130,6 +130,11 @@ def fused_thresholds(
     For A_c = 0 the channel is
     constant: T = lo when its constant output reaches the level (always met), hi + 1 when not
     (never met). Thresholds are clipped to [lo, hi + 1], the accumulator's range plus "never".
+    An unsigned n-bit quantizer (ReLU's: the importer folds a Relu into its floor, codes 0..2^n
+    − 1) gives 2^n − 1 thresholds like any other; a channel whose pre-activations stay below
+    the first edge (all negative) gets hi + 1 everywhere and outputs the floor 0. Unsigned codes
+    cannot be complemented (−code leaves 0..2^n − 1), so behind a max-pool a decreasing unsigned
+    channel is not fused (`complementable`).
 
     Rather than trusting the closed form near ties, where double rounding decides, T is found
     exactly: the smallest x in [lo, hi] whose evaluated output reaches the level (a binary search

@@ -227,6 +227,25 @@ class BnnFunctions(InterpreterFunctions):
         order = np.argsort(-scores, axis=-1, kind="stable")  # ties: the lower index first
         return (order[..., : op.k.value.data].astype(np.int64),)
 
+    # -- output activations (host) -------------------------------------------------------------
+
+    @impl(bnn.SoftmaxOp)
+    def run_softmax(self, interpreter: Interpreter, op: bnn.SoftmaxOp, args: PythonValues) -> PythonValues:
+        x = np.asarray(args[0], dtype=np.float64)
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return (e / e.sum(axis=-1, keepdims=True),)
+
+    @impl(bnn.LogSoftmaxOp)
+    def run_log_softmax(self, interpreter: Interpreter, op: bnn.LogSoftmaxOp, args: PythonValues) -> PythonValues:
+        x = np.asarray(args[0], dtype=np.float64)
+        shifted = x - x.max(axis=-1, keepdims=True)
+        return (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True)),)
+
+    @impl(bnn.SigmoidOp)
+    def run_sigmoid(self, interpreter: Interpreter, op: bnn.SigmoidOp, args: PythonValues) -> PythonValues:
+        x = np.asarray(args[0], dtype=np.float64)
+        return (0.5 * (1.0 + np.tanh(0.5 * x)),)  # 1/(1 + e^−x) without overflow
+
 
 @register_impls
 class EntryFunctions(InterpreterFunctions):
