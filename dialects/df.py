@@ -76,7 +76,7 @@ from bnnc.dialects.bnn import (
     value_range,
 )
 from bnnc.devices import DEFAULT_BOARD, load_device
-from bnnc.packing import words_per_row
+from bnnc.semantics.packing import words_per_row
 
 
 @irdl_attr_definition
@@ -609,7 +609,7 @@ class MvtuOp(EngineOp):
         sf·SIMD + s (DESIGN.md, "Folding"), for NF = MH/PE neuron folds and SF = MW/SIMD synapse
         folds.
         """
-        from bnnc.packing import to_signed, unpack_rows
+        from bnnc.semantics.packing import to_signed, unpack_rows
 
         mw, mh, pe, simd = _int(self.mw), _int(self.mh), _int(self.pe), _int(self.simd)
         bits = bit_width(self.weight_type)

@@ -30,13 +30,11 @@ from xdsl.pattern_rewriter import (
 )
 
 from bnnc.dialects import bnn
-from bnnc.interpreters.bnn import BnnFunctions
-from bnnc.packing import pack_rows
+from bnnc.semantics.packing import pack_rows
 from bnnc.passes.channels import channel_params, dense_i64
 from bnnc.passes.value_range import integer_range_of
 
 CHAIN_OPS = (bnn.AffineOp, bnn.BatchNormOp)
-_EVAL = BnnFunctions()
 
 
 @dataclass
@@ -86,17 +84,10 @@ def evaluate(chain: Chain, x: np.ndarray) -> np.ndarray:
     samples, channels = x.shape
     value = np.moveaxis(x.reshape((samples, channels) + (1,) * (rank - 2)), 1, chain.axis)
     for op in [*chain.ops, chain.activation]:
-        (value,) = EXECUTE[type(op)](_EVAL, None, op, (value,)).values
+        value = bnn.evaluate_elementwise(op, value)
     return np.moveaxis(value, chain.axis, 1).reshape(samples, channels)
 
 
-EXECUTE = {
-    bnn.AffineOp: BnnFunctions.run_affine,
-    bnn.BatchNormOp: BnnFunctions.run_batchnorm,
-    bnn.SignOp: BnnFunctions.run_sign,
-    bnn.QuantizeOp: BnnFunctions.run_quantize,
-    bnn.ThresholdOp: BnnFunctions.run_threshold,
-}
 
 
 def output_levels(activation: Operation) -> tuple[np.ndarray, int]:

@@ -28,7 +28,7 @@ from xdsl.ir import Attribute, SSAValue
 from bnnc.dialects import bnn
 from bnnc.frontend.import_common import ImporterBase, Tensor, _dense
 from bnnc.frontend.onnx_graph import QONNX_DOMAINS, ROUNDING_MODES, attributes, quant_range
-from bnnc.interpreters.bnn import ROUNDING
+from bnnc.semantics.arithmetic import ROUNDING
 
 
 def _unsigned_bits(limit: int) -> int:

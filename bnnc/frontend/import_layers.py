@@ -19,7 +19,7 @@ from bnnc.dialects import bnn
 from bnnc.frontend.import_common import ImporterBase, Tensor, _array
 from bnnc.frontend.onnx_graph import attributes
 from bnnc.frontend.weights import LayerWeights, NotBinaryRepresentable, classify
-from bnnc.packing import pack_rows
+from bnnc.semantics.packing import pack_rows
 
 LAYER_OPS = {"MatMul": 1, "Gemm": 1, "Conv": 1}  # op type -> index of the weight input
 

@@ -22,7 +22,7 @@ from google.protobuf.message import DecodeError
 from onnx import helper, numpy_helper
 
 from bnnc.errors import BnncError
-from bnnc.interpreters.bnn import ROUNDING
+from bnnc.semantics.arithmetic import ROUNDING
 
 QONNX_DOMAINS = ("onnx.brevitas", "qonnx.custom_op.general", "finn.custom_op.general", "finn")
 

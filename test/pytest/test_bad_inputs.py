@@ -31,8 +31,8 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from bnnc.tools.bnnc_main import main as bnnc_main
-from bnnc.tools.bnnc_opt import main as bnnc_opt_main
+from bnnc.driver.cli.bnnc_main import main as bnnc_main
+from bnnc.driver.cli.bnnc_opt import main as bnnc_opt_main
 
 SHARED_MODELS = Path(__file__).resolve().parents[3] / "shared" / "models"
 BNNC = Path(sys.executable).with_name("bnnc")

@@ -23,9 +23,9 @@ from xdsl.ir import BlockArgument
 
 from bnnc.dialects import bnn
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.pipeline import run_pipeline
-from bnnc.reference import ReferenceSession
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.runtime.reference import ReferenceSession
 
 # style -> (model builder, inputs(n, seed), activation bits, folding pass)
 STYLES = {
@@ -148,13 +148,14 @@ def test_input_quantizers(bits, signed, zero_point, tmp_path):
 @pytest.mark.parametrize("style", ["unsw", "jet"])
 def test_board_driver_runs_the_output_activation(style, saved, tmp_path):
     """The build's ZC706 driver runs Sigmoid / Softmax as host steps after the accelerator (the
-    DMA replaced by the `df` executor, word for word the hardware's streams): bnnc's outputs."""
-    from test_zc706 import import_driver, simulated_accelerator
+    PG021 DMA model around the `df` executor, word for word the hardware's streams): bnnc's
+    outputs."""
+    from test_zc706 import accelerator_on_dma, import_driver, once_per_call
 
-    from bnnc import packing
-    from bnnc.compiler import compile as compile_build
-    from bnnc.compiler import load_build
-    from bnnc.interpreters import df as df_executor
+    from bnnc.semantics import packing
+    from bnnc.driver.compiler import compile as compile_build
+    from bnnc.driver.compiler import load_build
+    from bnnc.runtime.interpreters import df as df_executor
 
     build = compile_build(saved(style), tmp_path / style, fps=20000.0).directory
     config = json.loads((build / "zc706" / "bnnc_driver" / "accelerator.json").read_text())
@@ -166,7 +167,7 @@ def test_board_driver_runs_the_output_activation(style, saved, tmp_path):
         codes = packing.from_axi_words(words, inp["elements"], inp["bits"], inp["signed"])
         return packing.to_axi_words(df_executor.run_graph(graph, codes), out["bits"])
 
-    accelerator, _ = simulated_accelerator(import_driver(build), simulate)
+    accelerator, _, _ = accelerator_on_dma(import_driver(build), build, once_per_call(simulate))
     x = STYLES[style][1](6, 4)
     assert np.array_equal(accelerator.run(x), BnnExecutor(load_build(build, "df")).run(x))
 

@@ -2,7 +2,7 @@
 
 Shipped verbatim into the build's `zc706/bnnc_driver/` (the board needs numpy only). The steps
 are data in `accelerator.json`, written by bnnc from the `bnn` ops that `partition-host` left on
-the host; each is computed as `bnnc.interpreters.bnn` computes the op (reals in double
+the host; each is computed as `bnnc.runtime.interpreters.bnn` computes the op (reals in double
 precision, bipolar values as bits, 1 for +1), so the board's outputs equal `bnnc run`'s.
 """
 
