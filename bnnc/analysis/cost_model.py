@@ -238,7 +238,7 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
     as if the padded image were streamed in (the cost of a separate padding stage before the
     window), an upper bound for a unit that makes up the padded positions itself.
 
-    Buffer (`bnnc_swu`): ROWS = `fifo_model.swu_rows` input rows (KH + SH when MMV divides OW)
+    Buffer (`bnnc_swu`): ROWS = `df.SwuOp.buffer_rows` input rows (KH + SH when MMV divides OW)
     of IW·(C/SIMD) words of SIMD·bits, one copy per pixel of a word. The read is registered, so
     a copy deeper than REGISTERED_LUTRAM_MAX_DEPTH goes to BRAM (`bram18_count`), a shallower one
     to distributed RAM (`dual_port_lutram`). FINN counts these buffers as 0 BRAM.
@@ -249,8 +249,6 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
     961 / 1,014 / 1,079 for the three calibration windows. FF: SWU_BASE_FF (the counters) + one
     input and one output word.
     """
-    from bnnc.analysis.fifo_model import swu_rows
-
     c, simd, mmv = _int(op.channels), _int(op.simd), _int(op.mmv)
     (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
     (kh, kw), (sh, _) = array_values(op.kernel), array_values(op.strides)
@@ -260,7 +258,7 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
     write_row = -(-(ow * kh * kw * folds) // mmv)
     cycles = iw * kh * folds + oh * max(write_row, sh * iw * folds)
     bits = bit_width(_stream(op.input).element)
-    depth = swu_rows(op) * (iw - left - right) * folds
+    depth = op.buffer_rows() * (iw - left - right) * folds
     if depth > REGISTERED_LUTRAM_MAX_DEPTH:
         bram18, buffer_luts = mmv * bram18_count(depth, simd * bits), 0
     else:

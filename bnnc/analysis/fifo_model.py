@@ -19,7 +19,7 @@ Engines (the paces of the cost model's cycle formulas, the buffers of the RTL):
   NF·SF cycles a group. A word leaves 3 cycles after its last tile (weight read, accumulate,
   threshold); the pipeline stalls as a whole while its output word waits.
 - Sliding window: a buffer of ROWS = KH + SH input rows (more when MMV does not divide OW and a
-  word's pixels span several output rows: `swu_rows`), numbered across frames: input row r
+  word's pixels span several output rows: `df.SwuOp.buffer_rows`), numbered across frames: input row r
   waits until the output row that last needs row r − ROWS has been written out (for the first
   rows of a frame, a row of the previous frame); a word is written one a cycle, 2 cycles after
   the last input row its window needs (its last pixel's) is in (the row counter, the registered
@@ -165,23 +165,12 @@ def _mvtu(op: df.MvtuOp, arrival: np.ndarray, room: np.ndarray, frames: int) -> 
     return times[is_read], times[~is_read] + MVTU_DELAY
 
 
-def swu_rows(op: df.SwuOp) -> int:
-    """Input rows in a sliding window's buffer (`bnnc_swu`): KH + SH·(span + 1), the rows of a
-    group's windows and SH rows read ahead, the span being how many rows past its first a group
-    of MMV consecutive (raster-order) pixels reaches (0 when MMV divides OW); the first pixels of
-    the groups lie at the multiples of gcd(MMV, OW) of a row."""
-    mmv, ow = _int(op.mmv), array_values(op.ofm)[1]
-    (kh, _), (sh, _) = array_values(op.kernel), array_values(op.strides)
-    span = (ow - math.gcd(mmv, ow) + mmv - 1) // ow
-    return kh + sh * (span + 1)
-
-
 def _swu(op: df.SwuOp, frames: int) -> Plan:
     c, simd, mmv = _int(op.channels), _int(op.simd), _int(op.mmv)
     (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
     (kh, kw), (sh, _) = array_values(op.kernel), array_values(op.strides)
     top = array_values(op.pads)[0]
-    rows = swu_rows(op)
+    rows = op.buffer_rows()
     row_words = iw * c // simd
     in_words, folds = ih * row_words, kh * kw * c // simd
     out_words = oh * ow * folds // mmv
