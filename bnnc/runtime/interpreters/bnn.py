@@ -82,6 +82,17 @@ def xnor_dot(x_bits: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+def _elementwise(op_type: type[Operation]):
+    """The executor's implementation of an elementwise op: `bnn.evaluate_elementwise`, which
+    threshold fusion evaluates too."""
+
+    @impl(op_type)
+    def run(self, interpreter: Interpreter, op: Operation, args: PythonValues) -> PythonValues:
+        return (bnn.evaluate_elementwise(op, args[0]),)
+
+    return run
+
+
 @register_impls
 class BnnFunctions(InterpreterFunctions):
     def __init__(self) -> None:
@@ -139,29 +150,13 @@ class BnnFunctions(InterpreterFunctions):
         acc = self._products(op, patches, kh * kw * c)
         return (acc.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2),)
 
-    # -- activations ---------------------------------------------------------------------------
+    # -- activations and real-valued ops: their arithmetic is the dialect's -------------------------
 
-    @impl(bnn.SignOp)
-    def run_sign(self, interpreter: Interpreter, op: bnn.SignOp, args: PythonValues) -> PythonValues:
-        return (bnn.evaluate_elementwise(op, args[0]),)
-
-    @impl(bnn.QuantizeOp)
-    def run_quantize(self, interpreter: Interpreter, op: bnn.QuantizeOp, args: PythonValues) -> PythonValues:
-        return (bnn.evaluate_elementwise(op, args[0]),)
-
-    @impl(bnn.ThresholdOp)
-    def run_threshold(self, interpreter: Interpreter, op: bnn.ThresholdOp, args: PythonValues) -> PythonValues:
-        return (bnn.evaluate_elementwise(op, args[0]),)
-
-    # -- real-valued -------------------------------------------------------------------------------
-
-    @impl(bnn.BatchNormOp)
-    def run_batchnorm(self, interpreter: Interpreter, op: bnn.BatchNormOp, args: PythonValues) -> PythonValues:
-        return (bnn.evaluate_elementwise(op, args[0]),)
-
-    @impl(bnn.AffineOp)
-    def run_affine(self, interpreter: Interpreter, op: bnn.AffineOp, args: PythonValues) -> PythonValues:
-        return (bnn.evaluate_elementwise(op, args[0]),)
+    run_sign = _elementwise(bnn.SignOp)
+    run_quantize = _elementwise(bnn.QuantizeOp)
+    run_threshold = _elementwise(bnn.ThresholdOp)
+    run_batchnorm = _elementwise(bnn.BatchNormOp)
+    run_affine = _elementwise(bnn.AffineOp)
 
     # -- pooling, shapes, label select ---------------------------------------------------------------
 
