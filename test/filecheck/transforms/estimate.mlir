@@ -70,7 +70,7 @@
 // JSON-NEXT: "latency_us": 0.995,
 // JSON-NEXT: "bottleneck": "acc",
 
-// BOARD: bnnc-opt: error: unknown board 'zc7060'; known boards: zc706 (or give the path of a .json device file)
+// BOARD: bnnc-opt: error: unknown board 'zc7060'; known boards: pynq-z1, pynq-z2, zc706, zcu104 (or give the path of a .json device file)
 // FORMAT: bnnc-opt: error: report: unknown format 'html'; expected one of table, json
 
 df.graph @net {
