@@ -181,3 +181,31 @@ def test_a_board_of_another_part_is_refused(builds):
     module = load_build(builds["zcu104", "tfc"].directory, "csim")
     with pytest.raises(BnncError, match="synthesised for xczu7ev-ffvc1156-2-e, but board 'pynq-z1' has xc7z020"):
         wrapper_files(module, "pynq-z1")
+
+
+def test_the_cost_model_reads_the_family_table():
+    """The same engine on 7-series and UltraScale+: a 2-deep, 64-bit FIFO is 11 RAM32M (44
+    LUTs) on the ZC706 and 5 RAM32M16 (40 LUTs) on the ZCU104."""
+    from rtl_cases import graph, graph_of, prepare, stream
+
+    from bnnc.cost_model import node_cost
+    from bnnc.dialects import df
+
+    s = stream(64, "!bnn.bipolar", 8)
+    module = prepare(graph((512,), s, [f"df.fifo %x : {s} -> {s}"], (512,)))
+    fifo = next(op for op in graph_of(module).body.block.ops if isinstance(op, df.FifoOp))
+    assert node_cost(fifo, load_device("zc706")).lutram == 44
+    assert node_cost(fifo, load_device("zcu104")).lutram == 40
+    assert node_cost(fifo, load_device("pynq-z1")) == node_cost(fifo, load_device("zc706"))
+
+
+def test_an_unknown_fabric_family_is_a_clear_error(tmp_path, capsys):
+    from bnnc.tools.bnnc_main import main
+
+    data = json.loads((REPO / "bnnc" / "devices" / "zcu104.json").read_text())
+    (tmp_path / "vu.json").write_text(json.dumps({**data, "name": "vu", "family": "xcvu"}))
+    with pytest.raises(SystemExit) as exit_:
+        main(["compile", str(TFC), "-o", str(tmp_path / "out"), "--fps", "1000", "--board", str(tmp_path / "vu.json")])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "bnnc: error: board 'vu': no cost model for the fabric family 'xcvu'" in err, err
+    assert "families are xc7, xcup" in err and "Traceback" not in err
