@@ -342,7 +342,8 @@ def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
     classes, k, pe = _int(op.classes), _int(op.k), _int(op.pe)
     entry = bit_width(_stream(op.input).element) + (classes - 1).bit_length()
     fabric = fabric_costs(device)
-    lut = _ceil(fabric.label_select_base_lut + fabric.label_select_lut_per_entry_bit * pe * k * (entry + 1))
+    per_entry_bit = fabric.label_select_lut_per_entry_bit
+    lut = _ceil(fabric.label_select_base_lut + per_entry_bit * pe * k * (entry + 1))
     ff = ENGINE_BASE_FF + k * entry + _stream(op.input).width
     return Cost(classes // pe, lut, ff, 0, 0)
 

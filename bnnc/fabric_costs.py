@@ -28,7 +28,8 @@ class FabricCosts:
     the reverse) costs: the sign handling merges into the accumulator and comparator chains
     (`cost_model.mvtu_cost`)."""
     generic_mvtu_share: float
-    """The same share for an MVTU of integer inputs x integer weights (FINN-R's terms as written)."""
+    """The same share for an MVTU of integer inputs x integer weights (FINN-R's terms as
+    written)."""
     popcount_lut_per_pe_lane_squared: float
     """XNOR MVTUs: LUTs per PE and SIMD² on top of the popcount tree (wide-LUT mapping of the
     tree, which grows with the square of its lanes)."""
@@ -66,7 +67,8 @@ FABRICS = {
     # FIFOs in BRAM: 83 and 131 LUT against 50 and 114 for the 7-series formula.
     "xcup": FabricCosts(
         family="xcup",
-        description="UltraScale+ (LUT6 with MUXF9, RAM32M16/RAM64M8, RAMB18E2/RAMB36E2, URAM288, DSP48E2)",
+        description=("UltraScale+ (LUT6 with MUXF9, RAM32M16/RAM64M8, RAMB18E2/RAMB36E2, "
+                     "URAM288, DSP48E2)"),
         int_bipolar_share=1.70,
         generic_mvtu_share=1.41,
         popcount_lut_per_pe_lane_squared=1 / 48,
@@ -81,6 +83,6 @@ def fabric_costs(device: Device) -> FabricCosts:
     """The cost table of the device's fabric family."""
     table = FABRICS.get(device.family)
     if table is None:
-        raise BnncError(f"board '{device.name}': no cost model for the fabric family '{device.family}'; "
-                        f"the families are {', '.join(sorted(FABRICS))}")
+        raise BnncError(f"board '{device.name}': no cost model for the fabric family "
+                        f"'{device.family}'; the families are {', '.join(sorted(FABRICS))}")
     return table

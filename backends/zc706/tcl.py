@@ -97,7 +97,8 @@ def emit_project_tcl(design: BlockDesign, device: Device, top: str, rtl_files: l
         "set here [file dirname [file normalize [info script]]]",
         *sources,
         "",
-        f"create_project -force {project_name(device)} [file join $here {PROJECT_DIR}] -part {device.part}",
+        (f"create_project -force {project_name(device)} [file join $here {PROJECT_DIR}] "
+         f"-part {device.part}"),
         f"set_property board_part {device.board_part} [current_project]",
         *add_sources,
         f"create_bd_design {design.name}",

@@ -56,9 +56,11 @@ class Shell:
     """The first address given to the control registers (DMA, then accelerator, 64 KiB each):
     inside the control port's window (0x4000_0000 for a Zynq-7000 GP0, 0xA000_0000 for a Zynq
     UltraScale+ HPM0_FPD)."""
-    ps_automation_config: str = 'make_external "FIXED_IO, DDR" apply_board_preset "1" Master "Disable" Slave "Disable"'
+    ps_automation_config: str = ('make_external "FIXED_IO, DDR" apply_board_preset "1" '
+                                 'Master "Disable" Slave "Disable"')
     """The `-config` of the block automation rule. A Zynq-7000's DDR and fixed I/O are made
-    external; a Zynq UltraScale+ PS has no such ports in the block design (`apply_board_preset "1"`)."""
+    external; a Zynq UltraScale+ PS has no such ports in the block design (its config is
+    `apply_board_preset "1"`)."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class Device:
     shell: Shell | None = None
     """The system wrapper's description; None for a board that only has estimates."""
     uram: int = 0
-    """UltraRAM blocks (288 Kb each; UltraScale+ only, left out of the file where there are none)."""
+    """UltraRAM blocks (288 Kb each; UltraScale+ only, left out of the file where there are
+    none)."""
     sources: dict[str, str] = field(default_factory=dict)
     """Where each figure comes from: a vendor document per field (or group of fields)."""
 

@@ -28,10 +28,12 @@ TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 BOARDS = ["pynq-z1", "pynq-z2", "zcu104"]
 
 # The issue's figures (the vendors' product tables: DS190 for the xc7z020, DS891 for the xczu7ev).
+XC7Z020 = ("xc7", 53200, 106400, 140, 0, 220)  # family, LUT, FF, BRAM36, URAM, DSP
 RESOURCES = {
-    "pynq-z1": ("xc7z020clg400-1", "www.digilentinc.com:pynq-z1:part0:1.0", "xc7", 53200, 106400, 140, 0, 220),
-    "pynq-z2": ("xc7z020clg400-1", "tul.com.tw:pynq-z2:part0:1.0", "xc7", 53200, 106400, 140, 0, 220),
-    "zcu104": ("xczu7ev-ffvc1156-2-e", "xilinx.com:zcu104:part0:1.1", "xcup", 230400, 460800, 312, 96, 1728),
+    "pynq-z1": ("xc7z020clg400-1", "www.digilentinc.com:pynq-z1:part0:1.0", *XC7Z020),
+    "pynq-z2": ("xc7z020clg400-1", "tul.com.tw:pynq-z2:part0:1.0", *XC7Z020),
+    "zcu104": ("xczu7ev-ffvc1156-2-e", "xilinx.com:zcu104:part0:1.1",
+               "xcup", 230400, 460800, 312, 96, 1728),
 }
 
 
@@ -59,12 +61,15 @@ def builds(tmp_path_factory) -> dict[tuple[str, str], object]:
     on the Verilog), and TFC on the HLS IP for the ZCU104."""
     root = tmp_path_factory.mktemp("boards")
     result = {}
+    cnv = model_path("cnv_w1a1_random.qonnx.onnx")
     for board in BOARDS:
-        result[board, "tfc"] = compile_model(TFC, root / board / "tfc", FoldOptions(target_fps=9000, board=board))
-        result[board, "cnv"] = compile_model(model_path("cnv_w1a1_random.qonnx.onnx"), root / board / "cnv",
-                                             FoldOptions(max=True, board=board))
-    result["zcu104", "tfc-hls"] = compile_model(TFC, root / "zcu104" / "tfc-hls",
-                                                FoldOptions(target_fps=9000, board="zcu104"), backend="hls")
+        tfc_options = FoldOptions(target_fps=9000, board=board)
+        result[board, "tfc"] = compile_model(TFC, root / board / "tfc", tfc_options)
+        max_options = FoldOptions(max=True, board=board)
+        result[board, "cnv"] = compile_model(cnv, root / board / "cnv", max_options)
+    hls_options = FoldOptions(target_fps=9000, board="zcu104")
+    result["zcu104", "tfc-hls"] = compile_model(TFC, root / "zcu104" / "tfc-hls", hls_options,
+                                                backend="hls")
     return result
 
 
@@ -77,8 +82,8 @@ def test_tfc_and_cnv_fit_each_board(builds, board, model):
     assert estimate["clock_mhz"] == load_device(board).clock_mhz
 
 
-@pytest.mark.parametrize(("board", "model"), [(b, m) for b in BOARDS for m in ("tfc", "cnv")]
-                         + [("zcu104", "tfc-hls")])
+@pytest.mark.parametrize(("board", "model"),
+                         [(b, m) for b in BOARDS for m in ("tfc", "cnv")] + [("zcu104", "tfc-hls")])
 def test_each_wrapper_passes_the_checker(builds, board, model):
     build = builds[board, model].directory
     assert (build / board / "project.tcl").is_file() and not (build / "zc706").exists()
@@ -103,11 +108,16 @@ def test_each_wrapper_passes_the_checker(builds, board, model):
 def test_the_zcu104_block_design(builds):
     tcl = (builds["zcu104", "tfc"].directory / "zcu104" / "project.tcl").read_text()
     assert "create_bd_cell -type ip -vlnv xilinx.com:ip:zynq_ultra_ps_e:3.3 psu" in tcl
-    assert 'apply_bd_automation -rule xilinx.com:bd_rule:zynq_ultra_ps_e -config {apply_board_preset "1"}' in tcl
-    assert "CONFIG.PSU__SAXIGP2__DATA_WIDTH {128}" in tcl and "CONFIG.c_m_axi_mm2s_data_width {128}" in tcl
+    rule = "apply_bd_automation -rule xilinx.com:bd_rule:zynq_ultra_ps_e"
+    assert f'{rule} -config {{apply_board_preset "1"}}' in tcl
+    assert "CONFIG.PSU__SAXIGP2__DATA_WIDTH {128}" in tcl
+    assert "CONFIG.c_m_axi_mm2s_data_width {128}" in tcl
     assert "CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ {200}" in tcl
-    assert "[get_bd_pins psu/pl_clk0] [get_bd_pins psu/saxihp0_fpd_aclk] [get_bd_pins psu/maxihpm0_fpd_aclk]" in tcl
-    assert "-offset 0x00000000 -range 2G -target_address_space [get_bd_addr_spaces dma/Data_MM2S]" in tcl
+    clocks = ("[get_bd_pins psu/pl_clk0] [get_bd_pins psu/saxihp0_fpd_aclk] "
+              "[get_bd_pins psu/maxihpm0_fpd_aclk]")
+    assert clocks in tcl
+    ddr = "-offset 0x00000000 -range 2G -target_address_space [get_bd_addr_spaces dma/Data_MM2S]"
+    assert ddr in tcl
     build_sh = (builds["zcu104", "tfc"].directory / "zcu104" / "build.sh").read_text()
     assert "./zcu104/build.sh" in build_sh and "zc706" not in build_sh
 
@@ -125,14 +135,15 @@ ZCU104_BREAKAGES = {
                      "pin psu/maxihpm1_fpd_aclk is not connected"),
     "HP port off": (("CONFIG.PSU__USE__S_AXI_GP2 {1}", "CONFIG.PSU__USE__S_AXI_GP2 {0}"),
                     "cell 'psu' has no interface pin 'S_AXI_HP0_FPD'"),
-    "HP port too wide": (("CONFIG.PSU__SAXIGP2__DATA_WIDTH {128}", "CONFIG.PSU__SAXIGP2__DATA_WIDTH {256}"),
+    "HP port too wide": (("PSU__SAXIGP2__DATA_WIDTH {128}", "PSU__SAXIGP2__DATA_WIDTH {256}"),
                          "PSU__SAXIGP2__DATA_WIDTH 256 is not 32, 64 or 128"),
-    "Zynq-7000 control window": (("-offset 0xA0010000", "-offset 0x40010000"),
-                                 "at 0x40010000 is outside psu/M_AXI_HPM0_FPD's window 0xA0000000..0xAFFFFFFF"),
+    "Zynq-7000 control window": (
+        ("-offset 0xA0010000", "-offset 0x40010000"),
+        "at 0x40010000 is outside psu/M_AXI_HPM0_FPD's window 0xA0000000..0xAFFFFFFF"),
     "Zynq-7000 automation": (('-config {apply_board_preset "1"}',
                               '-config {make_external "FIXED_IO, DDR" apply_board_preset "1"}'),
                              "cell 'psu' has no interface pin 'FIXED_IO'"),
-    "Zynq-7000 rule": (("-rule xilinx.com:bd_rule:zynq_ultra_ps_e", "-rule xilinx.com:bd_rule:processing_system7"),
+    "Zynq-7000 rule": (("bd_rule:zynq_ultra_ps_e", "bd_rule:processing_system7"),
                        "rule xilinx.com:bd_rule:processing_system7 on 'psu'"),
     "Zynq-7000 clock pin": (("[get_bd_pins psu/pl_clk0]", "[get_bd_pins psu/FCLK_CLK0]"),
                             "cell 'psu' has no pin 'FCLK_CLK0'"),
@@ -151,9 +162,11 @@ def test_broken_zcu104_scripts_are_caught(builds, breakage):
 
 def test_a_zynq_7000_control_base_outside_gp0_is_caught(builds):
     build = builds["pynq-z1", "tfc"].directory
-    text = (build / "pynq-z1" / "project.tcl").read_text().replace("-offset 0x40010000", "-offset 0x80010000")
-    result = run_script(build, "project.tcl", text, board="pynq-z1")
-    assert result.returncode != 0 and "outside ps7/M_AXI_GP0's window 0x40000000..0x7FFFFFFF" in result.stderr
+    text = (build / "pynq-z1" / "project.tcl").read_text()
+    moved = text.replace("-offset 0x40010000", "-offset 0x80010000")
+    result = run_script(build, "project.tcl", moved, board="pynq-z1")
+    assert result.returncode != 0
+    assert "outside ps7/M_AXI_GP0's window 0x40000000..0x7FFFFFFF" in result.stderr
 
 
 @pytest.mark.parametrize("board", BOARDS)
@@ -163,8 +176,9 @@ def test_the_driver_on_the_c_simulation_gives_bnnc_run(builds, board, mnist_test
     build = builds[board, "tfc"].directory
     binary, _ = csim.build(project_files(load_build(build, "csim")))
     config = json.loads((build / board / "bnnc_driver" / "accelerator.json").read_text())
+    out_words = config["output"]["words"]
     accelerator, model, dma = accelerator_on_dma(
-        import_driver(build, board), build, lambda words: csim.run_call(binary, words, config["output"]["words"]),
+        import_driver(build, board), build, lambda words: csim.run_call(binary, words, out_words),
         board=board)
     assert isinstance(dma, Pg021Dma)
     x = mnist_test[0][:20]
@@ -179,7 +193,8 @@ def test_a_board_of_another_part_is_refused(builds):
     from bnnc.backends.zc706 import wrapper_files
 
     module = load_build(builds["zcu104", "tfc"].directory, "csim")
-    with pytest.raises(BnncError, match="synthesised for xczu7ev-ffvc1156-2-e, but board 'pynq-z1' has xc7z020"):
+    message = "synthesised for xczu7ev-ffvc1156-2-e, but board 'pynq-z1' has xc7z020"
+    with pytest.raises(BnncError, match=message):
         wrapper_files(module, "pynq-z1")
 
 
@@ -205,7 +220,9 @@ def test_an_unknown_fabric_family_is_a_clear_error(tmp_path, capsys):
     data = json.loads((REPO / "bnnc" / "devices" / "zcu104.json").read_text())
     (tmp_path / "vu.json").write_text(json.dumps({**data, "name": "vu", "family": "xcvu"}))
     with pytest.raises(SystemExit) as exit_:
-        main(["compile", str(TFC), "-o", str(tmp_path / "out"), "--fps", "1000", "--board", str(tmp_path / "vu.json")])
+        main(["compile", str(TFC), "-o", str(tmp_path / "out"), "--fps", "1000",
+              "--board", str(tmp_path / "vu.json")])
     err = capsys.readouterr().err
-    assert exit_.value.code == 2 and "bnnc: error: board 'vu': no cost model for the fabric family 'xcvu'" in err, err
+    assert exit_.value.code == 2, err
+    assert "bnnc: error: board 'vu': no cost model for the fabric family 'xcvu'" in err
     assert "families are xc7, xcup" in err and "Traceback" not in err
