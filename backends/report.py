@@ -20,10 +20,10 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
-from bnnc.cost_model import Cost, Estimate, estimate_graph
+from bnnc.analysis.cost_model import Cost, Estimate, estimate_graph
 from bnnc.devices import load_device
 from bnnc.dialects import df
-from bnnc.engine_names import engine_names
+from bnnc.analysis.engine_names import engine_names
 from bnnc.errors import BnncError
 
 FORMATS = ("table", "json")
@@ -32,7 +32,7 @@ COLUMNS = ("node", "kind", "PE", "SIMD", "MMV", "cycles", "LUT", "BRAM18", "shar
 
 def estimate_json(est: Estimate) -> dict[str, Any]:
     """The estimate as plain JSON data; shares and utilisation are fractions of 1. Engines are
-    named as `bnnc.engine_names` names them; a sized FIFO carries its `depth` in words."""
+    named as `bnnc.analysis.engine_names` names them; a sized FIFO carries its `depth` in words."""
     bottleneck = est.total.cycles
     names = engine_names(est.nodes)
     nodes = [

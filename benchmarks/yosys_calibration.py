@@ -1,4 +1,4 @@
-"""Yosys resources of every Verilog engine against `bnnc.cost_model`: LUT, FF and BRAM18.
+"""Yosys resources of every Verilog engine against `bnnc.analysis.cost_model`: LUT, FF and BRAM18.
 
     python benchmarks/yosys_calibration.py [--json build/yosys_calibration.json] [--only NAME]
                                            [--family xc7|xcup]
@@ -11,9 +11,9 @@ LUT = LUT1..LUT6 plus the LUTs of distributed memories and shift registers (RAM3
 use 4, RAM32X1D/RAM64X1D 2, RAM128X1D 4, SRL16E/SRLC32E and single-port 64x1 RAMs 1; on
 UltraScale+ RAM32M16 and RAM64M8 8); FF = FDRE/FDSE/FDCE/FDPE; BRAM18 = RAMB18E1/E2 +
 2·RAMB36E1/E2; URAM288 and DSP48E1/E2 are counted apart. The cost model's figures for the same
-op come from `bnnc.cost_model.node_cost`. The last row is a small whole design (TFC, folded for
+op come from `bnnc.analysis.cost_model.node_cost`. The last row is a small whole design (TFC, folded for
 9000 frames/s): its whole Verilog top (engines, FIFOs, converters, AXI-stream ports) synthesised
-flattened, against the totals of `bnnc.cost_model.estimate_graph`.
+flattened, against the totals of `bnnc.analysis.cost_model.estimate_graph`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from bnnc.backends.verilog.engines import instance_of
 from bnnc.dialects import df
 from rtl_cases import graph, graph_of, mvtu_line, prepare, stream, swu_line
 
-from bnnc.cost_model import node_cost
+from bnnc.analysis.cost_model import node_cost
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
 
@@ -248,9 +248,9 @@ def design_row() -> Row:
     from conftest import model_path
 
     from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
-    from bnnc.cost_model import estimate_graph
+    from bnnc.analysis.cost_model import estimate_graph
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.pipeline import run_pipeline
+    from bnnc.driver.pipeline import run_pipeline
 
     module = run_pipeline(import_onnx(model_path("tfc_w1a1.qonnx.onnx")),
                           "bnn-streamline,lower-bnn-to-dataflow,fold{target-fps=9000 clock-mhz=200},"

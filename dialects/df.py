@@ -22,6 +22,7 @@ pixel-major.
 
 from __future__ import annotations
 
+import math
 from abc import ABC
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ from bnnc.dialects.bnn import (
     value_range,
 )
 from bnnc.devices import DEFAULT_BOARD, load_device
-from bnnc.packing import words_per_row
+from bnnc.semantics.packing import words_per_row
 
 
 @irdl_attr_definition
@@ -609,7 +610,7 @@ class MvtuOp(EngineOp):
         sf·SIMD + s (DESIGN.md, "Folding"), for NF = MH/PE neuron folds and SF = MW/SIMD synapse
         folds.
         """
-        from bnnc.packing import to_signed, unpack_rows
+        from bnnc.semantics.packing import to_signed, unpack_rows
 
         mw, mh, pe, simd = _int(self.mw), _int(self.mh), _int(self.pe), _int(self.simd)
         bits = bit_width(self.weight_type)
@@ -683,6 +684,16 @@ class SwuOp(EngineOp):
             else:
                 lo, hi = integer_range(in_s.element)  # type: ignore[arg-type]
                 _expect(lo <= _int(self.pad_value) <= hi, f"pad value {_int(self.pad_value)} is outside {in_s.element}")
+
+    def buffer_rows(self) -> int:
+        """Input rows in the window's buffer (`bnnc_swu`): KH + SH·(span + 1), the rows of a
+        group's windows and SH rows read ahead, the span being how many rows past its first a
+        group of MMV consecutive (raster-order) pixels reaches (0 when MMV divides OW); the first
+        pixels of the groups lie at the multiples of gcd(MMV, OW) of a row."""
+        mmv, ow = _int(self.mmv), array_values(self.ofm)[1]
+        (kh, _), (sh, _) = array_values(self.kernel), array_values(self.strides)
+        span = (ow - math.gcd(mmv, ow) + mmv - 1) // ow
+        return kh + sh * (span + 1)
 
     def fold_extents(self) -> dict[str, tuple[int, str]]:
         c, (oh, ow) = _int(self.channels), array_values(self.ofm)

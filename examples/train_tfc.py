@@ -22,7 +22,7 @@ from brevitas.quant import SignedBinaryActPerTensorConst, SignedBinaryWeightPerT
 from torch import nn
 
 import bnnc
-from bnnc.datasets import mnist
+from bnnc.driver.datasets import mnist
 
 HIDDEN = (64, 64, 64)
 

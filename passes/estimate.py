@@ -3,7 +3,7 @@
     %m = df.mvtu %in ... {df.estimate = {cycles = 4 : i64, lut = 326 : i64, ff = 117 : i64,
                                          bram18 = 0 : i64, lutram = 8 : i64}, mw = 8 : i64, ...}
 
-Engines get their cycles per frame and resources (`bnnc.cost_model`); the graph gets the totals,
+Engines get their cycles per frame and resources (`bnnc.analysis.cost_model`); the graph gets the totals,
 its initiation interval as `cycles`, `fps` at `clock_mhz`, `latency_cycles` (summed along the
 pipeline) and the name of its `bottleneck`. The attributes are discardable: nothing downstream
 needs them, and running the pass again replaces them. `report` prints the same numbers without
@@ -20,7 +20,7 @@ from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, String
 from xdsl.ir import Attribute
 from xdsl.passes import ModulePass
 
-from bnnc.cost_model import Cost, estimate_graph
+from bnnc.analysis.cost_model import Cost, estimate_graph
 from bnnc.devices import load_device
 from bnnc.dialects import df
 

@@ -28,15 +28,15 @@ from xdsl.dialects import builtin
 from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr, i64
 from xdsl.passes import ModulePass
 
-from bnnc.cost_model import output_port_cost
+from bnnc.analysis.cost_model import output_port_cost
 from bnnc.devices import DEFAULT_BOARD, load_device
 from bnnc.errors import BnncError
-from bnnc.folding import refold
-from bnnc.folding.ceiling import ceiling_note
-from bnnc.folding.files import load_folding
-from bnnc.folding.options import FoldOptions
-from bnnc.folding.problem import FoldingProblem, build_problem
-from bnnc.folding.solvers import Solution, solve_finn_greedy, solve_fix, solve_max
+from bnnc.analysis.folding import refold
+from bnnc.analysis.folding.ceiling import ceiling_note
+from bnnc.analysis.folding.files import load_folding
+from bnnc.analysis.folding.options import FoldOptions
+from bnnc.analysis.folding.problem import FoldingProblem, build_problem
+from bnnc.analysis.folding.solvers import Solution, solve_finn_greedy, solve_fix, solve_max
 
 NO_EDGE = 10**18  # the cycles `FoldingProblem.edge` gives an edge that no converter implements
 

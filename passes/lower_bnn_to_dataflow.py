@@ -12,7 +12,7 @@ Per layer (after `bnn-streamline`, see `hardware_form_problems`):
                                       NCHW tensor permutes the next dense layer's weight columns
 
 Every engine starts at PE = SIMD = MMV = 1, or at the folding given by the `folding` option (a
-JSON file, see `bnnc.folding`); `refold` makes the streams agree. An MVTU without a threshold
+JSON file, see `bnnc.analysis.folding`); `refold` makes the streams agree. An MVTU without a threshold
 passes on its accumulators, in the narrowest integer type that holds their range.
 """
 
@@ -35,9 +35,9 @@ from xdsl.passes import ModulePass
 
 from bnnc.dialects import bnn, df
 from bnnc.errors import BnncError
-from bnnc.folding import refold
-from bnnc.folding.files import load_folding
-from bnnc.packing import pack_rows
+from bnnc.analysis.folding import refold
+from bnnc.analysis.folding.files import load_folding
+from bnnc.semantics.packing import pack_rows
 from bnnc.passes.channels import dense_i64
 from bnnc.passes.partition_host import hardware_form_problems, runs_on_host
 from bnnc.passes.value_range import layer_range

@@ -51,7 +51,7 @@ from xdsl.traits import SymbolTable
 
 from bnnc.errors import BnncError
 from bnnc.passes.prepare_for_emission import prepare_graph
-from bnnc.packing import AXI_WORD_BITS, pack_rows
+from bnnc.semantics.packing import AXI_WORD_BITS, pack_rows
 
 DEFAULT_STREAM_DEPTH = 2
 
@@ -322,7 +322,7 @@ def boundary_instance(template: str, source: SSAValue, target: SSAValue, stream:
 def _words_attr(words: np.ndarray):
     from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
 
-    from bnnc.packing import ui64
+    from bnnc.semantics.packing import ui64
 
     data = np.ascontiguousarray(words, dtype="<u8")
     return DenseIntOrFPElementsAttr(TensorType(ui64, data.shape), BytesAttr(data.tobytes()))

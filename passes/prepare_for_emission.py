@@ -22,7 +22,7 @@ from xdsl.dialects.builtin import IntegerType, Signedness, StringAttr
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
-from bnnc.cost_model import LUTRAM_MAX_DEPTH
+from bnnc.analysis.cost_model import LUTRAM_MAX_DEPTH
 from bnnc.dialects import df
 from bnnc.dialects.bnn import bit_width, signed_bits, value_range
 
@@ -48,7 +48,7 @@ def compare_type(op: df.ThresholdOp) -> IntegerType:
 
 def weight_storage(op: df.MvtuOp) -> str:
     """LUTRAM for a weight memory of at most LUTRAM_MAX_DEPTH words (NF·SF), else BRAM: the cost
-    model's rule (`bnnc.cost_model.memory_cost`)."""
+    model's rule (`bnnc.analysis.cost_model.memory_cost`)."""
     return "lutram" if op.neuron_folds * op.synapse_folds <= LUTRAM_MAX_DEPTH else "bram"
 
 

@@ -156,7 +156,7 @@ create_clock -period $clock_ns -name default
 if {{[lsearch -exact $steps csim] >= 0}} {{
     set input [file join $here tb_input.bin]
     if {{![file exists $input]}} {{
-        puts "error: csim needs $input (frames of 64-bit AXI words: `bnnc compile` writes one, bnnc.packing.to_axi_words packs your own)"
+        puts "error: csim needs $input (frames of 64-bit AXI words: `bnnc compile` writes one, bnnc.semantics.packing.to_axi_words packs your own)"
         exit 1
     }}
     csim_design -argv "$input [file join $here tb_output.bin]"

@@ -3,10 +3,10 @@
 The model carries no example input, so the frames are drawn: `FRAMES` frames of the top's input
 port, each element a code its type allows (bits for bipolar elements, the integer range
 otherwise), from a fixed seed, packed into 64-bit AXI words as `bnnc run --engine csim` packs a
-batch (`bnnc.packing.to_axi_words`). The same build always gets the same file; frames of one's
+batch (`bnnc.semantics.packing.to_axi_words`). The same build always gets the same file; frames of one's
 own are written the same way:
 
-    bnnc.packing.to_axi_words(codes, bits).astype("<u8").tofile("hls/tb_input.bin")
+    bnnc.semantics.packing.to_axi_words(codes, bits).astype("<u8").tofile("hls/tb_input.bin")
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SEED = 2026
 
 def tb_input_words(top: hls.TopOp, frames: int = FRAMES, seed: int = SEED) -> np.ndarray:
     """`frames` drawn frames of the top's input port as AXI words (frames, words a frame)."""
-    from bnnc.packing import to_axi_words
+    from bnnc.semantics.packing import to_axi_words
 
     port = top.port("in")
     element, elements = port.element, port.elements.value.data

@@ -10,7 +10,7 @@ engine library (`library/*.v`), a Verilator C++ harness and an Icarus testbench.
 IR is read, never changed.
 
 The top's ports: `ap_clk`, `ap_rst_n` (active low, synchronous), `s_axis_*` (input frames, the
-`df.input` elements packed as `bnnc.packing.to_axi_words` packs them; TLAST ends a transfer, and
+`df.input` elements packed as `bnnc.semantics.packing.to_axi_words` packs them; TLAST ends a transfer, and
 a frame it cuts short is padded with zeros by `bnnc_frame_in`, `frame_truncated` pulsing) and
 `m_axis_*` (the `df.output` elements in the same packing, TLAST on each frame's last word). Every
 stream inside is a `<name>_data` / `_valid` / `_ready` triple, AXI-stream style. The board's top,
@@ -35,7 +35,7 @@ from xdsl.ir import SSAValue
 from xdsl.utils.target import Target
 
 from bnnc.errors import BnncError
-from bnnc.packing import AXI_WORD_BITS, axi_words_per_frame, elements_per_axi_word
+from bnnc.semantics.packing import AXI_WORD_BITS, axi_words_per_frame, elements_per_axi_word
 
 LIBRARY = Path(__file__).parent / "library"
 TOP_MODULE = "bnnc_top"

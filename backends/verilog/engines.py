@@ -19,7 +19,7 @@ from bnnc.dialects import bnn, df
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Attribute, Operation
 
-from bnnc.cost_model import repack_block
+from bnnc.analysis.cost_model import repack_block
 from bnnc.errors import BnncError
 from bnnc.passes.prepare_for_emission import prepare_engine
 

@@ -12,7 +12,7 @@ Files, relative to the wrapper's directory (`zc706/` of a build, beside `hls/`):
     constraints.xdc          bitstream options (the shell has no pins of its own)
     bnnc_driver/__init__.py  the PYNQ driver (`Accelerator`), shipped from `runtime/driver.py`
     bnnc_driver/host.py      the host's ops, shipped from `runtime/host.py`
-    bnnc_driver/packing.py   the AXI packing functions of `bnnc.packing`, their source copied
+    bnnc_driver/packing.py   the AXI packing functions of `bnnc.semantics.packing`, their source copied
     bnnc_driver/accelerator.json   ports, host steps, cells, registers of this accelerator
 
 The board description (part, board part, PS IP and ports, addresses) is the device file's.
@@ -40,22 +40,22 @@ from bnnc.backends.zc706.tcl import (
 from bnnc.dialects import bnn, hls
 from xdsl.dialects.builtin import ModuleOp
 
-from bnnc import packing
+from bnnc.semantics import packing
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
 
 DRIVER_PACKAGE = "bnnc_driver"
 # The first AXI-lite register of an HLS top after its control registers: `frames`.
 FRAMES_REGISTER = 0x10
-# What the board's driver needs of bnnc.packing; the copy is their source, so it cannot drift.
+# What the board's driver needs of bnnc.semantics.packing; the copy is their source, so it cannot drift.
 PACKING_FUNCTIONS = (packing.to_signed, packing.elements_per_axi_word, packing.axi_words_per_frame,
                      packing.to_axi_words, packing.from_axi_words)
 
 
 def packing_source() -> str:
-    """`bnnc_driver/packing.py`: the AXI packing functions of `bnnc.packing`, verbatim."""
+    """`bnnc_driver/packing.py`: the AXI packing functions of `bnnc.semantics.packing`, verbatim."""
     parts = [
-        ('"""The AXI-stream packing of bnnc (`bnnc.packing`), copied from its source by bnnc: the same\n'
+        ('"""The AXI-stream packing of bnnc (`bnnc.semantics.packing`), copied from its source by bnnc: the same\n'
         'code packs and unpacks the C simulation\'s, the RTL simulation\'s and the board\'s words."""\n'),
         "from __future__ import annotations\n\nimport numpy as np\n",
         f"AXI_WORD_BITS = {packing.AXI_WORD_BITS}\n",

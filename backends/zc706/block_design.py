@@ -25,7 +25,7 @@ from bnnc.dialects import hls
 
 from bnnc.devices import Device, Shell
 from bnnc.errors import BnncError
-from bnnc.packing import AXI_WORD_BITS
+from bnnc.semantics.packing import AXI_WORD_BITS
 
 # The accelerator's IP, as `export_design` in the HLS project's hls.tcl names it.
 HLS_VENDOR, HLS_LIBRARY, HLS_VERSION = "bnnc.org", "bnnc", "1.0"

@@ -4,7 +4,7 @@ Adding a board adds a file `<name>.json` next to `zc706.json` with every field o
 (`bram18` excepted: it is derived, two BRAM18 halves per BRAM36; `shell` is optional, and only a
 board with one gets a system wrapper; `uram` is left out where there are none; `sources` cites
 the vendor documents of the figures). The resource model (the table of the board's `family`,
-`bnnc.fabric_costs`), the folding solver, the Tcl generator and the reports all read the same
+`bnnc.analysis.fabric_costs`), the folding solver, the Tcl generator and the reports all read the same
 `Device` (docs/boards.md).
 """
 

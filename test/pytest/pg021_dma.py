@@ -14,7 +14,7 @@ What PG021 says of simple (direct register) mode, and the model does:
 
 The accelerator (`AcceleratorModel`) is the control registers of an HLS top (`ap_start`,
 `ap_idle`, `frames` at 0x10) around `simulate(words (F, in words)) -> (output words, TLAST
-bits)`, e.g. one call of the C simulation (`bnnc.simulators.csim.run_call`). Started with F
+bits)`, e.g. one call of the C simulation (`bnnc.runtime.simulators.csim.run_call`). Started with F
 frames, it takes F frames of input beats and gives their output beats; it holds at most
 `slack_words` output beats that nothing receives (its FIFOs) before it stops taking input.
 What would hang on the board (a channel that never becomes idle) makes `wait` raise

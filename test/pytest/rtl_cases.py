@@ -12,9 +12,9 @@ import numpy as np
 from bnnc.dialects import df
 from xdsl.parser import Parser
 
-from bnnc.ir import make_context
-from bnnc.packing import pack_rows
-from bnnc.pipeline import run_pipeline
+from bnnc.driver.ir import make_context
+from bnnc.semantics.packing import pack_rows
+from bnnc.driver.pipeline import run_pipeline
 
 
 def dense_weights(values: np.ndarray, bits: int) -> str:

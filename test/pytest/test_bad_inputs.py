@@ -31,8 +31,8 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from bnnc.tools.bnnc_main import main as bnnc_main
-from bnnc.tools.bnnc_opt import main as bnnc_opt_main
+from bnnc.driver.cli.bnnc_main import main as bnnc_main
+from bnnc.driver.cli.bnnc_opt import main as bnnc_opt_main
 
 SHARED_MODELS = Path(__file__).resolve().parents[3] / "shared" / "models"
 BNNC = Path(sys.executable).with_name("bnnc")
@@ -213,7 +213,7 @@ def unknown_ops_model() -> onnx.ModelProto:
             helper.make_node("MatMul", ["s", "w"], ["a"], name="fc0"),
             helper.make_node("Relu", ["a"], ["r"], name="relu0"),
             helper.make_node("Tanh", ["r"], ["t"], name="tanh0"),
-            helper.make_node("Softmax", ["t"], ["y"]),  # unnamed: called by type and position
+            helper.make_node("Hardmax", ["t"], ["y"]),  # unnamed: called by type and position
         ],
         [init("w", pm1((8, 4)))],
     )
@@ -225,7 +225,7 @@ def test_unknown_ops_all_named(capsys, tmp_path):
         *bnnc_opt(capsys, path), "bnnc-opt", str(path),
         "cannot import this model as a binarized network", "3 node(s) with unsupported op types",
         "'relu0' (Relu, domain ai.onnx)", "'tanh0' (Tanh, domain ai.onnx)",
-        "'Softmax#4' (Softmax, domain ai.onnx)",
+        "'Hardmax#4' (Hardmax, domain ai.onnx)",
     )
     assert "fc0" not in line
 
@@ -233,7 +233,7 @@ def test_unknown_ops_all_named(capsys, tmp_path):
 def test_unknown_ops_subprocess(tmp_path):
     path = save(unknown_ops_model(), tmp_path / "unknown.onnx")
     code, lines = run_subprocess(BNNC_OPT, path)
-    assert_one_error(code, lines, "bnnc-opt", "'relu0' (Relu", "'tanh0' (Tanh", "Softmax")
+    assert_one_error(code, lines, "bnnc-opt", "'relu0' (Relu", "'tanh0' (Tanh", "Hardmax")
 
 
 def test_unsupported_custom_domain_ops(capsys, tmp_path):

@@ -18,11 +18,11 @@ from pg021_dma import Pg021Dma
 from test_zc706 import accelerator_on_dma, csim_run, import_driver, run_script
 
 from bnnc.backends.hls_cpp.project import project_files
-from bnnc.compiler import compile_model, load_build
+from bnnc.driver.compiler import compile_model, load_build
 from bnnc.devices import known_devices, load_device
 from bnnc.errors import BnncError
-from bnnc.folding.options import FoldOptions
-from bnnc.simulators import csim
+from bnnc.analysis.folding.options import FoldOptions
+from bnnc.runtime.simulators import csim
 
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 BOARDS = ["pynq-z1", "pynq-z2", "zcu104"]
@@ -203,7 +203,7 @@ def test_the_cost_model_reads_the_family_table():
     LUTs) on the ZC706 and 5 RAM32M16 (40 LUTs) on the ZCU104."""
     from rtl_cases import graph, graph_of, prepare, stream
 
-    from bnnc.cost_model import node_cost
+    from bnnc.analysis.cost_model import node_cost
     from bnnc.dialects import df
 
     s = stream(64, "!bnn.bipolar", 8)
@@ -215,7 +215,7 @@ def test_the_cost_model_reads_the_family_table():
 
 
 def test_an_unknown_fabric_family_is_a_clear_error(tmp_path, capsys):
-    from bnnc.tools.bnnc_main import main
+    from bnnc.driver.cli.bnnc_main import main
 
     data = json.loads((REPO / "bnnc" / "devices" / "zcu104.json").read_text())
     (tmp_path / "vu.json").write_text(json.dumps({**data, "name": "vu", "family": "xcvu"}))

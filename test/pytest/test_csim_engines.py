@@ -4,7 +4,7 @@ Each graph chains a few engines in configurations the shipped networks do not re
 windows with padding and strides, MMV groups that cross output rows, n-bit weights, standalone
 thresholds with an offset, width converters whose widths do not divide, label select with ties),
 is lowered to `hls`, compiled with g++ and run on random frames; the words must equal those of
-the `df` executor (`bnnc.interpreters.df.run_graph`), which defines the streams. Also the ROM
+the `df` executor (`bnnc.runtime.interpreters.df.run_graph`), which defines the streams. Also the ROM
 images the C simulation links instead of compiling the ROM sources (`rom_image.py`).
 """
 
@@ -20,10 +20,10 @@ from bnnc.passes.lower_dataflow_to_hls import lower_graph
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IntegerType, ModuleOp, TensorType, i64
 from xdsl.parser import Parser
 
-from bnnc.interpreters import df as df_executor
-from bnnc.ir import make_context
-from bnnc.packing import pack_rows
-from bnnc.simulators import csim
+from bnnc.runtime.interpreters import df as df_executor
+from bnnc.driver.ir import make_context
+from bnnc.semantics.packing import pack_rows
+from bnnc.runtime.simulators import csim
 
 FRAMES = 24
 

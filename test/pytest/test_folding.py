@@ -11,14 +11,14 @@ from conftest import model_path
 
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
-from bnnc.folding import Fold, current_folding
-from bnnc.folding.options import FoldOptions
-from bnnc.folding.problem import build_problem
-from bnnc.folding.solvers import OBJECTIVES, objective_key, solve_finn_greedy, solve_fix, solve_max
+from bnnc.analysis.folding import Fold, current_folding
+from bnnc.analysis.folding.options import FoldOptions
+from bnnc.analysis.folding.problem import build_problem
+from bnnc.analysis.folding.solvers import OBJECTIVES, objective_key, solve_finn_greedy, solve_fix, solve_max
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.pipeline import run_pipeline
-from bnnc.tools.bnnc_main import main as bnnc_main
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.driver.cli.bnnc_main import main as bnnc_main
 
 DEVICE = load_device("zc706")
 NETWORKS = ["tfc_w1a1.qonnx.onnx", "sfc_w1a1_random.qonnx.onnx", "lfc_w1a1.onnx", "cnv_w1a1_random.qonnx.onnx"]

@@ -13,10 +13,10 @@ from test_rtl_engines import CASES
 from xdsl.dialects.builtin import ModuleOp
 
 from bnnc.dialects import bnn
-from bnnc.interpreters.df import run_graph
-from bnnc.packing import axi_words_per_frame, from_axi_words, to_axi_words
+from bnnc.runtime.interpreters.df import run_graph
+from bnnc.semantics.packing import axi_words_per_frame, from_axi_words, to_axi_words
 from bnnc.passes.lower_dataflow_to_hls import lower_graph
-from bnnc.simulators import csim
+from bnnc.runtime.simulators import csim
 
 MAIN = r"""
 #include <cstdio>

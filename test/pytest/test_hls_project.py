@@ -15,9 +15,9 @@ from bnnc.dialects import df
 from conftest import REPO
 
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.pipeline import run_pipeline
-from bnnc.simulators import csim
-from bnnc.tools.bnnc_main import main
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.runtime.simulators import csim
+from bnnc.driver.cli.bnnc_main import main
 
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 PIPELINE = (

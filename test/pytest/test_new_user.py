@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO
 from test_bad_inputs import assert_one_error, bnnc, bnnc_opt, dense_model, save
 
-from bnnc.build_directory import MANIFEST
-from bnnc.tools.bnnc_main import main
+from bnnc.driver.build_directory import MANIFEST
+from bnnc.driver.cli.bnnc_main import main
 
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 IMAGES = REPO / "examples" / "mnist_test_10.npy"
@@ -148,11 +148,11 @@ def test_empty_batch_in_verify(capsys, tmp_path, tfc_build):
 def test_tb_input_runs_in_the_c_simulation(tfc_build):
     from bnnc.backends.hls_cpp.project import project_files
     from bnnc.backends.hls_cpp.tb_input import FRAMES
-    from bnnc.compiler import load_stage
+    from bnnc.driver.compiler import load_stage
     from bnnc.dialects import bnn, df, hls
-    from bnnc.interpreters.df import run_graph
-    from bnnc.packing import from_axi_words
-    from bnnc.simulators import csim
+    from bnnc.runtime.interpreters.df import run_graph
+    from bnnc.semantics.packing import from_axi_words
+    from bnnc.runtime.simulators import csim
 
     words = np.fromfile(tfc_build / "hls" / "tb_input.bin", dtype="<u8")
     module = load_stage(tfc_build, "hls")
@@ -303,14 +303,14 @@ def test_versions(capsys):
 
 
 def bnnc_opt_main_version() -> None:
-    from bnnc.tools.bnnc_opt import main as opt_main
+    from bnnc.driver.cli.bnnc_opt import main as opt_main
 
     opt_main(["--version"])
 
 
 def test_bnnc_opt_help_lists_bnnc_passes_first_described(capsys):
-    from bnnc.registry import get_all_passes
-    from bnnc.tools.bnnc_opt import main as opt_main
+    from bnnc.driver.registry import get_all_passes
+    from bnnc.driver.cli.bnnc_opt import main as opt_main
 
     capsys.readouterr()
     with pytest.raises(SystemExit):
@@ -346,8 +346,8 @@ def test_readme_says_what_a_new_user_needs():
 def test_engine_names_of_converters_and_fifos():
     """Two FIFOs around a converter in front of a layer's first engine: named after the engine
     they feed, numbered in stream order; a layer with two engines names both by kind."""
-    from bnnc.cost_model import Cost, NodeEstimate
-    from bnnc.engine_names import engine_names
+    from bnnc.analysis.cost_model import Cost, NodeEstimate
+    from bnnc.analysis.engine_names import engine_names
 
     def node(name, layer, kind, op=True):
         return NodeEstimate(name, layer, kind, None, None, None, Cost(1, 0, 0, 0, 0), object() if op else None)

@@ -20,8 +20,8 @@ from bnnc.backends.verilog.emitter import build_project
 from rtl_cases import graph_of, prepare, random_frames
 from test_rtl_engines import CASES
 
-from bnnc.interpreters.df import run_graph
-from bnnc.packing import from_axi_words, to_axi_words
+from bnnc.runtime.interpreters.df import run_graph
+from bnnc.semantics.packing import from_axi_words, to_axi_words
 
 TESTBENCH = r"""
 `timescale 1ns / 1ps

@@ -27,14 +27,14 @@ from bnnc.backends.zc706 import PACKING_FUNCTIONS, wrapper_files, write_wrapper
 from conftest import REPO, model_path
 from pg021_dma import AcceleratorModel, DmaError, DmaHang, Pg021Dma
 
-from bnnc import packing
-from bnnc.compiler import compile_model, load_build
-from bnnc.folding.options import FoldOptions
+from bnnc.semantics import packing
+from bnnc.driver.compiler import compile_model, load_build
+from bnnc.analysis.folding.options import FoldOptions
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
-from bnnc.interpreters import df as df_executor
-from bnnc.simulators import csim
-from bnnc.tools.bnnc_main import main
+from bnnc.runtime.interpreters import df as df_executor
+from bnnc.runtime.simulators import csim
+from bnnc.driver.cli.bnnc_main import main
 
 STUBS = Path(__file__).with_name("vivado_stubs.tcl")
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
@@ -409,7 +409,7 @@ def test_the_driver_on_the_stream_executor_gives_bnnc_run(builds, name, rng):
     accelerator, _, _ = accelerator_on_dma(import_driver(build), build, once_per_call(simulate))
     shape = config["model_input"]["shape"][1:]
     x = rng.uniform(0, 1, size=(3, *shape)).astype(np.float32)
-    from bnnc.interpreters.bnn import BnnExecutor
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
 
     expected = BnnExecutor(load_build(build, "df")).run(x)
     assert np.array_equal(accelerator.run(x), expected)

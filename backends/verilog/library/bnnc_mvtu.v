@@ -18,7 +18,7 @@
 //
 // Memories (initialised with $readmemh):
 //   - WEIGHT_FILE: NF*SF words of PE*SIMD*W_BITS bits, word n*SF + f; PE p's SIMD lanes at bits
-//     [p*SIMD*W_BITS, ...), lane s at s*W_BITS: bnnc.interpreters.df.weight_memory, one memory
+//     [p*SIMD*W_BITS, ...), lane s at s*W_BITS: bnnc.runtime.interpreters.df.weight_memory, one memory
 //     word holding the tile of every PE. Read through a register (BRAM-inferable).
 //   - THRESHOLD_FILE: NF words of PE*STEPS*ACC_BITS bits, word n; threshold i of PE p at bits
 //     [(p*STEPS + i)*ACC_BITS, ...).

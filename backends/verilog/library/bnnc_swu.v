@@ -13,14 +13,14 @@
 // being written ahead) in a circular buffer of ROWS*IW*CF words of SIMD*BITS, one copy per
 // output pixel of a word (MMV read ports). Rows are numbered globally across frames.
 //
-// Cycle behaviour (bnnc.fifo_model's sliding window):
+// Cycle behaviour (bnnc.analysis.fifo_model's sliding window):
 //   - the reader takes one word a cycle while the row it writes is at most ROWS rows ahead of
 //     the oldest row the writer still needs, i.e. input row r waits until output row
 //     floor((r + PAD_TOP - ROWS)/SH) has been written out; across frames it runs ahead too;
 //   - the writer gives one word a cycle once every input row its group's last pixel needs is in;
 //     a word leaves one cycle after it is addressed (a registered read).
 // A frame therefore takes about IW*KH*CF cycles to fill plus OH*max(OW*KH*KW*CF/MMV, SH*IW*CF)
-// (bnnc.cost_model.swu_cost), less when the next frame's rows overlap the last output rows.
+// (bnnc.analysis.cost_model.swu_cost), less when the next frame's rows overlap the last output rows.
 module bnnc_swu #(
     parameter integer SIMD = 1,
     parameter integer CF = 1,

@@ -6,7 +6,7 @@
     print(accelerator.timing)                  # seconds and frames per second of the last run
 
 Shipped verbatim by bnnc as `zc706/bnnc_driver/__init__.py`, with `packing.py` (the AXI word
-packing of `bnnc.packing`, the code the C and RTL simulations use), `host.py` (the host's ops)
+packing of `bnnc.semantics.packing`, the code the C and RTL simulations use), `host.py` (the host's ops)
 and `accelerator.json` (this accelerator's ports, host steps, cells and registers). The board
 needs PYNQ and numpy, not bnnc.
 

@@ -40,7 +40,7 @@
 // CHECK-EMPTY:
 // CHECK-NEXT:  #include "bnnc.h"{{$}}
 // CHECK-EMPTY:
-// CHECK-NEXT:  // One frame on each port, in 64-bit AXI words of whole elements (bnnc.packing.to_axi_words).{{$}}
+// CHECK-NEXT:  // One frame on each port, in 64-bit AXI words of whole elements (bnnc.semantics.packing.to_axi_words).{{$}}
 // CHECK-NEXT:  const unsigned ACCEL_IN_ELEMENTS = 18;  // ap_int<4>{{$}}
 // CHECK-NEXT:  const unsigned ACCEL_IN_WORDS = 2;{{$}}
 // CHECK-NEXT:  const unsigned ACCEL_OUT_ELEMENTS = 8;  // ap_uint<2>{{$}}

@@ -120,7 +120,7 @@ df.graph @net {
 // TABLE-NEXT:  latency: 10 cycles (0.05 us) at most: the engines' cycles summed along the pipeline
 
 // JSON-LABEL: "graph": "accel",
-// The reports name an engine after its layer (bnnc.engine_names), the IR's name hint otherwise;
+// The reports name an engine after its layer (bnnc.analysis.engine_names), the IR's name hint otherwise;
 // the sized FIFO carries its depth.
 // JSON:       "name": "fc0",
 // JSON-NEXT:  "layer": "fc0",

@@ -1,7 +1,7 @@
 // bnnc HLS template library: the AXI-stream boundary of the accelerator.
 //
 // A frame of ELEMENTS values crosses the boundary in 64-bit AXI words of P = 64 / B whole
-// elements each (bnnc.packing.to_axi_words): element i in word i / P at bits (i % P) * B.
+// elements each (bnnc.semantics.packing.to_axi_words): element i in word i / P at bits (i % P) * B.
 // The last word of a frame is zero-padded.
 //
 // TLAST (docs/design.md, "The board's I/O"): the AXI DMA in simple mode sends one packet a
