@@ -35,6 +35,7 @@ from bnnc.backends.zc706.tcl import (
     emit_build_sh,
     emit_constraints,
     emit_project_tcl,
+    project_name,
 )
 from bnnc.dialects import bnn, hls
 from xdsl.dialects.builtin import ModuleOp
@@ -118,9 +119,9 @@ def wrapper_files(module: ModuleOp, board_name: str = "zc706", rtl_files: list[s
     design = block_design(top, device, source)
     name = top.sym_name.data
     return {
-        "build.sh": emit_build_sh(name, source),
+        "build.sh": emit_build_sh(name, source, device.name),
         "project.tcl": emit_project_tcl(design, device, name, rtl_files),
-        "bitstream.tcl": emit_bitstream_tcl(design),
+        "bitstream.tcl": emit_bitstream_tcl(design, project_name(device)),
         CONSTRAINTS: emit_constraints(),
         f"{DRIVER_PACKAGE}/__init__.py": runtime_source("driver.py"),
         f"{DRIVER_PACKAGE}/host.py": runtime_source("host.py"),

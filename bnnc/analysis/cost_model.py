@@ -7,8 +7,8 @@ popcount layers. FF counts are rough estimates of the pipeline registers only.
 
 These are starting points, not truths: a later issue calibrates them against Yosys netlists
 (and RTL simulation for the cycles). Every constant that such a calibration would move is named
-below, so that it changes in one place. The functions take the `Device` so that per-family
-figures can come from it later; today's formulas model 7-series fabric (LUT6, BRAM18).
+below, so that it changes in one place; those that differ between fabric families (7-series,
+UltraScale+) are in the family's table, `bnnc.analysis.fabric_costs`, read through the `Device`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from bnnc.devices import Device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
 from bnnc.errors import BnncError
+from bnnc.analysis.fabric_costs import FABRICS, FabricCosts, fabric_costs
 from bnnc.semantics.packing import elements_per_axi_word
 
 # Constants calibrated against Yosys (`synth_xilinx -family xc7`) on the Verilog library
@@ -40,8 +41,8 @@ XNOR_LUT_PER_LANE = 1
 LUT_INPUTS = 6
 # Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input, one LUT per
 # bit on the carry chain; Yosys shares the sign handling with the accumulator and the
-# comparators, so the whole per-PE datapath comes out at this share of the sum of its terms.
-INT_BIPOLAR_SHARE = 0.5
+# comparators, so the whole per-PE datapath comes out at a share of the sum of its terms
+# (the family's `int_bipolar_share`).
 # The sliding window: 32-bit row and slot counters and comparisons (fixed), and per pixel of a
 # word the address arithmetic (row slot x row words + column x folds + fold) and padding tests.
 SWU_BASE_LUT = 870
@@ -51,9 +52,7 @@ SWU_BASE_FF = 330
 POOL_BASE_LUT = 290
 THRESHOLD_BASE_LUT = 20
 # Label select: per lane and list entry, a comparator and an insert select per bit of the
-# (score, index) entry.
-LABEL_SELECT_BASE_LUT = 80
-LABEL_SELECT_LUT_PER_ENTRY_BIT = 2
+# (score, index) entry (the family's `label_select_*`).
 # bnnc_repack: the slot and block counters, the fill compare and the handshakes; the output
 # multiplexer, LUTs per input of a mux wider than one LUT6 (Yosys decodes the slot and ORs).
 REPACK_BASE_LUT = 75
@@ -69,9 +68,7 @@ ENGINE_BASE_FF = 100
 # register (SRLC32E).
 LUTRAM_BITS_PER_LUT = 64
 SRL_DEPTH = 32
-# Simple dual-port distributed RAM as Yosys maps it: RAM32M (4 LUTs, 32 x 6 bits) up to 32
-# words, RAM64M (4 LUTs, 64 x 3 bits) per 64 words beyond.
-RAM32M_BITS, RAM64M_BITS, RAMM_LUTS = 6, 3, 4
+# Simple dual-port distributed RAM as Yosys maps it: the family's `ram32m_*`, `ram64m_*`.
 # Memories this shallow go to LUTRAM rather than BRAM (FINN's rule; bnnc_fifo's BRAM_MIN_DEPTH).
 LUTRAM_MAX_DEPTH = 128
 # A memory with a registered read (the sliding window's buffer) goes to BRAM in Yosys beyond
@@ -145,13 +142,15 @@ def memory_cost(depth: int, width: int) -> tuple[int, int]:
     return bram18_count(depth, width), 0
 
 
-def dual_port_lutram(depth: int, width: int) -> int:
+def dual_port_lutram(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"]) -> int:
     """LUTs of a `depth` x `width` simple dual-port distributed RAM (a FIFO's or a buffer's):
-    RAMM_LUTS per RAM32M of 32 x RAM32M_BITS up to 32 words, else per RAM64M of 64 x
-    RAM64M_BITS per 64 words (fifo-16x32: 4·⌈16/6⌉ = 12 LUTs, fifo-8x128: 2·4·⌈8/3⌉ = 24)."""
+    `ramm_luts` per RAM32M of 32 x `ram32m_bits` up to 32 words, else per RAM64M of 64 x
+    `ram64m_bits` per 64 words. 7-series (RAM32M 32 x 6, RAM64M 64 x 3, 4 LUTs each):
+    fifo-16x32: 4·⌈16/6⌉ = 12 LUTs, fifo-8x128: 2·4·⌈8/3⌉ = 24; UltraScale+ (RAM32M16 32 x 14,
+    RAM64M8 64 x 7, 8 LUTs each): fifo-16x32 8·⌈16/14⌉ = 16, fifo-64x2 8·⌈64/14⌉ = 40."""
     if depth <= 32:
-        return RAMM_LUTS * -(-width // RAM32M_BITS)
-    return -(-depth // 64) * RAMM_LUTS * -(-width // RAM64M_BITS)
+        return fabric.ramm_luts * -(-width // fabric.ram32m_bits)
+    return -(-depth // 64) * fabric.ramm_luts * -(-width // fabric.ram64m_bits)
 
 
 def popcount_tree_luts(lanes: int) -> int:
@@ -185,10 +184,14 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
       - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
         of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
         carry chain); Yosys merges the sign handling into the accumulator and comparator
-        chains, so the per-PE sum is scaled by INT_BIPOLAR_SHARE (si8 x bipolar, SIMD 3: 207
-        LUT for 4 PEs, against 72 + 4·69 without the share); bipolar inputs x integer weights
-        likewise, with W for A (bipolar x si2, PE 4, SIMD 8: 231 LUT in Yosys, 262 here);
-      - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A), adder = (W+A)·(2Q − 1);
+        chains, so the per-PE sum is scaled by the family's `int_bipolar_share` (7-series,
+        si8 x bipolar, SIMD 3: 207 LUT for 4 PEs, against 72 + 4·69 without the share);
+        bipolar inputs x integer weights likewise, with W for A (bipolar x si2, PE 4, SIMD 8:
+        231 LUT in Yosys, 262 here);
+      - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A), adder = (W+A)·(2Q − 1),
+        scaled by the family's `generic_mvtu_share` (1 on 7-series);
+      - XNOR layers on a family with wide LUTs add `popcount_lut_per_pe_lane_squared`·Q² per PE
+        (0 on 7-series);
       - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUT ROM), comp = steps·acc (comparators);
       - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
         MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
@@ -205,18 +208,21 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     cycles = (mh // pe) * (mw // simd) * (vectors // mmv)
     w, a = bit_width(op.weight_type), bit_width(_stream(op.input).element)
     out_bits = bit_width(_stream(op.output).element)
+    fabric = fabric_costs(device)
     share = 1.0
     if op.popcount is not None:
         acc = mw.bit_length()
-        mult, adder = simd * XNOR_LUT_PER_LANE, popcount_tree_luts(simd)
+        mult = simd * XNOR_LUT_PER_LANE
+        adder = popcount_tree_luts(simd) + fabric.popcount_lut_per_pe_lane_squared * simd * simd
     elif is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
         acc = w + a + (mw - 1).bit_length()
         integer_bits = a if is_bipolar(op.weight_type) else w
-        mult, adder, share = 0, simd * (integer_bits + 1), INT_BIPOLAR_SHARE
+        mult, adder, share = 0, simd * (integer_bits + 1), fabric.int_bipolar_share
     else:
         acc = w + a + (mw - 1).bit_length()
         mult = simd * (2 * -(-(w + a) // LUT_INPUTS) - 1) * (w + a)
         adder = (w + a) * (2 * simd - 1)
+        share = fabric.generic_mvtu_share
     steps = op.thresholds.get_shape()[1] if op.thresholds is not None else 0
     thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
     comp = steps * acc
@@ -262,7 +268,7 @@ def swu_cost(op: df.SwuOp, device: Device) -> Cost:
     if depth > REGISTERED_LUTRAM_MAX_DEPTH:
         bram18, buffer_luts = mmv * bram18_count(depth, simd * bits), 0
     else:
-        bram18, buffer_luts = 0, mmv * dual_port_lutram(depth, simd * bits)
+        bram18, buffer_luts = 0, mmv * dual_port_lutram(depth, simd * bits, fabric_costs(device))
     out_width = _stream(op.output).width
     lut = SWU_BASE_LUT + SWU_LUT_PER_PIXEL * mmv + out_width + buffer_luts
     ff = SWU_BASE_FF + _stream(op.input).width + out_width
@@ -295,7 +301,7 @@ def pool_cost(op: df.PoolOp, device: Device) -> Cost:
     lane = 1 if is_bipolar(element) else 2 * bits
     ff = ENGINE_BASE_FF + 2 * pe * bits
     if rr * cc == 1:
-        buffer_luts = dual_port_lutram(words, pe * bits)
+        buffer_luts = dual_port_lutram(words, pe * bits, fabric_costs(device))
     else:
         buffer_luts, ff = 0, ff + words * pe * bits
     lut = POOL_BASE_LUT + rr * cc * pe * lane + buffer_luts
@@ -325,15 +331,17 @@ def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
 
     Cycles: one input word a cycle, classes/PE; the k indices leave while the next frame
     streams in.
-    LUT (Yosys): LABEL_SELECT_BASE_LUT + LABEL_SELECT_LUT_PER_ENTRY_BIT·PE·k·(b + 1 + index
-    bits): each of the PE scores of a word is ranked against each of the k entries of the list
-    (a comparator) and each entry selects between staying, shifting and taking the score (a
-    select), one LUT per bit each (110 / 720 against Yosys' 111 / 783). FF (estimate): the
-    top-k list and one input word plus ENGINE_BASE_FF.
+    LUT (Yosys): the family's `label_select_base_lut` + `label_select_lut_per_entry_bit`·PE·k·
+    (b + 1 + index bits): each of the PE scores of a word is ranked against each of the k
+    entries of the list (a comparator) and each entry selects between staying, shifting and
+    taking the score (a select), one LUT per bit each on 7-series (110 / 720 against Yosys' 111 /
+    783). FF (estimate): the top-k list and one input word plus ENGINE_BASE_FF.
     """
     classes, k, pe = _int(op.classes), _int(op.k), _int(op.pe)
     entry = bit_width(_stream(op.input).element) + (classes - 1).bit_length()
-    lut = LABEL_SELECT_BASE_LUT + LABEL_SELECT_LUT_PER_ENTRY_BIT * pe * k * (entry + 1)
+    fabric = fabric_costs(device)
+    per_entry_bit = fabric.label_select_lut_per_entry_bit
+    lut = _ceil(fabric.label_select_base_lut + per_entry_bit * pe * k * (entry + 1))
     ff = ENGINE_BASE_FF + k * entry + _stream(op.input).width
     return Cost(classes // pe, lut, ff, 0, 0)
 
@@ -429,7 +437,8 @@ def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
     Cycles: one word a cycle, the stream's words per frame.
     Storage: up to LUTRAM_MAX_DEPTH words an asynchronously read distributed RAM
     (`dual_port_lutram`; Yosys uses RAM32M even for 2 words); deeper a BRAM with a registered
-    read (`bram18_count`) and a w-bit bypass register and select.
+    read (`bram18_count`) and a w-bit bypass register and select, + the family's
+    `fifo_bram_extra_lut`.
     LUT (Yosys): FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT per address bit (two pointers and the
     count: increments, wraps, full and empty compares) + the storage (+ w for the bypass
     select): 10 + 4·5 + 12 = 42 for 32 x 16 (Yosys 41), 50 for 256 x 8 (51).
@@ -441,11 +450,12 @@ def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
     aw = max(1, (depth - 1).bit_length())
     lut = FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT * aw
     ff = 3 * aw + 1
+    fabric = fabric_costs(device)
     if depth <= LUTRAM_MAX_DEPTH:
-        bram18, luts = 0, dual_port_lutram(depth, width)
+        bram18, luts = 0, dual_port_lutram(depth, width, fabric)
     else:
         bram18, luts = bram18_count(depth, width), 0
-        lut, ff = lut + width, ff + width + 1
+        lut, ff = lut + width + fabric.fifo_bram_extra_lut, ff + width + 1
     return Cost(stream.words.data, lut + luts, ff, bram18, luts)
 
 

@@ -706,7 +706,7 @@ def test_bad_option_values_reach_the_pass(capsys, tmp_path):
     assert_one_error(*bnnc_opt(capsys, path, "-p", f"{lowered},fold{{max=true clock-mhz=-1}}"),
                      "bnnc-opt", "the clock must be a positive number of MHz, got -1")
     assert_one_error(*bnnc_opt(capsys, path, "-p", f"{lowered},fold{{target-fps=9000 board=nope}}"),
-                     "bnnc-opt", "unknown board 'nope'", "known boards: zc706")
+                     "bnnc-opt", "unknown board 'nope'", "known boards: pynq-z1, pynq-z2, zc706, zcu104")
 
 
 def test_unknown_target(capsys, tmp_path):
@@ -778,7 +778,7 @@ COMPILE_CASES = [
     ("clock-negative", lambda t: ["--clock-mhz", "-100"], ["positive number of MHz, got -100.0"],
      True),
     ("unknown-board", lambda t: ["--board", "zc999"],
-     ["unknown board 'zc999'", "known boards: zc706"], True),
+     ["unknown board 'zc999'", "known boards: pynq-z1, pynq-z2, zc706, zcu104"], True),
     ("board-file-not-json", lambda t: ["--board", str(write(t / "board.json", "part: x\n"))],
      ["board.json"], True),
     ("folding-unknown-layer", lambda t: ["--folding", str(write(t / "f.json", '{"fc7": {"pe": 1}}'))],

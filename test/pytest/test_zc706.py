@@ -55,9 +55,9 @@ def builds(tmp_path_factory) -> dict[str, Path]:
 
 
 def run_script(build: Path, script: str, text: str | None = None, version: str = "2020.2",
-               make_ip_repo: bool = True) -> subprocess.CompletedProcess:
-    """`zc706/<script>` (or `text` in its place) under tclsh with the Vivado stand-ins."""
-    zc706 = build / "zc706"
+               make_ip_repo: bool = True, board: str = "zc706") -> subprocess.CompletedProcess:
+    """`<board>/<script>` (or `text` in its place) under tclsh with the Vivado stand-ins."""
+    zc706 = build / board
     config = json.loads((zc706 / "bnnc_driver" / "accelerator.json").read_text())
     top = config["top"]
     hls_ip = "ip_repo" in (zc706 / "project.tcl").read_text()  # else the Verilog
@@ -230,10 +230,10 @@ def test_build_sh_of_the_verilog_runs_no_hls(builds, tmp_path, name):
 # The board driver
 
 
-def import_driver(build: Path):
+def import_driver(build: Path, board: str = "zc706"):
     """The driver package of the build, imported from its files under a name of its own."""
-    package = build / "zc706" / "bnnc_driver"
-    name = f"bnnc_driver_{build.name}"
+    package = build / board / "bnnc_driver"
+    name = f"bnnc_driver_{build.name}_{board}".replace("-", "_")
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, package / "__init__.py",
@@ -255,11 +255,11 @@ def once_per_call(simulate):
     return with_last
 
 
-def accelerator_on_dma(driver, build: Path, simulate, length_bits: int | None = None):
+def accelerator_on_dma(driver, build: Path, simulate, length_bits: int | None = None, board: str = "zc706"):
     """The build's driver with the PG021 DMA model around `simulate` (words (F, in) -> output
     words and their TLAST bits); `length_bits` narrows the DMA's length register, for the
     driver and the DMA alike."""
-    config_path = build / "zc706" / "bnnc_driver" / "accelerator.json"
+    config_path = build / board / "bnnc_driver" / "accelerator.json"
     config = json.loads(config_path.read_text())
     if length_bits is not None:
         config = {**config, "dma_length_bits": length_bits, "max_transfer_bytes": 2**length_bits - 1}

@@ -47,16 +47,51 @@ proc config_of {config key default} {
     return $default
 }
 
+# A master's `window` is {first size}: the addresses it can reach (Zynq-7000 TRM, UG585, system
+# address map: M_AXI_GP0 0x4000_0000..0x7FFF_FFFF; Zynq UltraScale+ TRM, UG1085: M_AXI_HPM0_FPD's
+# low window 0xA000_0000..0xAFFF_FFFF). Segments assigned outside it fail at validate_bd_design.
 proc ip_ps7 {config} {
     set pins [dict create FCLK_CLK0 [pin O 0] FCLK_RESET0_N [pin O 0]]
     set intfs [dict create DDR [intf slave] FIXED_IO [intf slave]]
     if {[config_of $config PCW_USE_M_AXI_GP0 0]} {
         dict set pins M_AXI_GP0_ACLK [pin I]
-        dict set intfs M_AXI_GP0 [intf master space Data]
+        dict set intfs M_AXI_GP0 [intf master space Data window {0x40000000 0x40000000}]
     }
     if {[config_of $config PCW_USE_S_AXI_HP0 0]} {
         dict set pins S_AXI_HP0_ACLK [pin I]
         dict set intfs S_AXI_HP0 [intf slave segs {HP0_DDR_LOWOCM}]
+    }
+    return [dict create pins $pins intf $intfs]
+}
+# The Zynq UltraScale+ PS (PG201) after its board preset: the FPD masters M_AXI_HPM0_FPD (GP0)
+# and M_AXI_HPM1_FPD (GP1) are on by default, each with a clock input that must be driven; the
+# LPD master (GP2) and the HP slaves (S_AXI_GP2..5 = S_AXI_HP0..3_FPD) are off. pl_clk0 and
+# pl_resetn0 exist once PL clock 0 is enabled. No DDR or fixed-I/O interfaces: the PS's DDR
+# and MIO pins are not block-design ports.
+proc ip_zynq_ultra_ps_e {config} {
+    set pins [dict create]
+    set intfs [dict create]
+    if {[config_of $config PSU__FPGA_PL0_ENABLE 1]} {
+        dict set pins pl_clk0 [pin O 0]
+        dict set pins pl_resetn0 [pin O 0]
+    }
+    foreach {gp default name clock window} {
+        0 1 M_AXI_HPM0_FPD maxihpm0_fpd_aclk {0xA0000000 0x10000000}
+        1 1 M_AXI_HPM1_FPD maxihpm1_fpd_aclk {0xB0000000 0x10000000}
+        2 0 M_AXI_HPM0_LPD maxihpm0_lpd_aclk {0x80000000 0x20000000}
+    } {
+        if {[config_of $config PSU__USE__M_AXI_GP$gp $default]} {
+            dict set pins $clock [pin I]
+            dict set intfs $name [intf master space Data window $window]
+        }
+    }
+    foreach {gp port} {2 0 3 1 4 2 5 3} {
+        if {[config_of $config PSU__USE__S_AXI_GP$gp 0]} {
+            set width [config_of $config PSU__SAXIGP${gp}__DATA_WIDTH 128]
+            if {$width ni {32 64 128}} { fail "PSU__SAXIGP${gp}__DATA_WIDTH $width is not 32, 64 or 128" }
+            dict set pins saxihp${port}_fpd_aclk [pin I]
+            dict set intfs S_AXI_HP${port}_FPD [intf slave segs [list HP${port}_DDR_LOW]]
+        }
     }
     return [dict create pins $pins intf $intfs]
 }
@@ -93,6 +128,7 @@ proc ip_proc_sys_reset {config} {
     return [dict create pins $pins intf [dict create]]
 }
 dict set ::catalog xilinx.com:ip:processing_system7:5.5 ip_ps7
+dict set ::catalog xilinx.com:ip:zynq_ultra_ps_e:3.3 ip_zynq_ultra_ps_e
 dict set ::catalog xilinx.com:ip:axi_dma:7.1 ip_axi_dma
 dict set ::catalog xilinx.com:ip:axi_interconnect:2.1 ip_axi_interconnect
 dict set ::catalog xilinx.com:ip:proc_sys_reset:5.0 ip_proc_sys_reset
@@ -144,7 +180,8 @@ proc create_project {args} {
     lassign $positional name dir
     if {$dir eq ""} { fail "create_project NAME DIR -part PART" }
     set part [option $args -part]
-    if {![regexp {^xc7z\d+\w+-\d$} $part]} { fail "bad part '$part'" }
+    # Zynq-7000 (xc7z020clg400-1) or Zynq UltraScale+ (xczu7ev-ffvc1156-2-e)
+    if {![regexp {^xc7z\d+\w+-\d$} $part] && ![regexp {^xczu\d+(cg|eg|ev)-\w+-\d-[eil]$} $part]} { fail "bad part '$part'" }
     file mkdir $dir
     set ::project [dict create name $name dir $dir part $part xpr [file join $dir $name.xpr] properties {}]
     save_project
@@ -264,11 +301,17 @@ proc apply_bd_automation {args} {
     set rule [option $args -rule]
     if {![regexp {^[\w.-]+:bd_rule:[\w.-]+$} $rule]} { fail "malformed automation rule '$rule'" }
     set cell [unhandle cell [lindex $args end]]
-    if {[dict get $::cells $cell vlnv] ne "xilinx.com:ip:processing_system7:5.5"} { fail "rule $rule on '$cell'" }
-    if {![string match {*apply_board_preset "1"*} [option $args -config]]} { fail "the board preset is not applied" }
+    # The rule of a PS is named after its IP (bd_rule:processing_system7, bd_rule:zynq_ultra_ps_e).
+    set ip [lindex [split [dict get $::cells $cell vlnv] :] 2]
+    if {$ip ni {processing_system7 zynq_ultra_ps_e} || [lindex [split $rule :] 2] ne $ip} { fail "rule $rule on '$cell'" }
+    set config [option $args -config]
+    if {![string match {*apply_board_preset "1"*} $config]} { fail "the board preset is not applied" }
     if {![dict exists $::project properties board_part]} { fail "board preset without a board part" }
-    foreach external {DDR FIXED_IO} {
-        dict set ::intf_nets $cell/$external external
+    if {[regexp {make_external "([^"]*)"} $config -> externals]} {
+        foreach external [split [string map {" " ""} $externals] ,] {
+            intf_info $cell/$external  ;# only interfaces the PS has can be made external
+            dict set ::intf_nets $cell/$external external
+        }
     }
 }
 proc connect_bd_intf_net {a b} {
@@ -351,6 +394,15 @@ proc validate_bd_design {args} {
             }
             foreach seg $mine {
                 if {$seg ni [reachable $cell [dict get $info space]]} { fail "$seg is assigned in $space but not reachable" }
+            }
+            if {[dict exists $info window]} {
+                lassign [dict get $info window] first size
+                foreach a $::assigned {
+                    lassign $a a_space seg offset range
+                    if {$a_space eq $space && ($offset < $first || $offset + $range > $first + $size)} {
+                        fail "$seg at [format 0x%08X $offset] is outside $cell/$name's window [format 0x%08X $first]..[format 0x%08X [expr {$first + $size - 1}]]"
+                    }
+                }
             }
         }
     }

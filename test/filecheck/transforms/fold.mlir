@@ -15,7 +15,7 @@
 // DEFAULT-CLOCK: "clock_mhz": 200.0,
 // ESTIMATE-CLOCK: clock_mhz = 1.000000e+02 : f64
 // ESTIMATE-CLOCK-SAME: target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 100.0>
-// BOARD: bnnc-opt: error: unknown board 'pynq-z9'; known boards: zc706 (or give the path of a .json device file)
+// BOARD: bnnc-opt: error: unknown board 'pynq-z9'; known boards: pynq-z1, pynq-z2, zc706, zcu104 (or give the path of a .json device file)
 
 // Two dense layers, 16x8 then 8x4, at 200 MHz. 25 M FPS leaves 8 cycles per frame: the
 // cheapest folding is fc0 at PE 2, SIMD 8 (4 neuron folds of 2 synapse folds, 144 LUT) and fc1 at
