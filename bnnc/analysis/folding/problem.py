@@ -23,6 +23,7 @@ from bnnc.devices import Device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import bit_width
 from bnnc.errors import BnncError
+from bnnc.semantics.packing import AXI_WORD_BITS
 from bnnc.dialects.df import Fold
 from bnnc.analysis.folding.streams import layer_legal_folds, layer_of
 
@@ -255,10 +256,13 @@ def build_problem(
 
 def io_stream(graph: df.GraphOp, device: Device) -> df.StreamType:
     """The input stream for a first layer that reads multi-pixel words: as many elements a word
-    as fit the board's HP port (and divide the frame), one word a cycle. (A first layer of
-    one-pixel words gets its own words from the port, `FoldingProblem.input_stream`.)"""
+    as fit the accelerator's AXI-stream word (and divide the frame), one word a cycle. The word is
+    the narrower of the board's HP port and bnnc's 64-bit AXI-stream ports: a 128-bit HP port
+    (ZCU104) does not widen the accelerator's stream. (A first layer of one-pixel words gets its
+    own words from the port, `FoldingProblem.input_stream`.)"""
     stream = graph.input_op().output.type
     bits = bit_width(stream.element)  # type: ignore[attr-defined]
     elements = stream.elements  # type: ignore[attr-defined]
-    lanes = max(d for d in divisors(elements) if d * bits <= max(device.hp_port_bits, bits))
+    port_bits = min(device.hp_port_bits, AXI_WORD_BITS)
+    lanes = max(d for d in divisors(elements) if d * bits <= max(port_bits, bits))
     return df.StreamType(stream.element, lanes, elements // lanes)  # type: ignore[attr-defined]
