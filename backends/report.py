@@ -1,7 +1,8 @@
 """The `report` target: the cost model's estimate of every `df.graph`, as a table or as JSON.
 
     bnnc-opt net.mlir -t report
-    bnnc-opt net.mlir -t 'report{format=json board=zc706 clock-mhz=200.0}'
+    bnnc-opt net.mlir -t 'report{format=json}'              # the graph's target (board, clock)
+    bnnc-opt net.mlir -t 'report{board=pynq-z1 clock-mhz=100}'   # the same design elsewhere
 
 A printer: it runs `estimate_graph` itself and changes no IR, so it needs neither the `estimate`
 pass nor its attributes (and ignores them when present). Per engine it prints the folding, cycles
