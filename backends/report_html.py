@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bnnc.backends.report_charts import Panel, bar_chart
+from bnnc.backends.report_summary import NOTES
 
 from bnnc.errors import BnncError
 
@@ -36,7 +37,7 @@ th:first-child, td:first-child, td.text { text-align: left; }
 
 
 def _label(node: dict[str, Any]) -> str:
-    return f"{node['layer']} {node['kind']}" if node.get("layer") else f"{node['name']} {node['kind']}"
+    return f"{node['name']} ({node['kind']})"
 
 
 def cycles_plot(estimate: dict[str, Any]) -> str:
@@ -70,25 +71,37 @@ def _row(cells: list[Any], header: bool = False) -> str:
     return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
 
 
+def _latency(estimate: dict[str, Any], sizing: dict[str, Any]) -> str:
+    clock = estimate["clock_mhz"]
+    bound = f"{estimate['latency_cycles']:,} cycles ({estimate['latency_us']:.2f} µs) at most"
+    if "latency" not in sizing:
+        return bound
+    return (f"{sizing['latency']:,} cycles ({sizing['latency'] / clock:.2f} µs), the sized pipeline "
+            f"cycle by cycle; {bound}, the engines' cycles summed")
+
+
 def render(report: dict[str, Any]) -> str:
     estimate = report.get("estimate")
     if estimate is None:
         raise BnncError("report.json has no estimate: the build stopped before its graph was sized")
     total, utilisation = estimate["total"], estimate["utilisation"]
     bottleneck = max(n["cycles"] for n in estimate["nodes"])
-    rows = [_row(["engine", "kind", "PE", "SIMD", "MMV", "cycles", "share", "LUT", "BRAM18"], header=True)]
+    rows = [_row(["engine", "kind", "PE", "SIMD", "MMV", "cycles", "share", "LUT", "BRAM18", "FIFO depth"],
+                 header=True)]
     for n in estimate["nodes"]:
-        cells = [n.get("layer") or n["name"], n["kind"], n["pe"] or "-", n["simd"] or "-", n["mmv"] or "-",
-                 f"{n['cycles']:,}", f"{100 * n['cycles'] / bottleneck:.0f} %", f"{n['lut']:,}", n["bram18"]]
+        depth = f"{n['depth']:,}" if n.get("depth") is not None else "-"
+        cells = [n["name"], n["kind"], n["pe"] or "-", n["simd"] or "-", n["mmv"] or "-",
+                 f"{n['cycles']:,}", f"{100 * n['cycles'] / bottleneck:.0f} %", f"{n['lut']:,}", n["bram18"],
+                 depth]
         row = _row(cells)
         rows.append(row.replace("<tr>", '<tr class="bottleneck">') if n["cycles"] == bottleneck else row)
     sizing = report.get("fifo_sizing", {})
     summary = [
-        ("model", report.get("model", "")),
+        ("model", Path(report.get("model", "")).name),
         ("board", f"{estimate['board']} ({estimate['part']}) at {estimate['clock_mhz']:g} MHz"),
         ("folding", json.dumps(report.get("folding", {}))),
         ("throughput", f"{estimate['fps']:,.1f} frames/s (bottleneck {estimate['bottleneck']}, {bottleneck:,} cycles a frame)"),
-        ("latency", f"{estimate['latency_cycles']:,} cycles ({estimate['latency_us']:.2f} µs)"),
+        ("latency", _latency(estimate, sizing)),
         ("LUT", f"{total['lut']:,} ({100 * utilisation.get('lut', 0):.1f} % of the device)"),
         ("BRAM18", f"{total['bram18']:,} ({100 * utilisation.get('bram18', 0):.1f} %)"),
         ("FF", f"{total['ff']:,} ({100 * utilisation.get('ff', 0):.1f} %)"),
@@ -96,7 +109,8 @@ def render(report: dict[str, Any]) -> str:
     ]
     if sizing:
         fifos = (f"{sizing.get('fifo_bits', 0):,} bits (whole frames would be "
-                 f"{sizing.get('whole_frame_bits', 0):,}); sized interval {sizing.get('interval', 0):,} cycles")
+                 f"{sizing.get('whole_frame_bits', 0):,}); the sized pipeline takes a frame every "
+                 f"{sizing.get('interval', 0):,} cycles (depths in the table below)")
         summary.append(("FIFOs", fifos))
     timing = report.get("timing")
     if timing:
@@ -119,6 +133,8 @@ def render(report: dict[str, Any]) -> str:
 </div>
 <h2>Engines</h2>
 <table>{''.join(rows)}</table>
+<h2>Two latencies, two intervals</h2>
+{''.join(f"<p><b>{html.escape(k)}</b>: {html.escape(v)}</p>" for k, v in NOTES.items())}
 <h2>Compile stages</h2>
 <table>{''.join(stages)}</table>
 <p>Estimates of bnnc's cost model (calibrated against Yosys, see docs/rtl.md); cycles as the RTL runs them.</p>

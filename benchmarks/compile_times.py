@@ -40,6 +40,7 @@ def bnnc_compile(
                 str(output),
                 "--backend",
                 backend,
+                "--force",  # the previous run's build, rebuilt
             ],
             BNNC_TIMEOUT,
         )

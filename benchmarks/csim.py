@@ -35,7 +35,7 @@ FOLDINGS = {"fix-9000": "fold{target-fps=9000.0 clock-mhz=200.0}", "max": "fold{
 
 
 def networks(shared: Path, quick: bool):
-    from bnnc.datasets import mnist
+    from bnnc.driver.datasets import mnist
 
     images, _ = mnist(shared / "data" / "mnist")
     yield "TFC", shared / "models" / "tfc_w1a1.qonnx.onnx", images
@@ -57,9 +57,9 @@ def measure(path: Path, x: np.ndarray, folding: str) -> dict:
     from bnnc.backends.hls_cpp.project import project_files
 
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.interpreters.bnn import BnnExecutor
-    from bnnc.pipeline import run_pipeline
-    from bnnc.simulators import csim
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
+    from bnnc.driver.pipeline import run_pipeline
+    from bnnc.runtime.simulators import csim
 
     module = run_pipeline(
         import_onnx(path), f"bnn-streamline,lower-bnn-to-dataflow,{FOLDINGS[folding]},insert-streams,size-fifos"

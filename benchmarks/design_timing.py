@@ -60,11 +60,11 @@ def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
 
     from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
     from bnnc.backends.verilog.timing import report_of, synthesize_netlist, worst_paths
-    from bnnc.cost_model import estimate_graph
+    from bnnc.analysis.cost_model import estimate_graph
     from bnnc.devices import load_device
     from bnnc.dialects import df
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.pipeline import run_pipeline
+    from bnnc.driver.pipeline import run_pipeline
 
     model, fold = DESIGNS[name]
     module = run_pipeline(import_onnx(SHARED / model),

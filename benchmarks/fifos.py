@@ -17,12 +17,12 @@ def main() -> None:
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
     args = parser.parse_args()
 
-    from bnnc.cost_model import estimate_graph
+    from bnnc.analysis.cost_model import estimate_graph
     from bnnc.devices import load_device
     from bnnc.dialects import df
     from bnnc.frontend.onnx_importer import import_onnx
     from bnnc.passes.size_fifos import size_fifos
-    from bnnc.pipeline import run_pipeline
+    from bnnc.driver.pipeline import run_pipeline
 
     models = Path(args.shared) / "models"
     print(f"{'net':4} {'scenario':8} {'sizing s':>8} {'interval':>9} {'bottleneck':>10} {'latency':>8} {'FIFO bits':>10} {'whole-frame bits':>16}")

@@ -29,10 +29,10 @@ def main() -> None:
 
     from bnnc.devices import load_device
     from bnnc.dialects import df
-    from bnnc.folding.problem import build_problem
-    from bnnc.folding.solvers import solve_finn_greedy, solve_fix, solve_max
+    from bnnc.analysis.folding.problem import build_problem
+    from bnnc.analysis.folding.solvers import solve_finn_greedy, solve_fix, solve_max
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.pipeline import run_pipeline
+    from bnnc.driver.pipeline import run_pipeline
 
     models = Path(args.shared) / "models"
     networks = {

@@ -23,7 +23,7 @@ def model_path(shared: Path, name: str) -> Path:
 
 @cache
 def _mnist(shared: Path) -> np.ndarray:
-    from bnnc.datasets import mnist
+    from bnnc.driver.datasets import mnist
 
     images, _ = mnist(shared / "data" / "mnist")
     return images

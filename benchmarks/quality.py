@@ -10,7 +10,7 @@ is part of the run (TFC fix-9000, full mode), its LUT and BRAM18 are given too.
 The roofline: binary ops a frame = 2·MW·MH·pixels summed over the matrix-vector units (from
 each unit's cycles and folding: cycles·PE·SIMD·MMV = MW·MH·pixels), times frames/s, against
 the device's peak under the same LUT-per-op model: every LUT of the device in XNOR-popcount
-lanes of SIMD 64 as `bnnc.cost_model` costs them (one XNOR LUT a lane plus its share of the
+lanes of SIMD 64 as `bnnc.analysis.cost_model` costs them (one XNOR LUT a lane plus its share of the
 popcount tree), each lane 2 ops (a multiply and an add) a cycle.
 """
 
@@ -55,7 +55,7 @@ BNN_PYNQ_FPS = {"CNV": CLOCK_MHZ * 1e6 / 32_768, "LFC": CLOCK_MHZ * 1e6 / 512}
 
 def peak_ops_per_s() -> tuple[float, float]:
     """(peak binary ops/s of the ZC706, LUT per lane) under bnnc's cost model."""
-    from bnnc.cost_model import XNOR_LUT_PER_LANE, popcount_tree_luts
+    from bnnc.analysis.cost_model import XNOR_LUT_PER_LANE, popcount_tree_luts
     from bnnc.devices import load_device
 
     lut_per_lane = (PEAK_SIMD * XNOR_LUT_PER_LANE + popcount_tree_luts(PEAK_SIMD)) / PEAK_SIMD
@@ -195,7 +195,7 @@ def run(ctx: Context) -> list[Table]:
     table.notes += [
         (
             f"Peak: {peak / 1e12:.1f} binary TOP/s = 218,600 LUT / {lut_per_lane:.2f} LUT a lane "
-            f"(SIMD {PEAK_SIMD}, bnnc.cost_model) · 2 ops · 200 MHz. FINN's poster: 11.6 of "
+            f"(SIMD {PEAK_SIMD}, bnnc.analysis.cost_model) · 2 ops · 200 MHz. FINN's poster: 11.6 of "
             "19.7 TOP/s (68 %)."
         ),
         (

@@ -63,11 +63,11 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
 
-    from bnnc.datasets import mnist
+    from bnnc.driver.datasets import mnist
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.interpreters.bnn import BnnExecutor
-    from bnnc.pipeline import run_pipeline
-    from bnnc.reference import ReferenceSession
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
+    from bnnc.driver.pipeline import run_pipeline
+    from bnnc.runtime.reference import ReferenceSession
 
     shared = Path(args.shared)
     images, _ = mnist(shared / "data" / "mnist")

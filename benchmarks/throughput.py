@@ -58,7 +58,7 @@ def _fresh_cache():
 
 def _bnnc_rows(ctx: Context, name: str, x: np.ndarray, reference: np.ndarray, table: Table) -> None:
     import bnnc
-    from bnnc.interpreters.bnn import BnnExecutor
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
 
     path = model_path(ctx.shared, name)
     for label, passes in (
@@ -88,8 +88,8 @@ def _bnnc_rows(ctx: Context, name: str, x: np.ndarray, reference: np.ndarray, ta
 
 
 def _csim_row(ctx: Context, name: str, x: np.ndarray, reference: np.ndarray, table: Table) -> None:
-    from bnnc.compiler import load_build
-    from bnnc.interpreters.bnn import BnnExecutor
+    from bnnc.driver.compiler import load_build
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
 
     build = ctx.builds.get(name)
     if build is None:
@@ -120,8 +120,8 @@ def _csim_row(ctx: Context, name: str, x: np.ndarray, reference: np.ndarray, tab
 def _rtlsim_row(
     ctx: Context, name: str, x: np.ndarray, reference: np.ndarray, table: Table
 ) -> None:
-    from bnnc.compiler import load_build
-    from bnnc.interpreters.bnn import BnnExecutor
+    from bnnc.driver.compiler import load_build
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
 
     build = ctx.builds.get(name)
     if build is None:
@@ -166,7 +166,7 @@ def run(ctx: Context) -> list[Table]:
     table = Table("Simulation throughput and top-1 agreement with onnxruntime", COLUMNS)
     sizes = QUICK_IMAGES if ctx.quick else IMAGES
     batches, references, binary_models = {}, {}, {}
-    from bnnc.reference import ReferenceSession
+    from bnnc.runtime.reference import ReferenceSession
 
     for name in MODELS:
         x = batch(ctx.shared, name, sizes[name])

@@ -1,18 +1,21 @@
-"""Yosys resources of every Verilog engine against `bnnc.cost_model`: LUT, FF, BRAM18 and DSP,
+"""Yosys resources of every Verilog engine against `bnnc.analysis.cost_model`: LUT, FF, BRAM18 and DSP,
 and each engine's worst register-to-register path by bnnc's timing check
 (`bnnc.backends.verilog.timing`, an estimate with its documented 7-series -2 delay model).
 
     python benchmarks/yosys_calibration.py [--json build/yosys_calibration.json] [--only NAME]
+                                           [--family xc7|xcup]
 
 Each configuration is a one-engine `df.graph` (built as the RTL tests build them, random
 weights); its engine is instantiated alone in a wrapper with its ports as top-level pins and
-synthesised with `yosys synth_xilinx -family xc7 -flatten`. Counted from `stat -json`:
+synthesised with `yosys synth_xilinx -family xc7 -flatten` (`--family xcup`: UltraScale+, against
+the cost model on the ZCU104). Counted from `stat -json`:
 LUT = LUT1..LUT6 plus the LUTs of distributed memories and shift registers (RAM32M and RAM64M
-use 4, RAM32X1D/RAM64X1D 2, RAM128X1D 4, SRL16E/SRLC32E and single-port 64x1 RAMs 1);
-FF = FDRE/FDSE/FDCE/FDPE; BRAM18 = RAMB18E1 + 2·RAMB36E1; DSP = DSP48E1. The cost model's figures for the same
-op come from `bnnc.cost_model.node_cost`. The last row is a small whole design (TFC, folded for
+use 4, RAM32X1D/RAM64X1D 2, RAM128X1D 4, SRL16E/SRLC32E and single-port 64x1 RAMs 1; on
+UltraScale+ RAM32M16 and RAM64M8 8); FF = FDRE/FDSE/FDCE/FDPE; BRAM18 = RAMB18E1/E2 +
+2·RAMB36E1/E2; URAM288 apart; DSP = DSP48E1/E2. The cost model's figures for the same
+op come from `bnnc.analysis.cost_model.node_cost`. The last row is a small whole design (TFC, folded for
 9000 frames/s): its whole Verilog top (engines, FIFOs, converters, AXI-stream ports) synthesised
-flattened, against the totals of `bnnc.cost_model.estimate_graph`.
+flattened, against the totals of `bnnc.analysis.cost_model.estimate_graph`.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from bnnc.backends.verilog.timing import worst_paths
 from bnnc.dialects import df
 from rtl_cases import graph, graph_of, mvtu_line, prepare, stream, swu_line
 
-from bnnc.cost_model import node_cost
+from bnnc.analysis.cost_model import node_cost
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
 
@@ -49,7 +52,10 @@ LUT_CELLS = {f"LUT{i}": 1 for i in range(1, 7)} | {
 }
 LUTRAM_CELLS = {k: v for k, v in LUT_CELLS.items() if not k.startswith("LUT")}
 FF_CELLS = ("FDRE", "FDSE", "FDCE", "FDPE")
-BRAM_CELLS = {"RAMB18E1": 1, "RAMB36E1": 2}
+BRAM_CELLS = {"RAMB18E1": 1, "RAMB36E1": 2, "RAMB18E2": 1, "RAMB36E2": 2}
+# The board whose device (and so whose fabric family's cost-model table) each family is compared on.
+FAMILY_BOARDS = {"xc7": "zc706", "xcup": "zcu104"}
+FAMILY = "xc7"  # set by --family
 
 
 def _mvtu(mw, mh, pe, simd, in_type=B, out_type=B, **kw):
@@ -190,7 +196,7 @@ endmodule
 
 
 def synthesize(top_text: str, memories: dict[str, list[str]], modules: list[str]) -> tuple[dict[str, int], dict]:
-    """Cell counts of `cal_top` after `synth_xilinx -family xc7 -flatten`, and its JSON netlist."""
+    """Cell counts of `cal_top` after `synth_xilinx -family FAMILY -flatten`, and its JSON netlist."""
     yosys = shutil.which("yosys")
     if yosys is None:
         raise BnncError("yosys is not installed or not on PATH")
@@ -200,7 +206,7 @@ def synthesize(top_text: str, memories: dict[str, list[str]], modules: list[str]
         for file, lines in memories.items():
             (work / file).write_text("\n".join(lines) + "\n")
         sources = " ".join(str(LIBRARY / f"{m}.v") for m in modules)
-        script = (f"read_verilog -defer {sources} cal_top.v; synth_xilinx -family xc7 -flatten -top cal_top; "
+        script = (f"read_verilog -defer {sources} cal_top.v; synth_xilinx -family {FAMILY} -flatten -top cal_top; "
                   "tee -q -o stat.json stat -json; write_json netlist.json")
         result = subprocess.run([yosys, "-q", "-p", script], cwd=work, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -236,7 +242,7 @@ def engine_op(name: str):
 
 
 def measure(name: str, op) -> Row:
-    device = load_device("zc706")
+    device = load_device(FAMILY_BOARDS[FAMILY])
     start = time.time()
     inst = instance_of(op, "u")
     top = _wrapper(inst.module, inst.params, op.operands[0].type.width, op.results[0].type.width)
@@ -254,15 +260,15 @@ def design_row() -> Row:
     from conftest import model_path
 
     from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
-    from bnnc.cost_model import estimate_graph
+    from bnnc.analysis.cost_model import estimate_graph
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.pipeline import run_pipeline
+    from bnnc.driver.pipeline import run_pipeline
 
     module = run_pipeline(import_onnx(model_path("tfc_w1a1.qonnx.onnx")),
                           "bnn-streamline,lower-bnn-to-dataflow,fold{target-fps=9000 clock-mhz=200},"
                           "insert-streams,size-fifos")
     graph = graph_of(module)
-    estimate = estimate_graph(graph, load_device("zc706"), 200.0)
+    estimate = estimate_graph(graph, load_device(FAMILY_BOARDS[FAMILY]), 200.0)
     project = build_project(find_graph(module))
     start = time.time()
     with tempfile.TemporaryDirectory(prefix="bnnc-yosys-") as tmp:
@@ -271,7 +277,7 @@ def design_row() -> Row:
             (work / path).parent.mkdir(parents=True, exist_ok=True)
             (work / path).write_text(text)
         sources = " ".join(sorted(p for p in project.files if p.startswith("library/")))
-        script = (f"read_verilog -defer {sources} top.v; synth_xilinx -family xc7 -flatten -top {TOP_MODULE}; "
+        script = (f"read_verilog -defer {sources} top.v; synth_xilinx -family {FAMILY} -flatten -top {TOP_MODULE}; "
                   "tee -q -o stat.json stat -json; write_json netlist.json")
         result = subprocess.run(["yosys", "-q", "-p", script], cwd=work, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -294,7 +300,11 @@ def main() -> None:
     parser.add_argument("--json", default="build/yosys_calibration.json")
     parser.add_argument("--only", action="append", help="configurations to run (default: all)")
     parser.add_argument("--no-design", action="store_true", help="leave out the whole-design row")
+    parser.add_argument("--family", choices=sorted(FAMILY_BOARDS), default="xc7",
+                        help="the fabric Yosys maps to (default xc7)")
     args = parser.parse_args()
+    global FAMILY
+    FAMILY = args.family
     names = args.only or list(CONFIGS)
     rows = []
     for name in names:

@@ -23,24 +23,24 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from bnnc.compiler import compile
+    from bnnc.driver.compiler import compile
     from bnnc.errors import BnncError
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.interpreters.bnn import run_bnn
-    from bnnc.ir import parse_module
-    from bnnc.pipeline import PassManager
-    from bnnc.reference import run_reference
-    from bnnc.verification import verify_build as verify
+    from bnnc.runtime.interpreters.bnn import run_bnn
+    from bnnc.driver.ir import parse_module
+    from bnnc.driver.pipeline import PassManager
+    from bnnc.runtime.reference import run_reference
+    from bnnc.driver.verification import verify_build as verify
 
 _LAZY = {
     "BnncError": "bnnc.errors",
     "import_onnx": "bnnc.frontend.onnx_importer",
-    "run_bnn": "bnnc.interpreters.bnn",
-    "parse_module": "bnnc.ir",
-    "run_reference": "bnnc.reference",
-    "compile": "bnnc.compiler",
-    "PassManager": "bnnc.pipeline",
-    "verify": "bnnc.verification",
+    "run_bnn": "bnnc.runtime.interpreters.bnn",
+    "parse_module": "bnnc.driver.ir",
+    "run_reference": "bnnc.runtime.reference",
+    "compile": "bnnc.driver.compiler",
+    "PassManager": "bnnc.driver.pipeline",
+    "verify": "bnnc.driver.verification",
 }
 _RENAMED = {"verify": "verify_build"}
 

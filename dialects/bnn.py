@@ -12,7 +12,7 @@ Element types:
   in double precision; see docs/design.md, "Real arithmetic".
 
 Weights of `bnn.dense`/`bnn.conv2d` are properties, packed from bytes into `ui64` words by
-`bnnc.packing`, with their element type (`!bnn.bipolar` or `siN`) beside them.
+`bnnc.semantics.packing`, with their element type (`!bnn.bipolar` or `siN`) beside them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
     IntegerType,
+    Signedness,
     StringAttr,
     TensorType,
     UnitAttr,
@@ -49,7 +50,8 @@ from xdsl.pattern_rewriter import RewritePattern
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from xdsl.utils.exceptions import VerifyException
 
-from bnnc.packing import to_signed, unpack_rows, words_per_row
+from bnnc.semantics import arithmetic
+from bnnc.semantics.packing import to_signed, unpack_rows, words_per_row
 
 
 @irdl_attr_definition
@@ -107,6 +109,24 @@ def integer_range(t: IntegerType) -> tuple[int, int]:
     if is_signed_integer(t):
         return -(1 << (width - 1)), (1 << (width - 1)) - 1
     return 0, (1 << width) - 1
+
+
+def value_range(t: Attribute) -> tuple[int, int]:
+    """The numbers an element type denotes: −1 and +1 for bipolar, else its integer range."""
+    return (-1, 1) if isinstance(t, BipolarType) else integer_range(t)  # type: ignore[arg-type]
+
+
+def signed_bits(lo: int, hi: int) -> int:
+    """The fewest two's complement bits that hold every integer in [lo, hi]: n bits hold
+    [−2^(n−1), 2^(n−1) − 1], so n = 1 + max(bits of hi, bits of −lo − 1)."""
+    return 1 + max(max(int(hi), 0).bit_length(), max(-int(lo) - 1, 0).bit_length())
+
+
+def narrowest_integer(lo: int, hi: int) -> IntegerType:
+    """The smallest `uiN` (when lo ≥ 0) or `siN` holding [lo, hi]: bnnc's one answer."""
+    if lo >= 0:
+        return IntegerType(max(1, int(hi).bit_length()), Signedness.UNSIGNED)
+    return IntegerType(signed_bits(lo, hi), Signedness.SIGNED)
 
 
 def _check_channel_params(
@@ -624,6 +644,50 @@ class TopKOp(IRDLOperation):
             raise VerifyException("label select needs integer or real scores")
 
 
+# --------------------------------------------------------------------------------------------
+# Output activations (on the host)
+
+
+class _OutputActivation(IRDLOperation):
+    """Real-valued, per row of the last axis; they run on the host behind the accelerator."""
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def __init__(self, input, result_type: Attribute):
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        _check_same_shape(self)
+        if not (is_real(element_type(self.input.type)) and is_real(element_type(self.output.type))):
+            raise VerifyException("input and result must be real-valued")
+        if len(shape_of(self.input.type)) < 2:
+            raise VerifyException("expected (batch, ..., classes) values of rank 2 or more")
+
+
+@irdl_op_definition
+class SoftmaxOp(_OutputActivation):
+    """`exp(x_i − max x) / Σ_j exp(x_j − max x)` over the last axis."""
+
+    name = "bnn.softmax"
+
+
+@irdl_op_definition
+class LogSoftmaxOp(_OutputActivation):
+    """`x_i − max x − log Σ_j exp(x_j − max x)` over the last axis."""
+
+    name = "bnn.log_softmax"
+
+
+@irdl_op_definition
+class SigmoidOp(_OutputActivation):
+    """`1 / (1 + exp(−x))` elementwise."""
+
+    name = "bnn.sigmoid"
+
+
 BNN = Dialect(
     "bnn",
     [
@@ -638,6 +702,37 @@ BNN = Dialect(
         ReshapeOp,
         TransposeOp,
         TopKOp,
+        SoftmaxOp,
+        LogSoftmaxOp,
+        SigmoidOp,
     ],
     [BipolarType],
 )
+
+
+# --------------------------------------------------------------------------------------------
+# Values of the elementwise ops, for the executor and the passes that evaluate a chain of them
+
+
+def evaluate_elementwise(op: Operation, x: np.ndarray) -> np.ndarray:
+    """The value of an elementwise op (affine, batch norm, sign, quantize, threshold) on the
+    array `x` of its input's codes (bits for bipolar inputs): `bnnc.semantics.arithmetic` with
+    the op's parameters. The `bnn` executor and threshold fusion both evaluate through here."""
+    def numbers(value: np.ndarray) -> np.ndarray:
+        return 2 * value.astype(np.int64) - 1 if is_bipolar(element_type(op.operands[0].type)) else value
+
+    if isinstance(op, SignOp):
+        return arithmetic.sign(x)
+    if isinstance(op, QuantizeOp):
+        return arithmetic.quantize(x, op.scale.value.data, op.zero_point.value.data, op.rounding.data,
+                                   op.lo.value.data, op.hi.value.data)
+    if isinstance(op, ThresholdOp):
+        bipolar = is_bipolar(element_type(op.output.type))
+        return arithmetic.multi_threshold(numbers(x), dense_values(op.thresholds), op.offset.value.data,
+                                          bipolar, op.axis.value.data)
+    if isinstance(op, BatchNormOp):
+        return arithmetic.batchnorm(numbers(x), dense_values(op.mean), dense_values(op.var), dense_values(op.gamma),
+                                    dense_values(op.beta), op.epsilon.value.data, op.axis.value.data)
+    if isinstance(op, AffineOp):
+        return arithmetic.affine(numbers(x), dense_values(op.scale), dense_values(op.bias), op.axis.value.data)
+    raise ValueError(f"{op.name} is not an elementwise op")

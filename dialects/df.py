@@ -22,11 +22,17 @@ pixel-major.
 
 from __future__ import annotations
 
+import math
+from abc import ABC
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import ClassVar
 
 from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
+    FloatAttr,
     IntAttr,
     IntegerAttr,
     IntegerType,
@@ -35,6 +41,7 @@ from xdsl.dialects.builtin import (
     SymbolRefAttr,
     TensorType,
     UnitAttr,
+    f64,
     i64,
 )
 from xdsl.ir import Attribute, Dialect, ParametrizedAttribute, TypeAttribute
@@ -65,8 +72,12 @@ from bnnc.dialects.bnn import (
     integer_range,
     is_bipolar,
     is_integer,
+    is_signed_integer,
+    signed_bits,
+    value_range,
 )
-from bnnc.packing import words_per_row
+from bnnc.devices import DEFAULT_BOARD, load_device
+from bnnc.semantics.packing import words_per_row
 
 
 @irdl_attr_definition
@@ -125,6 +136,86 @@ class StreamType(ParametrizedAttribute, TypeAttribute):
         return self.lanes.data * self.words.data
 
 
+@dataclass(frozen=True, order=True)
+class Fold:
+    """PE processing elements, SIMD lanes and MMV pixels per cycle of one layer (an engine that
+    has no such parameter ignores it)."""
+
+    pe: int = 1
+    simd: int = 1
+    mmv: int = 1
+
+    def as_dict(self) -> dict[str, int]:
+        return {"pe": self.pe, "simd": self.simd, "mmv": self.mmv}
+
+
+@irdl_attr_definition
+class TargetAttr(ParametrizedAttribute):
+    """What a `df.graph` is built for: the board (a device file's name or path), its FPGA part
+    and the fabric clock in MHz. Set once, by `fold`; every estimate, lowering and wrapper reads
+    it (`target_of`). A graph without one is for the default board at its own clock."""
+
+    name = "df.target"
+    board: StringAttr
+    part: StringAttr
+    clock_mhz: FloatAttr
+
+    def __init__(self, board: str, part: str, clock_mhz: float):
+        super().__init__(StringAttr(board), StringAttr(part), FloatAttr(float(clock_mhz), f64))
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        values: dict[str, Attribute] = {}
+        with parser.in_angle_brackets():
+            for key in ("board", "part", "clock_mhz"):
+                if key != "board":
+                    parser.parse_punctuation(",")
+                parser.parse_keyword(key)
+                parser.parse_punctuation("=")
+                if key == "clock_mhz":
+                    values[key] = FloatAttr(parser.parse_float(), f64)
+                else:
+                    values[key] = StringAttr(parser.parse_str_literal())
+        return (values["board"], values["part"], values["clock_mhz"])
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string(
+            f'<board = "{self.board.data}", part = "{self.part.data}", '
+            f"clock_mhz = {float(self.clock_mhz.value.data)!r}>"
+        )
+
+    def verify(self) -> None:
+        if not self.board.data or not self.part.data:
+            raise VerifyException("a target needs a board and a part")
+        clock = self.clock_mhz.value.data
+        if not (clock > 0 and clock < float("inf")):
+            raise VerifyException(f"the target clock must be a positive number of MHz, got {clock}")
+
+    @property
+    def clock(self) -> float:
+        """The fabric clock in MHz."""
+        return float(self.clock_mhz.value.data)
+
+
+def target_for(board: str = DEFAULT_BOARD, clock_mhz: float | None = None) -> TargetAttr:
+    """The target of `board` (a name or a device file) at `clock_mhz`, by default the board's own
+    clock (its data file's `clock_mhz`): the one place a default clock comes from."""
+    device = load_device(board)
+    return TargetAttr(board, device.part, device.clock_mhz if clock_mhz is None else clock_mhz)
+
+
+def target_of(graph: GraphOp, board: str | None = None, clock_mhz: float | None = None) -> TargetAttr:
+    """The graph's target, or the default board's at its own clock when it has none; `board` and
+    `clock_mhz`, when given, override it (an estimate for another board or clock). A board
+    given without a clock takes the board's own."""
+    target = graph.target if graph.target is not None else target_for()
+    if board is not None and board != target.board.data:
+        target = target_for(board, clock_mhz)
+    if clock_mhz is not None and clock_mhz != target.clock:
+        target = TargetAttr(target.board.data, target.part.data, clock_mhz)
+    return target
+
+
 def _stream(value) -> StreamType:
     assert isinstance(value.type, StreamType)
     return value.type
@@ -139,19 +230,17 @@ def _expect(condition: bool, message: str) -> None:
         raise VerifyException(message)
 
 
-def _check_stream(
-    what: str, stream: StreamType, element: Attribute | None, lanes: int, words: int, mmv: int = 1
-) -> None:
-    _expect(stream.mmv.data == mmv, f"{what} carries {stream.mmv.data} pixels per word, expected {mmv}")
-    if element is not None:
-        _expect(stream.element == element, f"{what} carries {stream.element}, expected {element}")
+def _check_stream(what: str, stream: StreamType, expected: StreamType) -> None:
+    _expect(stream.mmv.data == expected.mmv.data,
+            f"{what} carries {stream.mmv.data} pixels per word, expected {expected.mmv.data}")
+    _expect(stream.element == expected.element, f"{what} carries {stream.element}, expected {expected.element}")
     _expect(
-        stream.lanes.data == lanes,
-        f"{what} has {stream.lanes.data} lanes, expected {lanes} for this folding",
+        stream.lanes.data == expected.lanes.data,
+        f"{what} has {stream.lanes.data} lanes, expected {expected.lanes.data} for this folding",
     )
     _expect(
-        stream.words.data == words,
-        f"{what} has {stream.words.data} words per frame, expected {words}",
+        stream.words.data == expected.words.data,
+        f"{what} has {stream.words.data} words per frame, expected {expected.words.data}",
     )
 
 
@@ -199,11 +288,6 @@ def _check_thresholds(thresholds: DenseIntOrFPElementsAttr, channels: int, outpu
         _expect(lo <= offset and offset + steps <= hi, f"outputs {offset}..{offset + steps} do not fit {output}")
 
 
-def _divides(what: str, total: int, part: int, names: str) -> None:
-    _expect(part >= 1, f"{what} must be positive, got {part}")
-    _expect(total % part == 0, f"{names}: {total} is not divisible by {what} = {part}")
-
-
 # --------------------------------------------------------------------------------------------
 # The graph and its boundary
 
@@ -220,7 +304,8 @@ def _check_frame(shape: DenseArrayBase, stream: StreamType) -> None:
 
 @irdl_op_definition
 class GraphOp(IRDLOperation):
-    """The accelerator: a region of engines from `df.input` to `df.output`.
+    """The accelerator: a region of engines from `df.input` to `df.output`, built for `target`
+    (board, part, clock; see `TargetAttr`).
 
     Once `size-fifos` has run, the discardable attribute `df.sized` asks the verifier to reject
     any FIFO without a depth.
@@ -228,6 +313,7 @@ class GraphOp(IRDLOperation):
 
     name = "df.graph"
     sym_name = prop_def(SymbolNameConstraint())
+    target = opt_prop_def(TargetAttr)
     body = region_def("single_block")
     traits = traits_def(SymbolOpInterface(), IsolatedFromAbove())
     irdl_options = (ParsePropInAttrDict(),)
@@ -315,12 +401,130 @@ class InvokeOp(IRDLOperation):
             _expect(stream.elements == elements, f"the {what} tensor does not hold one frame of the graph's {what}")
 
 
+
+# --------------------------------------------------------------------------------------------
+# The engine interface
+
+STORAGES = ("lutram", "bram")
+"""Where a parameter memory can live."""
+
+
+def divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+@cache
+def stream_type(element: Attribute, lanes: int, words: int, mmv: int = 1) -> StreamType:
+    """One shared `StreamType` per shape: folding asks for the same few thousand many times, and
+    building (verifying) an attribute costs far more than looking it up."""
+    return StreamType(element, lanes, words, mmv)
+
+
+class EngineOp(IRDLOperation, ABC):
+    """What every `df` engine answers for itself, so that no one else derives it: the parameters
+    folding sets and what each must divide (`fold_extents`), whether a folding is legal
+    (`fold_problems`) and every legal one (`legal_folds`), the streams it reads and writes at
+    its folding (`input_type`, `output_type`), a copy at another folding (`refolded`), and its
+    parameter memories in the hardware's layout (`memories`). The verifier checks the op's own
+    folding and streams through the same methods; the folding problem, `refold`, the cost and
+    FIFO models, the executors and both emitters ask these.
+    """
+
+    FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ()
+    """The folding parameters the engine has, among `pe`, `simd` and `mmv`."""
+
+    def fold_extents(self) -> dict[str, tuple[int, str]]:
+        """Per folding parameter, the number it must divide and how a message names it with its
+        verb ("MH = 10 is", "64 channels are")."""
+        return {}
+
+    def fold(self) -> Fold:
+        """The engine's folding (1 for the parameters it does not have)."""
+        return Fold(**{key: _int(getattr(self, key)) for key in self.FOLD_PARAMETERS})
+
+    def fold_problems(self, fold: Fold) -> list[str]:
+        """Why `fold` does not fit this engine (empty when it does); other parameters ignored."""
+        problems = []
+        for key, (extent, noun) in self.fold_extents().items():
+            value = getattr(fold, key)
+            if value < 1:
+                problems.append(f"{key.upper()} must be positive, got {value}")
+            elif extent % value:
+                problems.append(f"{noun} not divisible by {key.upper()} = {value}")
+        return problems
+
+    def legal_folds(self) -> list[Fold]:
+        """Every folding of this engine's own parameters, in (pe, simd, mmv) order."""
+        extents = self.fold_extents()
+        folds = [Fold()]
+        for key in ("pe", "simd", "mmv"):
+            if key in extents:
+                folds = [Fold(**{**f.as_dict(), key: d}) for f in folds for d in divisors(extents[key][0])]
+        return folds
+
+    def input_type(self, element: Attribute) -> StreamType:
+        """The stream of `element`s the engine reads at its folding."""
+        raise NotImplementedError(self.name)
+
+    def output_type(self, element: Attribute) -> StreamType:
+        """The stream of `element`s the engine writes at its folding."""
+        raise NotImplementedError(self.name)
+
+    def set_fold(self, fold: Fold) -> None:
+        """Set the folding parameters in place (the streams are `refold`'s to retype)."""
+        for key in self.FOLD_PARAMETERS:
+            self.properties[key] = _i64(getattr(fold, key))
+
+    def refolded(self, fold: Fold, shell: EngineOp | None = None) -> EngineOp:
+        """A detached copy at another folding, with streams to match, to cost it. `shell`, a
+        detached copy of this op (`detached`), computes the streams; pass the same shell for
+        every fold of an engine (building ops is most of a folding search's time)."""
+        shell = shell if shell is not None else self.detached()
+        shell.set_fold(fold)
+        reads = shell.input_type(_stream(self.operands[0]).element)
+        writes = shell.output_type(_stream(self.results[0]).element)
+        return type(self).create(operands=[_detached_value(reads)], result_types=[writes],
+                                 properties=dict(shell.properties))
+
+    def detached(self) -> EngineOp:
+        """A copy reading a fresh block argument, so that it leaves no use on the graph."""
+        return type(self).create(operands=[_detached_value(self.operands[0].type)],
+                                 result_types=[self.results[0].type], properties=dict(self.properties))
+
+    def memories(self) -> dict[str, object]:
+        """The parameter memories (name → array in the hardware's layout); none by default."""
+        return {}
+
+    def verify_fold(self) -> None:
+        """The verifier's check of the op's own folding: the interface's legality."""
+        problems = self.fold_problems(self.fold())
+        if problems:
+            raise VerifyException(problems[0])
+
+    def verify_streams(self) -> None:
+        """The verifier's check of the op's streams against its parameters."""
+        in_s, out_s = _stream(self.operands[0]), _stream(self.results[0])
+        _check_stream("the input stream", in_s, self.input_type(in_s.element))
+        _check_stream("the output stream", out_s, self.output_type(out_s.element))
+
+
+def _detached_value(stream: Attribute):
+    from xdsl.ir import Block
+
+    return Block(arg_types=[stream]).args[0]
+
+
+@cache
+def _i64(value: int) -> IntegerAttr:
+    return IntegerAttr(value, i64)  # building (and verifying) attributes is most of a probe's time
+
+
 # --------------------------------------------------------------------------------------------
 # Engines
 
 
 @irdl_op_definition
-class MvtuOp(IRDLOperation):
+class MvtuOp(EngineOp):
     """Matrix-vector-threshold unit: `vectors` input vectors of MW elements per frame, each
     multiplied by the (MH, MW) weight matrix, then thresholded (or the accumulators passed on).
 
@@ -343,20 +547,22 @@ class MvtuOp(IRDLOperation):
     thresholds = opt_prop_def(DenseIntOrFPElementsAttr)
     offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
     layer = opt_prop_def(StringAttr)
+    acc_type = opt_prop_def(IntegerType)
+    """The accumulator's type (also the thresholds'), chosen by `prepare-for-emission`."""
+    weight_storage = opt_prop_def(StringAttr)
+    """Where the weight memory lives, `lutram` or `bram`, chosen by `prepare-for-emission`."""
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` type($output)"
 
+    FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe", "simd", "mmv")
+
     def verify_(self) -> None:
-        mw, mh, pe, simd = _int(self.mw), _int(self.mh), _int(self.pe), _int(self.simd)
-        mmv, vectors = _int(self.mmv), _int(self.vectors)
-        _divides("PE", mh, pe, f"MH % PE (MH = {mh})")
-        _divides("SIMD", mw, simd, f"MW % SIMD (MW = {mw})")
-        _divides("MMV", vectors, mmv, f"vectors % MMV (vectors = {vectors})")
+        self.verify_fold()
+        mw, mh = _int(self.mw), _int(self.mh)
         _check_weights(self.weights, self.weight_type, mh, mw)
+        self.verify_streams()
         in_s, out_s = _stream(self.input), _stream(self.output)
-        _check_stream("the input stream", in_s, None, simd * mmv, vectors * mw // (simd * mmv), mmv)
-        _check_stream("the output stream", out_s, None, pe * mmv, vectors * mh // (pe * mmv), mmv)
         if self.popcount is not None:
             _expect(
                 is_bipolar(in_s.element) and is_bipolar(self.weight_type),
@@ -366,6 +572,59 @@ class MvtuOp(IRDLOperation):
             _check_thresholds(self.thresholds, mh, out_s.element, _int(self.offset))
         else:
             _expect(is_integer(out_s.element), "accumulator outputs must be integers")
+        if self.acc_type is not None:
+            lo, hi = self.accumulator_range()
+            _expect(is_signed_integer(self.acc_type) and signed_bits(lo, hi + 1) <= bit_width(self.acc_type),
+                    f"acc_type {self.acc_type} does not hold the accumulator's range [{lo}, {hi + 1}]")
+        if self.weight_storage is not None:
+            _expect(self.weight_storage.data in STORAGES,
+                    f"weight_storage must be one of {', '.join(STORAGES)}, got '{self.weight_storage.data}'")
+
+    def accumulator_range(self) -> tuple[int, int]:
+        """The values the accumulator can take: popcounts 0..MW, else MW times the range of one
+        product of an input and a weight."""
+        mw = _int(self.mw)
+        if self.popcount is not None:
+            return 0, mw
+        (xl, xh), (wl, wh) = value_range(_stream(self.input).element), value_range(self.weight_type)
+        products = (xl * wl, xl * wh, xh * wl, xh * wh)
+        return mw * min(products), mw * max(products)
+
+    def fold_extents(self) -> dict[str, tuple[int, str]]:
+        mw, mh, vectors = _int(self.mw), _int(self.mh), _int(self.vectors)
+        return {"pe": (mh, f"MH = {mh} is"), "simd": (mw, f"MW = {mw} is"),
+                "mmv": (vectors, f"{vectors} output pixels are")}
+
+    def input_type(self, element: Attribute) -> StreamType:
+        lanes = _int(self.simd) * _int(self.mmv)
+        return stream_type(element, lanes, _int(self.vectors) * _int(self.mw) // lanes, _int(self.mmv))
+
+    def output_type(self, element: Attribute) -> StreamType:
+        lanes = _int(self.pe) * _int(self.mmv)
+        return stream_type(element, lanes, _int(self.vectors) * _int(self.mh) // lanes, _int(self.mmv))
+
+    def weight_memory(self):
+        """The weight memory as the hardware holds it: (PE, NF·SF, SIMD) weight values.
+
+        Output row r lives in PE r mod PE at tile (r div PE)·SF + sf, lane s holding column
+        sf·SIMD + s (DESIGN.md, "Folding"), for NF = MH/PE neuron folds and SF = MW/SIMD synapse
+        folds.
+        """
+        from bnnc.semantics.packing import to_signed, unpack_rows
+
+        mw, mh, pe, simd = _int(self.mw), _int(self.mh), _int(self.pe), _int(self.simd)
+        bits = bit_width(self.weight_type)
+        codes = unpack_rows(self.weights, mw, bits)
+        values = 2 * codes - 1 if is_bipolar(self.weight_type) else to_signed(codes, bits)
+        nf, sf = mh // pe, mw // simd
+        # values[nf·PE + p, sf·SIMD + s] -> memory[p, nf·SF + sf, s]
+        return values.reshape(nf, pe, sf, simd).transpose(1, 0, 2, 3).reshape(pe, nf * sf, simd)
+
+    def memories(self) -> dict[str, object]:
+        memories: dict[str, object] = {"weights": self.weight_memory()}
+        if self.thresholds is not None:
+            memories["thresholds"] = dense_values(self.thresholds)
+        return memories
 
     @property
     def neuron_folds(self) -> int:
@@ -377,9 +636,10 @@ class MvtuOp(IRDLOperation):
 
 
 @irdl_op_definition
-class SwuOp(IRDLOperation):
+class SwuOp(EngineOp):
     """Sliding-window unit: turns an NHWC image stream into the (ky, kx, c) window of every
-    output pixel, row by row; padded positions hold `pad_value`."""
+    output pixel, row by row; padded positions hold `pad_value`. MMV output pixels share a word
+    (MMV divides the output pixels)."""
 
     name = "df.swu"
     input = operand_def(StreamType)
@@ -398,8 +658,9 @@ class SwuOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
+    FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("simd", "mmv")
+
     def verify_(self) -> None:
-        c, simd, mmv = _int(self.channels), _int(self.simd), _int(self.mmv)
         (ih, iw), (oh, ow) = _values(self.ifm, 2, "ifm"), _values(self.ofm, 2, "ofm")
         (kh, kw), (sh, sw) = _values(self.kernel, 2, "kernel"), _values(self.strides, 2, "strides")
         top, left, bottom, right = _values(self.pads, 4, "pads")
@@ -413,13 +674,10 @@ class SwuOp(IRDLOperation):
             (oh, ow) == ((ih + top + bottom - kh) // sh + 1, (iw + left + right - kw) // sw + 1),
             f"output {oh}x{ow} does not match the window of a {ih}x{iw} input",
         )
-        _divides("SIMD", c, simd, f"channels % SIMD (channels = {c})")
-        _divides("MMV", oh * ow, mmv, f"output pixels % MMV (pixels = {oh * ow})")
+        self.verify_fold()
         in_s, out_s = _stream(self.input), _stream(self.output)
-        _check_stream("the input stream", in_s, None, simd, ih * iw * c // simd)
-        _check_stream(
-            "the output stream", out_s, in_s.element, simd * mmv, oh * ow * kh * kw * c // (simd * mmv), mmv
-        )
+        _check_stream("the input stream", in_s, self.input_type(in_s.element))
+        _check_stream("the output stream", out_s, self.output_type(in_s.element))
         if any((top, left, bottom, right)):
             if is_bipolar(in_s.element):
                 _expect(_int(self.pad_value) in (-1, 1), "padding of bipolar data must be +1 or -1")
@@ -427,9 +685,39 @@ class SwuOp(IRDLOperation):
                 lo, hi = integer_range(in_s.element)  # type: ignore[arg-type]
                 _expect(lo <= _int(self.pad_value) <= hi, f"pad value {_int(self.pad_value)} is outside {in_s.element}")
 
+    def buffer_rows(self) -> int:
+        """Input rows in the window's buffer (`bnnc_swu`): KH + SH·(span + 1), the rows of a
+        group's windows and SH rows read ahead, the span being how many rows past its first a
+        group of MMV consecutive (raster-order) pixels reaches (0 when MMV divides OW); the first
+        pixels of the groups lie at the multiples of gcd(MMV, OW) of a row."""
+        mmv, ow = _int(self.mmv), array_values(self.ofm)[1]
+        (kh, _), (sh, _) = array_values(self.kernel), array_values(self.strides)
+        span = (ow - math.gcd(mmv, ow) + mmv - 1) // ow
+        return kh + sh * (span + 1)
+
+    def fold_extents(self) -> dict[str, tuple[int, str]]:
+        c, (oh, ow) = _int(self.channels), array_values(self.ofm)
+        return {"simd": (c, f"{c} channels are"), "mmv": (oh * ow, f"{oh * ow} output pixels are")}
+
+    def legal_folds(self) -> list[Fold]:
+        """The folds the folding searches: MMV only among the divisors of the output width.
+        A word of pixels from two rows is legal (the RTL and C++ handle it, and pinned foldings
+        may ask for it), but its window buffer holds an extra row for no gain in cycles."""
+        ow = array_values(self.ofm)[1]
+        return [f for f in super().legal_folds() if ow % f.mmv == 0]
+
+    def input_type(self, element: Attribute) -> StreamType:
+        ih, iw = array_values(self.ifm)
+        return stream_type(element, _int(self.simd), ih * iw * _int(self.channels) // _int(self.simd))
+
+    def output_type(self, element: Attribute) -> StreamType:
+        (oh, ow), (kh, kw) = array_values(self.ofm), array_values(self.kernel)
+        lanes = _int(self.simd) * _int(self.mmv)
+        return stream_type(element, lanes, oh * ow * kh * kw * _int(self.channels) // lanes, _int(self.mmv))
+
 
 @irdl_op_definition
-class PoolOp(IRDLOperation):
+class PoolOp(EngineOp):
     """Max-pool of an NHWC stream (an OR of bits on bipolar data), PE channels per word."""
 
     name = "df.pool"
@@ -446,22 +734,35 @@ class PoolOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
+    FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe",)
+
     def verify_(self) -> None:
-        c, pe = _int(self.channels), _int(self.pe)
         (ih, iw), (oh, ow) = _values(self.ifm, 2, "ifm"), _values(self.ofm, 2, "ofm")
         (kh, kw), (sh, sw) = _values(self.kernel, 2, "kernel"), _values(self.strides, 2, "strides")
         _expect(min(kh, kw, sh, sw) >= 1, "kernel and strides must be positive")
         _expect(kh <= ih and kw <= iw, f"a {kh}x{kw} window does not fit a {ih}x{iw} input")
         expected = ((ih - kh) // sh + 1, (iw - kw) // sw + 1)
         _expect((oh, ow) == expected, f"output {oh}x{ow} does not match the pool, expected {expected[0]}x{expected[1]}")
-        _divides("PE", c, pe, f"channels % PE (channels = {c})")
+        self.verify_fold()
         in_s, out_s = _stream(self.input), _stream(self.output)
-        _check_stream("the input stream", in_s, None, pe, ih * iw * c // pe)
-        _check_stream("the output stream", out_s, in_s.element, pe, oh * ow * c // pe)
+        _check_stream("the input stream", in_s, self.input_type(in_s.element))
+        _check_stream("the output stream", out_s, self.output_type(in_s.element))
+
+    def fold_extents(self) -> dict[str, tuple[int, str]]:
+        c = _int(self.channels)
+        return {"pe": (c, f"{c} channels are")}
+
+    def input_type(self, element: Attribute) -> StreamType:
+        ih, iw = array_values(self.ifm)
+        return stream_type(element, _int(self.pe), ih * iw * _int(self.channels) // _int(self.pe))
+
+    def output_type(self, element: Attribute) -> StreamType:
+        oh, ow = array_values(self.ofm)
+        return stream_type(element, _int(self.pe), oh * ow * _int(self.channels) // _int(self.pe))
 
 
 @irdl_op_definition
-class ThresholdOp(IRDLOperation):
+class ThresholdOp(EngineOp):
     """A standalone multi-threshold unit on `pixels` pixels of `channels` values, PE per word."""
 
     name = "df.threshold"
@@ -473,21 +774,40 @@ class ThresholdOp(IRDLOperation):
     thresholds = prop_def(DenseIntOrFPElementsAttr)
     offset = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
     layer = opt_prop_def(StringAttr)
+    compare_type = opt_prop_def(IntegerType)
+    """The type inputs and thresholds are compared in, chosen by `prepare-for-emission`."""
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `by` $thresholds attr-dict `:` type($input) `->` type($output)"
 
+    FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe",)
+
     def verify_(self) -> None:
-        c, pe, pixels = _int(self.channels), _int(self.pe), _int(self.pixels)
-        _divides("PE", c, pe, f"channels % PE (channels = {c})")
-        _check_stream("the input stream", _stream(self.input), None, pe, pixels * c // pe)
-        _check_stream("the output stream", _stream(self.output), None, pe, pixels * c // pe)
+        self.verify_fold()
+        self.verify_streams()
         _expect(is_integer(_stream(self.input).element), "a threshold unit reads integers")
-        _check_thresholds(self.thresholds, c, _stream(self.output).element, _int(self.offset))
+        _check_thresholds(self.thresholds, _int(self.channels), _stream(self.output).element, _int(self.offset))
+        if self.compare_type is not None:
+            lo, hi = value_range(_stream(self.input).element)
+            _expect(is_signed_integer(self.compare_type) and signed_bits(lo, hi + 1) <= bit_width(self.compare_type),
+                    f"compare_type {self.compare_type} does not hold the inputs' range [{lo}, {hi + 1}]")
+
+    def fold_extents(self) -> dict[str, tuple[int, str]]:
+        c = _int(self.channels)
+        return {"pe": (c, f"{c} channels are")}
+
+    def input_type(self, element: Attribute) -> StreamType:
+        return stream_type(element, _int(self.pe), _int(self.pixels) * _int(self.channels) // _int(self.pe))
+
+    def output_type(self, element: Attribute) -> StreamType:
+        return self.input_type(element)
+
+    def memories(self) -> dict[str, object]:
+        return {"thresholds": dense_values(self.thresholds)}
 
 
 @irdl_op_definition
-class LabelSelectOp(IRDLOperation):
+class LabelSelectOp(EngineOp):
     """The indices of the k largest of `classes` scores (ties: the lower index), one per word."""
 
     name = "df.label_select"
@@ -501,22 +821,33 @@ class LabelSelectOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
+    FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe",)
+
     def verify_(self) -> None:
-        classes, k, pe = _int(self.classes), _int(self.k), _int(self.pe)
-        _divides("PE", classes, pe, f"classes % PE (classes = {classes})")
+        classes, k = _int(self.classes), _int(self.k)
+        self.verify_fold()
         _expect(1 <= k <= classes, f"k = {k} must be between 1 and {classes}")
-        _check_stream("the input stream", _stream(self.input), None, pe, classes // pe)
+        self.verify_streams()
         _expect(is_integer(_stream(self.input).element), "label select needs integer scores")
         out = _stream(self.output)
-        _check_stream("the output stream", out, None, 1, k)
         _expect(
             is_integer(out.element) and integer_range(out.element)[1] >= classes - 1,  # type: ignore[arg-type]
             f"{out.element} cannot hold class indices up to {classes - 1}",
         )
 
+    def fold_extents(self) -> dict[str, tuple[int, str]]:
+        classes = _int(self.classes)
+        return {"pe": (classes, f"{classes} classes are")}
+
+    def input_type(self, element: Attribute) -> StreamType:
+        return stream_type(element, _int(self.pe), _int(self.classes) // _int(self.pe))
+
+    def output_type(self, element: Attribute) -> StreamType:
+        return stream_type(element, 1, _int(self.k))
+
 
 @irdl_op_definition
-class DwcOp(IRDLOperation):
+class DwcOp(EngineOp):
     """Data-width converter: the same elements regrouped from one word width to another.
 
     Between multi-pixel streams it also regroups pixels, for which it needs the frame's `pixels`.
@@ -547,9 +878,15 @@ class DwcOp(IRDLOperation):
                     f"{s} does not split a frame of {pixels} pixels of {vector} elements",
                 )
 
+    def input_type(self, element: Attribute) -> StreamType:
+        return _stream(self.input)
+
+    def output_type(self, element: Attribute) -> StreamType:
+        return _stream(self.output)
+
 
 @irdl_op_definition
-class FifoOp(IRDLOperation):
+class FifoOp(EngineOp):
     """A FIFO on a stream; `depth` (words) stays unset until `size-fifos` runs."""
 
     name = "df.fifo"
@@ -566,11 +903,19 @@ class FifoOp(IRDLOperation):
         if self.depth is not None:
             _expect(_int(self.depth) >= 1, "a FIFO depth must be positive")
 
+    def input_type(self, element: Attribute) -> StreamType:
+        return _stream(self.input)
+
+    def output_type(self, element: Attribute) -> StreamType:
+        return _stream(self.input)
+
 
 ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp)
+COMPUTE_ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp)
+"""The engines that implement a layer and take a folding (converters and FIFOs do not)."""
 
 DF = Dialect(
     "df",
     [GraphOp, InputOp, OutputOp, InvokeOp, MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp],
-    [StreamType],
+    [StreamType, TargetAttr],
 )

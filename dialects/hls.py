@@ -12,7 +12,7 @@ in the instance's template arguments; the words are exactly those of the `df` st
 from (DESIGN.md, "Stream words"), so the `df` executor defines what every stream must carry.
 
 The host part of the network calls the accelerator with `hls.invoke`, as it calls a `df.graph`
-with `df.invoke`: the input frame is packed into AXI words (`bnnc.packing.to_axi_words`), the
+with `df.invoke`: the input frame is packed into AXI words (`bnnc.semantics.packing.to_axi_words`), the
 top runs, and the output words are unpacked.
 """
 
@@ -268,7 +268,7 @@ class PortOp(IRDLOperation):
     """An AXI-stream port of the top (`#pragma HLS INTERFACE axis`).
 
     A frame is `elements` values of type `element`, packed whole into the port's words
-    (`bnnc.packing.to_axi_words`); TLAST marks a frame's last word.
+    (`bnnc.semantics.packing.to_axi_words`); TLAST marks a frame's last word.
     """
 
     name = "hls.port"

@@ -22,7 +22,7 @@ from brevitas.quant import SignedBinaryActPerTensorConst, SignedBinaryWeightPerT
 from torch import nn
 
 import bnnc
-from bnnc.datasets import mnist
+from bnnc.driver.datasets import mnist
 
 HIDDEN = (64, 64, 64)
 
@@ -99,7 +99,7 @@ def main() -> None:
     print(f"bnnc (bnn executor) accuracy: {float((bnnc_labels == labels).mean()):.2%}; "
           f"same label as PyTorch on {int((bnnc_labels == torch_labels).sum()):,} of {len(flat):,} images")
 
-    build = bnnc.compile(onnx_path, args.out / "build", fps=9000)
+    build = bnnc.compile(onnx_path, args.out / "build", fps=9000, force=True)  # this script's own build
     check = bnnc.verify(build.directory, flat[: args.verify_images], levels=("onnx", "bnn", "df", "csim"))
     print(check.table())
     if not check.agrees:

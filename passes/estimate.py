@@ -3,7 +3,7 @@
     %m = df.mvtu %in ... {df.estimate = {cycles = 4 : i64, lut = 326 : i64, ff = 117 : i64,
                                          bram18 = 0 : i64, lutram = 8 : i64}, mw = 8 : i64, ...}
 
-Engines get their cycles per frame and resources (`bnnc.cost_model`); the graph gets the totals,
+Engines get their cycles per frame and resources (`bnnc.analysis.cost_model`); the graph gets the totals,
 its initiation interval as `cycles`, `fps` at `clock_mhz`, `latency_cycles` (summed along the
 pipeline) and the name of its `bottleneck`. The attributes are discardable: nothing downstream
 needs them, and running the pass again replaces them. `report` prints the same numbers without
@@ -20,7 +20,7 @@ from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, String
 from xdsl.ir import Attribute
 from xdsl.passes import ModulePass
 
-from bnnc.cost_model import Cost, estimate_graph
+from bnnc.analysis.cost_model import Cost, estimate_graph
 from bnnc.devices import load_device
 from bnnc.dialects import df
 
@@ -42,19 +42,19 @@ class EstimatePass(ModulePass):
     """Annotate the engines and graphs with `df.estimate`.
 
     Options: `board`, a board name (`zc706`) or the path of a device JSON file; `clock_mhz`,
-    the clock that `fps` is computed at.
+    the clock that `fps` is computed at. Both default to the graph's target (`df.target_of`).
     """
 
     name = "estimate"
-    board: str = "zc706"
-    clock_mhz: float = 200.0
+    board: str | None = None
+    clock_mhz: int | float | None = None
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
-        device = load_device(self.board)
         for graph in op.walk():
             if not isinstance(graph, df.GraphOp):
                 continue
-            estimate = estimate_graph(graph, device, self.clock_mhz)
+            target = df.target_of(graph, self.board, self.clock_mhz)
+            estimate = estimate_graph(graph, load_device(target.board.data), target.clock)
             for node in estimate.nodes:
                 if node.op is None:  # an AXI-stream port: in the totals only
                     continue
@@ -65,6 +65,6 @@ class EstimatePass(ModulePass):
                     "fps": FloatAttr(estimate.fps, f64),
                     "latency_cycles": IntegerAttr(estimate.latency_cycles, i64),
                     "bottleneck": StringAttr(estimate.bottleneck),
-                    "clock_mhz": FloatAttr(self.clock_mhz, f64),
+                    "clock_mhz": FloatAttr(target.clock, f64),
                 }
             )

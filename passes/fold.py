@@ -1,7 +1,7 @@
 """`fold`: choose each layer's PE, SIMD and MMV (resource balancing), as the FINN paper's two
 scenarios put it:
 
-    fold{target-fps=9000 clock-mhz=200.0}             fix: the cheapest design meeting 9,000 FPS
+    fold{target-fps=9000}                             fix: the cheapest design meeting 9,000 FPS
     fold{max=true budget-lut=0.8 budget-bram=0.8}     max: the fastest design within the budget
 
 Options: `board` (a device file name, default zc706), `solver` (`exact`, or `finn` for FINN's
@@ -10,27 +10,33 @@ scenario: `device`, the default, weighs LUT and BRAM18 by their share of the dev
 `bram` minimise that resource first), `folding` (a JSON file of layers to pin). Budgets
 are fractions of the device's LUT and BRAM18; both default to 0.8, leaving a fifth of the device
 to the shell, the FIFOs' growth and routing. The solution is applied with `refold` (width
-converters included) and recorded on the graph as `df.folding`. Existing FIFOs and their sizing
-are dropped: run `insert-streams` and `size-fifos` after `fold`.
+converters included) and recorded on the graph as `df.folding`, whose `lut` and `bram18` count
+the engines, their width converters and both AXI-stream ports: the total of `bnnc fold`'s table
+(the build's report adds the FIFOs); the graph's `target` (board, part, clock; the clock
+defaults to the board's own) is set here, once. Existing FIFOs and their sizing are dropped:
+run `insert-streams` and `size-fifos` after `fold`.
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
 from dataclasses import dataclass
 
 from bnnc.dialects import df
 from xdsl.context import Context
 from xdsl.dialects import builtin
-from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, StringAttr, f64, i64
+from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr, i64
 from xdsl.passes import ModulePass
 
-from bnnc.devices import load_device
+from bnnc.analysis.cost_model import output_port_cost
+from bnnc.devices import DEFAULT_BOARD, load_device
 from bnnc.errors import BnncError
-from bnnc.folding import refold
-from bnnc.folding.files import load_folding
-from bnnc.folding.problem import FoldingProblem, build_problem
-from bnnc.folding.solvers import OBJECTIVES, Solution, solve_finn_greedy, solve_fix, solve_max
+from bnnc.analysis.folding import refold
+from bnnc.analysis.folding.ceiling import ceiling_note
+from bnnc.analysis.folding.files import load_folding
+from bnnc.analysis.folding.options import FoldOptions
+from bnnc.analysis.folding.problem import FoldingProblem, build_problem
+from bnnc.analysis.folding.solvers import Solution, solve_finn_greedy, solve_fix, solve_max
 
 NO_EDGE = 10**18  # the cycles `FoldingProblem.edge` gives an edge that no converter implements
 
@@ -47,59 +53,41 @@ def unsize(graph: df.GraphOp) -> None:
         graph.attributes.pop(key, None)
 
 
-def fold_graph(
-    graph: df.GraphOp,
-    *,
-    target_fps: int | float | None = None,
-    maximise: bool = False,
-    clock_mhz: float = 200.0,
-    board: str = "zc706",
-    solver: str = "exact",
-    budget_lut: float = 0.8,
-    budget_bram: float = 0.8,
-    pinned_file: str | None = None,
-    objective: str = "device",
-) -> Solution:
-    """Solve the folding of one graph and apply it; the Python face of the `fold` pass."""
-    if not (math.isfinite(clock_mhz) and clock_mhz > 0):
-        raise BnncError(f"the clock must be a positive number of MHz, got {clock_mhz}")
-    if target_fps is not None and not (math.isfinite(target_fps) and target_fps > 0):
-        raise BnncError(f"the target must be a positive number of frames per second, got {target_fps}")
-    if maximise == (target_fps is not None):
-        raise BnncError("fold needs either a target frame rate (target-fps) or max=true")
-    if solver not in ("exact", "finn"):
-        raise BnncError(f"unknown solver '{solver}'; expected exact or finn")
-    if objective not in OBJECTIVES:
-        raise BnncError(f"unknown folding objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
-    for name, value in (("budget-lut", budget_lut), ("budget-bram", budget_bram)):
-        if not 0 < value <= 1:
-            raise BnncError(f"{name} is a fraction of the device in (0, 1], got {value}")
-    pinned = load_folding(pinned_file) if pinned_file else None
+def fold_graph(graph: df.GraphOp, options: FoldOptions) -> Solution:
+    """Solve the folding of one graph, apply it and set the graph's target (board, part,
+    clock); the Python face of the `fold` pass."""
+    options.check()
+    pinned = load_folding(options.folding) if options.folding else None
     unsize(graph)
-    problem = build_problem(graph, load_device(board), clock_mhz, budget_lut, budget_bram, pinned)
+    device, clock = load_device(options.board), options.clock
+    problem = build_problem(graph, device, clock, options.budget_lut, options.budget_bram, pinned)
     check_pinned_neighbours(problem)
-    if maximise:
-        if solver != "exact":
-            raise BnncError("the max scenario has the exact solver only")
+    if options.max:
         solution = solve_max(problem)
     else:
-        target = problem.cycles_for_fps(target_fps)  # type: ignore[arg-type]
-        solution = (solve_fix(problem, target, objective) if solver == "exact"
-                    else solve_finn_greedy(problem, target))
+        target = problem.cycles_for_fps(options.target_fps)  # type: ignore[arg-type]
+        try:
+            solution = (solve_fix(problem, target, options.objective) if options.solver == "exact"
+                        else solve_finn_greedy(problem, target))
+        except BnncError as exc:  # out of reach: say how far the model can go, and why
+            note = ceiling_note(problem, target)
+            raise BnncError(f"{exc}; {note}" if note else str(exc)) from None
     problems = problem.verify(solution.folding, solution.target_cycles)
     if problems:
-        raise BnncError(f"the {solver} solver found no folding within the budget: {'; '.join(problems)}")
+        raise BnncError(f"the {options.solver} solver found no folding within the budget: {'; '.join(problems)}")
     refold(graph, solution.folding, problem.input_stream(solution.folding))
+    graph.target = df.TargetAttr(options.board, device.part, clock)
+    # the output port costs the same under every folding, so the problem leaves it out; the
+    # record counts it, as the fold table's total does
+    port = output_port_cost(graph.output_op().input.type)
     graph.attributes["df.folding"] = DictionaryAttr({
-        "scenario": StringAttr("max" if maximise else "fix"),
-        "solver": StringAttr(solver),
-        "objective": StringAttr(objective),
-        "board": StringAttr(board),
-        "clock_mhz": FloatAttr(clock_mhz, f64),
+        "scenario": StringAttr("max" if options.max else "fix"),
+        "solver": StringAttr(options.solver),
+        "objective": StringAttr(options.objective),
         "target_cycles": IntegerAttr(solution.target_cycles or 0, i64),
         "cycles": IntegerAttr(solution.totals.cycles, i64),
-        "lut": IntegerAttr(solution.totals.lut, i64),
-        "bram18": IntegerAttr(solution.totals.bram18, i64),
+        "lut": IntegerAttr(solution.totals.lut + port.lut, i64),
+        "bram18": IntegerAttr(solution.totals.bram18 + port.bram18, i64),
         "bottleneck": StringAttr(solution.totals.bottleneck),
     })
     return solution
@@ -124,26 +112,28 @@ def check_pinned_neighbours(problem: FoldingProblem) -> None:
 
 @dataclass(frozen=True)
 class FoldPass(ModulePass):
-    """Choose and apply the folding of every `df.graph` (see the module docstring)."""
+    """Choose and apply the folding of every `df.graph`.
+
+    See the module docstring; the options are `FoldOptions`'."""
 
     name = "fold"
     target_fps: int | float | None = None
     max: bool = False
-    clock_mhz: int | float = 200.0
-    board: str = "zc706"
+    clock_mhz: int | float | None = None
+    board: str = DEFAULT_BOARD
     solver: str = "exact"
     budget_lut: int | float = 0.8
     budget_bram: int | float = 0.8
     folding: str | None = None
     objective: str = "device"
 
+    @property
+    def options(self) -> FoldOptions:
+        return FoldOptions(**{f.name: getattr(self, f.name) for f in dataclasses.fields(FoldOptions)})
+
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
         graphs = [g for g in op.ops if isinstance(g, df.GraphOp)]
         if not graphs:
             raise BnncError("fold needs a df.graph: run lower-bnn-to-dataflow first")
         for graph in graphs:
-            fold_graph(
-                graph, target_fps=self.target_fps, maximise=self.max, clock_mhz=self.clock_mhz,
-                board=self.board, solver=self.solver, budget_lut=self.budget_lut,
-                budget_bram=self.budget_bram, pinned_file=self.folding, objective=self.objective,
-            )
+            fold_graph(graph, self.options)

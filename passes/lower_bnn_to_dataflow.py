@@ -12,7 +12,7 @@ Per layer (after `bnn-streamline`, see `hardware_form_problems`):
                                       NCHW tensor permutes the next dense layer's weight columns
 
 Every engine starts at PE = SIMD = MMV = 1, or at the folding given by the `folding` option (a
-JSON file, see `bnnc.folding`); `refold` makes the streams agree. An MVTU without a threshold
+JSON file, see `bnnc.analysis.folding`); `refold` makes the streams agree. An MVTU without a threshold
 passes on its accumulators, in the narrowest integer type that holds their range.
 """
 
@@ -26,8 +26,6 @@ from xdsl.dialects import builtin, func
 from xdsl.dialects.builtin import (
     DenseArrayBase,
     IntegerAttr,
-    IntegerType,
-    Signedness,
     StringAttr,
     SymbolRefAttr,
     i64,
@@ -37,9 +35,9 @@ from xdsl.passes import ModulePass
 
 from bnnc.dialects import bnn, df
 from bnnc.errors import BnncError
-from bnnc.folding import refold
-from bnnc.folding.files import load_folding
-from bnnc.packing import pack_rows
+from bnnc.analysis.folding import refold
+from bnnc.analysis.folding.files import load_folding
+from bnnc.semantics.packing import pack_rows
 from bnnc.passes.channels import dense_i64
 from bnnc.passes.partition_host import hardware_form_problems, runs_on_host
 from bnnc.passes.value_range import layer_range
@@ -53,14 +51,6 @@ def _array(values) -> DenseArrayBase:
 
 def _int(value: int) -> IntegerAttr:
     return IntegerAttr(value, i64)
-
-
-def narrowest_integer(lo: int, hi: int) -> IntegerType:
-    """The smallest `uiN` (lo ≥ 0) or `siN` holding [lo, hi]."""
-    if lo >= 0:
-        return IntegerType(max(1, int(hi).bit_length()), Signedness.UNSIGNED)
-    bits = max(int(hi).bit_length(), int(-lo - 1).bit_length()) + 1
-    return IntegerType(bits, Signedness.SIGNED)
 
 
 @dataclass
@@ -194,7 +184,7 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
         classes = shape[-1]
         select = df.LabelSelectOp.build(
             operands=[source.value],
-            result_types=[df.StreamType(narrowest_integer(0, classes - 1), 1, op.k.value.data)],
+            result_types=[df.StreamType(bnn.narrowest_integer(0, classes - 1), 1, op.k.value.data)],
             properties={"classes": _int(classes), "k": op.k, "pe": _int(1)},
         )
         lowering.streams[op.output] = Stream(lowering.emit(select, "label_select"))
@@ -264,7 +254,7 @@ def lower_layer(lowering: Lowering, op: bnn.DenseOp | bnn.Conv2dOp) -> set[Opera
         result = threshold.output
         consumed.add(threshold)
     else:
-        element = narrowest_integer(*layer_range(op))
+        element = bnn.narrowest_integer(*layer_range(op))
         result = op.output
     mvtu = df.MvtuOp.build(
         operands=[stream.value],

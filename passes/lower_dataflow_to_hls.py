@@ -14,11 +14,13 @@ graph's boundary becomes two 64-bit AXI-stream ports with converters to and from
 last stream's words; `df.invoke` becomes `hls.invoke`. The words on every stream are those of
 the `df` streams (same lanes, same order), so the `df` executor is the specification of the C++.
 
-ROM layouts: weights as `weight_memory` (interpreters/df.py) gives them, one entry per
+ROM layouts: weights as `df.MvtuOp.weight_memory` gives them, one entry per
 (PE, tile) of SIMD lanes packed as a stream word; thresholds as [PE][MH/PE][steps] for channel
 nf·PE + p. Thresholds are clamped to [lo, hi + 1] of the value they compare (the accumulator or
 the input): x ≥ T holds for every x in [lo, hi] when T ≤ lo and for none when T > hi, so the
 result is unchanged while the threshold type needs no more bits than the accumulator and one.
+The accumulator, threshold and comparison types and the weights' storage are what
+`prepare-for-emission` recorded on the engines (the lowering prepares a graph that is not).
 """
 
 from __future__ import annotations
@@ -35,13 +37,11 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
     DictionaryAttr,
-    FloatAttr,
     IntegerAttr,
     IntegerType,
     Signedness,
     StringAttr,
     SymbolRefAttr,
-    f64,
     i64,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
@@ -49,16 +49,11 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 from xdsl.traits import SymbolTable
 
-from bnnc.devices import load_device
 from bnnc.errors import BnncError
-from bnnc.interpreters.df import weight_memory
-from bnnc.packing import AXI_WORD_BITS, pack_rows
+from bnnc.passes.prepare_for_emission import prepare_graph
+from bnnc.semantics.packing import AXI_WORD_BITS, pack_rows
 
 DEFAULT_STREAM_DEPTH = 2
-DEFAULT_BOARD = "zc706"
-DEFAULT_CLOCK_MHZ = 200.0
-# ROMs this shallow go to LUTRAM (the cost model's rule, bnnc.cost_model.LUTRAM_MAX_DEPTH).
-LUTRAM_MAX_DEPTH = 128
 
 
 def _int(attr: IntegerAttr) -> int:
@@ -67,32 +62,6 @@ def _int(attr: IntegerAttr) -> int:
 
 def _i(value: int) -> IntegerAttr:
     return IntegerAttr(value, i64)
-
-
-def signed_type(lo: int, hi: int) -> IntegerType:
-    """The narrowest siN holding every integer in [lo, hi]."""
-    bits = max(lo.bit_length(), hi.bit_length()) + 1
-    return IntegerType(max(bits, 2), Signedness.SIGNED)
-
-
-def unsigned_type(hi: int) -> IntegerType:
-    return IntegerType(max(hi.bit_length(), 1), Signedness.UNSIGNED)
-
-
-def value_range(element: Attribute) -> tuple[int, int]:
-    """The numbers an element type denotes: ±1 for bipolar."""
-    return (-1, 1) if bnn.is_bipolar(element) else bnn.integer_range(element)  # type: ignore[arg-type]
-
-
-def accumulator_range(op: df.MvtuOp) -> tuple[int, int]:
-    """The values the MVTU's accumulator can take: popcounts 0..MW, else MW times the range
-    of one product of an input and a weight."""
-    mw = _int(op.mw)
-    if op.popcount is not None:
-        return 0, mw
-    (xl, xh), (wl, wh) = value_range(op.input.type.element), value_range(op.weight_type)
-    products = (xl * wl, xl * wh, xh * wl, xh * wh)
-    return mw * min(products), mw * max(products)
 
 
 def element_codes(values: np.ndarray, element: Attribute) -> np.ndarray:
@@ -222,15 +191,14 @@ class _TopBuilder:
         nf, sf = mh // pe, mw // simd
         name = identifier(op.layer.data) if op.layer is not None else "mvtu"
         w_bits = bnn.bit_width(op.weight_type)
-        memory = weight_memory(op)  # (PE, NF·SF, SIMD) numbers
+        memory = op.weight_memory()  # (PE, NF·SF, SIMD) numbers
         codes = element_codes(memory, op.weight_type).reshape(pe * nf * sf, simd)
         words = pack_rows(codes, w_bits)
         entry = IntegerType(simd * w_bits, Signedness.UNSIGNED)
         contents = _reshape_words(words, (pe, nf * sf))
-        storage = "lutram" if nf * sf <= LUTRAM_MAX_DEPTH else "bram"
-        weights = self.rom(f"{name}_weights", entry, (pe, nf * sf), contents, storage, (0,))
-        lo, hi = accumulator_range(op)
-        acc_t = unsigned_type(hi) if op.popcount is not None else signed_type(lo, hi)
+        weights = self.rom(f"{name}_weights", entry, (pe, nf * sf), contents, op.weight_storage.data, (0,))  # type: ignore[union-attr]
+        lo, hi = op.accumulator_range()
+        acc_t = op.acc_type
         out = self.stream(op.output, self._name(op, "mvtu"))
         args: dict[str, Attribute | int] = {
             "MW": mw, "MH": mh, "PE": pe, "SIMD": simd, "MMV": _int(op.mmv), "VECTORS": _int(op.vectors),
@@ -242,13 +210,13 @@ class _TopBuilder:
             template = "mvtu_acc"
         else:
             template = "mvtu"
-            thr_t, thresholds = self.threshold_rom(name, op.thresholds, mh, pe, lo, hi)
+            thresholds = self.threshold_rom(name, op.thresholds, mh, pe, lo, hi, acc_t)  # type: ignore[arg-type]
             roms.append(thresholds)
-            args |= {"ThrT": thr_t, "STEPS": op.thresholds.get_shape()[1], "OFFSET": _int(op.offset)}
+            args |= {"ThrT": acc_t, "STEPS": op.thresholds.get_shape()[1], "OFFSET": _int(op.offset)}
         self.instance(template, [self.streams[op.input]], [out], args, roms, op.layer)
 
-    def threshold_rom(self, name: str, thresholds, channels: int, pe: int, lo: int, hi: int):
-        thr_t = signed_type(lo, hi + 1)
+    def threshold_rom(self, name: str, thresholds, channels: int, pe: int, lo: int, hi: int,
+                      thr_t: IntegerType):
         if thr_t.width.data > 64:
             raise BnncError(f"lower-dataflow-to-hls: thresholds of {name} need {thr_t}, wider than 64 bits")
         values = bnn.dense_values(thresholds).astype(np.int64)
@@ -258,8 +226,7 @@ class _TopBuilder:
         layout = values.reshape(channels // pe, pe, steps).transpose(1, 0, 2)  # [PE][NF][steps]
         codes = element_codes(layout, thr_t).reshape(pe, channels // pe, steps, 1)
         contents = _words_attr(codes)
-        ref = self.rom(f"{name}_thresholds", thr_t, (pe, channels // pe, steps), contents, "lutram", (0, 2))
-        return thr_t, ref
+        return self.rom(f"{name}_thresholds", thr_t, (pe, channels // pe, steps), contents, "lutram", (0, 2))
 
     def lower_swu(self, op: df.SwuOp) -> None:
         (ih, iw), (oh, ow) = bnn.array_values(op.ifm), bnn.array_values(op.ofm)
@@ -289,8 +256,9 @@ class _TopBuilder:
     def lower_threshold(self, op: df.ThresholdOp) -> None:
         c, pe = _int(op.channels), _int(op.pe)
         name = identifier(op.layer.data) if op.layer is not None else "threshold"
-        lo, hi = value_range(op.input.type.element)
-        thr_t, thresholds = self.threshold_rom(name, op.thresholds, c, pe, lo, hi)
+        lo, hi = bnn.value_range(op.input.type.element)
+        thr_t = op.compare_type
+        thresholds = self.threshold_rom(name, op.thresholds, c, pe, lo, hi, thr_t)  # type: ignore[arg-type]
         args: dict[str, Attribute | int] = {
             "InT": op.input.type.element, "OutT": op.output.type.element, "ThrT": thr_t,
             "CHANNELS": c, "PIXELS": _int(op.pixels), "PE": pe,
@@ -354,7 +322,7 @@ def boundary_instance(template: str, source: SSAValue, target: SSAValue, stream:
 def _words_attr(words: np.ndarray):
     from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
 
-    from bnnc.packing import ui64
+    from bnnc.semantics.packing import ui64
 
     data = np.ascontiguousarray(words, dtype="<u8")
     return DenseIntOrFPElementsAttr(TensorType(ui64, data.shape), BytesAttr(data.tobytes()))
@@ -367,13 +335,8 @@ def _reshape_words(attr, shape: tuple[int, ...]):
 
 
 def lower_graph(graph: df.GraphOp) -> hls.TopOp:
-    folding = graph.attributes.get("df.folding")
-    board, clock = DEFAULT_BOARD, DEFAULT_CLOCK_MHZ
-    if isinstance(folding, DictionaryAttr):
-        if isinstance(b := folding.data.get("board"), StringAttr):
-            board = b.data
-        if isinstance(c := folding.data.get("clock_mhz"), FloatAttr | IntegerAttr):
-            clock = float(c.value.data)
+    prepare_graph(graph)  # the widths and storages this lowering prints (a no-op once prepared)
+    target = df.target_of(graph)
     block = Block()
     builder = _TopBuilder(graph, block)
     for op in graph.body.block.ops:
@@ -384,8 +347,8 @@ def lower_graph(graph: df.GraphOp) -> hls.TopOp:
     return hls.TopOp.build(
         properties={
             "sym_name": graph.sym_name,
-            "part": StringAttr(load_device(board).part),
-            "clock_mhz": FloatAttr(clock, f64),
+            "part": target.part,
+            "clock_mhz": target.clock_mhz,
         },
         regions=[Region(block)],
     )

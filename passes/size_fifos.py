@@ -1,6 +1,6 @@
 """`size-fifos`: every FIFO's depth, from the cycle-level model of the folded pipeline.
 
-The model (`bnnc.fifo_model`) first runs a few frames through unbounded FIFOs: the pipeline's
+The model (`bnnc.analysis.fifo_model`) first runs a few frames through unbounded FIFOs: the pipeline's
 interval, its bottleneck's pace. Then all FIFOs start at depth 2 and every FIFO that fills up
 doubles until the model reaches that interval (unbounded occupancies would only measure how far
 the host runs ahead). A FIFO's depth is then the largest number of words it held, rounded by
@@ -23,7 +23,7 @@ from xdsl.passes import ModulePass
 
 from bnnc.dialects import df
 from bnnc.errors import BnncError
-from bnnc.fifo_model import simulate
+from bnnc.analysis.fifo_model import simulate
 
 MIN_DEPTH = 2
 SRL_DEPTH = 32

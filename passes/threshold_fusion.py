@@ -30,13 +30,11 @@ from xdsl.pattern_rewriter import (
 )
 
 from bnnc.dialects import bnn
-from bnnc.interpreters.bnn import BnnFunctions
-from bnnc.packing import pack_rows
+from bnnc.semantics.packing import pack_rows
 from bnnc.passes.channels import channel_params, dense_i64
 from bnnc.passes.value_range import integer_range_of
 
 CHAIN_OPS = (bnn.AffineOp, bnn.BatchNormOp)
-_EVAL = BnnFunctions()
 
 
 @dataclass
@@ -86,17 +84,10 @@ def evaluate(chain: Chain, x: np.ndarray) -> np.ndarray:
     samples, channels = x.shape
     value = np.moveaxis(x.reshape((samples, channels) + (1,) * (rank - 2)), 1, chain.axis)
     for op in [*chain.ops, chain.activation]:
-        (value,) = EXECUTE[type(op)](_EVAL, None, op, (value,)).values
+        value = bnn.evaluate_elementwise(op, value)
     return np.moveaxis(value, chain.axis, 1).reshape(samples, channels)
 
 
-EXECUTE = {
-    bnn.AffineOp: BnnFunctions.run_affine,
-    bnn.BatchNormOp: BnnFunctions.run_batchnorm,
-    bnn.SignOp: BnnFunctions.run_sign,
-    bnn.QuantizeOp: BnnFunctions.run_quantize,
-    bnn.ThresholdOp: BnnFunctions.run_threshold,
-}
 
 
 def output_levels(activation: Operation) -> tuple[np.ndarray, int]:
@@ -130,6 +121,11 @@ def fused_thresholds(
     For A_c = 0 the channel is
     constant: T = lo when its constant output reaches the level (always met), hi + 1 when not
     (never met). Thresholds are clipped to [lo, hi + 1], the accumulator's range plus "never".
+    An unsigned n-bit quantizer (ReLU's: the importer folds a Relu into its floor, codes 0..2^n
+    − 1) gives 2^n − 1 thresholds like any other; a channel whose pre-activations stay below
+    the first edge (all negative) gets hi + 1 everywhere and outputs the floor 0. Unsigned codes
+    cannot be complemented (−code leaves 0..2^n − 1), so behind a max-pool a decreasing unsigned
+    channel is not fused (`complementable`).
 
     Rather than trusting the closed form near ties, where double rounding decides, T is found
     exactly: the smallest x in [lo, hi] whose evaluated output reaches the level (a binary search

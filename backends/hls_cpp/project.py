@@ -47,10 +47,12 @@ def library_files() -> dict[str, str]:
 def emit_testbench(top: hls.TopOp) -> str:
     name = top.sym_name.data
     upper = name.upper()
-    return HEADER.format(name=name) + f"""// The C-simulation testbench: tb INPUT OUTPUT [FRAMES_PER_CALL]
+    return HEADER.format(name=name) + f"""// The C-simulation testbench: tb INPUT OUTPUT [FRAMES_PER_CALL [OUTPUT_TLAST]]
 // INPUT holds frames of {upper}_IN_WORDS little-endian 64-bit AXI words; OUTPUT receives their
-// {upper}_OUT_WORDS output words each. Exits non-zero if the top leaves words unread or unwritten,
-// or if TLAST is not on the last word of every output frame.
+// {upper}_OUT_WORDS output words each. Each call of the top is one DMA transfer of up to
+// FRAMES_PER_CALL frames: TLAST on its last input word, as the DMA's read channel sends it.
+// OUTPUT_TLAST, if given, receives one byte an output word: its TLAST. Exits non-zero if the top
+// leaves words unread or unwritten, or if TLAST is not on the last word of the call's output.
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -63,7 +65,7 @@ static int fail(const char *message, const char *detail) {{
 }}
 
 int main(int argc, char **argv) {{
-  if (argc < 3) return fail("usage: tb INPUT OUTPUT [FRAMES_PER_CALL]", "");
+  if (argc < 3) return fail("usage: tb INPUT OUTPUT [FRAMES_PER_CALL [OUTPUT_TLAST]]", "");
   const unsigned long per_call = argc > 3 ? std::strtoul(argv[3], 0, 10) : 1024;
   std::FILE *input = std::fopen(argv[1], "rb");
   if (!input) return fail("cannot read ", argv[1]);
@@ -75,6 +77,7 @@ int main(int argc, char **argv) {{
     return fail("the input is not a whole number of frames: ", argv[1]);
   const unsigned long frames = words.size() / {upper}_IN_WORDS;
   std::vector<unsigned long long> results;
+  std::vector<unsigned char> lasts;
   results.reserve(frames * {upper}_OUT_WORDS);
   for (unsigned long first = 0; first < frames; first += per_call) {{
     const unsigned long count = frames - first < per_call ? frames - first : per_call;
@@ -87,15 +90,16 @@ int main(int argc, char **argv) {{
       axi.user = 0;
       axi.id = 0;
       axi.dest = 0;
-      axi.last = (i + 1) % {upper}_IN_WORDS == 0;
+      axi.last = i + 1 == count * {upper}_IN_WORDS;
       in.write(axi);
     }}
     {name}(in, out, count);
     for (unsigned long i = 0; i < count * {upper}_OUT_WORDS; i++) {{
       if (out.empty()) return fail("the top wrote too few output words", "");
       const bnnc::axi_word axi = out.read();
-      if ((axi.last == 1) != ((i + 1) % {upper}_OUT_WORDS == 0)) return fail("TLAST is misplaced", "");
+      if ((axi.last == 1) != (i + 1 == count * {upper}_OUT_WORDS)) return fail("TLAST is misplaced", "");
       results.push_back(axi.data.to_uint64());
+      lasts.push_back(axi.last == 1);
     }}
     if (!out.empty()) return fail("the top wrote too many output words", "");
     if (!in.empty()) return fail("the top left input words unread", "");
@@ -104,6 +108,11 @@ int main(int argc, char **argv) {{
   if (!output) return fail("cannot write ", argv[2]);
   const bool written = std::fwrite(results.data(), sizeof(unsigned long long), results.size(), output) == results.size();
   if (std::fclose(output) != 0 || !written) return fail("cannot write ", argv[2]);
+  if (argc > 4) {{
+    std::FILE *flags = std::fopen(argv[4], "wb");
+    if (!flags || std::fwrite(lasts.data(), 1, lasts.size(), flags) != lasts.size() || std::fclose(flags) != 0)
+      return fail("cannot write ", argv[4]);
+  }}
   return 0;
 }}
 """
@@ -118,7 +127,8 @@ def emit_tcl(top: hls.TopOp, parameter_sources: list[str]) -> str:
 #   vivado_hls -f hls.tcl        (Vivado HLS 2020.1)      vitis_hls -f hls.tcl   (Vitis HLS)
 #
 # Steps: BNNC_HLS_STEPS, a list of csim, csynth and export (default: csynth export).
-# csim streams tb_input.bin (frames of 64-bit AXI words, as `bnnc` writes them) through the top.
+# csim streams tb_input.bin (frames of 64-bit AXI words; `bnnc compile` writes a few drawn
+# frames, see bnnc/backends/hls_cpp/tb_input.py) through the top into tb_output.bin.
 
 set top {name}
 set part {top.part.data}
@@ -128,7 +138,9 @@ if {{[info exists ::env(BNNC_HLS_STEPS)]}} {{
     set steps $::env(BNNC_HLS_STEPS)
 }}
 set here [file dirname [file normalize [info script]]]
-set cflags "-std=c++14 -I$here"
+# No -std flag: the project is C++98 (a test compiles it with g++ -std=gnu++98), the dialect
+# Vivado HLS 2020.1's C simulation (gcc 4.6) and synthesis default to; Vitis HLS accepts it too.
+set cflags "-I$here"
 
 open_project -reset ${{top}}_hls
 set_top $top
@@ -144,7 +156,7 @@ create_clock -period $clock_ns -name default
 if {{[lsearch -exact $steps csim] >= 0}} {{
     set input [file join $here tb_input.bin]
     if {{![file exists $input]}} {{
-        puts "error: csim needs $input (frames of AXI words, e.g. from `bnnc run --engine csim`)"
+        puts "error: csim needs $input (frames of 64-bit AXI words: `bnnc compile` writes one, bnnc.semantics.packing.to_axi_words packs your own)"
         exit 1
     }}
     csim_design -argv "$input [file join $here tb_output.bin]"

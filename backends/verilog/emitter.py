@@ -4,14 +4,17 @@
     write_project(module, "build/rtl")                     # the files themselves
 
 The project: `top.v` (the graph's engines and FIFOs connected stream by stream, between a
-64-bit AXI-stream slave and master), one `.mem` file per weight or threshold memory, the
+64-bit AXI-stream slave and master), `accelerator.v` (the board's top around it, with AXI-lite
+control), one `.mem` file per weight or threshold memory, the
 engine library (`library/*.v`), a Verilator C++ harness and an Icarus testbench. A printer: the
 IR is read, never changed.
 
 The top's ports: `ap_clk`, `ap_rst_n` (active low, synchronous), `s_axis_*` (input frames, the
-`df.input` elements packed as `bnnc.packing.to_axi_words` packs them) and `m_axis_*` (the
-`df.output` elements in the same packing, TLAST on each frame's last word). Every stream inside
-is a `<name>_data` / `_valid` / `_ready` triple, AXI-stream style.
+`df.input` elements packed as `bnnc.semantics.packing.to_axi_words` packs them; TLAST ends a transfer, and
+a frame it cuts short is padded with zeros by `bnnc_frame_in`, `frame_truncated` pulsing) and
+`m_axis_*` (the `df.output` elements in the same packing, TLAST on each frame's last word). Every
+stream inside is a `<name>_data` / `_valid` / `_ready` triple, AXI-stream style. The board's top,
+`accelerator.v` (`board_top.py`), wraps it with AXI-lite control and TLAST once a transfer.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from pathlib import Path
 from typing import IO
 
 from bnnc.backends.verilog import testbench
+from bnnc.backends.verilog.board_top import board_files
 from bnnc.backends.verilog.engines import Instance, instance_of, repack_params
+from bnnc.passes.prepare_for_emission import prepare_graph
 from bnnc.dialects import bnn, df
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -30,7 +35,7 @@ from xdsl.ir import SSAValue
 from xdsl.utils.target import Target
 
 from bnnc.errors import BnncError
-from bnnc.packing import AXI_WORD_BITS, elements_per_axi_word
+from bnnc.semantics.packing import AXI_WORD_BITS, axi_words_per_frame, elements_per_axi_word
 
 LIBRARY = Path(__file__).parent / "library"
 TOP_MODULE = "bnnc_top"
@@ -44,6 +49,7 @@ def find_graph(module: ModuleOp) -> df.GraphOp:
     graphs = [op for op in module.walk() if isinstance(op, df.GraphOp)]
     if len(graphs) != 1:
         raise BnncError(f"the Verilog backend needs exactly one df.graph, found {len(graphs)}")
+    prepare_graph(graphs[0])  # the widths the engines print (a no-op once prepared)
     return graphs[0]
 
 
@@ -116,12 +122,18 @@ def build_project(graph: df.GraphOp) -> Project:
     declare(source)
     lasts = [source]  # converters inside the graph flag frame ends that nothing needs
     body.append(_instance(
+        "bnnc_frame_in", {"WORDS": axi_words_per_frame(in_stream.elements, in_bits)}, "u_frame_in",
+        {"clk": "ap_clk", "rst_n": "ap_rst_n", "in_data": "s_axis_tdata", "in_valid": "s_axis_tvalid",
+         "in_ready": "s_axis_tready", "in_last": "s_axis_tlast", "out_data": "axis_in_data",
+         "out_valid": "axis_in_valid", "out_ready": "axis_in_ready", "truncated": "frame_truncated"},
+    ))
+    body.append(_instance(
         "bnnc_repack",
         {**repack_params(in_bits, elements_per_axi_word(in_bits), in_stream.lanes.data, in_stream.elements),
          "IN_WIDTH": AXI_WORD_BITS},
         "u_axis_in",
-        {"clk": "ap_clk", "rst_n": "ap_rst_n", "in_data": "s_axis_tdata", "in_valid": "s_axis_tvalid",
-         "in_ready": "s_axis_tready", "out_data": f"{names[source]}_data",
+        {"clk": "ap_clk", "rst_n": "ap_rst_n", "in_data": "axis_in_data", "in_valid": "axis_in_valid",
+         "in_ready": "axis_in_ready", "out_data": f"{names[source]}_data",
          "out_valid": f"{names[source]}_valid", "out_ready": f"{names[source]}_ready",
          "out_last": f"{names[source]}_last"},
     ))
@@ -131,6 +143,10 @@ def build_project(graph: df.GraphOp) -> Project:
         name = _engine_name(op, index)
         inst: Instance = instance_of(op, name)
         memories.update({file: "\n".join(lines) + "\n" for file, lines in inst.memories.items()})
+        # Only memory files that are written are named (an MVTU without thresholds reads none):
+        # Vivado must find every name top.v gives among the project's files.
+        params = {k: v for k, v in inst.params.items()
+                  if not (isinstance(v, str) and v.endswith(".mem") and v not in inst.memories)}
         declare(op.results[0])
         if isinstance(op, df.DwcOp) and inst.module == "bnnc_repack":
             lasts.append(op.results[0])
@@ -139,7 +155,7 @@ def build_project(graph: df.GraphOp) -> Project:
             ports["out_last"] = f"{names[op.results[0]]}_last"
         body.append(f"    // {op.name}{'' if op.properties.get('layer') is None else ' ' + op.properties['layer'].data}"
                     f": {op.operands[0].type} -> {op.results[0].type}\n"
-                    + _instance(inst.module, inst.params, name, ports))
+                    + _instance(inst.module, params, name, ports))
     body.append(_instance(
         "bnnc_repack",
         {**repack_params(out_bits, out_stream.lanes.data, elements_per_axi_word(out_bits), out_stream.elements),
@@ -154,7 +170,7 @@ def build_project(graph: df.GraphOp) -> Project:
         graph=graph.sym_name.data, module=TOP_MODULE, wires="\n".join(wires), body="\n".join(body),
         lasts=", ".join(f"{names[v]}_last" for v in lasts),
     )
-    files = {"top.v": top, **memories, **library_files(),
+    files = {"top.v": top, **board_files(), **memories, **library_files(),
              "harness.cpp": testbench.VERILATOR_HARNESS, "tb.v": testbench.icarus_testbench(TOP_MODULE)}
     signed = not bnn.is_bipolar(out_stream.element) and _signed(out_stream.element)
     return Project(files, in_bits, out_bits, signed, out_stream.elements)
@@ -176,14 +192,15 @@ module {module} (
     input  wire [63:0] s_axis_tdata,
     input  wire        s_axis_tvalid,
     output wire        s_axis_tready,
-    /* verilator lint_off UNUSEDSIGNAL */  // frames are counted, not delimited by TLAST
     input  wire        s_axis_tlast,
-    /* verilator lint_on UNUSEDSIGNAL */
     output wire [63:0] m_axis_tdata,
     output wire        m_axis_tvalid,
     input  wire        m_axis_tready,
-    output wire        m_axis_tlast
+    output wire        m_axis_tlast,
+    output wire        frame_truncated
 );
+    wire [63:0] axis_in_data;  // the input frames after bnnc_frame_in
+    wire axis_in_valid, axis_in_ready;
 {wires}
     /* verilator lint_off UNUSEDSIGNAL */  // only the AXI master needs the end of a frame
     wire {lasts};

@@ -1,10 +1,11 @@
 """Each `df` engine as an instance of a library module: its parameters and its memory files.
 
 A function per op kind returns an `Instance`: the module name, the Verilog parameters (in the
-order the module declares them) and the `.mem` files to write. The arithmetic widths are chosen
-here from the element types, so that the RTL computes exactly what `bnnc.interpreters.df` does:
-accumulators wide enough for every reachable sum, thresholds clamped into the accumulator's
-range plus one (x >= T is unchanged by the clamp), element codes in two's complement.
+order the module declares them) and the `.mem` files to write. The arithmetic widths are those
+`prepare-for-emission` recorded on the engines (accumulators wide enough for every reachable
+sum), thresholds clamped into the accumulator's range plus one (x >= T is unchanged by the
+clamp), element codes in two's complement, so that the RTL computes exactly what the `df`
+executor does.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from bnnc.dialects import bnn, df
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Attribute, Operation
 
-from bnnc.cost_model import mvtu_tree, mvtu_uses_dsp, repack_block
+from bnnc.analysis.cost_model import mvtu_tree, mvtu_uses_dsp, repack_block
 from bnnc.errors import BnncError
-from bnnc.interpreters.df import weight_memory
+from bnnc.passes.prepare_for_emission import prepare_engine
 
 BIPOLAR, UNSIGNED, SIGNED = 0, 1, 2  # the element kinds of the library's *_KIND parameters
 
@@ -47,24 +48,6 @@ def element_kind(element: Attribute) -> int:
     if isinstance(element, IntegerType) and element.signedness.data == Signedness.UNSIGNED:
         return UNSIGNED
     return SIGNED
-
-
-def value_range(element: Attribute) -> tuple[int, int]:
-    """The values an element can take (a bipolar one is −1 or +1)."""
-    kind, bits = element_kind(element), bnn.bit_width(element)
-    if kind == BIPOLAR:
-        return -1, 1
-    if kind == UNSIGNED:
-        return 0, (1 << bits) - 1
-    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-
-
-def signed_bits(lo: int, hi: int) -> int:
-    """The fewest two's complement bits that hold every integer in [lo, hi]."""
-    bits = 1
-    while not (-(1 << (bits - 1)) <= lo and hi <= (1 << (bits - 1)) - 1):
-        bits += 1
-    return bits
 
 
 def hex_words(bits: np.ndarray) -> list[str]:
@@ -98,14 +81,9 @@ def mvtu(op: df.MvtuOp, name: str) -> Instance:
     in_bits, w_bits = bnn.bit_width(x_elem), bnn.bit_width(op.weight_type)
     out_bits = bnn.bit_width(out_elem)
     popcount = op.popcount is not None
-    if popcount:
-        lo, hi = 0, mw
-    else:
-        (xl, xh), (wl, wh) = value_range(x_elem), value_range(op.weight_type)
-        corners = [xl * wl, xl * wh, xh * wl, xh * wh]
-        lo, hi = mw * min(corners), mw * max(corners)
-    acc_bits = max(signed_bits(lo, hi + 1), in_bits + 1, w_bits + 1, out_bits)
-    memory = weight_memory(op)  # (PE, tiles, SIMD) values
+    lo, hi = op.accumulator_range()
+    acc_bits = bnn.bit_width(op.acc_type)  # type: ignore[arg-type]
+    memory = op.weight_memory()  # (PE, tiles, SIMD) values
     codes = (memory > 0).astype(np.int64) if bnn.is_bipolar(op.weight_type) else memory
     # word t: PE p's lanes at [(p·SIMD + s)·W, …)
     weights = code_bits(codes.transpose(1, 0, 2).reshape(nf * (mw // simd), pe * simd), w_bits)
@@ -159,9 +137,9 @@ def pool(op: df.PoolOp, name: str) -> Instance:
 def threshold(op: df.ThresholdOp, name: str) -> Instance:
     c, pe = _int(op.channels), _int(op.pe)
     x_elem, out_elem = _stream(op.input).element, _stream(op.output).element
-    lo, hi = value_range(x_elem)
+    lo, hi = bnn.value_range(x_elem)
     in_bits = bnn.bit_width(x_elem)
-    cmp_bits = max(signed_bits(lo, hi + 1), in_bits + 1)
+    cmp_bits = bnn.bit_width(op.compare_type)  # type: ignore[arg-type]
     t = _thresholds(op, c, lo, hi)
     steps = t.shape[1]
     file = f"{name}_thresholds.mem"
@@ -224,4 +202,5 @@ def instance_of(op: Operation, name: str) -> Instance:
     engine = ENGINES.get(type(op))
     if engine is None:
         raise BnncError(f"the Verilog backend has no engine for '{op.name}'")
+    prepare_engine(op)  # the widths printed below are the prepare pass's (a no-op once prepared)
     return engine(op, name)

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bnnc.backends.verilog.board_top import (
+    BOARD_MODULE,
+    CONTROL_INTERFACE,
+    CONTROL_SEGMENT,
+    IN_INTERFACE,
+    OUT_INTERFACE,
+)
 from bnnc.dialects import hls
 
 from bnnc.devices import Device, Shell
 from bnnc.errors import BnncError
-from bnnc.packing import AXI_WORD_BITS
+from bnnc.semantics.packing import AXI_WORD_BITS
 
 # The accelerator's IP, as `export_design` in the HLS project's hls.tcl names it.
 HLS_VENDOR, HLS_LIBRARY, HLS_VERSION = "bnnc.org", "bnnc", "1.0"
@@ -30,15 +37,19 @@ RESET_VLNV = "xilinx.com:ip:proc_sys_reset:5.0"
 DMA_LENGTH_BITS = 26
 CONTROL_RANGE = 0x10000  # 64 KiB of address space for each AXI-lite slave
 
-PS, DMA, ACCELERATOR = "ps7", "dma", "accelerator"
+DMA, ACCELERATOR = "dma", "accelerator"
 DATA_INTERCONNECT, CONTROL_INTERCONNECT, RESET = "data_interconnect", "control_interconnect", "reset"
 
 
 @dataclass(frozen=True)
 class Cell:
+    """An IP of the catalog (`vlnv`), or with `module` a module reference: an RTL module of
+    the project's sources, its interfaces declared by X_INTERFACE_INFO attributes."""
+
     name: str
     vlnv: str
     config: dict[str, str] = field(default_factory=dict)
+    module: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class BlockDesign:
     name: str
     ps: Cell
     ps_automation_rule: str
+    ps_automation_config: str
     cells: list[Cell]
     """The cells after the PS, in creation order."""
     interface_nets: list[tuple[str, str]]
@@ -66,6 +78,8 @@ class BlockDesign:
     addresses: list[Address]
     hls_ip_vlnv: str
     clock_mhz: float
+    accelerator: str = "hls"
+    """`hls`: the IP the HLS project exports; `rtl`: the Verilog's `bnnc_accelerator`."""
 
     def control_address(self, cell: str) -> int:
         return next(a.offset for a in self.addresses if a.segment.startswith(f"{cell}/"))
@@ -98,15 +112,23 @@ def _interconnect_resets(cell: Cell) -> list[str]:
     return [f"{cell.name}/{p}_ARESETN" for p in ports]
 
 
-def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
-    """The block design for the accelerator `top` on `device`."""
+def block_design(top: hls.TopOp, device: Device, accelerator_source: str = "hls") -> BlockDesign:
+    """The block design for the accelerator `top` on `device`, made of the HLS project's IP
+    (`accelerator_source` "hls") or of the Verilog project's `bnnc_accelerator` ("rtl"), whose
+    registers and streams are the HLS top's (`bnnc.backends.verilog.board_top`)."""
     shell = board_shell(device)
     if top.part.data != device.part:
         raise BnncError(f"the accelerator was synthesised for {top.part.data}, but board "
                         f"'{device.name}' has {device.part}: compile with --board {device.name}")
     in_port, out_port = top.port("in").port_name.data, top.port("out").port_name.data
+    control_port, control_segment = "s_axi_control", "Reg"
+    if accelerator_source == "rtl":
+        in_port, out_port, control_port, control_segment = IN_INTERFACE, OUT_INTERFACE, CONTROL_INTERFACE, CONTROL_SEGMENT
+    elif accelerator_source != "hls":
+        raise BnncError(f"unknown accelerator source '{accelerator_source}': hls or rtl")
     clock_mhz = top.clock_mhz.value.data
-    ps = Cell(PS, shell.ps_vlnv, {**shell.ps_config, shell.clock_property: f"{clock_mhz:g}"})
+    ps_name = device.ps  # the PS cell is named after the board's processing system
+    ps = Cell(ps_name, shell.ps_vlnv, {**shell.ps_config, shell.clock_property: f"{clock_mhz:g}"})
     width = str(device.hp_port_bits)
     dma = Cell(DMA, DMA_VLNV, {
         "c_include_sg": "0",  # simple mode: one transfer a channel, started by the driver
@@ -118,7 +140,8 @@ def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
         "c_mm2s_burst_size": "16",
         "c_s2mm_burst_size": "16",
     })
-    accelerator = Cell(ACCELERATOR, hls_ip_vlnv(top))
+    accelerator = (Cell(ACCELERATOR, hls_ip_vlnv(top)) if accelerator_source == "hls"
+                   else Cell(ACCELERATOR, "", module=BOARD_MODULE))
     data = _interconnect(DATA_INTERCONNECT, 2, 1)
     control = _interconnect(CONTROL_INTERCONNECT, 1, 2)
     reset = Cell(RESET, RESET_VLNV)
@@ -127,20 +150,20 @@ def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
         (f"{ACCELERATOR}/{out_port}", f"{DMA}/S_AXIS_S2MM"),
         (f"{DMA}/M_AXI_MM2S", f"{DATA_INTERCONNECT}/S00_AXI"),
         (f"{DMA}/M_AXI_S2MM", f"{DATA_INTERCONNECT}/S01_AXI"),
-        (f"{DATA_INTERCONNECT}/M00_AXI", f"{PS}/{shell.data_port}"),
-        (f"{PS}/{shell.control_port}", f"{CONTROL_INTERCONNECT}/S00_AXI"),
+        (f"{DATA_INTERCONNECT}/M00_AXI", f"{ps_name}/{shell.data_port}"),
+        (f"{ps_name}/{shell.control_port}", f"{CONTROL_INTERCONNECT}/S00_AXI"),
         (f"{CONTROL_INTERCONNECT}/M00_AXI", f"{DMA}/S_AXI_LITE"),
-        (f"{CONTROL_INTERCONNECT}/M01_AXI", f"{ACCELERATOR}/s_axi_control"),
+        (f"{CONTROL_INTERCONNECT}/M01_AXI", f"{ACCELERATOR}/{control_port}"),
     ]
     clocked = [
-        f"{PS}/{shell.data_port_clock}", f"{PS}/{shell.control_port_clock}",
+        f"{ps_name}/{shell.data_port_clock}", f"{ps_name}/{shell.control_port_clock}",
         f"{DMA}/s_axi_lite_aclk", f"{DMA}/m_axi_mm2s_aclk", f"{DMA}/m_axi_s2mm_aclk",
         f"{ACCELERATOR}/ap_clk", *_interconnect_clocks(data), *_interconnect_clocks(control),
         f"{RESET}/slowest_sync_clk",
     ]
     nets = [
-        (f"{PS}/{shell.fabric_clock}", clocked),
-        (f"{PS}/{shell.fabric_reset}", [f"{RESET}/ext_reset_in"]),
+        (f"{ps_name}/{shell.fabric_clock}", clocked),
+        (f"{ps_name}/{shell.fabric_reset}", [f"{RESET}/ext_reset_in"]),
         # The interconnects' own reset comes first out of reset, then every peripheral.
         (f"{RESET}/interconnect_aresetn", [f"{DATA_INTERCONNECT}/ARESETN", f"{CONTROL_INTERCONNECT}/ARESETN"]),
         (f"{RESET}/peripheral_aresetn", [
@@ -150,17 +173,18 @@ def block_design(top: hls.TopOp, device: Device) -> BlockDesign:
     ]
     control_base = int(shell.control_base, 16)
     addresses = [
-        Address(f"{PS}/{shell.control_space}", f"{DMA}/S_AXI_LITE/Reg", control_base, "64K"),
-        Address(f"{PS}/{shell.control_space}", f"{ACCELERATOR}/s_axi_control/Reg",
+        Address(f"{ps_name}/{shell.control_space}", f"{DMA}/S_AXI_LITE/Reg", control_base, "64K"),
+        Address(f"{ps_name}/{shell.control_space}", f"{ACCELERATOR}/{control_port}/{control_segment}",
                 control_base + CONTROL_RANGE, "64K"),
-        Address(f"{DMA}/Data_MM2S", f"{PS}/{shell.data_port}/{shell.data_segment}",
+        Address(f"{DMA}/Data_MM2S", f"{ps_name}/{shell.data_port}/{shell.data_segment}",
                 int(shell.ddr_offset, 16), shell.ddr_range),
-        Address(f"{DMA}/Data_S2MM", f"{PS}/{shell.data_port}/{shell.data_segment}",
+        Address(f"{DMA}/Data_S2MM", f"{ps_name}/{shell.data_port}/{shell.data_segment}",
                 int(shell.ddr_offset, 16), shell.ddr_range),
     ]
     return BlockDesign(
         name="bnnc", ps=ps, ps_automation_rule=shell.ps_automation_rule,
+        ps_automation_config=shell.ps_automation_config,
         cells=[dma, accelerator, data, control, reset],
         interface_nets=interface_nets, nets=nets, addresses=addresses,
-        hls_ip_vlnv=hls_ip_vlnv(top), clock_mhz=clock_mhz,
+        hls_ip_vlnv=hls_ip_vlnv(top), clock_mhz=clock_mhz, accelerator=accelerator_source,
     )

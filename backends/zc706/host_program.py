@@ -57,6 +57,8 @@ def _step(op: Operation) -> dict[str, Any]:
         return {"op": "transpose", **step, "perm": list(bnn.array_values(op.perm))}
     if isinstance(op, bnn.TopKOp):
         return {"op": "topk", **step, "k": op.k.value.data}
+    if isinstance(op, bnn.SoftmaxOp | bnn.LogSoftmaxOp | bnn.SigmoidOp):
+        return {"op": op.name.removeprefix("bnn."), **step}
     raise BnncError(f"zc706: the board driver cannot run '{op.name}' on the host")
 
 

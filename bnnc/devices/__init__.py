@@ -2,20 +2,26 @@
 
 Adding a board adds a file `<name>.json` next to `zc706.json` with every field of `Device`
 (`bram18` excepted: it is derived, two BRAM18 halves per BRAM36; `shell` is optional, and only a
-board with one gets a system wrapper). The resource model, the folding solver, the Tcl generator
-and the reports all read the same `Device`.
+board with one gets a system wrapper; `uram` is left out where there are none; `sources` cites
+the vendor documents of the figures). The resource model (the table of the board's `family`,
+`bnnc.analysis.fabric_costs`), the folding solver, the Tcl generator and the reports all read the same
+`Device` (docs/boards.md).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from bnnc.errors import BnncError
+
+DEFAULT_BOARD = "zc706"
+"""The board everything is built for unless told otherwise. Its data file's `clock_mhz` is the
+default clock: no clock is written anywhere else."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,14 @@ class Shell:
     control_space: str
     """The PS master port for AXI-lite control (a GP port), its clock pin, its address space."""
     control_base: str
-    """The first address given to the control registers (DMA, then accelerator, 64 KiB each)."""
+    """The first address given to the control registers (DMA, then accelerator, 64 KiB each):
+    inside the control port's window (0x4000_0000 for a Zynq-7000 GP0, 0xA000_0000 for a Zynq
+    UltraScale+ HPM0_FPD)."""
+    ps_automation_config: str = ('make_external "FIXED_IO, DDR" apply_board_preset "1" '
+                                 'Master "Disable" Slave "Disable"')
+    """The `-config` of the block automation rule. A Zynq-7000's DDR and fixed I/O are made
+    external; a Zynq UltraScale+ PS has no such ports in the block design (its config is
+    `apply_board_preset "1"`)."""
 
 
 @dataclass(frozen=True)
@@ -71,14 +84,25 @@ class Device:
     lutram: int
     """LUTs that can act as distributed RAM or shift registers (those of SLICEMs)."""
     dsp: int
+    """DSP slices (DSP48E1 on 7-series, DSP48E2 on UltraScale+)."""
     clock_mhz: float
     """The default fabric clock."""
     ps: str
-    """The processing system (`ps7` for Zynq-7000)."""
+    """The processing system, also its cell's name in the block design (`ps7` for Zynq-7000,
+    `psu` for Zynq UltraScale+)."""
     hp_port_bits: int
     """Data width of the high-performance AXI port that the DMAs use."""
+    ddr_gbps: float
+    """Peak bandwidth of the DDR the DMAs reach, in GB/s: bus bytes x transfers per second
+    (a 16-bit DDR3 at 1,050 MT/s: 2.1 GB/s). A frame rate needs (input + output bytes a frame)
+    x FPS below it; the PS's other traffic and DRAM refresh take their share first."""
     shell: Shell | None = None
     """The system wrapper's description; None for a board that only has estimates."""
+    uram: int = 0
+    """UltraRAM blocks (288 Kb each; UltraScale+ only, left out of the file where there are
+    none)."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Where each figure comes from: a vendor document per field (or group of fields)."""
 
     @property
     def bram18(self) -> int:
@@ -134,12 +158,12 @@ def _fields(cls: type, data: dict[str, Any], where: str) -> dict[str, Any]:
     if unknown:  # most likely a typo of a required field: say so rather than ignore it
         raise BnncError(f"{where}: unknown field '{unknown[0]}'; fields are {', '.join(expected)}")
     values: dict[str, Any] = {}
-    for name, field in expected.items():
+    for name, spec in expected.items():
         if name not in data:
-            if field.default is MISSING:
+            if spec.default is MISSING and spec.default_factory is MISSING:
                 raise BnncError(f"{where}: missing field '{name}'")
             continue
-        values[name] = _check(where, name, field.type, data[name])
+        values[name] = _check(where, name, spec.type, data[name])
     return values
 
 

@@ -8,6 +8,8 @@ is +1, the bipolar convention (see `onnx_importer`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import onnx
 from xdsl.dialects.builtin import (
@@ -25,7 +27,8 @@ from xdsl.ir import Attribute, SSAValue
 
 from bnnc.dialects import bnn
 from bnnc.frontend.import_common import ImporterBase, Tensor, _dense
-from bnnc.frontend.onnx_graph import ROUNDING_MODES, attributes, quant_range
+from bnnc.frontend.onnx_graph import QONNX_DOMAINS, ROUNDING_MODES, attributes, quant_range
+from bnnc.semantics.arithmetic import ROUNDING
 
 
 def _unsigned_bits(limit: int) -> int:
@@ -143,42 +146,120 @@ class ActivationHandlers(ImporterBase):
         return [Tensor(x.shape, value=self.binarize(node, x), scale=np.float64(scale[0]))]
 
     def quant(self, node, inputs):
+        """QONNX Quant: `q = clamp(round(x/s + z), lo, hi)`, the code of the real `s·(q − z)`.
+
+        Scale and zero point are one number or one per channel (axis 1), any positive float
+        (a power of two or not: the scale is carried and ends in a threshold or the host's
+        affine). A per-channel quantizer divides and shifts by an affine first and quantizes
+        with scale 1. A pending Relu raises the floor: Q(max(x, 0)) = max(Q(x), Q(0)) for a
+        non-decreasing Q, so the clamp's lo becomes Q(0) = clamp(round(z)) (0 for zero point
+        0: Brevitas' QuantReLU exports Relu then an unsigned Quant), and codes that cannot be
+        negative are stored unsigned.
+        """
         x = self.variable(node, inputs[0])
         scale, zero_point, bit_width = (
-            self.constant(node, t, what).reshape(-1)
+            self.constant(node, t, what).astype(np.float64).reshape(-1)
             for t, what in zip(inputs[1:4], ("scale", "zero point", "bit width"))
         )
         attrs = attributes(node)
-        if scale.size != 1 or zero_point.size != 1 or bit_width.size != 1:
-            raise self.graph.error(node, "per-channel activation quantizers are not supported")
+        channels = x.shape[1] if len(x.shape) > 1 else 1
+        for name, p in (("scale", scale), ("zero point", zero_point)):
+            if p.size not in (1, channels) or (p.size > 1 and len(x.shape) < 2):
+                raise self.graph.error(
+                    node, f"the {name} has {p.size} values; expected one, or one per channel "
+                    f"({channels} on axis 1)",
+                )
+        if not (np.all(np.isfinite(scale)) and np.all(scale > 0)):
+            shown = scale[0] if scale.size == 1 else scale.tolist()
+            raise self.graph.error(node, f"the scale must be a positive number, got {shown}")
+        if not np.all(np.isfinite(zero_point)):
+            raise self.graph.error(node, "the zero point holds NaN or Inf")
+        if bit_width.size != 1:
+            raise self.graph.error(node, "the bit width must be one number")
         bits = int(bit_width[0])
         if bits != bit_width[0] or not 1 <= bits <= 16:
             raise self.graph.error(node, f"bit width {bit_width[0]} is not an integer in 1..16")
-        if zero_point[0] != 0:
-            raise self.graph.error(node, f"zero point {zero_point[0]} is not supported; only 0")
-        if not (np.isfinite(scale[0]) and scale[0] > 0):
-            raise self.graph.error(node, f"the scale must be a positive number, got {scale[0]}")
         rounding = str(attrs.get("rounding_mode", "ROUND")).upper()
         if rounding not in ROUNDING_MODES:
             raise self.graph.error(node, f"rounding mode {rounding} is not supported")
         signed, narrow = bool(attrs.get("signed", 1)), bool(attrs.get("narrow", 0))
+        if bits == 1 and signed:  # bipolar, as qonnx executes it (Brevitas' binary quantizers)
+            if scale.size != 1 or np.any(zero_point != 0) or x.relu:
+                raise self.graph.error(
+                    node, "a signed 1-bit Quant (bipolar) needs one scale, zero point 0 and no "
+                    "Relu before it",
+                )
+            return [Tensor(x.shape, value=self.binarize(node, x), scale=np.float64(scale[0]))]
         lo, hi = quant_range(bits, signed, narrow)
-        result = IntegerType(bits, Signedness.SIGNED if signed else Signedness.UNSIGNED)
-        return [self.quantize(x, float(scale[0]), lo, hi, result, ROUNDING_MODES[rounding])]
+        if x.relu:
+            floors = np.clip(ROUNDING[ROUNDING_MODES[rounding]](zero_point), lo, hi)
+            if np.any(floors != floors[0]):
+                raise self.graph.error(
+                    node, "a Relu before a quantizer whose per-channel zero points give different "
+                    "codes of 0 is not supported",
+                )
+            lo = max(lo, int(floors[0]))
+            if lo == hi:
+                raise self.graph.error(node, "after the Relu before it, every input gives one code")
+        if lo >= 0:
+            result = IntegerType(_unsigned_bits(hi), Signedness.UNSIGNED)
+        else:
+            result = IntegerType(bits, Signedness.SIGNED)
+        if scale.size == 1 and zero_point.size == 1:
+            tensor = self.quantize(x, float(scale[0]), lo, hi, result, ROUNDING_MODES[rounding],
+                                   float(zero_point[0]))
+        else:  # per channel: x/s + z by an affine, then a quantizer of scale 1
+            value = self.affine(self.materialise(x), 1.0 / scale, zero_point)
+            tensor = self.quantize(Tensor(x.shape, value=value), 1.0, lo, hi, result,
+                                   ROUNDING_MODES[rounding])
+        kept_scale = np.float64(scale[0]) if scale.size == 1 else scale
+        kept_zero = np.float64(zero_point[0]) if zero_point.size == 1 else zero_point
+        return [replace(tensor, scale=kept_scale, zero_point=kept_zero)]
 
-    def quantize(self, x: Tensor, scale: float, lo: int, hi: int, result: IntegerType, rounding: str) -> Tensor:
+    def quantize(self, x: Tensor, scale: float, lo: int, hi: int, result: IntegerType,
+                 rounding: str, zero_point: float = 0.0) -> Tensor:
+        value = self.materialise(x)
+        if not bnn.is_real(bnn.element_type(value.type)):  # integer codes: their real value
+            value = self.affine(value, np.ones(1), np.zeros(1))
         op = bnn.QuantizeOp.build(
-            operands=[self.materialise(x)],
+            operands=[value],
             result_types=[TensorType(result, x.shape)],
             properties={
                 "scale": FloatAttr(scale, f64),
-                "zero_point": FloatAttr(0.0, f64),
+                "zero_point": FloatAttr(zero_point, f64),
                 "lo": IntegerAttr(lo, i64),
                 "hi": IntegerAttr(hi, i64),
                 "rounding": StringAttr(rounding),
             },
         )
-        return Tensor(x.shape, value=self.emit(op), scale=np.float64(scale))
+        return Tensor(x.shape, value=self.emit(op), scale=np.float64(scale),
+                      zero_point=np.float64(zero_point))
+
+    def relu(self, node, inputs):
+        """Relu is taken by the quantizer after it (see `quant`, `multithreshold`,
+        `round_clip`): on the accelerator it is the quantizer's floor at the code of zero."""
+        x = self.variable(node, inputs[0])
+        problem = self.relu_problem(node)
+        if problem:
+            raise self.graph.error(node, problem)
+        return [replace(x, relu=True)]
+
+    def relu_problem(self, node) -> str | None:
+        """Why this Relu cannot be imported (it feeds something other than quantizers), or None."""
+        users = [self.graph.nodes[i] for i in self.graph.consumers.get(node.output[0], [])]
+        is_output = any(o.name == node.output[0] for o in self.graph.outputs)
+        if not is_output and users and all(
+            (u.op_type in ("Quant", "MultiThreshold") and u.domain in QONNX_DOMAINS)
+            or (u.op_type in ("Round", "Clip") and u.domain in ("", "ai.onnx"))
+            for u in users
+        ):
+            return None
+        fed = ", ".join(f"'{self.graph.label(u)}' ({u.op_type})" for u in users)
+        return (
+            "a Relu is supported only in front of a quantizer (Quant, MultiThreshold, or Round "
+            "and Clip), which it becomes the floor of; here it feeds "
+            + (fed + (" and the output" if is_output else "") if users else "the output")
+        )
 
     def round_clip(self, node, inputs):
         """Round followed by Clip (or Clip then Round) with integer bounds: an integer quantizer."""
@@ -194,6 +275,10 @@ class ActivationHandlers(ImporterBase):
             )
         clip = partner if node.op_type == "Round" else node
         lo, hi = self.clip_bounds(clip)
+        if x.relu:  # the floor at Q(0) = clip(0), as in `quant`
+            lo = max(lo, min(max(0, lo), hi))
+            if lo == hi:
+                raise self.graph.error(node, "after the Relu before it, every input gives one code")
         self.skip.add(users[0])
         signed = lo < 0
         bits = max(_unsigned_bits(max(abs(lo) - 1, hi)) + 1, 2) if signed else _unsigned_bits(hi)
@@ -234,6 +319,13 @@ class ActivationHandlers(ImporterBase):
             )
         thresholds = np.sort(thresholds, axis=1)
         value = self.materialise(x)
+        if x.relu:  # max(x, 0) ≥ t holds for every x when t ≤ 0: such a step is always taken
+            lowest = (
+                bnn.integer_range(bnn.element_type(value.type))[0]  # type: ignore[arg-type]
+                if bnn.is_integer(bnn.element_type(value.type))
+                else np.finfo(np.float64).min
+            )
+            thresholds = np.where(thresholds <= 0, lowest, thresholds)
         if bnn.is_integer(bnn.element_type(value.type)):
             # x >= t holds for an integer x exactly when x >= ceil(t)
             thresholds_attr = _dense(np.ceil(thresholds).astype(np.int64), i64)

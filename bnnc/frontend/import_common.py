@@ -39,6 +39,9 @@ class Tensor:
     const: np.ndarray | None = None
     scale: np.ndarray = np.float64(1.0)  # scalar, or one factor per channel (axis 1)
     pad: tuple[tuple[int, ...], int] | None = None  # a pending ±1 Pad that only a Conv can take
+    # the code of real zero: the real value is scale·(code − zero_point); scalar or per channel
+    zero_point: np.ndarray = np.float64(0.0)
+    relu: bool = False  # a pending Relu that only the quantizer after it can take
 
     @property
     def element_type(self) -> Attribute:
@@ -70,12 +73,17 @@ class ImporterBase:
         return op.results[0]
 
     def materialise(self, tensor: Tensor) -> SSAValue:
-        """The tensor's real value: its codes times the carried scale, as an affine when needed."""
+        """The tensor's real value, scale·(code − zero_point), as an affine when needed."""
         assert tensor.value is not None
-        scale = np.asarray(tensor.scale, dtype=np.float64)
-        if np.all(scale == 1.0):
+        scale = np.asarray(tensor.scale, dtype=np.float64).reshape(-1)
+        zero_point = np.asarray(tensor.zero_point, dtype=np.float64).reshape(-1)
+        if np.all(scale == 1.0) and np.all(zero_point == 0):
             return tensor.value
-        return self.affine(tensor.value, scale.reshape(-1), np.zeros(1))
+        if np.all(zero_point == 0):
+            return self.affine(tensor.value, scale, np.zeros(1))
+        if scale.size == 1 and zero_point.size > 1:
+            scale = np.full(zero_point.size, scale[0])
+        return self.affine(tensor.value, scale, -zero_point * scale + 0.0)  # no −0
 
     def affine(self, value: SSAValue, scale: np.ndarray, bias: np.ndarray, axis: int = 1) -> SSAValue:
         shape = bnn.shape_of(value.type)
@@ -122,7 +130,7 @@ class ImporterBase:
             )
         if shape == tensor.shape:
             return tensor
-        if np.asarray(tensor.scale).size > 1:
+        if np.asarray(tensor.scale).size > 1 or np.asarray(tensor.zero_point).size > 1:
             tensor = Tensor(tensor.shape, value=self.materialise(tensor))
         value = self.emit(
             bnn.ReshapeOp(tensor.value, TensorType(tensor.element_type, shape))

@@ -19,7 +19,7 @@ from bnnc.dialects import bnn
 from bnnc.frontend.import_common import ImporterBase, Tensor, _array
 from bnnc.frontend.onnx_graph import attributes
 from bnnc.frontend.weights import LayerWeights, NotBinaryRepresentable, classify
-from bnnc.packing import pack_rows
+from bnnc.semantics.packing import pack_rows
 
 LAYER_OPS = {"MatMul": 1, "Gemm": 1, "Conv": 1}  # op type -> index of the weight input
 
@@ -58,6 +58,8 @@ class LayerHandlers(ImporterBase):
 
     def layer_input(self, node: onnx.NodeProto, tensor: Tensor | None) -> tuple[Tensor, float]:
         tensor = self.variable(node, tensor)
+        if np.asarray(tensor.zero_point).size > 1:
+            raise self.graph.error(node, "the input carries a per-channel zero point here")
         element = tensor.element_type
         if not (bnn.is_bipolar(element) or bnn.is_integer(element)):
             raise self.graph.error(
@@ -68,12 +70,21 @@ class LayerHandlers(ImporterBase):
             )
         return tensor, self.scalar_scale(node, tensor)
 
-    def accumulator(self, op: Operation, weights: LayerWeights, in_scale: float) -> Tensor:
+    def accumulator(self, op: Operation, weights: LayerWeights, in_scale: float,
+                    in_zero_point: float = 0.0) -> Tensor:
+        """The layer's accumulator with the scale of its real value. Inputs with a zero point z
+        are codes q of s·(q − z), so the real sum is s·s_w·(acc − z·Σ_k W[m, k]): an affine
+        with that bias per output channel, materialised here."""
         value = self.emit(op)
         scale = weights.scale * in_scale
         if np.all(scale == scale[0]):
             scale = np.float64(scale[0])
-        return Tensor(bnn.shape_of(value.type), value=value, scale=scale)
+        shape = bnn.shape_of(value.type)
+        if in_zero_point == 0:
+            return Tensor(shape, value=value, scale=scale)
+        row_sums = weights.codes.sum(axis=1).astype(np.float64)
+        scales = np.broadcast_to(np.asarray(scale, dtype=np.float64), row_sums.shape)
+        return Tensor(shape, value=self.affine(value, scales.copy(), -in_zero_point * scales * row_sums))
 
     def matmul(self, node, inputs):
         x, in_scale = self.layer_input(node, inputs[0])
@@ -85,6 +96,7 @@ class LayerHandlers(ImporterBase):
         return [self.dense(x, self.layer_weights(node, weight_matrix(node, w)), in_scale)]
 
     def dense(self, x: Tensor, weights: LayerWeights, in_scale: float) -> Tensor:
+        """The dense layer on x's codes; x's zero point goes to the accumulator's bias."""
         rows = weights.codes.shape[0]
         codes = (weights.codes > 0).astype(np.int64) if weights.bits == 1 else weights.codes
         op = bnn.DenseOp.build(
@@ -92,7 +104,7 @@ class LayerHandlers(ImporterBase):
             result_types=[TensorType(i32, (x.shape[0], rows))],
             properties={"weights": pack_rows(codes, weights.bits), "weight_type": weights.weight_type},
         )
-        return self.accumulator(op, weights, in_scale)
+        return self.accumulator(op, weights, in_scale, float(x.zero_point))
 
     def gemm(self, node, inputs):
         attrs = attributes(node)
@@ -136,8 +148,8 @@ class LayerHandlers(ImporterBase):
         scale = np.asarray(data.scale).reshape(-1)
         if scale.size != 1:
             raise self.graph.error(node, "padding a tensor with per-channel scales is not supported")
-        code = float(value) / float(scale[0])
-        if not code.is_integer():
+        code = float(value) / float(scale[0]) + float(np.asarray(data.zero_point).reshape(-1)[0])
+        if np.asarray(data.zero_point).size != 1 or not code.is_integer():
             raise self.graph.error(
                 node, f"padding value {value} is not a multiple of the tensor's scale {scale[0]}"
             )
@@ -213,7 +225,7 @@ class LayerHandlers(ImporterBase):
                 "pad_value": IntegerAttr(int(pad_value), i64),
             },
         )
-        acc = self.accumulator(op, weights, in_scale)
+        acc = self.accumulator(op, weights, in_scale, float(x.zero_point))
         if len(inputs) > 2 and inputs[2] is not None:
             bias = self.constant(node, inputs[2], "bias")
             value = self.affine(self.materialise(acc), np.ones(1), bias.astype(np.float64))

@@ -22,7 +22,7 @@ from google.protobuf.message import DecodeError
 from onnx import helper, numpy_helper
 
 from bnnc.errors import BnncError
-from bnnc.interpreters.bnn import ROUNDING
+from bnnc.semantics.arithmetic import ROUNDING
 
 QONNX_DOMAINS = ("onnx.brevitas", "qonnx.custom_op.general", "finn.custom_op.general", "finn")
 
@@ -197,6 +197,9 @@ def fold_quantizer(node: onnx.NodeProto, inputs: list[np.ndarray]) -> np.ndarray
     rounding = str(attrs.get("rounding_mode", "ROUND")).upper()
     if rounding not in ROUNDING_MODES:
         raise BnncError(f"node '{node.name}' (Quant): rounding mode {rounding} is not supported")
+    if bits == 1 and bool(attrs.get("signed", 1)):  # bipolar, as qonnx executes it
+        q = np.where(x / scale + zero_point >= 0, 1.0, -1.0)
+        return ((q - zero_point) * scale).astype(np.float32)
     q = ROUNDING[ROUNDING_MODES[rounding]](x / scale + zero_point)
     return ((np.clip(q, lo, hi) - zero_point) * scale).astype(np.float32)
 

@@ -12,8 +12,8 @@ file rather than about rewriting the network:
 
 The handlers, one method per ONNX op, are grouped by concern into mixins: `import_shapes`
 (reshapes and transposes), `import_layers` (MatMul, Gemm, Conv, Pad), `import_activations`
-(real-valued per-channel ops, activations and quantizers) and `import_select` (max pooling and
-label select), over the state and helpers of `import_common`. This module is the driver: it folds
+(real-valued per-channel ops, activations, Relu and quantizers), `import_select` (max pooling
+and label select) and `import_outputs` (Softmax, LogSoftmax, Sigmoid on the host), over the state and helpers of `import_common`. This module is the driver: it folds
 constants, checks that every node is supported, and translates the graph node by node.
 
 Semantics that differ from ONNX, by design: `Sign(0)` is +1 (the bipolar convention, as Brevitas'
@@ -35,6 +35,7 @@ from bnnc.errors import BnncError
 from bnnc.frontend.import_activations import ActivationHandlers
 from bnnc.frontend.import_common import Tensor
 from bnnc.frontend.import_layers import LAYER_OPS, LayerHandlers, weight_matrix
+from bnnc.frontend.import_outputs import OUTPUT_OPS, OutputHandlers
 from bnnc.frontend.import_select import SelectHandlers
 from bnnc.frontend.import_shapes import ShapeHandlers
 from bnnc.frontend.onnx_graph import (
@@ -72,7 +73,7 @@ def import_model_bytes(data: bytes, name: str) -> ModuleOp:
     return OnnxImporter(build_graph(parse_model(data, name), name)).run()
 
 
-class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandlers):
+class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandlers, OutputHandlers):
     """Translates one `OnnxGraph` into a module (`run`), dispatching on each node's op type."""
 
     def __init__(self, graph: OnnxGraph):
@@ -97,6 +98,10 @@ class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandl
             "Mul": self.elementwise,
             "Div": self.elementwise,
             "Sign": self.sign,
+            "Relu": self.relu,
+            "Softmax": self.output_activation,
+            "LogSoftmax": self.output_activation,
+            "Sigmoid": self.output_activation,
             "MaxPool": self.maxpool,
             "TopK": self.topk,
             "ArgMax": self.argmax,
@@ -199,9 +204,11 @@ class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandl
                 if node.domain in QONNX_DOMAINS
                 else node.domain in ("", "ai.onnx") and node.op_type in self.handlers
             )
-            if not known:
+            where = self.placement_problem(node) if known else None
+            if not known or where:
                 unsupported.append(
                     f"'{self.graph.label(node)}' ({node.op_type}, domain {node_domain(node)})"
+                    + (f" where it is not supported: {where}" if where else "")
                 )
             elif node.op_type in LAYER_OPS and node.domain in ("", "ai.onnx"):
                 weight_name = node.input[LAYER_OPS[node.op_type]]
@@ -226,6 +233,17 @@ class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandl
                 f"{self.graph.path}: cannot import this model as a binarized network: "
                 + " | ".join(problems)
             )
+
+    def placement_problem(self, node: onnx.NodeProto) -> str | None:
+        """Why a node of a known op type cannot be imported where it sits (a Relu that feeds no
+        quantizer, an output activation inside the network), or None."""
+        if node.domain not in ("", "ai.onnx"):
+            return None
+        if node.op_type == "Relu":
+            return self.relu_problem(node)
+        if node.op_type in OUTPUT_OPS:
+            return self.output_problem(node)
+        return None
 
     def translate(self, node: onnx.NodeProto, inputs: list[Tensor | None]) -> list[Tensor]:
         if node.domain in QONNX_DOMAINS:

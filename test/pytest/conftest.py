@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bnnc.datasets import mnist
+from bnnc.driver.datasets import mnist
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("BNNC_SHARED", REPO.parent / "shared"))

@@ -70,13 +70,15 @@ class ActSpec:
 
     signed / narrow give the n-bit range (QONNX's Quant attributes; plain ONNX's Clip bounds;
     FINN-ONNX's MultiThreshold offset); rounding is the QONNX Quant's mode (plain ONNX and
-    FINN-ONNX round to nearest).
+    FINN-ONNX round to nearest). relu: a Relu before the quantizer (Brevitas' QuantReLU is
+    Relu then an unsigned Quant; before a signed one it cuts off the negative codes).
     """
 
     bits: int = 1
     signed: bool = True
     narrow: bool = False
     rounding: str = "ROUND"
+    relu: bool = False
 
     def levels(self) -> tuple[int, int]:
         if self.bits == 1:
@@ -84,6 +86,11 @@ class ActSpec:
         if self.signed:
             return -(1 << (self.bits - 1)) + int(self.narrow), (1 << (self.bits - 1)) - 1
         return 0, (1 << self.bits) - 1 - int(self.narrow)
+
+    def code_range(self) -> tuple[int, int]:
+        """The codes the activation outputs: its levels, from 0 up behind a Relu."""
+        lo, hi = self.levels()
+        return (max(lo, 0), hi) if self.relu else (lo, hi)
 
 
 @dataclass(frozen=True)
@@ -489,7 +496,7 @@ class Builder:
         act = layer.act or ActSpec()
         x, codes, out_scale = self.activation(scope, x, acc * scale, lattice, bound, act,
                                               layer.bn)
-        lo, hi = act.levels()
+        lo, hi = act.code_range()
         if layer.pool is not None and not layer.pool_first:
             x = self.maxpool(x, f"{scope}/pool", layer.pool)
             codes = maxpool(codes, *layer.pool)
@@ -546,15 +553,17 @@ class Builder:
         else:
             scale = 1.0 if self.flavour == "plain" else self.power_of_two(-2, 1)
         if self.flavour != "qonnx":
-            act = ActSpec(act.bits, act.signed, act.narrow, "ROUND")
+            act = replace(act, rounding="ROUND")
         quantizer = Quantizer(act, scale)
         samples = per_channel(acc) if acc.ndim == 4 else acc
         kinds = channel_kinds(self.rng, samples.shape[1], bn, quantizer, self.flavour)
         design = design_activation(self.rng, samples, lattice, bound, quantizer, kinds)
         y = design.bn.apply(acc)
-        codes = quantizer.codes(y)
+        floor = 0.0 if act.relu else -np.inf  # Relu: the quantizer sees max(y, 0)
+        codes = quantizer.codes(np.maximum(y, floor))
         if self.flavour == "finn" and bn.fused:
-            codes = fused_codes(acc, design.thresholds, act)
+            codes = fused_codes(np.maximum(acc, floor), design.thresholds, act)
+            x = self.g.op("Relu", [x], scope) if act.relu else x
             return self.multithreshold(x, design.thresholds, f"{scope}/act", act, scale), codes, \
                 scale
         if self.flavour == "finn" and acc.ndim == 2:  # as FINN's exports of dense layers
@@ -563,6 +572,8 @@ class Builder:
             x = self.g.op("Squeeze", [add_batchnorm(self.g, x, scope, design.bn), axes], scope)
         else:
             x = add_batchnorm(self.g, x, scope, design.bn)
+        if act.relu:
+            x = self.g.op("Relu", [x], scope)
         if self.flavour == "qonnx":
             return self.quant(x, f"{scope}/act_quant", act, scale), codes, scale
         if self.flavour == "plain":
@@ -659,7 +670,8 @@ def act_specs(draw: st.DrawFn, nbit: bool = True) -> ActSpec:
     bits = draw(BITS) if nbit else 1
     if bits == 1:
         return ActSpec()
-    return ActSpec(bits, draw(st.booleans()), draw(st.booleans()), draw(st.sampled_from(ROUNDINGS)))
+    return ActSpec(bits, draw(st.booleans()), draw(st.booleans()), draw(st.sampled_from(ROUNDINGS)),
+                   draw(st.booleans()))
 
 
 @st.composite
@@ -687,7 +699,7 @@ def conv_layers(draw: st.DrawFn, shape: tuple[int, int, int], source: ActSpec,
     outputs."""
     _, h, w = shape
     pads = tuple(draw(st.integers(0, 1)) for _ in range(4))
-    lo, hi = source.levels()
+    lo, hi = source.code_range()
     if source.bits == 1:
         pad_value = draw(st.sampled_from([-1, 1]))
     else:  # a code of the input's range (bnnc refuses others)

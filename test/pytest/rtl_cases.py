@@ -12,9 +12,9 @@ import numpy as np
 from bnnc.dialects import df
 from xdsl.parser import Parser
 
-from bnnc.ir import make_context
-from bnnc.packing import pack_rows
-from bnnc.pipeline import run_pipeline
+from bnnc.driver.ir import make_context
+from bnnc.semantics.packing import pack_rows
+from bnnc.driver.pipeline import run_pipeline
 
 
 def dense_weights(values: np.ndarray, bits: int) -> str:
@@ -70,7 +70,7 @@ def graph_of(module) -> df.GraphOp:
 
 def random_frames(module, n: int, rng: np.random.Generator) -> np.ndarray:
     """Random `df.input` elements: bits for bipolar streams, the type's range for integers."""
-    from bnnc.backends.verilog.engines import value_range
+    from bnnc.dialects.bnn import value_range
 
     s = graph_of(module).input_op().output.type
     lo, hi = value_range(s.element)

@@ -31,8 +31,8 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from bnnc.tools.bnnc_main import main as bnnc_main
-from bnnc.tools.bnnc_opt import main as bnnc_opt_main
+from bnnc.driver.cli.bnnc_main import main as bnnc_main
+from bnnc.driver.cli.bnnc_opt import main as bnnc_opt_main
 
 SHARED_MODELS = Path(__file__).resolve().parents[3] / "shared" / "models"
 BNNC = Path(sys.executable).with_name("bnnc")
@@ -213,7 +213,7 @@ def unknown_ops_model() -> onnx.ModelProto:
             helper.make_node("MatMul", ["s", "w"], ["a"], name="fc0"),
             helper.make_node("Relu", ["a"], ["r"], name="relu0"),
             helper.make_node("Tanh", ["r"], ["t"], name="tanh0"),
-            helper.make_node("Softmax", ["t"], ["y"]),  # unnamed: called by type and position
+            helper.make_node("Hardmax", ["t"], ["y"]),  # unnamed: called by type and position
         ],
         [init("w", pm1((8, 4)))],
     )
@@ -225,7 +225,7 @@ def test_unknown_ops_all_named(capsys, tmp_path):
         *bnnc_opt(capsys, path), "bnnc-opt", str(path),
         "cannot import this model as a binarized network", "3 node(s) with unsupported op types",
         "'relu0' (Relu, domain ai.onnx)", "'tanh0' (Tanh, domain ai.onnx)",
-        "'Softmax#4' (Softmax, domain ai.onnx)",
+        "'Hardmax#4' (Hardmax, domain ai.onnx)",
     )
     assert "fc0" not in line
 
@@ -233,7 +233,7 @@ def test_unknown_ops_all_named(capsys, tmp_path):
 def test_unknown_ops_subprocess(tmp_path):
     path = save(unknown_ops_model(), tmp_path / "unknown.onnx")
     code, lines = run_subprocess(BNNC_OPT, path)
-    assert_one_error(code, lines, "bnnc-opt", "'relu0' (Relu", "'tanh0' (Tanh", "Softmax")
+    assert_one_error(code, lines, "bnnc-opt", "'relu0' (Relu", "'tanh0' (Tanh", "Hardmax")
 
 
 def test_unsupported_custom_domain_ops(capsys, tmp_path):
@@ -706,7 +706,7 @@ def test_bad_option_values_reach_the_pass(capsys, tmp_path):
     assert_one_error(*bnnc_opt(capsys, path, "-p", f"{lowered},fold{{max=true clock-mhz=-1}}"),
                      "bnnc-opt", "the clock must be a positive number of MHz, got -1")
     assert_one_error(*bnnc_opt(capsys, path, "-p", f"{lowered},fold{{target-fps=9000 board=nope}}"),
-                     "bnnc-opt", "unknown board 'nope'", "known boards: zc706")
+                     "bnnc-opt", "unknown board 'nope'", "known boards: pynq-z1, pynq-z2, zc706, zcu104")
 
 
 def test_unknown_target(capsys, tmp_path):
@@ -778,7 +778,7 @@ COMPILE_CASES = [
     ("clock-negative", lambda t: ["--clock-mhz", "-100"], ["positive number of MHz, got -100.0"],
      True),
     ("unknown-board", lambda t: ["--board", "zc999"],
-     ["unknown board 'zc999'", "known boards: zc706"], True),
+     ["unknown board 'zc999'", "known boards: pynq-z1, pynq-z2, zc706, zcu104"], True),
     ("board-file-not-json", lambda t: ["--board", str(write(t / "board.json", "part: x\n"))],
      ["board.json"], True),
     ("folding-unknown-layer", lambda t: ["--folding", str(write(t / "f.json", '{"fc7": {"pe": 1}}'))],
@@ -873,7 +873,7 @@ def test_failed_compile_keeps_the_previous_build(capsys, tmp_path):
     capsys.readouterr()
     assert bnnc_main(["compile", str(model), "-o", str(output), "--fps", "1000"]) == 0
     before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
-    code, lines = bnnc(capsys, "compile", model, "-o", output, "--fps", "1e9")
+    code, lines = bnnc(capsys, "compile", model, "-o", output, "--fps", "1e9", "--force")
     assert_compile_error(code, lines, "cannot reach the target")
     after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert after == before
@@ -894,7 +894,6 @@ def test_compile_bad_folding_subprocess(tmp_path):
 
 
 FOLD_CASES = [
-    ("no-target", [], ["give either --fps N (the fix scenario) or --max"]),
     ("impossible-fps", ["--fps", "1e9"], ["layer 'fc0' cannot reach the target"]),
     ("clock-zero", ["--fps", "9000", "--clock-mhz", "0"], ["positive number of MHz, got 0.0"]),
     ("unknown-board", ["--max", "--board", "zc999"], ["unknown board 'zc999'"]),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import REPO, model_path
 
-from bnnc.reference import ReferenceSession
+from bnnc.runtime.reference import ReferenceSession
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 

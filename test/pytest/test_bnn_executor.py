@@ -6,8 +6,8 @@ from conftest import model_path, shared_path
 
 from bnnc.errors import BnncError
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor, pack_bits, xnor_dot
-from bnnc.reference import ReferenceSession
+from bnnc.runtime.interpreters.bnn import BnnExecutor, pack_bits, xnor_dot
+from bnnc.runtime.reference import ReferenceSession
 
 # model, accuracy on the 10k MNIST test set (REFERENCE.md / the models' README)
 MNIST_MODELS = [
@@ -84,7 +84,7 @@ def test_batch_in_slices_on_every_core_equals_one_batch(name, shape, rng, monkey
     """A large batch runs in slices, side by side on worker threads with a BLAS thread and a
     kernel core each (CNV's first layer is a BLAS matmul, the others the native kernel); the
     outputs, in order, are those of the whole batch in one call."""
-    import bnnc.interpreters.bnn as executor_module
+    import bnnc.runtime.interpreters.bnn as executor_module
 
     module = import_onnx(model_path(name))
     x = rng.uniform(0, 1, size=(11, *shape)).astype(np.float32)

@@ -15,10 +15,10 @@ from xdsl.ir import Block, Region
 
 from bnnc.dialects import bnn
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.packing import pack_rows
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.semantics.packing import pack_rows
 from bnnc.passes.partition_host import hardware_form_problems
-from bnnc.pipeline import run_pipeline
+from bnnc.driver.pipeline import run_pipeline
 
 SHARED_MODELS = [
     "tfc_w1a1.qonnx.onnx",
@@ -71,7 +71,7 @@ def test_streamlined_models_are_bit_exact_on_mnist(name, scale, accuracy, mnist_
 def test_accuracy_through_bnnc_run(mnist_test, tmp_path):
     images, labels = mnist_test
     np.save(tmp_path / "x.npy", images)
-    bnnc = [sys.executable, "-m", "bnnc.tools.bnnc_main"]
+    bnnc = [sys.executable, "-m", "bnnc.driver.cli.bnnc_main"]
     subprocess.run(
         [*bnnc, "run", str(model_path("lfc_w1a1.onnx")), "--engine", "bnn", "-p", "bnn-streamline",
          "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "y.npy")],

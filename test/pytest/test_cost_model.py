@@ -27,13 +27,13 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from bnnc.backends.report import ReportTarget
-from bnnc.cost_model import bram18_count, estimate_graph, memory_cost, mvtu_cost, node_cost
+from bnnc.analysis.cost_model import bram18_count, estimate_graph, memory_cost, mvtu_cost, node_cost
 from bnnc import devices
 from bnnc.devices import Device, known_devices, load_device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import bipolar
 from bnnc.errors import BnncError
-from bnnc.packing import pack_rows
+from bnnc.semantics.packing import pack_rows
 
 ZC706 = load_device("zc706")
 si8 = IntegerType(8, Signedness.SIGNED)

@@ -4,7 +4,7 @@ Each graph chains a few engines in configurations the shipped networks do not re
 windows with padding and strides, MMV groups that cross output rows, n-bit weights, standalone
 thresholds with an offset, width converters whose widths do not divide, label select with ties),
 is lowered to `hls`, compiled with g++ and run on random frames; the words must equal those of
-the `df` executor (`bnnc.interpreters.df.run_graph`), which defines the streams. Also the ROM
+the `df` executor (`bnnc.runtime.interpreters.df.run_graph`), which defines the streams. Also the ROM
 images the C simulation links instead of compiling the ROM sources (`rom_image.py`).
 """
 
@@ -20,10 +20,10 @@ from bnnc.passes.lower_dataflow_to_hls import lower_graph
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IntegerType, ModuleOp, TensorType, i64
 from xdsl.parser import Parser
 
-from bnnc.interpreters import df as df_executor
-from bnnc.ir import make_context
-from bnnc.packing import pack_rows
-from bnnc.simulators import csim
+from bnnc.runtime.interpreters import df as df_executor
+from bnnc.driver.ir import make_context
+from bnnc.semantics.packing import pack_rows
+from bnnc.runtime.simulators import csim
 
 FRAMES = 24
 
@@ -191,3 +191,26 @@ def test_an_image_unlike_its_source_is_rejected(monkeypatch, tmp_path):
     assert "ROM images rejected" in log and "the image of ROM fc0_weights differs from its source at entry 0" in log
     frames = random_frames(rng, graph)
     assert np.array_equal(csim.run_frames(binary, top, frames), df_executor.run_graph(graph, frames))
+
+
+# The engine cases of the RTL tests, through the templates (each restructured as one loop a call,
+# with state across frames): three frames each. A few by default, every case with -m slow.
+ENGINE_CASES = ["conv-pad-1-stride2-mmv9-across-rows", "swu-mmv5-spans-three-rows", "pool-si4-3x3-stride2-overlap",
+                "pool-bipolar-2x2", "dwc-5-to-3-si3", "threshold-si8-si2"]
+
+
+def _engine_case_params():
+    from test_rtl_engines import CASES as RTL_CASES
+
+    return [pytest.param(name, marks=() if name in ENGINE_CASES else pytest.mark.slow) for name in sorted(RTL_CASES)]
+
+
+@pytest.mark.parametrize("name", _engine_case_params())
+def test_templates_equal_the_df_executor_on_the_rtl_cases(name):
+    from rtl_cases import graph_of, prepare, random_frames
+    from test_rtl_engines import CASES as RTL_CASES
+
+    module = prepare(RTL_CASES[name](np.random.default_rng(11)))
+    frames = random_frames(module, 3, np.random.default_rng(12))
+    graph = graph_of(module)
+    np.testing.assert_array_equal(csim.run_graph(graph, frames), df_executor.run_graph(graph, frames))

@@ -13,8 +13,8 @@ import synthetic
 from conftest import model_path
 
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.pipeline import run_pipeline
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.driver.pipeline import run_pipeline
 
 FOLDINGS = {"fix-9000": "fold{target-fps=9000.0 clock-mhz=200.0}", "max": "fold{max=true}"}
 

@@ -7,10 +7,10 @@ from conftest import model_path
 
 from bnnc.dialects import df
 from bnnc.errors import BnncError
-from bnnc.folding import Fold, current_folding, layer_of, refold
+from bnnc.analysis.folding import Fold, current_folding, layer_of, refold
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.pipeline import run_pipeline
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.driver.pipeline import run_pipeline
 
 # BNN-PYNQ's CNV-w1a1 folding (REFERENCE.md). Its fc8 uses PE 4 on 10 outputs padded to 64;
 # bnnc does not pad, so fc8 takes PE 2 here (10 % 4 != 0 is refused, see the test below).

@@ -5,14 +5,14 @@ import pytest
 from conftest import model_path
 from xdsl.utils.exceptions import VerifyException
 
-from bnnc.cost_model import estimate_graph
+from bnnc.analysis.cost_model import estimate_graph
 from bnnc.devices import load_device
 from bnnc.dialects import df
-from bnnc.fifo_model import simulate
+from bnnc.analysis.fifo_model import simulate
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
+from bnnc.runtime.interpreters.bnn import BnnExecutor
 from bnnc.passes.insert_streams import insert_fifos
-from bnnc.pipeline import run_pipeline
+from bnnc.driver.pipeline import run_pipeline
 
 NETWORKS = ["tfc_w1a1.qonnx.onnx", "sfc_w1a1_random.qonnx.onnx", "lfc_w1a1.onnx", "cnv_w1a1_random.qonnx.onnx"]
 FOLDS = {"fix": "fold{target-fps=9000}", "max": "fold{max=true}"}

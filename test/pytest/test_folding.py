@@ -11,13 +11,14 @@ from conftest import model_path
 
 from bnnc.devices import load_device
 from bnnc.errors import BnncError
-from bnnc.folding import Fold, current_folding
-from bnnc.folding.problem import build_problem
-from bnnc.folding.solvers import OBJECTIVES, objective_key, solve_finn_greedy, solve_fix, solve_max
+from bnnc.analysis.folding import Fold, current_folding
+from bnnc.analysis.folding.options import FoldOptions
+from bnnc.analysis.folding.problem import build_problem
+from bnnc.analysis.folding.solvers import OBJECTIVES, objective_key, solve_finn_greedy, solve_fix, solve_max
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.pipeline import run_pipeline
-from bnnc.tools.bnnc_main import main as bnnc_main
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.driver.cli.bnnc_main import main as bnnc_main
 
 DEVICE = load_device("zc706")
 NETWORKS = ["tfc_w1a1.qonnx.onnx", "sfc_w1a1_random.qonnx.onnx", "lfc_w1a1.onnx", "cnv_w1a1_random.qonnx.onnx"]
@@ -108,7 +109,7 @@ def test_illegal_pinned_layer_lists_the_legal_choices(tmp_path):
     pins.write_text(json.dumps({"fc0": {"pe": 3}}))
     _, graph = lowered_graph(model_path("tfc_w1a1.qonnx.onnx"))
     with pytest.raises(BnncError, match=r"layer 'fc0': PE 3, SIMD 1, MMV 1 is not a legal folding; legal choices: PE in \[1, 2, 4, 8, 16, 32, 64\]"):
-        fold_graph(graph, target_fps=9000, pinned_file=str(pins))
+        fold_graph(graph, FoldOptions(target_fps=9000, folding=str(pins)))
 
 
 def test_pinned_layers_over_the_budget_are_named(tmp_path):
@@ -119,7 +120,7 @@ def test_pinned_layers_over_the_budget_are_named(tmp_path):
     _, graph = lowered_graph(model_path("lfc_w1a1.onnx"))
     with pytest.raises(BnncError, match=r"the layers pinned by the folding file \(fc1\) with the slowest "
                                         r"folding of the others exceeds the budget of 174880 LUT"):
-        fold_graph(graph, maximise=True, pinned_file=str(pins))
+        fold_graph(graph, FoldOptions(max=True, folding=str(pins)))
 
 
 def test_pinned_layers_keep_their_folding_and_the_result_stays_bit_exact(tmp_path, rng):
@@ -130,7 +131,7 @@ def test_pinned_layers_keep_their_folding_and_the_result_stays_bit_exact(tmp_pat
     module, graph = lowered_graph(path)
     x = synthetic.random_inputs(model, 20, seed=3)
     expected = BnnExecutor(run_pipeline(import_onnx(path), "bnn-streamline")).run(x)
-    fold_graph(graph, maximise=True, pinned_file=str(pins))
+    fold_graph(graph, FoldOptions(max=True, folding=str(pins)))
     module.verify()
     assert current_folding(graph)["conv1"] == Fold(4, 2, 2)
     np.testing.assert_array_equal(BnnExecutor(module).run(x), expected)
@@ -146,11 +147,12 @@ def test_bnnc_fold_writes_a_folding_file_that_reads_back(tmp_path, capsys):
     assert bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), "--fps", "9000", "--folding", str(out)]) == 0
 
 
-def test_fold_needs_exactly_one_scenario(capsys):
+def test_fold_takes_one_scenario_at_most(capsys):
+    """--max is the default (test_new_user.py); --fps and --max together are refused."""
     with pytest.raises(SystemExit) as exit_info:
-        bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx"))])
+        bnnc_main(["fold", str(model_path("tfc_w1a1.qonnx.onnx")), "--fps", "9000", "--max"])
     assert exit_info.value.code == 2
-    assert "give either --fps N" in capsys.readouterr().err
+    assert "argument --max: not allowed with argument --fps" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("flags", "message"), [

@@ -36,16 +36,16 @@ from hypothesis import HealthCheck, given, settings
 from xdsl.dialects.builtin import ModuleOp
 
 from bnnc.devices import load_device
-from bnnc.fifo_model import simulate
-from bnnc.folding import Fold, current_folding
-from bnnc.folding.files import save_folding
-from bnnc.folding.problem import build_problem
+from bnnc.analysis.fifo_model import simulate
+from bnnc.analysis.folding import Fold, current_folding
+from bnnc.analysis.folding.files import save_folding
+from bnnc.analysis.folding.problem import build_problem
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.ir import parse_module
-from bnnc.pipeline import run_pipeline
-from bnnc.reference import ReferenceSession
-from bnnc.simulators.rtlsim import RtlTiming
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.driver.ir import parse_module
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.runtime.reference import ReferenceSession
+from bnnc.runtime.simulators.rtlsim import RtlTiming
 
 FRAMES = 12  # inputs per model
 PROFILE = os.environ.get("BNNC_FUZZ_PROFILE", "quick")

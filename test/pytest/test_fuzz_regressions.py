@@ -12,10 +12,10 @@ from random_bnn import ActSpec, Case, LayerSpec, NetSpec, build
 from test_fuzz import check_case
 
 from bnnc.errors import BnncError
-from bnnc.folding import Fold
-from bnnc.folding.files import save_folding
+from bnnc.analysis.folding import Fold
+from bnnc.analysis.folding.files import save_folding
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.pipeline import run_pipeline
+from bnnc.driver.pipeline import run_pipeline
 
 OUTPUT = LayerSpec("dense", 1, act=None)  # a one-class output layer
 
@@ -31,7 +31,7 @@ def test_output_layer_of_bipolar_dot_products_without_post_processing():
 def test_multithreshold_on_uint8_pixels(input_bits):
     """A FINN-ONNX MultiThreshold on the uint8 input: the reference engine counted in uint8, so
     out_bias −1 overflowed, and cast the thresholds to uint8, so 127.5 became 127. Fixed in
-    bnnc/reference/custom_ops.py (integer inputs are compared and counted in float32, as qonnx
+    bnnc/runtime/reference/custom_ops.py (integer inputs are compared and counted in float32, as qonnx
     does)."""
     check_case(Case(NetSpec("finn", (4,), input_bits, (OUTPUT,), input_type="uint8", seed=3)))
 
@@ -39,7 +39,7 @@ def test_multithreshold_on_uint8_pixels(input_bits):
 def test_window_of_padding_alone():
     """A 1x1 convolution with stride 2 and a padded top row on a 1x1 image: its only window is
     padding and needs no input row, which left the FIFO model's times at −∞ (NaN interval, a
-    ValueError in size-fifos). Fixed in bnnc/fifo_model.py (such a window waits for the previous
+    ValueError in size-fifos). Fixed in bnnc/analysis/fifo_model.py (such a window waits for the previous
     frame, as the RTL's row count does)."""
     spec = NetSpec("qonnx", (1, 3, 3), 1, (
         LayerSpec("conv", 1, pool=(2, 2)),
@@ -93,7 +93,7 @@ def test_max_folding_bound_by_the_input_converter():
     """Nine 8-bit inputs arrive 3 a word (3 cycles); fc0 pinned at SIMD 9 takes 1 cycle, so the
     converter behind the input port is the bottleneck. The max search tried only the layers'
     cycle counts as targets (here 1), found none that fits and reported that "even the slowest
-    folding exceeds the budget". Fixed in bnnc/folding/solvers.py (it tries the input
+    folding exceeds the budget". Fixed in bnnc/analysis/folding/solvers.py (it tries the input
     converter's cycles too)."""
     spec = NetSpec("qonnx", (1, 3, 3), 8, (LayerSpec("dense", 1, act=None),))
     outcome = check_case(Case(spec, folding=(2,)))
@@ -124,8 +124,8 @@ def test_integral_float_parameters_survive_printing(tmp_path):
     import random_bnn
     from random_bnn import BnSpec
 
-    from bnnc.interpreters.bnn import BnnExecutor
-    from bnnc.ir import parse_module
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
+    from bnnc.driver.ir import parse_module
 
     layers = (
         LayerSpec("conv", 4, kernel=(2, 2), strides=(1, 2), pads=(1, 0, 1, 0), pad_value=-1),

@@ -15,9 +15,9 @@ from bnnc.dialects import df
 from conftest import REPO
 
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.pipeline import run_pipeline
-from bnnc.simulators import csim
-from bnnc.tools.bnnc_main import main
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.runtime.simulators import csim
+from bnnc.driver.cli.bnnc_main import main
 
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 PIPELINE = (
@@ -115,6 +115,33 @@ def test_generated_cpp_has_no_warnings_of_its_own(tfc_hls):
     files["top.cpp"] += "static int unused_parameter(int x) { return 0; }\n"
     _, log = csim.build(files, warnings=True)
     assert re.search(r"^top\.cpp:\d+:\d+: warning: unused parameter", log, flags=re.MULTILINE), log
+
+
+def _cnv_hls(tmp_path):
+    import synthetic
+
+    synthetic.save(synthetic.cnv(seed=21, label_select=True), tmp_path, "cnv")
+    return run_pipeline(import_onnx(tmp_path / "cnv.onnx"), PIPELINE)
+
+
+@pytest.mark.parametrize("model", ["tfc", "cnv"])
+def test_generated_cpp_is_cpp98(tfc_hls, tmp_path, model):
+    """hls.tcl passes no -std flag: the project is C++98 (gcc 4.6's default dialect, Vivado HLS
+    2020.1's C simulation), which Vitis HLS accepts as well. Every template kind (CNV: sliding
+    window, MVTU, pool, width converters, label select) under g++ -std=gnu++98."""
+    project = tmp_path / "hls"
+    files = write_project(tfc_hls if model == "tfc" else _cnv_hls(tmp_path), project)
+    assert 'set cflags "-I$here"' in files["hls.tcl"].splitlines()
+    sources = ["top.cpp", "tb.cpp", *sorted(p for p in files if p.startswith("params/") and p.endswith(".cpp"))]
+    for source in sources:
+        result = subprocess.run(["g++", "-std=gnu++98", "-fsyntax-only", "-isystem", str(csim.ap_types_dir()),
+                                 "-I", str(project), source], cwd=project, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{source}: {result.stderr[-3000:]}"
+    # ... and C++11 in the project would be seen:
+    (project / "top.cpp").write_text((project / "top.cpp").read_text() + "static auto x = 1;\n")
+    result = subprocess.run(["g++", "-std=gnu++98", "-fsyntax-only", "-isystem", str(csim.ap_types_dir()),
+                             "-I", str(project), "top.cpp"], cwd=project, capture_output=True, text=True, check=False)
+    assert result.returncode != 0
 
 
 def test_bnnc_run_engines_agree(tmp_path, capsys):

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bnnc.interpreters import native
-from bnnc.interpreters.bnn import BnnExecutor, pack_bits, xnor_dot
+from bnnc.runtime.interpreters import native
+from bnnc.runtime.interpreters.bnn import BnnExecutor, pack_bits, xnor_dot
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 
@@ -33,9 +33,9 @@ def test_native_equals_numpy(rows, m, k, monkeypatch):
 
 
 def test_executor_same_with_and_without_native(monkeypatch):
-    from bnnc.datasets import mnist
+    from bnnc.driver.datasets import mnist
     from bnnc.frontend.onnx_importer import import_onnx
-    from bnnc.pipeline import run_pipeline
+    from bnnc.driver.pipeline import run_pipeline
 
     images, _ = mnist(SHARED / "data" / "mnist")
     module = run_pipeline(import_onnx(SHARED / "models" / "tfc_w1a1.qonnx.onnx"), "bnn-streamline")

@@ -40,14 +40,14 @@ from xdsl.dialects.builtin import (
     i64,
 )
 
-from bnnc.compiler import compile as compile_build
-from bnnc.compiler import load_build
-from bnnc.cost_model import mvtu_cost
+from bnnc.driver.compiler import compile as compile_build
+from bnnc.driver.compiler import load_build
+from bnnc.analysis.cost_model import mvtu_cost
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.packing import pack_rows
-from bnnc.pipeline import run_pipeline
-from bnnc.reference import ReferenceSession
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.semantics.packing import pack_rows
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.runtime.reference import ReferenceSession
 
 TFC = {"w1a2": "tfc_w1a2.qonnx.onnx", "w2a2": "tfc_w2a2.qonnx.onnx"}
 ACCURACY = {"w1a2": 0.9474, "w2a2": 0.9660}  # the zoo models on the full MNIST test set
@@ -357,7 +357,7 @@ def test_cost_model_nbit_mvtu_grows_with_bits():
 def test_cost_model_tfc_w2a2_costs_more_than_w1a2(tmp_path):
     """The same folding of TFC is dearer with 2-bit weights (products) than with bipolar ones
     (adds and subtracts), on the same 2-bit activations."""
-    from bnnc.cost_model import estimate_graph
+    from bnnc.analysis.cost_model import estimate_graph
 
     pins = tmp_path / "pins.json"
     luts = {}

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from bnnc.packing import pack_rows, to_signed, unpack_rows, words_per_row
+from bnnc.semantics.packing import pack_rows, to_signed, unpack_rows, words_per_row
 
 
 @pytest.mark.parametrize(("cols", "bits"), [(1, 1), (64, 1), (65, 1), (784, 1), (10, 2), (33, 8)])

@@ -1,4 +1,4 @@
-"""The reference engine (`bnnc.reference`) against qonnx's own executor and the published
+"""The reference engine (`bnnc.runtime.reference`) against qonnx's own executor and the published
 accuracies of the shared models.
 
 qonnx's `execute_onnx` is the authority on what the QONNX and FINN custom ops mean; it runs one
@@ -22,7 +22,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from bnnc.errors import BnncError
-from bnnc.reference import ReferenceSession, run_reference
+from bnnc.runtime.reference import ReferenceSession, run_reference
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 MODELS = SHARED / "models"

@@ -2,14 +2,14 @@
 
 from conftest import REPO
 
-from bnnc.tools.reference_docs import generate
+from bnnc.driver.cli.reference_docs import generate
 
 
 def test_reference_docs_are_up_to_date():
     for name, text in generate().items():
         path = REPO / "docs" / "reference" / name
         assert path.read_text() == text, (
-            f"{path} is out of date: run `python -m bnnc.tools.reference_docs docs/reference`"
+            f"{path} is out of date: run `python -m bnnc.driver.cli.reference_docs docs/reference`"
         )
 
 

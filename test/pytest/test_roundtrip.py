@@ -4,9 +4,9 @@ import pytest
 from conftest import model_path
 
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.ir import make_context
-from bnnc.pipeline import run_pipeline
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.driver.ir import make_context
+from bnnc.driver.pipeline import run_pipeline
 from xdsl.parser import Parser
 
 MODELS = [

@@ -1,4 +1,4 @@
-"""Every Verilog library engine against the stream-level executor (`bnnc.interpreters.df`).
+"""Every Verilog library engine against the stream-level executor (`bnnc.runtime.interpreters.df`).
 
 Each case is a small graph of one engine (with the width converters and FIFOs a compile would
 add) on random weights, thresholds and frames; the RTL must give exactly `run_graph`'s words.
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from rtl_cases import graph, graph_of, mvtu_line, prepare, random_frames, stream, swu_line
 
-from bnnc.interpreters.df import run_graph
-from bnnc.simulators.rtlsim import run_rtlsim
+from bnnc.runtime.interpreters.df import run_graph
+from bnnc.runtime.simulators.rtlsim import run_rtlsim
 
 B = "!bnn.bipolar"
 

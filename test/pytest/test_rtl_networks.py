@@ -16,11 +16,11 @@ from rtl_cases import graph_of, prepare
 from test_rtl_engines import CASES
 
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters import df as df_interpreter
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.interpreters.df import run_graph
-from bnnc.pipeline import run_pipeline
-from bnnc.simulators.rtlsim import run_rtlsim
+from bnnc.runtime.interpreters import df as df_interpreter
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.runtime.interpreters.df import run_graph
+from bnnc.driver.pipeline import run_pipeline
+from bnnc.runtime.simulators.rtlsim import run_rtlsim
 
 FIX = "fold{target-fps=9000 clock-mhz=200}"
 MAX = "fold{max=true}"

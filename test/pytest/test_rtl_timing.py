@@ -1,7 +1,7 @@
 """The RTL's cycles against the cycle model: measured interval and latency within 5 % of
-`bnnc.fifo_model.simulate` (the model `size-fifos` sizes the FIFOs with) for every engine kind
+`bnnc.analysis.fifo_model.simulate` (the model `size-fifos` sizes the FIFOs with) for every engine kind
 and for whole CNV pipelines, and the interval of a one-engine graph equal to the bottleneck of
-`bnnc.cost_model`'s cycles. The sliding window's cost formula (FINN's, on the padded image,
+`bnnc.analysis.cost_model`'s cycles. The sliding window's cost formula (FINN's, on the padded image,
 the buffer filled afresh every frame) is an upper bound: the RTL reads the next frame's rows
 while it writes the last windows, so in steady state an SWU takes the larger of its input and
 output words a frame.
@@ -22,10 +22,10 @@ from rtl_cases import graph, graph_of, prepare, random_frames, stream
 from test_rtl_engines import CASES
 from test_rtl_networks import FIX, MAX, compiled, stream_frames
 
-from bnnc.cost_model import node_cost
+from bnnc.analysis.cost_model import node_cost
 from bnnc.devices import load_device
-from bnnc.fifo_model import simulate
-from bnnc.simulators.rtlsim import run_rtlsim
+from bnnc.analysis.fifo_model import simulate
+from bnnc.runtime.simulators.rtlsim import run_rtlsim
 
 TOLERANCE = 0.05
 FRAMES = 4

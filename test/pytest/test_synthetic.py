@@ -22,8 +22,8 @@ from onnx import numpy_helper
 import synthetic
 from bnnc.errors import BnncError
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.interpreters.bnn import BnnExecutor
-from bnnc.reference import ReferenceSession, make_session, to_standard_onnx
+from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.runtime.reference import ReferenceSession, make_session, to_standard_onnx
 
 IMAGES = 48  # per configuration: enough to see every channel take both signs
 SMALL = synthetic.SMALL_CNV

@@ -10,10 +10,10 @@ from bnnc.dialects import df, hls
 from conftest import REPO
 from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
 
-from bnnc.ir import parse_module
-from bnnc.packing import ui64
-from bnnc.tools.bnnc_main import main
-from bnnc.verification import verify_build
+from bnnc.driver.ir import parse_module
+from bnnc.semantics.packing import ui64
+from bnnc.driver.cli.bnnc_main import main
+from bnnc.driver.verification import verify_build
 
 TFC = REPO / "examples" / "tfc_w1a1.qonnx.onnx"
 

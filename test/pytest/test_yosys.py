@@ -30,3 +30,20 @@ def test_cell_counts_parse():
             '{"LUT3": 2, "LUT6": 1, "RAM64M": 1, "FDRE": 5, "RAMB36E1": 1, "CARRY4": 3}}}}')
     cells = cal.cell_counts(stat)
     assert cal.resources(cells) == (7, 4, 5, 2)
+
+
+def test_an_ultrascale_plus_engine_is_within_15_percent(monkeypatch):
+    """`--family xcup`: the engine synthesises for UltraScale+ (RAM32M16: 32 x 14 bits in 8
+    LUTs) and the cost model on the ZCU104 (its family's table) is within 15 % of Yosys."""
+    cal = load_calibration()
+    monkeypatch.setattr(cal, "FAMILY", "xcup")
+    row = cal.measure("fifo-64x2", cal.engine_op("fifo-64x2"))
+    assert row.yosys_lutram == 40 and row.yosys_bram18 == 0  # 5 RAM32M16 for 64 bits
+    assert abs(cal.error(row.model_lut, row.yosys_lut)) <= 0.15, row
+
+
+def test_ultrascale_plus_cell_counts_parse():
+    cal = load_calibration()
+    stat = ('{"creator": "Yosys", "modules": {"\\\\cal_top": {"num_cells_by_type": '
+            '{"LUT6": 3, "MUXF9": 1, "RAM32M16": 2, "FDRE": 4, "RAMB36E2": 1, "RAMB18E2": 1}}}}')
+    assert cal.resources(cal.cell_counts(stat)) == (19, 16, 4, 3)

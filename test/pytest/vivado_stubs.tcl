@@ -11,8 +11,10 @@
 #     address space but not assigned in it (or assigned but unreachable), overlapping or
 #     misaligned address ranges.
 # The project's state is a file (the .xpr), so bitstream.tcl runs in a second tclsh as Vivado
-# runs it in a second process. Before sourcing a script, define the HLS IP:
+# runs it in a second process. Before sourcing a script with the HLS IP, define it:
 #   stub_hls_ip VLNV IN_PORT OUT_PORT
+# A module reference is described from its Verilog (ip_module); at synth_1 every memory file a
+# Verilog source names must be a project file.
 
 set ::cells [dict create]          ;# name -> {vlnv V config {KEY value ...}}
 set ::intf_nets [dict create]      ;# cell/intf -> peer cell/intf
@@ -45,16 +47,51 @@ proc config_of {config key default} {
     return $default
 }
 
+# A master's `window` is {first size}: the addresses it can reach (Zynq-7000 TRM, UG585, system
+# address map: M_AXI_GP0 0x4000_0000..0x7FFF_FFFF; Zynq UltraScale+ TRM, UG1085: M_AXI_HPM0_FPD's
+# low window 0xA000_0000..0xAFFF_FFFF). Segments assigned outside it fail at validate_bd_design.
 proc ip_ps7 {config} {
     set pins [dict create FCLK_CLK0 [pin O 0] FCLK_RESET0_N [pin O 0]]
     set intfs [dict create DDR [intf slave] FIXED_IO [intf slave]]
     if {[config_of $config PCW_USE_M_AXI_GP0 0]} {
         dict set pins M_AXI_GP0_ACLK [pin I]
-        dict set intfs M_AXI_GP0 [intf master space Data]
+        dict set intfs M_AXI_GP0 [intf master space Data window {0x40000000 0x40000000}]
     }
     if {[config_of $config PCW_USE_S_AXI_HP0 0]} {
         dict set pins S_AXI_HP0_ACLK [pin I]
         dict set intfs S_AXI_HP0 [intf slave segs {HP0_DDR_LOWOCM}]
+    }
+    return [dict create pins $pins intf $intfs]
+}
+# The Zynq UltraScale+ PS (PG201) after its board preset: the FPD masters M_AXI_HPM0_FPD (GP0)
+# and M_AXI_HPM1_FPD (GP1) are on by default, each with a clock input that must be driven; the
+# LPD master (GP2) and the HP slaves (S_AXI_GP2..5 = S_AXI_HP0..3_FPD) are off. pl_clk0 and
+# pl_resetn0 exist once PL clock 0 is enabled. No DDR or fixed-I/O interfaces: the PS's DDR
+# and MIO pins are not block-design ports.
+proc ip_zynq_ultra_ps_e {config} {
+    set pins [dict create]
+    set intfs [dict create]
+    if {[config_of $config PSU__FPGA_PL0_ENABLE 1]} {
+        dict set pins pl_clk0 [pin O 0]
+        dict set pins pl_resetn0 [pin O 0]
+    }
+    foreach {gp default name clock window} {
+        0 1 M_AXI_HPM0_FPD maxihpm0_fpd_aclk {0xA0000000 0x10000000}
+        1 1 M_AXI_HPM1_FPD maxihpm1_fpd_aclk {0xB0000000 0x10000000}
+        2 0 M_AXI_HPM0_LPD maxihpm0_lpd_aclk {0x80000000 0x20000000}
+    } {
+        if {[config_of $config PSU__USE__M_AXI_GP$gp $default]} {
+            dict set pins $clock [pin I]
+            dict set intfs $name [intf master space Data window $window]
+        }
+    }
+    foreach {gp port} {2 0 3 1 4 2 5 3} {
+        if {[config_of $config PSU__USE__S_AXI_GP$gp 0]} {
+            set width [config_of $config PSU__SAXIGP${gp}__DATA_WIDTH 128]
+            if {$width ni {32 64 128}} { fail "PSU__SAXIGP${gp}__DATA_WIDTH $width is not 32, 64 or 128" }
+            dict set pins saxihp${port}_fpd_aclk [pin I]
+            dict set intfs S_AXI_HP${port}_FPD [intf slave segs [list HP${port}_DDR_LOW]]
+        }
     }
     return [dict create pins $pins intf $intfs]
 }
@@ -91,6 +128,7 @@ proc ip_proc_sys_reset {config} {
     return [dict create pins $pins intf [dict create]]
 }
 dict set ::catalog xilinx.com:ip:processing_system7:5.5 ip_ps7
+dict set ::catalog xilinx.com:ip:zynq_ultra_ps_e:3.3 ip_zynq_ultra_ps_e
 dict set ::catalog xilinx.com:ip:axi_dma:7.1 ip_axi_dma
 dict set ::catalog xilinx.com:ip:axi_interconnect:2.1 ip_axi_interconnect
 dict set ::catalog xilinx.com:ip:proc_sys_reset:5.0 ip_proc_sys_reset
@@ -142,7 +180,8 @@ proc create_project {args} {
     lassign $positional name dir
     if {$dir eq ""} { fail "create_project NAME DIR -part PART" }
     set part [option $args -part]
-    if {![regexp {^xc7z\d+\w+-\d$} $part]} { fail "bad part '$part'" }
+    # Zynq-7000 (xc7z020clg400-1) or Zynq UltraScale+ (xczu7ev-ffvc1156-2-e)
+    if {![regexp {^xc7z\d+\w+-\d$} $part] && ![regexp {^xczu\d+(cg|eg|ev)-\w+-\d-[eil]$} $part]} { fail "bad part '$part'" }
     file mkdir $dir
     set ::project [dict create name $name dir $dir part $part xpr [file join $dir $name.xpr] properties {}]
     save_project
@@ -186,9 +225,52 @@ proc create_bd_design {name} {
     dict set ::project bd $name
     save_project
 }
+# A module reference (create_bd_cell -type module -reference MODULE): an RTL module of the
+# project's sources (after update_compile_order), its interfaces as Vivado infers them from the
+# X_INTERFACE_INFO attributes on its ports: an AXI-stream whose TDATA is an input is a slave,
+# an AXI memory-mapped interface whose AWADDR is an input is a slave with the segment reg0;
+# clock and reset signals are pins.
+proc module_source {module} {
+    if {![dict exists $::project compile_order]} { fail "module reference before update_compile_order" }
+    foreach path [dict get $::project files] {
+        if {[file extension $path] ne ".v"} { continue }
+        set f [open $path]
+        set text [read $f]
+        close $f
+        if {[regexp "\\mmodule\\s+$module\\M" $text]} { return $text }
+    }
+    fail "module '$module' is not in the project's sources"
+}
+proc ip_module {config} {
+    set text [module_source [dict get $config module]]
+    set pins [dict create]
+    set intfs [dict create]
+    set attribute {\(\*\s*X_INTERFACE_INFO\s*=\s*"(\S+)\s+(\w+)\s+(\w+)"\s*\*\)\s*(?:\(\*[^*]*\*\)\s*)*(input|output)}
+    foreach {- vlnv name logical dir} [regexp -all -inline $attribute $text] {
+        if {[string match xilinx.com:signal:* $vlnv]} {
+            dict set pins $name [pin [expr {$dir eq "input" ? "I" : "O"}]]
+        } elseif {[string match xilinx.com:interface:axis:* $vlnv] && $logical eq "TDATA"} {
+            dict set intfs $name [intf [expr {$dir eq "input" ? "slave" : "master"}] required 1]
+        } elseif {[string match xilinx.com:interface:aximm:* $vlnv] && $logical eq "AWADDR"} {
+            if {$dir ne "input"} { fail "module AXI master interfaces are not modelled" }
+            dict set intfs $name [intf slave segs {reg0} required 1]
+        }
+    }
+    if {![dict size $intfs]} { fail "module '[dict get $config module]' declares no interfaces" }
+    return [dict create pins $pins intf $intfs]
+}
 proc create_bd_cell {args} {
     set vlnv [option $args -vlnv]
     set name [lindex $args end]
+    if {[option $args -type] eq "module"} {
+        set module [option $args -reference]
+        if {[dict exists $::cells $name]} { fail "cell '$name' exists already" }
+        if {![dict exists $::project bd]} { fail "create_bd_cell before create_bd_design" }
+        dict set ::cells $name [dict create vlnv module:$module config [dict create module $module]]
+        dict set ::catalog module:$module ip_module
+        describe $name
+        return [handle cell $name]
+    }
     if {[option $args -type] ne "ip"} { fail "create_bd_cell -type ip -vlnv VLNV NAME" }
     if {![regexp {^[\w.-]+:[\w.-]+:[\w.-]+:\d+\.\d+$} $vlnv]} { fail "malformed IP identifier '$vlnv' (vendor:library:name:version)" }
     if {![dict exists $::catalog $vlnv]} { fail "IP '$vlnv' is not in the catalog" }
@@ -219,11 +301,17 @@ proc apply_bd_automation {args} {
     set rule [option $args -rule]
     if {![regexp {^[\w.-]+:bd_rule:[\w.-]+$} $rule]} { fail "malformed automation rule '$rule'" }
     set cell [unhandle cell [lindex $args end]]
-    if {[dict get $::cells $cell vlnv] ne "xilinx.com:ip:processing_system7:5.5"} { fail "rule $rule on '$cell'" }
-    if {![string match {*apply_board_preset "1"*} [option $args -config]]} { fail "the board preset is not applied" }
+    # The rule of a PS is named after its IP (bd_rule:processing_system7, bd_rule:zynq_ultra_ps_e).
+    set ip [lindex [split [dict get $::cells $cell vlnv] :] 2]
+    if {$ip ni {processing_system7 zynq_ultra_ps_e} || [lindex [split $rule :] 2] ne $ip} { fail "rule $rule on '$cell'" }
+    set config [option $args -config]
+    if {![string match {*apply_board_preset "1"*} $config]} { fail "the board preset is not applied" }
     if {![dict exists $::project properties board_part]} { fail "board preset without a board part" }
-    foreach external {DDR FIXED_IO} {
-        dict set ::intf_nets $cell/$external external
+    if {[regexp {make_external "([^"]*)"} $config -> externals]} {
+        foreach external [split [string map {" " ""} $externals] ,] {
+            intf_info $cell/$external  ;# only interfaces the PS has can be made external
+            dict set ::intf_nets $cell/$external external
+        }
     }
 }
 proc connect_bd_intf_net {a b} {
@@ -307,6 +395,15 @@ proc validate_bd_design {args} {
             foreach seg $mine {
                 if {$seg ni [reachable $cell [dict get $info space]]} { fail "$seg is assigned in $space but not reachable" }
             }
+            if {[dict exists $info window]} {
+                lassign [dict get $info window] first size
+                foreach a $::assigned {
+                    lassign $a a_space seg offset range
+                    if {$a_space eq $space && ($offset < $first || $offset + $range > $first + $size)} {
+                        fail "$seg at [format 0x%08X $offset] is outside $cell/$name's window [format 0x%08X $first]..[format 0x%08X [expr {$first + $size - 1}]]"
+                    }
+                }
+            }
         }
     }
     foreach a $::assigned {
@@ -344,10 +441,32 @@ proc make_wrapper {args} {
     return $path
 }
 proc add_files {args} {
-    set path [lindex $args end]
-    if {![file exists $path]} { fail "add_files: no such file $path" }
-    dict lappend ::project files $path
+    set paths [lindex $args end]  ;# one file or a list of files
+    if {![llength $paths]} { fail "add_files: no files" }
+    foreach path $paths {
+        if {![file exists $path]} { fail "add_files: no such file $path" }
+        dict lappend ::project files $path
+    }
     save_project
+}
+proc update_compile_order {args} {
+    if {[option $args -fileset] ne "sources_1"} { fail "update_compile_order -fileset sources_1" }
+    dict set ::project compile_order 1
+    save_project
+}
+# Synthesis reads $readmemh files given by bare name from the project's files: every .mem name
+# a Verilog source of the project mentions must be one of them.
+proc check_memory_files {} {
+    set memories [lmap path [dict get $::project files] {expr {[file extension $path] eq ".mem" ? [file tail $path] : [continue]}}]
+    foreach path [dict get $::project files] {
+        if {[file extension $path] ne ".v"} { continue }
+        set f [open $path]
+        set text [read $f]
+        close $f
+        foreach {- name} [regexp -all -inline {\.\w+\(\s*"([\w.-]+\.mem)"\s*\)} $text] {  ;# .PARAM("x.mem")
+            if {$name ni $memories} { fail "synthesis: \$readmemh cannot find '$name' (not a project file)" }
+        }
+    }
 }
 proc close_project {} {}
 
@@ -370,6 +489,7 @@ proc reset_run {run} { unhandle run [get_runs $run] }
 proc run_dir {run} { return [file join [dict get $::project dir] [dict get $::project name].runs $run] }
 proc launch_runs {args} {
     set run [lindex [lsearch -all -inline -not -glob $args -*] 0]
+    if {$run eq "synth_1" && [dict exists $::project files]} { check_memory_files }
     if {$run eq "impl_1"} {
         if {![dict exists $::project done synth_1]} { fail "impl_1 before synth_1" }
         if {[option $args -to_step] ne "write_bitstream"} { fail "impl_1 must run to write_bitstream" }

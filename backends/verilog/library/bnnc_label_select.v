@@ -9,7 +9,7 @@
 // while the next frame streams in.
 //
 // Cycle behaviour: one input word a cycle, CLASSES/PE a frame
-// (bnnc.cost_model.label_select_cost); the first index leaves the cycle after the last word,
+// (bnnc.analysis.cost_model.label_select_cost); the first index leaves the cycle after the last word,
 // then one a cycle. A frame's last word waits while the previous frame's indices are leaving.
 module bnnc_label_select #(
     parameter integer PE = 1,

@@ -18,7 +18,7 @@
 //
 // Memories (initialised with $readmemh):
 //   - WEIGHT_FILE: NF*SF words of PE*SIMD*W_BITS bits, word n*SF + f; PE p's SIMD lanes at bits
-//     [p*SIMD*W_BITS, ...), lane s at s*W_BITS: bnnc.interpreters.df.weight_memory, one memory
+//     [p*SIMD*W_BITS, ...), lane s at s*W_BITS: bnnc.runtime.interpreters.df.weight_memory, one memory
 //     word holding the tile of every PE. Read through a register (BRAM-inferable).
 //   - THRESHOLD_FILE: NF words of PE*STEPS*ACC_BITS bits, word n; threshold i of PE p at bits
 //     [(p*STEPS + i)*ACC_BITS, ...).
@@ -26,13 +26,13 @@
 // Cycle behaviour: one tile (SIMD columns of PE rows for MMV pixels) a cycle. The SF words of a
 // vector group are read in neuron fold 0, one a cycle, and kept in an input buffer that the
 // other NF-1 folds reuse; a group takes NF*SF cycles, a frame NF*SF*VECTORS/MMV. The pipeline,
-// each stage one register (its depth, bnnc.cost_model.mvtu_pipeline_depth, is 4 + TREE_STAGES):
+// each stage one register (its depth, bnnc.analysis.cost_model.mvtu_pipeline_depth, is 4 + TREE_STAGES):
 //   1. the weight tile read (the block RAM's read register) and the input word;
 //   2. the weight tile again (the RAM's output register, so no logic follows a RAM read);
 //   3. TREE_STAGES stages of the dot product: the first sums GROUP lanes (XNOR bits, or a
 //      negate-and-select / product per lane), each next one RADIX sums of the stage before,
 //      so that no stage holds more than one level of adders (GROUP and RADIX follow from the
-//      clock: bnnc.cost_model.mvtu_tree);
+//      clock: bnnc.analysis.cost_model.mvtu_tree);
 //   4. the accumulator;
 //   5. thresholds, the output register.
 // An output word leaves 4 + TREE_STAGES cycles after the tile that completes it. The pipeline
@@ -40,7 +40,7 @@
 //
 // Multipliers: a bipolar factor is a negate-and-select of the other (no multiplier); n-bit x
 // n-bit lanes multiply by shifts and adds in LUTs, or with USE_DSP on DSP48E1s (then GROUP is 1,
-// so that a product alone feeds the first tree register: bnnc.cost_model.mvtu_uses_dsp).
+// so that a product alone feeds the first tree register: bnnc.analysis.cost_model.mvtu_uses_dsp).
 module bnnc_mvtu #(
     parameter integer MW = 4,
     parameter integer MH = 2,

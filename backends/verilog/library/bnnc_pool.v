@@ -13,7 +13,7 @@
 // outside every window (the last rows and columns when the stride does not fit) are dropped.
 //
 // Cycle behaviour: one input word a cycle, a frame takes IH*IW*CF cycles
-// (bnnc.cost_model.pool_cost); an output word leaves the cycle after the input word that
+// (bnnc.analysis.cost_model.pool_cost); an output word leaves the cycle after the input word that
 // completes its window. The unit stalls as a whole while its output word waits.
 module bnnc_pool #(
     parameter integer PE = 1,

@@ -13,7 +13,7 @@
 // 2*OUT_SLOTS-way multiplexer per output bit: no address arithmetic.
 //
 // Cycle behaviour: one input and one output word a cycle at most; a frame takes
-// max(input words, output words) cycles once the first block is in (bnnc.cost_model.dwc_cost).
+// max(input words, output words) cycles once the first block is in (bnnc.analysis.cost_model.dwc_cost).
 // in_ready and out_valid depend on registers only.
 module bnnc_regroup #(
     parameter integer BITS = 1,

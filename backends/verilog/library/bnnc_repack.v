@@ -11,7 +11,7 @@
 // bits zero (a 64-bit AXI word holding 9 elements of 7 bits).
 //
 // Structure: a frame is cut into blocks of BLOCK elements (lcm(IN_LANES, OUT_LANES), or the
-// whole frame when that is shorter; bnnc.cost_model.repack_block), the last block of a frame
+// whole frame when that is shorter; bnnc.analysis.cost_model.repack_block), the last block of a frame
 // holding what is left. Every input and output word of a block sits at fixed bits of a bank,
 // so an input word is written with one slot compare per slot (a clock enable) and an output
 // word is one multiplexer per output bit over the block's output slots: no shifter, no address
@@ -20,7 +20,7 @@
 // Cycle behaviour: one input word and one output word a cycle at most, so a frame takes
 // max(input words, output words) cycles; an output word leaves from the cycle after the input
 // word that completes it, and the first input word of a block waits until the bank it goes to
-// has given its previous block's last output word (bnnc.fifo_model). in_ready and out_valid
+// has given its previous block's last output word (bnnc.analysis.fifo_model). in_ready and out_valid
 // depend on registers only.
 module bnnc_repack #(
     parameter integer BITS = 1,

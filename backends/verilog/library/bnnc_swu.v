@@ -13,7 +13,7 @@
 // being written ahead) in a circular buffer of ROWS*IW*CF words of SIMD*BITS, one copy per
 // output pixel of a word (MMV read ports). Rows are numbered globally across frames.
 //
-// Cycle behaviour (bnnc.fifo_model's sliding window):
+// Cycle behaviour (bnnc.analysis.fifo_model's sliding window):
 //   - the reader takes one word a cycle while the row it writes is at most ROWS rows ahead of
 //     the oldest row the writer still needs, i.e. input row r waits until output row
 //     floor((r + PAD_TOP - ROWS)/SH) has been written out; across frames it runs ahead too;
@@ -22,7 +22,7 @@
 //     address; the registered buffer read), and the rows a group frees are given back to the
 //     reader as its last word enters the output register, as before the pipeline was split.
 // A frame therefore takes about IW*KH*CF cycles to fill plus OH*max(OW*KH*KW*CF/MMV, SH*IW*CF)
-// (bnnc.cost_model.swu_cost), less when the next frame's rows overlap the last output rows.
+// (bnnc.analysis.cost_model.swu_cost), less when the next frame's rows overlap the last output rows.
 //
 // Timing: no arithmetic is wider than its range (rows, columns and slots in a few bits), and the
 // window's position is kept incrementally: each pixel of a group keeps its input row, its

@@ -8,7 +8,7 @@
 // THRESHOLD_FILE: CF = C/PE words of PE*STEPS*CMP_BITS bits, word f holding channels
 // f*PE + p, threshold i of lane p at bits [(p*STEPS + i)*CMP_BITS, ...).
 //
-// Cycle behaviour: one word a cycle, pixels*CF a frame (bnnc.cost_model.threshold_cost); a
+// Cycle behaviour: one word a cycle, pixels*CF a frame (bnnc.analysis.cost_model.threshold_cost); a
 // word leaves the cycle after it is read. The unit stalls while its output word waits.
 module bnnc_threshold #(
     parameter integer PE = 1,

@@ -6,15 +6,21 @@
     print(accelerator.timing)                  # seconds and frames per second of the last run
 
 Shipped verbatim by bnnc as `zc706/bnnc_driver/__init__.py`, with `packing.py` (the AXI word
-packing of `bnnc.packing`, the code the C and RTL simulations use), `host.py` (the host's ops)
+packing of `bnnc.semantics.packing`, the code the C and RTL simulations use), `host.py` (the host's ops)
 and `accelerator.json` (this accelerator's ports, host steps, cells and registers). The board
 needs PYNQ and numpy, not bnnc.
 
-A batch goes through the host's input steps, is packed into 64-bit AXI words (TLAST on each
-frame's last word is the accelerator's own), and crosses the DMA in chunks that fit one
-transfer: the accelerator's `frames` register is set and it is started, the DMA's write
-channel is armed for the output, then its read channel sends the input; the driver waits for
-both, unpacks the words and runs the host's output steps.
+A batch goes through the host's input steps, is packed into 64-bit AXI words, and crosses the
+DMA in chunks that fit one transfer of its length register (`max_transfer_bytes`): the
+accelerator's `frames` register is set to the chunk's frames and it is started, the DMA's
+write channel is armed for the chunk's output, then its read channel sends the chunk's input.
+The DMA is in simple mode (Xilinx PG021): a transfer is one AXI-stream packet, its read
+channel puts TLAST on the last word, its write channel ends a receive at the first TLAST. So
+the accelerator puts TLAST once a chunk, on the last word of the last of `frames` frames, and
+one receive takes a whole chunk (docs/design.md, "The board's I/O"). The driver waits for
+both channels with a deadline and checks the received length and the channels' error bits,
+so a mismatch is an exception, never a hang; then it unpacks the words and runs the host's
+output steps.
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ HERE = Path(__file__).resolve().parent
 AP_CTRL = 0x00
 AP_START, AP_IDLE = 0x1, 0x4
 IDLE_TIMEOUT_S = 10.0
+# A chunk's deadline: IDLE_TIMEOUT_S plus this per byte moved (a DMA at 10 MB/s; the ZC706's
+# HP port moves ~1 GB/s), generous enough that only a stalled transfer reaches it.
+TIMEOUT_S_PER_BYTE = 1e-7
 
 
 class Accelerator:
@@ -135,10 +144,28 @@ class Accelerator:
         self.control.write(AP_CTRL, AP_START)
         self.dma.recvchannel.transfer(target)  # armed first: the output must have somewhere to go
         self.dma.sendchannel.transfer(source)
-        self.dma.sendchannel.wait()
-        self.dma.recvchannel.wait()
+        deadline = time.perf_counter() + IDLE_TIMEOUT_S + TIMEOUT_S_PER_BYTE * (source.nbytes + target.nbytes)
+        self._wait_channel(self.dma.sendchannel, "read (MM2S)", deadline, count)
+        self._wait_channel(self.dma.recvchannel, "write (S2MM)", deadline, count)
+        received = getattr(self.dma.recvchannel, "transferred", None)  # S2MM_LENGTH after the receive
+        if received is not None and received != target.nbytes:
+            raise RuntimeError(f"the DMA received {received} bytes for {count} frames, expected {target.nbytes}: "
+                               "the accelerator's TLAST is not where this driver expects it (rebuild the bitstream)")
         _sync(target, "invalidate")
         return np.array(target, dtype=np.uint64)
+
+    @staticmethod
+    def _wait_channel(channel, name: str, deadline: float, count: int) -> None:
+        """Until the channel is idle (then PYNQ's `wait` returns at once), an error bit, or the
+        deadline: PYNQ's `wait` alone would spin forever on a stalled stream."""
+        while not channel.idle:
+            if getattr(channel, "error", False):
+                raise RuntimeError(f"the DMA's {name} channel stopped with an error during a chunk of {count} frames")
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"the DMA's {name} channel did not finish a chunk of {count} frames: "
+                                   "the accelerator stalled (is the bitstream this build's?)")
+            time.sleep(0)
+        channel.wait()
 
     def _wait_idle(self) -> None:
         deadline = time.perf_counter() + IDLE_TIMEOUT_S

@@ -2,7 +2,7 @@
 
 Shipped verbatim into the build's `zc706/bnnc_driver/` (the board needs numpy only). The steps
 are data in `accelerator.json`, written by bnnc from the `bnn` ops that `partition-host` left on
-the host; each is computed as `bnnc.interpreters.bnn` computes the op (reals in double
+the host; each is computed as `bnnc.runtime.interpreters.bnn` computes the op (reals in double
 precision, bipolar values as bits, 1 for +1), so the board's outputs equal `bnnc run`'s.
 """
 
@@ -76,10 +76,24 @@ def _topk(x: np.ndarray, step: dict) -> np.ndarray:
     return order[..., : step["k"]].astype(np.int64)
 
 
+def _softmax(x: np.ndarray, step: dict) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _log_softmax(x: np.ndarray, step: dict) -> np.ndarray:
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _sigmoid(x: np.ndarray, step: dict) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # 1/(1 + e^−x) without overflow
+
+
 STEPS = {
     "affine": _affine, "batchnorm": _batchnorm, "sign": _sign, "quantize": _quantize,
     "threshold": _threshold, "maxpool": _maxpool, "reshape": _reshape, "transpose": _transpose,
-    "topk": _topk,
+    "topk": _topk, "softmax": _softmax, "log_softmax": _log_softmax, "sigmoid": _sigmoid,
 }
 
 

@@ -1,9 +1,7 @@
-// RUN: echo '{"name": "tiny", "description": "a test board", "part": "xczu3eg-sbva484-1-e", "board_part": "avnet.com:ultra96v2:part0:1.2", "family": "xcup", "lut": 70560, "ff": 141120, "bram36": 216, "lutram": 28800, "dsp": 360, "clock_mhz": 100.0, "ps": "zynq_ultra_ps_e", "hp_port_bits": 128}' > %t.json
-// RUN: sed 's|BOARD_FILE|%t.json|' %s | bnnc-opt -p lower-dataflow-to-hls -t 'hls-cpp{library=false}' | filecheck %s
+// RUN: bnnc-opt %s -p lower-dataflow-to-hls -t 'hls-cpp{library=false}' | filecheck %s
 
-// From `df` to the HLS project: the part and the clock come from the graph's `df.folding`,
-// here a board given as a device file (written by the first RUN line) and 250 MHz, a clock
-// period of 4 ns. The graph is a single FIFO of depth 7 between the AXI converters.
+// From `df` to the HLS project: the part and the clock come from the graph's target, here
+// another board's part and 250 MHz, a clock period of 4 ns. The graph is a single FIFO of depth 7 between the AXI converters.
 
 // CHECK-LABEL: // ----- file: top.h
 // CHECK:       const unsigned PASSTHROUGH_IN_ELEMENTS = 8;  // ap_int<4>{{$}}
@@ -20,7 +18,7 @@
 // CHECK:       set top passthrough{{$}}
 // CHECK-NEXT:  set part xczu3eg-sbva484-1-e{{$}}
 // CHECK-NEXT:  set clock_ns 4.000{{$}}
-df.graph @passthrough attributes {df.folding = {board = "BOARD_FILE", clock_mhz = 250.0 : f64}} {
+df.graph @passthrough attributes {target = #df.target<board = "tiny.json", part = "xczu3eg-sbva484-1-e", clock_mhz = 250.0>} {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4xsi4, 2>
   %f = df.fifo %in {depth = 7 : i64} : !df.stream<4xsi4, 2> -> !df.stream<4xsi4, 2>
   df.output %f {shape = array<i64: 8>} : !df.stream<4xsi4, 2>

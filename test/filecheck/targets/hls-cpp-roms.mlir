@@ -26,7 +26,7 @@
 // CHECK-NEXT:  hls::stream<ap_uint<72> > in_words("in_words");{{$}}
 // CHECK:       bnnc::mvtu<72, 4, 2, 72, 1, 1, 1, bnnc::bipolar, bnnc::bipolar, ap_uint<7>, bnnc::bipolar, ap_int<8>, 1, 0>(in_words, fc0_mvtu, fc0_weights, fc0_thresholds, frames);  // fc0{{$}}
 // CHECK:       bnnc::dwc<bnnc::bipolar, 2, 4, 2, 1>(fc0_mvtu, dwc, frames);{{$}}
-// CHECK:       bnnc::mvtu_acc<4, 12, 1, 4, 1, 1, 1, bnnc::bipolar, bnnc::bipolar, ap_uint<3>, ap_uint<3>>(dwc, fc1_mvtu, fc1_weights, frames);  // fc1{{$}}
+// CHECK:       bnnc::mvtu_acc<4, 12, 1, 4, 1, 1, 1, bnnc::bipolar, bnnc::bipolar, ap_uint<3>, ap_uint<3> >(dwc, fc1_mvtu, fc1_weights, frames);  // fc1{{$}}
 // CHECK-NEXT:  bnnc::stream_to_axi<ap_uint<3>, 12, 1>(fc1_mvtu, out_axis, frames);{{$}}
 // CHECK-NEXT:  }{{$}}
 

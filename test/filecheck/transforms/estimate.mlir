@@ -1,5 +1,6 @@
 // RUN: bnnc-opt %s --split-input-file -p estimate | filecheck %s
 // RUN: bnnc-opt %s --split-input-file -p 'estimate{board=zc706 clock-mhz=100.0}' | filecheck %s --check-prefix=CLOCK
+// RUN: bnnc-opt %s --split-input-file -p 'estimate{board=zcu104}' | filecheck %s --check-prefix=UPLUS
 // RUN: bnnc-opt %s --split-input-file -t report | filecheck %s --check-prefix=TABLE
 // RUN: bnnc-opt %s --split-input-file -t 'report{format=json}' | filecheck %s --check-prefix=JSON
 // RUN: not bnnc-opt %s --split-input-file -p 'estimate{board=zc7060}' 2>&1 | filecheck %s --check-prefix=BOARD
@@ -27,6 +28,15 @@
 // CHECK-NEXT:    df.output %label {shape = array<i64: 1>}
 
 // CLOCK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 673 : i64, ff = 955 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 1388888.888888889 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 1.000000e+02 : f64}}
+
+// The same engines on the ZCU104 (bnnc/analysis/fabric_costs.py, UltraScale+): distributed RAM in
+// RAM32M16s of 32 x 14 bits in 8 LUTs (the 2 x 2-bit FIFO 8 LUTs, not 4: 10 + 8 + 8 = 26 LUT),
+// XNOR MVTUs PE·SIMD²/48 more (2·4/48: 82 → 83), label select ⌈58 + 2.84·6⌉ = 76 (not 80 + 2·6).
+
+// UPLUS-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 671 : i64, ff = 955 : i64, bram18 = 0 : i64, lutram = 42 : i64,
+// UPLUS:         %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 26 : i64, ff = 11 : i64, bram18 = 0 : i64, lutram = 8 : i64}}
+// UPLUS-NEXT:    %acc = df.mvtu %buf {{.*}} {df.estimate = {cycles = 72 : i64, lut = 83 : i64,
+// UPLUS:         %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 76 : i64,
 
 // TABLE-LABEL: df.graph @net on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node kind PE SIMD MMV cycles LUT BRAM18 share
@@ -72,7 +82,7 @@
 // JSON-NEXT: "latency_us": 0.995,
 // JSON-NEXT: "bottleneck": "acc",
 
-// BOARD: bnnc-opt: error: unknown board 'zc7060'; known boards: zc706 (or give the path of a .json device file)
+// BOARD: bnnc-opt: error: unknown board 'zc7060'; known boards: pynq-z1, pynq-z2, zc706, zcu104 (or give the path of a .json device file)
 // FORMAT: bnnc-opt: error: report: unknown format 'html'; expected one of table, json
 
 df.graph @net {
@@ -104,16 +114,21 @@ df.graph @net {
 // TABLE-LABEL: df.graph @accel on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node layer kind PE SIMD MMV cycles LUT BRAM18 share
 // TABLE-NEXT:  axis_in - axis - - - 2 49 0 50.0%
-// TABLE-NEXT:  m fc0 mvtu 1 4 1 4 83 0 100.0%
+// TABLE-NEXT:  fc0 fc0 mvtu 1 4 1 4 83 0 100.0%
 // TABLE-NEXT:  f - fifo - - - 2 62 0 50.0%
 // TABLE-NEXT:  axis_out - axis - - - 2 47 0 50.0%
 // TABLE-NEXT:  total 241 0
-// TABLE-NEXT:  throughput: 50000000.0 FPS (bottleneck m (fc0), 4 cycles/frame)
+// TABLE-NEXT:  throughput: 50000000.0 FPS (bottleneck fc0, 4 cycles/frame)
+// TABLE-NEXT:  latency: 10 cycles (0.05 us) at most: the engines' cycles summed along the pipeline
 
 // JSON-LABEL: "graph": "accel",
-// JSON:       "name": "m",
+// The reports name an engine after its layer (bnnc.analysis.engine_names), the IR's name hint otherwise;
+// the sized FIFO carries its depth.
+// JSON:       "name": "fc0",
 // JSON-NEXT:  "layer": "fc0",
-// JSON:       "bottleneck": "m",
+// JSON:       "name": "f",
+// JSON:       "depth": 64
+// JSON:       "bottleneck": "fc0",
 
 builtin.module {
   df.graph @accel {

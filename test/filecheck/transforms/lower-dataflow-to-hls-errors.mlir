@@ -8,8 +8,8 @@
 // RUN: %{case} 5 | not bnnc-opt -p lower-dataflow-to-hls 2>&1 | filecheck %s --check-prefix=FANOUT
 // RUN: %{case} 6 | not bnnc-opt -p lower-dataflow-to-hls 2>&1 | filecheck %s --check-prefix=BNN
 // RUN: %{case} 7 | bnnc-opt -p lower-dataflow-to-hls | filecheck %s --check-prefix=NAMES
-// The sized FIFO of case 2 lowers once the board is known.
-// RUN: %{case} 2 | sed 's/"pynq-z9"/"zc706"/' | bnnc-opt -p lower-dataflow-to-hls | filecheck %s --check-prefix=SIZED
+// The sized FIFO of case 2 lowers once the target has a part.
+// RUN: %{case} 2 | sed 's/part = ""/part = "xc7z045ffg900-2"/' | bnnc-opt -p lower-dataflow-to-hls | filecheck %s --check-prefix=SIZED
 
 // -----
 
@@ -25,11 +25,11 @@ df.graph @unsized {
 
 // -----
 
-// The board of `df.folding` gives the part: an unknown board is an error.
-// BOARD: bnnc-opt: error: unknown board 'pynq-z9'; known boards: zc706 (or give the path of a .json device file)
+// The graph's target gives the part and the clock: a target without a part is invalid.
+// BOARD: a target needs a board and a part
 // SIZED: hls.top @board attributes {part = "xc7z045ffg900-2", clock_mhz = 1.000000e+02 : f64} {
 // SIZED: hls.stream "in_words" {depth = 5 : i64} : !hls.stream<16>
-df.graph @board attributes {df.folding = {board = "pynq-z9", clock_mhz = 100.0 : f64}} {
+df.graph @board attributes {target = #df.target<board = "zc706", part = "", clock_mhz = 100.0>} {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4xsi4, 2>
   %f = df.fifo %in {depth = 5 : i64} : !df.stream<4xsi4, 2> -> !df.stream<4xsi4, 2>
   df.output %f {shape = array<i64: 8>} : !df.stream<4xsi4, 2>

@@ -7,13 +7,14 @@
 // Errors are in lower-dataflow-to-hls-errors.mlir.
 
 // A fully connected network with FIFOs of every kind, folded for the ZC706 at 125 MHz (its
-// `df.folding` gives the part and the clock). Two FIFOs in series on the input stream give it
+// `target` gives the part and the clock). Two FIFOs in series on the input stream give it
 // the sum of their depths, 4 + 8 = 12; the MVTU's output has no FIFO and keeps the default 2;
 // the FIFOs behind the width converter and the last MVTU give their depths (16, 3).
 // fc0 (MW = 8, MH = 4, PE = 2, SIMD = 4): the weight ROM holds one 4-bit entry per (PE, tile),
 // row nf·PE + p at [p][nf·SF + sf]: rows 0x21, 0x43, 0x65, 0x87 split into nibbles give PE 0
 // the tiles 1, 2 (row 0), 5, 6 (row 2) and PE 1 3, 4, 7, 8; 8 entries deep, so LUTRAM,
-// partitioned by PE. The popcount is 0..8 (AccT = ui4) and the thresholds -3, 4, 9, 12 are
+// partitioned by PE. The popcount is 0..8, accumulated in si5 (the
+// prepared `acc_type`, which holds 0..9 for the clamped thresholds), and the thresholds -3, 4, 9, 12 are
 // clamped to [0, 9]: 0, 4, 9, 9, in si5 (which holds 0..9), laid out [PE][NF][steps] and
 // partitioned by PE and step. fc1 has no thresholds: `mvtu_acc` passes its ui3 popcounts on.
 // The ports frame 8 bipolar and 2 ui3 elements in 64-bit words, and `df.invoke` becomes
@@ -25,12 +26,12 @@
 // CHECK-NEXT:    hls.rom @fc0_weights {element = ui4, shape = array<i64: 2, 4>, contents = dense<[{{\[}}[1], [2], [5], [6]], [{{\[}}3], [4], [7], [8]]]> : tensor<2x4x1xui64>, storage = "lutram", partition = array<i64: 0>}{{$}}
 // CHECK-NEXT:    %2 = hls.stream "fc0_mvtu" {depth = 2 : i64} : !hls.stream<2>{{$}}
 // CHECK-NEXT:    hls.rom @fc0_thresholds {element = si5, shape = array<i64: 2, 2, 1>, contents = dense<[{{\[}}[{{\[}}0]], [{{\[}}9]]], [{{\[}}[4]], [{{\[}}9]]]]> : tensor<2x2x1x1xui64>, storage = "lutram", partition = array<i64: 0, 2>}{{$}}
-// CHECK-NEXT:    hls.instance "mvtu"(%1, %2) {args = {MW = 8 : i64, MH = 4 : i64, PE = 2 : i64, SIMD = 4 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = ui4, OutT = !bnn.bipolar, ThrT = si5, STEPS = 1 : i64, OFFSET = 0 : i64}, roms = [@fc0_weights, @fc0_thresholds], layer = "fc0"} : !hls.stream<4>, !hls.stream<2>{{$}}
+// CHECK-NEXT:    hls.instance "mvtu"(%1, %2) {args = {MW = 8 : i64, MH = 4 : i64, PE = 2 : i64, SIMD = 4 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = si5, OutT = !bnn.bipolar, ThrT = si5, STEPS = 1 : i64, OFFSET = 0 : i64}, roms = [@fc0_weights, @fc0_thresholds], layer = "fc0"} : !hls.stream<4>, !hls.stream<2>{{$}}
 // CHECK-NEXT:    %3 = hls.stream "dwc" {depth = 16 : i64} : !hls.stream<4>{{$}}
 // CHECK-NEXT:    hls.instance "dwc"(%2, %3) {args = {ElemT = !bnn.bipolar, IN_LANES = 2 : i64, OUT_LANES = 4 : i64, WORDS_IN = 2 : i64, WORDS_OUT = 1 : i64}} : !hls.stream<2>, !hls.stream<4>{{$}}
 // CHECK-NEXT:    hls.rom @fc1_weights {element = ui4, shape = array<i64: 1, 2>, contents = dense<[{{\[}}[5], [10]]]> : tensor<1x2x1xui64>, storage = "lutram", partition = array<i64: 0>}{{$}}
 // CHECK-NEXT:    %4 = hls.stream "fc1_mvtu" {depth = 3 : i64} : !hls.stream<3>{{$}}
-// CHECK-NEXT:    hls.instance "mvtu_acc"(%3, %4) {args = {MW = 4 : i64, MH = 2 : i64, PE = 1 : i64, SIMD = 4 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = ui3, OutT = ui3}, roms = [@fc1_weights], layer = "fc1"} : !hls.stream<4>, !hls.stream<3>{{$}}
+// CHECK-NEXT:    hls.instance "mvtu_acc"(%3, %4) {args = {MW = 4 : i64, MH = 2 : i64, PE = 1 : i64, SIMD = 4 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = si4, OutT = ui3}, roms = [@fc1_weights], layer = "fc1"} : !hls.stream<4>, !hls.stream<3>{{$}}
 // CHECK-NEXT:    %5 = hls.port "out_axis" {direction = "out", element = ui3, elements = 2 : i64} : !hls.axis<64>{{$}}
 // CHECK-NEXT:    hls.instance "stream_to_axi"(%4, %5) {args = {ElemT = ui3, ELEMENTS = 2 : i64, LANES = 1 : i64}} : !hls.stream<3>, !hls.axis<64>{{$}}
 // CHECK-NEXT:  }
@@ -39,7 +40,7 @@
 // CHECK-NEXT:    func.return %y : tensor<1x2xi32>{{$}}
 // CHECK-NEXT:  }
 // CHECK-NOT:   df.
-df.graph @fc attributes {df.folding = {board = "zc706", clock_mhz = 125.0 : f64}} {
+df.graph @fc attributes {target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 125.0>} {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
   %f0 = df.fifo %in {depth = 4 : i64} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<4x!bnn.bipolar, 2>
   %f1 = df.fifo %f0 {depth = 8 : i64} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<4x!bnn.bipolar, 2>
@@ -57,7 +58,7 @@ func.func @main(%x: tensor<1x8x!bnn.bipolar>) -> tensor<1x2xi32> {
 
 // -----
 
-// A padded bipolar convolution with two pixels a word, without `df.folding` (the ZC706 at
+// A padded bipolar convolution with two pixels a word, without a `target` (the ZC706 at
 // 200 MHz by default) and without FIFOs (every stream gets depth 2). Padding with -1 is the
 // code 0, with +1 the code 1; only the top and left padding are template arguments. The
 // MVTU's popcount is 0..18 (ui5), its thresholds 9, 9, 10, 8 need si6 for 0..19. The width
@@ -72,7 +73,7 @@ func.func @main(%x: tensor<1x8x!bnn.bipolar>) -> tensor<1x2xi32> {
 // CHECK-NEXT:    hls.rom @conv1_weights {element = ui2, shape = array<i64: 2, 18>, contents = dense<0> : tensor<2x18x1xui64>, storage = "lutram", partition = array<i64: 0>}{{$}}
 // CHECK-NEXT:    %3 = hls.stream "conv1_mvtu" {depth = 2 : i64} : !hls.stream<4>{{$}}
 // CHECK-NEXT:    hls.rom @conv1_thresholds {element = si6, shape = array<i64: 2, 2, 1>, contents = dense<[{{\[}}[{{\[}}9]], [{{\[}}10]]], [{{\[}}[9]], [{{\[}}8]]]]> : tensor<2x2x1x1xui64>, storage = "lutram", partition = array<i64: 0, 2>}{{$}}
-// CHECK-NEXT:    hls.instance "mvtu"(%2, %3) {args = {MW = 18 : i64, MH = 4 : i64, PE = 2 : i64, SIMD = 2 : i64, MMV = 2 : i64, VECTORS = 16 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = ui5, OutT = !bnn.bipolar, ThrT = si6, STEPS = 1 : i64, OFFSET = 0 : i64}, roms = [@conv1_weights, @conv1_thresholds], layer = "conv1"} : !hls.stream<4>, !hls.stream<4>{{$}}
+// CHECK-NEXT:    hls.instance "mvtu"(%2, %3) {args = {MW = 18 : i64, MH = 4 : i64, PE = 2 : i64, SIMD = 2 : i64, MMV = 2 : i64, VECTORS = 16 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = si6, OutT = !bnn.bipolar, ThrT = si6, STEPS = 1 : i64, OFFSET = 0 : i64}, roms = [@conv1_weights, @conv1_thresholds], layer = "conv1"} : !hls.stream<4>, !hls.stream<4>{{$}}
 // CHECK-NEXT:    %4 = hls.stream "conv1_dwc" {depth = 2 : i64} : !hls.stream<4>{{$}}
 // CHECK-NEXT:    hls.instance "dwc_pixels"(%3, %4) {args = {ElemT = !bnn.bipolar, IN_LANES = 4 : i64, IN_MMV = 2 : i64, OUT_LANES = 4 : i64, OUT_MMV = 1 : i64, PIXELS = 16 : i64, VECTOR = 4 : i64, GROUP = 2 : i64}, layer = "conv1"} : !hls.stream<4>, !hls.stream<4>{{$}}
 // CHECK-NEXT:    %5 = hls.stream "pool1_pool" {depth = 2 : i64} : !hls.stream<4>{{$}}
@@ -181,7 +182,7 @@ df.graph @regroup {
 // CHECK-NEXT:    hls.instance "axi_to_stream"(%0, %1) {args = {ElemT = !bnn.bipolar, ELEMENTS = 128 : i64, LANES = 1 : i64}} : !hls.axis<64>, !hls.stream<1>{{$}}
 // CHECK-NEXT:    hls.rom @mvtu_weights {element = ui1, shape = array<i64: 1, 128>, contents = dense<0> : tensor<1x128x1xui64>, storage = "lutram", partition = array<i64: 0>}{{$}}
 // CHECK-NEXT:    %2 = hls.stream "mvtu" {depth = 2 : i64} : !hls.stream<8>{{$}}
-// CHECK-NEXT:    hls.instance "mvtu_acc"(%1, %2) {args = {MW = 128 : i64, MH = 1 : i64, PE = 1 : i64, SIMD = 1 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = ui8, OutT = ui8}, roms = [@mvtu_weights]} : !hls.stream<1>, !hls.stream<8>{{$}}
+// CHECK-NEXT:    hls.instance "mvtu_acc"(%1, %2) {args = {MW = 128 : i64, MH = 1 : i64, PE = 1 : i64, SIMD = 1 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = si9, OutT = ui8}, roms = [@mvtu_weights]} : !hls.stream<1>, !hls.stream<8>{{$}}
 // CHECK-NEXT:    %3 = hls.port "out_axis" {direction = "out", element = ui8, elements = 1 : i64} : !hls.axis<64>{{$}}
 // CHECK-NEXT:    hls.instance "stream_to_axi"(%2, %3) {args = {ElemT = ui8, ELEMENTS = 1 : i64, LANES = 1 : i64}} : !hls.stream<8>, !hls.axis<64>{{$}}
 // CHECK-NEXT:  }
@@ -191,7 +192,7 @@ df.graph @regroup {
 // CHECK-NEXT:    hls.instance "axi_to_stream"(%0, %1) {args = {ElemT = !bnn.bipolar, ELEMENTS = 129 : i64, LANES = 1 : i64}} : !hls.axis<64>, !hls.stream<1>{{$}}
 // CHECK-NEXT:    hls.rom @mvtu_weights {element = ui1, shape = array<i64: 1, 129>, contents = dense<0> : tensor<1x129x1xui64>, storage = "bram", partition = array<i64: 0>}{{$}}
 // CHECK-NEXT:    %2 = hls.stream "mvtu" {depth = 2 : i64} : !hls.stream<8>{{$}}
-// CHECK-NEXT:    hls.instance "mvtu_acc"(%1, %2) {args = {MW = 129 : i64, MH = 1 : i64, PE = 1 : i64, SIMD = 1 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = ui8, OutT = ui8}, roms = [@mvtu_weights]} : !hls.stream<1>, !hls.stream<8>{{$}}
+// CHECK-NEXT:    hls.instance "mvtu_acc"(%1, %2) {args = {MW = 129 : i64, MH = 1 : i64, PE = 1 : i64, SIMD = 1 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = si9, OutT = ui8}, roms = [@mvtu_weights]} : !hls.stream<1>, !hls.stream<8>{{$}}
 // CHECK-NEXT:    %3 = hls.port "out_axis" {direction = "out", element = ui8, elements = 1 : i64} : !hls.axis<64>{{$}}
 // CHECK-NEXT:    hls.instance "stream_to_axi"(%2, %3) {args = {ElemT = ui8, ELEMENTS = 1 : i64, LANES = 1 : i64}} : !hls.stream<8>, !hls.axis<64>{{$}}
 // CHECK-NEXT:  }

@@ -7,8 +7,15 @@
 // CHECK:      // ----- top.v -----
 // CHECK:      module bnnc_top (
 // CHECK:          input  wire [63:0] s_axis_tdata,
-// CHECK:          output wire        m_axis_tlast
+// CHECK:          output wire        m_axis_tlast,
+// CHECK-NEXT:     output wire        frame_truncated
 // CHECK:          wire [0:0] s0_data;  // !df.stream<1x!bnn.bipolar, 16>
+// The input frames (16 one-bit elements: one AXI word) re-synchronised on TLAST first.
+// CHECK:          bnnc_frame_in #(
+// CHECK-NEXT:         .WORDS(1)
+// CHECK-NEXT:     ) u_frame_in (
+// CHECK:              .in_last(s_axis_tlast),
+// CHECK:              .truncated(frame_truncated)
 // CHECK:          bnnc_repack #(
 // CHECK-NEXT:         .BITS(1),
 // CHECK-NEXT:         .IN_LANES(64),
@@ -17,6 +24,9 @@
 // CHECK-NEXT:         .BLOCK(16),
 // CHECK-NEXT:         .IN_WIDTH(64)
 // CHECK-NEXT:     ) u_axis_in (
+// CHECK-NEXT:         .clk(ap_clk),
+// CHECK-NEXT:         .rst_n(ap_rst_n),
+// CHECK-NEXT:         .in_data(axis_in_data),
 // CHECK:          // df.fifo: !df.stream<1x!bnn.bipolar, 16> -> !df.stream<1x!bnn.bipolar, 16>
 // CHECK-NEXT:     bnnc_fifo #(
 // CHECK-NEXT:         .WIDTH(1),
@@ -42,9 +52,20 @@
 // CHECK-NEXT:     bnnc_mvtu #(
 // CHECK:              .STEPS(0),
 // CHECK:              .OUT_BITS(4),
+// The dot product's tree: 4 XNOR lanes in the first stage, 4 nodes in each next, no DSPs.
+// CHECK-NEXT:         .GROUP(4),
+// CHECK-NEXT:         .RADIX(4),
+// CHECK-NEXT:         .USE_DSP(0),
+// An MVTU without thresholds names no threshold file (Vivado must find every name given).
+// CHECK-NEXT:         .WEIGHT_FILE("u{{[0-9]+}}_mvtu_fc1_weights.mem")
+// CHECK-NEXT:     ) u{{[0-9]+}}_mvtu_fc1 (
 // CHECK:          ) u_axis_out (
 // CHECK:              .out_last(m_axis_tlast)
 // CHECK:      endmodule
+// The board's top around it.
+// CHECK:      // ----- accelerator.v -----
+// CHECK:      module bnnc_accelerator (
+// CHECK:          bnnc_top pipeline (
 
 // fc0 has 4 neuron folds of 16 tiles, 2 PEs x 1 lane a word: weight rows are all ones but row 6
 // (PE 0 of neuron fold 3), so words 48..63 are 0b10. Thresholds: 8 for both PEs in 6 bits.

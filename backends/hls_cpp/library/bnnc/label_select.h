@@ -8,6 +8,9 @@ namespace bnnc {
 
 // CLASSES scores, PE a word, in; the indices of the K largest out, largest first, one a word.
 // Equal scores keep the lower index first: a score enters the list only above an equal one.
+// Loop structure: per frame, CLASSES / PE iterations each inserting PE scores into a list of K
+// registers, then K writes; not pipelined (a search with an early exit), so its interval is
+// not evident from its structure: an open point (the RTL's bnnc_label_select is the measured one).
 template <typename InT, typename OutT, unsigned CLASSES, unsigned PE, unsigned K>
 void label_select(hls::stream<ap_uint<PE * element<InT>::bits> > &in, hls::stream<ap_uint<element<OutT>::bits> > &out,
                   unsigned frames) {

@@ -86,6 +86,11 @@ inline uint64_t accumulator_code(long long value) {
 // takes NF * SF * VECTORS / MMV cycles, each cycle MMV * PE * SIMD products.
 // With STEPS > 0 the accumulators are thresholded (thresholds[p][nf] for row nf * PE + p);
 // with STEPS == 0 (`mvtu_acc`) they leave as OutT values.
+//
+// Loop structure: one loop of frames * (VECTORS / MMV) * NF * SF steps, pipelined at II=1 (no
+// loop around it, so the pipeline fills once a call): step (nf, sf) reads weights[p][nf * SF + sf]
+// of every PE (one access to each of PE memories, the ROM partitioned along PE), the input
+// buffer at sf (one write when nf == 0, else one read), and updates the registers acc.
 template <unsigned MW, unsigned MH, unsigned PE, unsigned SIMD, unsigned MMV, unsigned VECTORS, unsigned POPCOUNT,
           typename InT, typename WeightT, typename AccT, typename OutT, typename ThrT, unsigned STEPS, int OFFSET>
 void mvtu_core(hls::stream<ap_uint<SIMD * MMV * element<InT>::bits> > &in,
@@ -99,55 +104,52 @@ void mvtu_core(hls::stream<ap_uint<SIMD * MMV * element<InT>::bits> > &in,
   ap_uint<SIMD * MMV * IB> buffer[SF];
   AccT acc[MMV][PE];
   BNNC_HLS(ARRAY_PARTITION variable=acc complete dim=0)
-  for (unsigned frame = 0; frame < frames; frame++) {
-    for (unsigned group = 0; group < VECTORS / MMV; group++) {
-      unsigned nf = 0, sf = 0;
-      for (unsigned step = 0; step < NF * SF; step++) {
-        BNNC_HLS(PIPELINE II=1)
-        ap_uint<SIMD * MMV * IB> x;
-        if (nf == 0) {
-          x = in.read();
-          buffer[sf] = x;
-        } else {
-          x = buffer[sf];
-        }
-        uint64_t word[chunks<SIMD * MMV * IB>::count], vectors[MMV][XC];
-        BNNC_HLS(ARRAY_PARTITION variable=word complete)
-        BNNC_HLS(ARRAY_PARTITION variable=vectors complete dim=0)
-        to_chunks(x, word);
-        for (unsigned m = 0; m < MMV; m++)
-          for (int c = 0; c < XC; c++) {
-            const int bits = XW - 64 * c < 64 ? XW - 64 * c : 64;
-            vectors[m][c] = MMV == 1 ? word[c] : get_bits(word, m * XW + 64 * c, bits);
-          }
-        for (unsigned p = 0; p < PE; p++) {
-          uint64_t w[chunks<WW>::count];
-          BNNC_HLS(ARRAY_PARTITION variable=w complete)
-          to_chunks(weights[p][nf * SF + sf], w);
-          for (unsigned m = 0; m < MMV; m++) {
-            const long long partial = POPCOUNT ? (long long)xnor_popcount<SIMD>(vectors[m], w)
-                                               : dot<SIMD, InT, WeightT>(vectors[m], w);
-            acc[m][p] = AccT((sf == 0 ? 0 : acc[m][p].to_int64()) + partial);  // wraps as AccT
-          }
-        }
-        if (sf == SF - 1) {
-          uint64_t y[chunks<YW>::count];
-          BNNC_HLS(ARRAY_PARTITION variable=y complete)
-          clear_chunks(y);
-          for (unsigned m = 0; m < MMV; m++)
-            for (unsigned p = 0; p < PE; p++) {
-              const long long value = acc[m][p].to_int64();
-              or_bits(y, (m * PE + p) * OB, OB,
-                      STEPS > 0 ? threshold_code<OutT, (STEPS > 0 ? STEPS : 1), OFFSET>(value, thresholds[p][nf])
-                                : accumulator_code<OutT>(value));
-            }
-          out.write(from_chunks<YW>(y));
-          sf = 0;
-          nf++;
-        } else {
-          sf++;
-        }
+  const unsigned long long STEPS_A_CALL = (unsigned long long)frames * (VECTORS / MMV) * NF * SF;
+  unsigned nf = 0, sf = 0;
+  for (unsigned long long step = 0; step < STEPS_A_CALL; step++) {
+    BNNC_HLS(PIPELINE II=1)
+    ap_uint<SIMD * MMV * IB> x;
+    if (nf == 0) {
+      x = in.read();
+      buffer[sf] = x;
+    } else {
+      x = buffer[sf];
+    }
+    uint64_t word[chunks<SIMD * MMV * IB>::count], vectors[MMV][XC];
+    BNNC_HLS(ARRAY_PARTITION variable=word complete)
+    BNNC_HLS(ARRAY_PARTITION variable=vectors complete dim=0)
+    to_chunks(x, word);
+    for (unsigned m = 0; m < MMV; m++)
+      for (int c = 0; c < XC; c++) {
+        const int bits = XW - 64 * c < 64 ? XW - 64 * c : 64;
+        vectors[m][c] = MMV == 1 ? word[c] : get_bits(word, m * XW + 64 * c, bits);
       }
+    for (unsigned p = 0; p < PE; p++) {
+      uint64_t w[chunks<WW>::count];
+      BNNC_HLS(ARRAY_PARTITION variable=w complete)
+      to_chunks(weights[p][nf * SF + sf], w);
+      for (unsigned m = 0; m < MMV; m++) {
+        const long long partial = POPCOUNT ? (long long)xnor_popcount<SIMD>(vectors[m], w)
+                                           : dot<SIMD, InT, WeightT>(vectors[m], w);
+        acc[m][p] = AccT((sf == 0 ? 0 : acc[m][p].to_int64()) + partial);  // wraps as AccT
+      }
+    }
+    if (sf == SF - 1) {
+      uint64_t y[chunks<YW>::count];
+      BNNC_HLS(ARRAY_PARTITION variable=y complete)
+      clear_chunks(y);
+      for (unsigned m = 0; m < MMV; m++)
+        for (unsigned p = 0; p < PE; p++) {
+          const long long value = acc[m][p].to_int64();
+          or_bits(y, (m * PE + p) * OB, OB,
+                  STEPS > 0 ? threshold_code<OutT, (STEPS > 0 ? STEPS : 1), OFFSET>(value, thresholds[p][nf])
+                            : accumulator_code<OutT>(value));
+        }
+      out.write(from_chunks<YW>(y));
+      sf = 0;
+      nf = nf + 1 == NF ? 0 : nf + 1;  // the next vector group after the last neuron fold
+    } else {
+      sf++;
     }
   }
 }

@@ -178,7 +178,7 @@ func.func @invoke_stream_operand(%s: !df.stream<4x!bnn.bipolar, 2>) {
 
 df.graph @mvtu_mh_pe {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
-  // CHECK: Operation does not verify: MH % PE (MH = 4): 4 is not divisible by PE = 3
+  // CHECK: Operation does not verify: MH = 4 is not divisible by PE = 3
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 3 : i64, simd = 4 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<3x!bnn.bipolar, 1>
   df.output %m {shape = array<i64: 3>} : !df.stream<3x!bnn.bipolar, 1>
 }
@@ -196,7 +196,7 @@ df.graph @mvtu_zero_pe {
 
 df.graph @mvtu_mw_simd {
   %in = df.input {shape = array<i64: 8>} : !df.stream<4x!bnn.bipolar, 2>
-  // CHECK: Operation does not verify: MW % SIMD (MW = 8): 8 is not divisible by SIMD = 3
+  // CHECK: Operation does not verify: MW = 8 is not divisible by SIMD = 3
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 3 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 2> -> !df.stream<2x!bnn.bipolar, 2>
   df.output %m {shape = array<i64: 4>} : !df.stream<2x!bnn.bipolar, 2>
 }
@@ -215,7 +215,7 @@ df.graph @mvtu_negative_simd {
 // 9 output pixels cannot be taken 2 at a time.
 df.graph @mvtu_vectors_mmv {
   %in = df.input {shape = array<i64: 72>} : !df.stream<4x!bnn.bipolar, 18>
-  // CHECK: Operation does not verify: vectors % MMV (vectors = 9): 9 is not divisible by MMV = 2
+  // CHECK: Operation does not verify: 9 output pixels are not divisible by MMV = 2
   %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<4x1xui64> {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 2 : i64, mmv = 2 : i64, vectors = 9 : i64, popcount, thresholds = dense<4> : tensor<1x1xi64>} : !df.stream<4x!bnn.bipolar, 18> -> !df.stream<4x!bnn.bipolar, 9>
   df.output %m {shape = array<i64: 36>} : !df.stream<4x!bnn.bipolar, 9>
 }
@@ -441,7 +441,7 @@ func.func @mvtu_on_tensor(%x: tensor<1x8x!bnn.bipolar>) {
 
 df.graph @swu_channels_simd {
   %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4x!bnn.bipolar, 16>
-  // CHECK: Operation does not verify: channels % SIMD (channels = 4): 4 is not divisible by SIMD = 3
+  // CHECK: Operation does not verify: 4 channels are not divisible by SIMD = 3
   %w = df.swu %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 3 : i64} : !df.stream<4x!bnn.bipolar, 16> -> !df.stream<3x!bnn.bipolar, 48>
   df.output %w {shape = array<i64: 144>} : !df.stream<3x!bnn.bipolar, 48>
 }
@@ -451,7 +451,7 @@ df.graph @swu_channels_simd {
 // A 3x3 output has 9 pixels, which cannot be taken 2 at a time.
 df.graph @swu_pixels_mmv {
   %in = df.input {shape = array<i64: 5, 5, 2>} : !df.stream<2x!bnn.bipolar, 25>
-  // CHECK: Operation does not verify: output pixels % MMV (pixels = 9): 9 is not divisible by MMV = 2
+  // CHECK: Operation does not verify: 9 output pixels are not divisible by MMV = 2
   %w = df.swu %in {channels = 2 : i64, ifm = array<i64: 5, 5>, ofm = array<i64: 3, 3>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64, mmv = 2 : i64} : !df.stream<2x!bnn.bipolar, 25> -> !df.stream<4x!bnn.bipolar, 81>
   df.output %w {shape = array<i64: 324>} : !df.stream<4x!bnn.bipolar, 81>
 }
@@ -610,7 +610,7 @@ df.graph @swu_output_words {
 
 df.graph @pool_channels_pe {
   %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<4x!bnn.bipolar, 16>
-  // CHECK: Operation does not verify: channels % PE (channels = 4): 4 is not divisible by PE = 3
+  // CHECK: Operation does not verify: 4 channels are not divisible by PE = 3
   %p = df.pool %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pe = 3 : i64} : !df.stream<4x!bnn.bipolar, 16> -> !df.stream<4x!bnn.bipolar, 4>
   df.output %p {shape = array<i64: 2, 2, 4>} : !df.stream<4x!bnn.bipolar, 4>
 }
@@ -699,7 +699,7 @@ df.graph @pool_output_words {
 
 df.graph @threshold_channels_pe {
   %in = df.input {shape = array<i64: 6>} : !df.stream<3xi32, 2>
-  // CHECK: Operation does not verify: channels % PE (channels = 6): 6 is not divisible by PE = 4
+  // CHECK: Operation does not verify: 6 channels are not divisible by PE = 4
   %t = df.threshold %in by dense<0> : tensor<1x1xi64> {channels = 6 : i64, pe = 4 : i64} : !df.stream<3xi32, 2> -> !df.stream<3x!bnn.bipolar, 2>
   df.output %t {shape = array<i64: 6>} : !df.stream<3x!bnn.bipolar, 2>
 }
@@ -778,7 +778,7 @@ df.graph @threshold_output_lanes {
 
 df.graph @label_select_classes_pe {
   %in = df.input {shape = array<i64: 10>} : !df.stream<5xsi16, 2>
-  // CHECK: Operation does not verify: classes % PE (classes = 10): 10 is not divisible by PE = 4
+  // CHECK: Operation does not verify: 10 classes are not divisible by PE = 4
   %l = df.label_select %in {classes = 10 : i64, k = 1 : i64, pe = 4 : i64} : !df.stream<5xsi16, 2> -> !df.stream<1xui4, 1>
   df.output %l {shape = array<i64: 1>} : !df.stream<1xui4, 1>
 }
@@ -1039,4 +1039,59 @@ func.func @invoke_wrong_size(%x: tensor<1x4x!bnn.bipolar>) -> tensor<1x8x!bnn.bi
   // CHECK: Operation does not verify: the input tensor does not hold one frame of the graph's input
   %y = df.invoke @g(%x) : (tensor<1x4x!bnn.bipolar>) -> tensor<1x8x!bnn.bipolar>
   func.return %y : tensor<1x8x!bnn.bipolar>
+}
+
+// -----
+
+// The prepared accumulator type must hold the popcount's 0..8 and the clamp's 9: si4 does not.
+df.graph @narrow_acc {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: acc_type si4 does not hold the accumulator's range [0, 9]
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, acc_type = si4} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+df.graph @unsigned_acc {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: acc_type ui8 does not hold the accumulator's range [0, 9]
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, acc_type = ui8} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+df.graph @storage {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: weight_storage must be one of lutram, bram, got 'uram'
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, weight_storage = "uram"} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+// A threshold unit on si4 inputs compares values -8..8: si4 is too narrow.
+df.graph @narrow_compare {
+  %in = df.input {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+  // CHECK: Operation does not verify: compare_type si4 does not hold the inputs' range [-8, 8]
+  %t = df.threshold %in by dense<[[0]]> : tensor<1x1xi64> {channels = 4 : i64, pe = 1 : i64, compare_type = si4} : !df.stream<1xsi4, 4> -> !df.stream<1x!bnn.bipolar, 4>
+  df.output %t {shape = array<i64: 4>} : !df.stream<1x!bnn.bipolar, 4>
+}
+
+// -----
+
+// A target's clock is a positive number of MHz.
+// CHECK: the target clock must be a positive number of MHz, got 0.0
+df.graph @zero_clock attributes {target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 0.0>} {
+  %in = df.input {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+  df.output %in {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+}
+
+// -----
+
+// CHECK: a target needs a board and a part
+df.graph @no_part attributes {target = #df.target<board = "zc706", part = "", clock_mhz = 200.0>} {
+  %in = df.input {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
+  df.output %in {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
 }

@@ -174,6 +174,21 @@ df.graph @narrow {
   df.output %n {shape = array<i64: 64>} : !df.stream<8xui2, 8>
 }
 
+// A graph built for a target (board, part, clock), with the decisions `prepare-for-emission`
+// records: the MVTU's accumulator type and weight storage, the threshold unit's comparison type.
+// CHECK-LABEL: df.graph @prepared attributes {target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 125.5>} {
+// CHECK-NEXT:    %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>{{$}}
+// CHECK-NEXT:    %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<2x1xui64> {mw = 8 : i64, mh = 2 : i64, pe = 1 : i64, simd = 8 : i64, popcount, acc_type = si5, weight_storage = "lutram"} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xsi5, 2>{{$}}
+// CHECK-NEXT:    %t = df.threshold %m by dense<4> : tensor<1x1xi64> {channels = 2 : i64, pe = 1 : i64, compare_type = si6} : !df.stream<1xsi5, 2> -> !df.stream<1x!bnn.bipolar, 2>{{$}}
+// CHECK-NEXT:    df.output %t {shape = array<i64: 2>} : !df.stream<1x!bnn.bipolar, 2>{{$}}
+// CHECK-NEXT:  }
+df.graph @prepared attributes {target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 125.5>} {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<2x1xui64> {mw = 8 : i64, mh = 2 : i64, pe = 1 : i64, simd = 8 : i64, popcount, acc_type = si5, weight_storage = "lutram"} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xsi5, 2>
+  %t = df.threshold %m by dense<[[4]]> : tensor<1x1xi64> {channels = 2 : i64, pe = 1 : i64, compare_type = si6} : !df.stream<1xsi5, 2> -> !df.stream<1x!bnn.bipolar, 2>
+  df.output %t {shape = array<i64: 2>} : !df.stream<1x!bnn.bipolar, 2>
+}
+
 // The host calls the graphs: NC and NCHW tensors in, NC and NCHW tensors out.
 // CHECK-LABEL: func.func @main(%x: tensor<1x64x!bnn.bipolar>, %img: tensor<1x4x6x6x!bnn.bipolar>, %feat: tensor<1x8xsi8>) -> (tensor<1x4x!bnn.bipolar>, tensor<1x8x2x2x!bnn.bipolar>, tensor<1x3xui4>) {
 // CHECK-NEXT:    %y = df.invoke @fc_bipolar(%x) : (tensor<1x64x!bnn.bipolar>) -> tensor<1x4x!bnn.bipolar>{{$}}

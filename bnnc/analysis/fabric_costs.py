@@ -1,0 +1,87 @@
+"""The cost model's constants that depend on the FPGA fabric family, one table per family.
+
+`bnnc.analysis.cost_model` reads the table of `device.family` (`fabric_costs`); every other constant of
+the model is the same on every family (a LUT6 and its carry chain do the same arithmetic on
+7-series and UltraScale+). A new fabric family adds a row here, calibrated with
+`python benchmarks/yosys_calibration.py --family FAMILY` (docs/rtl.md), and nothing else.
+
+Both rows are fitted against Yosys 0.23 `synth_xilinx -family F -flatten` with its default
+options; on UltraScale+ that maps logic into wide LUTs (LUT7/LUT8/LUT9: two, four or eight
+LUT6s joined by MUXF7/MUXF8/MUXF9), which costs LUT6s where 7-series Yosys builds a shallower
+tree of narrow LUTs. Vivado's mapping differs from both: these are Yosys figures, not Vivado's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bnnc.devices import Device
+from bnnc.errors import BnncError
+
+
+@dataclass(frozen=True)
+class FabricCosts:
+    family: str
+    description: str
+    int_bipolar_share: float
+    """The share of its adder terms that an MVTU of integer inputs x bipolar weights (or the
+    reverse) costs: the negate-and-select and the pipelined tree (`cost_model.mvtu_cost`)."""
+    generic_mvtu_share: float
+    """The same share for an MVTU of integer inputs x integer weights (FINN-R's terms as
+    written)."""
+    popcount_lut_per_pe_lane_squared: float
+    """XNOR MVTUs: LUTs per PE and SIMD² on top of the popcount tree (wide-LUT mapping of the
+    tree, which grows with the square of its lanes)."""
+    ram32m_bits: int
+    ram64m_bits: int
+    ramm_luts: int
+    """Simple dual-port distributed RAM as Yosys maps it: `ramm_luts` LUTs hold 32 x `ram32m_bits`
+    (RAM32M, RAM32M16) up to 32 words, 64 x `ram64m_bits` (RAM64M, RAM64M8) per 64 words beyond."""
+    label_select_base_lut: int
+    label_select_lut_per_entry_bit: float
+    """Label select: a fixed part and, per lane, list entry and bit, a comparator and a select."""
+    fifo_bram_extra_lut: int
+    """LUTs a FIFO in block RAM costs beyond its pointers and bypass select (UltraScale+: the
+    read-address and bypass logic mapped into wide LUTs)."""
+
+
+FABRICS = {
+    # 7-series (Zynq-7000): the calibration of docs/rtl.md, "Resources: Yosys against
+    # bnnc.analysis.cost_model", every engine within 15 %.
+    "xc7": FabricCosts(
+        family="xc7", description="7-series (LUT6, RAM32M/RAM64M, RAMB18E1/RAMB36E1, DSP48E1)",
+        int_bipolar_share=1.73,  # si8 x bipolar, SIMD 3, PE 4, pipelined: 415 LUT, the adder's share
+        generic_mvtu_share=1.0,
+        popcount_lut_per_pe_lane_squared=0.0,
+        ram32m_bits=6, ram64m_bits=3, ramm_luts=4,
+        label_select_base_lut=80, label_select_lut_per_entry_bit=2,
+        fifo_bram_extra_lut=0,
+    ),
+    # UltraScale+ (Zynq UltraScale+): fitted on the same engines under `-family xcup`
+    # (docs/rtl.md, UltraScale+ column). Integer MVTUs: si8 x bipolar SIMD 3 PE 4 is 541 LUT
+    # (60 + 1.70 x 276 + 12 weight LUTs), ui2 x si2 SIMD 8 PE 4 is 1,039 (60 + 1.41 x 648 + 64).
+    # XNOR MVTUs: Yosys xcup − Yosys xc7 is -2, +48, +112, +170, +657 LUT for PE x SIMD 4 x 8,
+    # 16 x 16, 8 x 32, 2 x 64, 32 x 32: about PE·SIMD²/48. RAM32M16 holds 32 x 14 bits in 8
+    # LUTs, RAM64M8 64 x 7. Label select: 101 and 966 LUT for 15 and 320 entry bits.
+    # FIFOs in BRAM: 83 and 131 LUT against 50 and 114 for the 7-series formula.
+    "xcup": FabricCosts(
+        family="xcup",
+        description=("UltraScale+ (LUT6 with MUXF9, RAM32M16/RAM64M8, RAMB18E2/RAMB36E2, "
+                     "URAM288, DSP48E2)"),
+        int_bipolar_share=1.70,
+        generic_mvtu_share=1.41,
+        popcount_lut_per_pe_lane_squared=1 / 48,
+        ram32m_bits=14, ram64m_bits=7, ramm_luts=8,
+        label_select_base_lut=58, label_select_lut_per_entry_bit=2.84,
+        fifo_bram_extra_lut=25,
+    ),
+}
+
+
+def fabric_costs(device: Device) -> FabricCosts:
+    """The cost table of the device's fabric family."""
+    table = FABRICS.get(device.family)
+    if table is None:
+        raise BnncError(f"board '{device.name}': no cost model for the fabric family "
+                        f"'{device.family}'; the families are {', '.join(sorted(FABRICS))}")
+    return table

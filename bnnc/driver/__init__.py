@@ -1,0 +1,1 @@
+"""The driver: the compile flow, verification, the registry of dialects/passes/targets, the CLI."""
