@@ -1,8 +1,8 @@
 """What `bnnc compile` prints when it is done: what it built, from the build's `report.json`.
 
     bnnc compile: 15,944 FPS at 200 MHz for a target of 9,000 (folding moves in steps: ...)
-    bnnc compile: bottleneck fc0, 12,544 cycles a frame; latency 20,692 cycles (103.46 us)
-    bnnc compile: LUT 807 (0.4 % of xc7z045ffg900-2), BRAM18 6 (0.6 %), FF 991 (0.2 %) ...
+    bnnc compile: bottleneck fc0, 12,544 cycles a frame; latency 12,892 cycles (64.46 us)
+    bnnc compile: LUT 1,163 (0.5 % of xc7z045ffg900-2), BRAM18 4 (0.4 %), DSP 0 (0.0 %), FF 1,538 ...
 
 A printer: every figure is the report's (the cost model's estimate; the latency and interval
 of the FIFO sizing's cycle-level model when the graph was sized).
