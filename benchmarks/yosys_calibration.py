@@ -1,6 +1,7 @@
 """Yosys resources of every Verilog engine against `bnnc.analysis.cost_model`: LUT, FF, BRAM18 and DSP,
 and each engine's worst register-to-register path by bnnc's timing check
-(`bnnc.backends.verilog.timing`, an estimate with its documented 7-series -2 delay model).
+(`bnnc.backends.verilog.timing`, an estimate with its documented 7-series -2 delay model; on
+`--family xcup` no path: the delay model has no UltraScale+ primitives such as MUXF9).
 
     python benchmarks/yosys_calibration.py [--json build/yosys_calibration.json] [--only NAME]
                                            [--family xc7|xcup]
@@ -231,6 +232,20 @@ def resources(cells: dict[str, int]) -> tuple[int, int, int, int]:
     return lut, lutram, ff, bram
 
 
+def dsp_count(cells: dict[str, int]) -> int:
+    """DSP48E1 (7-series) and DSP48E2 (UltraScale+) of a cell count."""
+    return cells.get("DSP48E1", 0) + cells.get("DSP48E2", 0)
+
+
+def worst_path(netlist: dict, top: str) -> tuple[float, int, int]:
+    """(ns, LUT levels, CARRY4s) of the timing check's worst path; (0, 0, 0) off 7-series: the
+    check's delay model is of 7-series primitives (it has no MUXF9, no CARRY8)."""
+    if FAMILY != "xc7":
+        return 0.0, 0, 0
+    worst = worst_paths(netlist, top)[0]
+    return round(worst.delay_ns, 2), worst.lut_levels, worst.carry4
+
+
 def engine_op(name: str):
     build, kind, *depth = CONFIGS[name]
     module = prepare(build(np.random.default_rng(sum(map(ord, name)))))
@@ -248,10 +263,10 @@ def measure(name: str, op) -> Row:
     top = _wrapper(inst.module, inst.params, op.operands[0].type.width, op.results[0].type.width)
     cells, netlist = synthesize(top, inst.memories, [inst.module])
     lut, lutram, ff, bram = resources(cells)
-    worst = worst_paths(netlist, "\\cal_top")[0]
+    delay, levels, carry4 = worst_path(netlist, "\\cal_top")
     cost = node_cost(op, device)
     return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1),
-               cost.dsp, cells.get("DSP48E1", 0), round(worst.delay_ns, 2), worst.lut_levels, worst.carry4)
+               cost.dsp, dsp_count(cells), delay, levels, carry4)
 
 
 def design_row() -> Row:
@@ -284,11 +299,10 @@ def design_row() -> Row:
             raise BnncError("yosys failed: " + " | ".join((result.stderr or result.stdout).strip().splitlines()[-10:]))
         cells = cell_counts((work / "stat.json").read_text())
         lut, lutram, ff, bram = resources(cells)
-        worst = worst_paths(json.loads((work / "netlist.json").read_text()), f"\\{TOP_MODULE}")[0]
+        delay, levels, carry4 = worst_path(json.loads((work / "netlist.json").read_text()), f"\\{TOP_MODULE}")
     total = estimate.total
     return Row("design-tfc-fix9000 (whole)", total.lut, total.ff, total.bram18, lut, lutram, ff, bram,
-               round(time.time() - start, 1), total.dsp, cells.get("DSP48E1", 0), round(worst.delay_ns, 2),
-               worst.lut_levels, worst.carry4)
+               round(time.time() - start, 1), total.dsp, dsp_count(cells), delay, levels, carry4)
 
 
 def error(model: int, measured: int) -> float:

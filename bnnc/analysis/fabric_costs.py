@@ -57,23 +57,25 @@ FABRICS = {
         label_select_base_lut=80, label_select_lut_per_entry_bit=2,
         fifo_bram_extra_lut=0,
     ),
-    # UltraScale+ (Zynq UltraScale+): fitted on the same engines under `-family xcup`
-    # (docs/rtl.md, UltraScale+ column). Integer MVTUs: si8 x bipolar SIMD 3 PE 4 is 541 LUT
-    # (60 + 1.70 x 276 + 12 weight LUTs), ui2 x si2 SIMD 8 PE 4 is 1,039 (60 + 1.41 x 648 + 64).
-    # XNOR MVTUs: Yosys xcup − Yosys xc7 is -2, +48, +112, +170, +657 LUT for PE x SIMD 4 x 8,
-    # 16 x 16, 8 x 32, 2 x 64, 32 x 32: about PE·SIMD²/48. RAM32M16 holds 32 x 14 bits in 8
-    # LUTs, RAM64M8 64 x 7. Label select: 101 and 966 LUT for 15 and 320 entry bits.
-    # FIFOs in BRAM: 83 and 131 LUT against 50 and 114 for the 7-series formula.
+    # UltraScale+ (Zynq UltraScale+): refitted on the pipelined engines under `-family xcup`
+    # (2026-12-08, Yosys 0.23; docs/rtl.md, UltraScale+ column). Integer MVTUs: si8 x bipolar
+    # SIMD 3 PE 4 is 415 LUT (60 + 4·(1.62·27 + 3·14) + 12 weight LUTs), ui2 x si2 SIMD 8 PE 4 is
+    # 679 (0.75 of its FINN-R terms: 680; 772 at 1.0). XNOR MVTUs: Yosys xcup 206, 1,046, 1,056,
+    # 477, 2,964 LUT for PE x SIMD 4 x 8, 8 x 32, 16 x 16, 2 x 64, 32 x 32 against the 7-series
+    # model's 228, 948, 1,164, 326, 2,780: PE·SIMD²/96 more brings all five within 14 %.
+    # RAM32M16 holds 32 x 14 bits in 8 LUTs, RAM64M8 64 x 7 (fifo-16x32: 16 LUTRAM, fifo-64x2:
+    # 40). Label select: 101 and 966 LUT for 15 and 320 entry bits (unchanged). FIFOs in BRAM:
+    # 92 and 149 LUT against 82 and 154 for the 7-series formula: 4 LUTs more.
     "xcup": FabricCosts(
         family="xcup",
         description=("UltraScale+ (LUT6 with MUXF9, RAM32M16/RAM64M8, RAMB18E2/RAMB36E2, "
                      "URAM288, DSP48E2)"),
-        int_bipolar_share=1.70,
-        generic_mvtu_share=1.41,
-        popcount_lut_per_pe_lane_squared=1 / 48,
+        int_bipolar_share=1.62,
+        generic_mvtu_share=0.75,
+        popcount_lut_per_pe_lane_squared=1 / 96,
         ram32m_bits=14, ram64m_bits=7, ramm_luts=8,
         label_select_base_lut=58, label_select_lut_per_entry_bit=2.84,
-        fifo_bram_extra_lut=25,
+        fifo_bram_extra_lut=4,
     ),
 }
 

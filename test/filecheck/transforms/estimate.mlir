@@ -31,7 +31,9 @@
 
 // The same engines on the ZCU104 (bnnc/analysis/fabric_costs.py, UltraScale+): distributed RAM in
 // RAM32M16s of 32 x 14 bits in 8 LUTs (the 2 x 2-bit FIFO 8 LUTs, not 4: 10 + 8 + 8 = 26 LUT),
-// XNOR MVTUs PE·SIMD²/48 more (2·4/48: 82 → 83), label select ⌈58 + 2.84·6⌉ = 76 (not 80 + 2·6).
+// XNOR MVTUs PE·SIMD²/96 more (2·4/96 = 0.08, rounded up: 82 → 83; the scores' 1·16/96: 74 → 75),
+// label select ⌈58 + 2.84·6⌉ = 76 (not 80 + 2·6). The whole: 673 + 4 (SWU buffer) + 4 (FIFO)
+// + 1 + 4 (pool buffer) + 1 − 16 (label select) = 671.
 
 // UPLUS-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 671 : i64, ff = 955 : i64, bram18 = 0 : i64, lutram = 42 : i64,
 // UPLUS:         %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 26 : i64, ff = 11 : i64, bram18 = 0 : i64, lutram = 8 : i64}}
