@@ -62,7 +62,8 @@ FABRICS = {
     # SIMD 3 PE 4 is 415 LUT (60 + 4·(1.62·27 + 3·14) + 12 weight LUTs), ui2 x si2 SIMD 8 PE 4 is
     # 679 (0.75 of its FINN-R terms: 680; 772 at 1.0). XNOR MVTUs: Yosys xcup 206, 1,046, 1,056,
     # 477, 2,964 LUT for PE x SIMD 4 x 8, 8 x 32, 16 x 16, 2 x 64, 32 x 32 against the 7-series
-    # model's 228, 948, 1,164, 326, 2,780: PE·SIMD²/96 more brings all five within 15 % (worst +14 %, −14 %).
+    # model's 228, 948, 1,164, 326, 2,780: PE·SIMD²/96 more brings all five within 15 %
+    # (worst +14 %, −14 %).
     # RAM32M16 holds 32 x 14 bits in 8 LUTs, RAM64M8 64 x 7 (fifo-16x32: 16 LUTRAM, fifo-64x2:
     # 40). Label select: 101 and 966 LUT for 15 and 320 entry bits (unchanged). FIFOs in BRAM:
     # 92 and 149 LUT against 82 and 154 for the 7-series formula: 4 LUTs more.
