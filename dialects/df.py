@@ -700,9 +700,10 @@ class SwuOp(EngineOp):
         return {"simd": (c, f"{c} channels are"), "mmv": (oh * ow, f"{oh * ow} output pixels are")}
 
     def legal_folds(self) -> list[Fold]:
-        """The folds the folding searches: MMV only among the divisors of the output width.
-        A word of pixels from two rows is legal (the RTL and C++ handle it, and pinned foldings
-        may ask for it), but its window buffer holds an extra row for no gain in cycles."""
+        """The folds the folding takes (its search and pinned folding files): MMV only among the
+        divisors of the output width. A word of pixels from two rows is legal (the verifier and
+        `refold` accept it, the RTL and C++ handle it), but its window buffer holds an extra row
+        for no gain in cycles."""
         ow = array_values(self.ofm)[1]
         return [f for f in super().legal_folds() if ow % f.mmv == 0]
 
