@@ -190,7 +190,7 @@ def popcount_tree_luts(lanes: int) -> int:
     return luts
 
 
-def mvtu_tree(op: df.MvtuOp, clock_mhz: float = TREE_CLOCK_MHZ) -> tuple[int, int, int]:
+def mvtu_tree(op: df.MvtuOp, clock_mhz: float | None = None) -> tuple[int, int, int]:
     """The dot product's pipelined adder tree in `bnnc_mvtu`: (GROUP, RADIX, TREE_STAGES).
 
     The first stage sums GROUP lanes, every further one RADIX nodes of the stage before, until
@@ -199,8 +199,12 @@ def mvtu_tree(op: df.MvtuOp, clock_mhz: float = TREE_CLOCK_MHZ) -> tuple[int, in
     of INT_GROUP negate-and-select or product lanes, and of TREE_RADIX nodes within the period
     (docs/rtl.md). Each doubling of a stage's lanes adds about one level of logic (a LUT and its
     routing, TREE_LEVEL_NS), so a clock whose period is k such levels longer (shorter) takes
-    2^k times (2^−k times) the lanes in its first stage.
+    2^k times (2^−k times) the lanes in its first stage. The clock is the graph's target
+    (`df.target_of`) unless given; a detached op (a folding probe) is taken at TREE_CLOCK_MHZ.
     """
+    if clock_mhz is None:
+        graph = op.parent_op()
+        clock_mhz = df.target_of(graph).clock if isinstance(graph, df.GraphOp) else TREE_CLOCK_MHZ
     simd = _int(op.simd)
     if mvtu_uses_dsp(op):  # the product alone in the first stage: the DSP's M/P registers
         base = 1

@@ -122,3 +122,25 @@ def test_timing_needs_the_verilog(tmp_path):
          "-o", str(tmp_path / "x"), "--backend", "hls", "--timing"], capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "bnnc: error: the timing check reads the Verilog" in result.stderr
+
+
+def test_the_tree_follows_the_graphs_target_clock():
+    """The MVTU's first tree stage takes the lanes its period allows at the graph's target clock
+    (`cost_model.mvtu_tree`): more at 100 MHz than at 200, fewer at 333; the emitter prints the
+    same GROUP the cycle model counts stages of."""
+    from bnnc.analysis.cost_model import mvtu_pipeline_depth, mvtu_tree
+    from bnnc.dialects import df
+    from bnnc.driver.compiler import load_module
+    from bnnc.driver.pipeline import run_pipeline
+
+    groups = {}
+    for clock in (100, 200, 333):
+        module = run_pipeline(load_module(model_path("tfc_w1a1.qonnx.onnx")),
+                              f"bnn-streamline,lower-bnn-to-dataflow,fold{{max=true clock-mhz={clock}}}")
+        graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
+        mvtu = next(op for op in graph.body.block.ops if isinstance(op, df.MvtuOp) and op.simd.value.data >= 16)
+        group, _, stages = mvtu_tree(mvtu)
+        assert instance_of(mvtu, "u").params["GROUP"] == group
+        assert mvtu_pipeline_depth(mvtu) == 4 + stages
+        groups[clock] = group
+    assert groups[100] > groups[200] > groups[333]
