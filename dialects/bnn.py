@@ -458,6 +458,80 @@ class Conv2dOp(_WeightedLayer):
         return kh * kw * shape_of(self.input.type)[1]
 
 
+@irdl_op_definition
+class DepthwiseConv2dOp(_WeightedLayer):
+    """Depthwise 2-d convolution on NCHW tensors: every channel convolved with its own kernel.
+
+    `acc[n, c, y, x] = Σ_(ky, kx) x[n, c, y·sh + ky − top, x·sw + kx − left]·W[c, ky·kw + kx]`:
+    ONNX's `Conv` with `group` equal to the channels and one filter a group (depth multiplier 1).
+    The weight matrix is (C, kh·kw), one row a channel, the reduction in (ky, kx) order, the
+    order in which a window of one channel is streamed. Kernel, strides, pads, `pad_value` and
+    `popcount` (with K = kh·kw) as in `bnn.conv2d`. A separate op rather than a `group` property
+    of `bnn.conv2d`: every pass and engine that reads a conv2d's (M, kh·kw·C) matrix would read a
+    depthwise one wrongly, so each must opt in.
+    """
+
+    name = "bnn.depthwise_conv2d"
+    input = operand_def(TensorType)
+    output = result_def(TensorType[IntegerType])
+    weights = prop_def(DenseIntOrFPElementsAttr)
+    weight_type = prop_def(TypeAttribute)
+    kernel = prop_def(DenseArrayBase)
+    strides = prop_def(DenseArrayBase)
+    pads = prop_def(DenseArrayBase)
+    pad_value = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
+    popcount = opt_prop_def(UnitAttr)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` "
+        "type($output)"
+    )
+
+    def verify_(self) -> None:
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if len(in_shape) != 4 or len(out_shape) != 4:
+            raise VerifyException("expected NCHW tensors of rank 4")
+        if out_shape[1] != in_shape[1]:
+            raise VerifyException(
+                f"a depthwise convolution keeps the channels: {in_shape[1]} in, {out_shape[1]} out"
+            )
+        kh, kw = _pair(self.kernel, "kernel")
+        sh, sw = _pair(self.strides, "strides")
+        pads = array_values(self.pads)
+        if len(pads) != 4 or min(pads) < 0:
+            raise VerifyException("pads must be four non-negative values (top, left, bottom, right)")
+        if kh < 1 or kw < 1 or sh < 1 or sw < 1:
+            raise VerifyException("kernel and strides must be positive")
+        n, c, h, w = in_shape
+        oh = (h + pads[0] + pads[2] - kh) // sh + 1
+        ow = (w + pads[1] + pads[3] - kw) // sw + 1
+        if oh < 1 or ow < 1:
+            raise VerifyException(f"a {kh}x{kw} kernel does not fit a padded {h}x{w} input")
+        if out_shape != (n, c, oh, ow):
+            raise VerifyException(
+                f"result shape {list(out_shape)} does not match the convolution, expected "
+                f"{[n, c, oh, ow]}"
+            )
+        self._check_types(kh * kw, c)
+        self._check_popcount()
+        t_in, pad_value = element_type(self.input.type), self.pad_value.value.data
+        if any(pads):
+            if is_bipolar(t_in) and pad_value not in (-1, 1):
+                raise VerifyException(
+                    f"padding of bipolar data must be +1 or -1, got {pad_value}: zero has no "
+                    "binary encoding"
+                )
+            if is_integer(t_in) and not integer_range(t_in)[0] <= pad_value <= integer_range(t_in)[1]:
+                raise VerifyException(f"pad value {pad_value} is outside the range of {t_in}")
+
+    @property
+    def reduction(self) -> int:
+        """The products summed into one accumulator: one channel's kh·kw window."""
+        kh, kw = array_values(self.kernel)
+        return kh * kw
+
+
 def _pair(attr: DenseArrayBase, what: str) -> tuple[int, int]:
     values = array_values(attr)
     if len(values) != 2:
@@ -696,6 +770,7 @@ BNN = Dialect(
         ThresholdOp,
         DenseOp,
         Conv2dOp,
+        DepthwiseConv2dOp,
         BatchNormOp,
         AffineOp,
         MaxPoolOp,

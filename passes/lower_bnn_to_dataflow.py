@@ -8,6 +8,7 @@ Per layer (after `bnn-streamline`, see `hardware_form_problems`):
     bnn.maxpool                    →  df.pool
     bnn.threshold (standalone)     →  df.threshold
     bnn.topk                       →  df.label_select
+    bnn.depthwise_conv2d           →  refused, naming the layer (no engine yet; docs/design.md)
     bnn.reshape                    →  nothing: streams are NHWC, so a flattening reshape of an
                                       NCHW tensor permutes the next dense layer's weight columns
 
@@ -148,6 +149,8 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
         return {op}
     if isinstance(op, bnn.DenseOp | bnn.Conv2dOp):
         return lower_layer(lowering, op)
+    if isinstance(op, bnn.DepthwiseConv2dOp):
+        raise depthwise_refusal(lowering, op)
     source = lowering.streams[op.operands[0]]
     shape = bnn.shape_of(op.operands[0].type)
     if isinstance(op, bnn.MaxPoolOp):
@@ -191,6 +194,19 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
     else:
         raise BnncError(f"'{op.name}' cannot run on the accelerator (no df engine implements it)")
     return {op}
+
+
+def depthwise_refusal(lowering: Lowering, op: bnn.DepthwiseConv2dOp) -> BnncError:
+    """No `df` engine computes a depthwise convolution yet (the vector-vector engine is designed
+    in docs/design.md, "Depthwise convolution below `bnn`"): the error names the layer as the
+    reports would (`conv3`: the layers are numbered in order, dense and conv alike)."""
+    _, c, h, w = bnn.shape_of(op.input.type)
+    kh, kw = bnn.array_values(op.kernel)
+    return BnncError(
+        f"layer conv{lowering.layer_index} ('bnn.depthwise_conv2d', {c} channels of {h}x{w}, "
+        f"{kh}x{kw} kernel) is a depthwise convolution, which has no dataflow engine yet; the "
+        "bnn level runs it (bnnc run --engine bnn), the accelerator does not"
+    )
 
 
 def reshape(stream: Stream, op: bnn.ReshapeOp) -> Stream:

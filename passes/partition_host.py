@@ -51,7 +51,7 @@ def hardware_form_problems(module: builtin.ModuleOp) -> list[str]:
         for op in ops:
             if isinstance(op, bnn.ThresholdOp) and not runs_on_host(op):
                 continue
-            if isinstance(op, bnn.DenseOp | bnn.Conv2dOp) and bnn.is_bipolar(
+            if isinstance(op, bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp) and bnn.is_bipolar(
                 bnn.element_type(op.input.type)
             ) and bnn.is_bipolar(op.weight_type) and op.popcount is None:
                 problems.append(f"'{op.name}' is a bipolar dot product, not lowered to a popcount")
@@ -70,7 +70,7 @@ def pools_accumulators(pool: bnn.MaxPoolOp) -> bool:
         value = value.owner.input
     if bnn.is_bipolar(bnn.element_type(value.type)):
         return False
-    return isinstance(value.owner, bnn.DenseOp | bnn.Conv2dOp)
+    return isinstance(value.owner, bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp)
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,7 @@ def can_negate_rows(chain: Chain) -> bool:
     """The chain starts at a layer's accumulators that nothing else reads."""
     layer = chain.source.owner
     return (
-        isinstance(layer, bnn.DenseOp | bnn.Conv2dOp)
+        isinstance(layer, bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp)
         and chain.source.has_one_use()
         and chain.axis == 1
         and layer.popcount is None
@@ -223,7 +223,8 @@ def consumer_columns(
     Columns of a dense layer are its input features (after a flattening reshape of NCHW, channel
     c feeds c·H·W .. (c+1)·H·W − 1); columns of a conv are (ky, kx, c), so channel c feeds every
     column ≡ c modulo C. A padded conv does not qualify: its padding value would have to flip
-    for complemented channels only.
+    for complemented channels only. Nor does a depthwise conv (channel c feeds row c, not
+    columns): not needed by the networks bnnc imports, where no max-pool precedes one.
     """
     found = []
     for use in value.uses:
@@ -255,14 +256,16 @@ def negate_columns(layer: bnn.DenseOp | bnn.Conv2dOp, columns: np.ndarray, rewri
     _store_weights(layer, values, rewriter)
 
 
-def negate_rows(layer: bnn.DenseOp | bnn.Conv2dOp, rows: np.ndarray, rewriter: PatternRewriter) -> None:
-    """Negate the weights of some output channels."""
+def negate_rows(layer: bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp, rows: np.ndarray,
+                rewriter: PatternRewriter) -> None:
+    """Negate the weights of some output channels (of a depthwise layer: of those channels'
+    kernels)."""
     values = layer.weight_matrix(layer.reduction)
     values[rows] = -values[rows]
     _store_weights(layer, values, rewriter)
 
 
-def _store_weights(layer: bnn.DenseOp | bnn.Conv2dOp, values: np.ndarray, rewriter: PatternRewriter) -> None:
+def _store_weights(layer: bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp, values: np.ndarray, rewriter: PatternRewriter) -> None:
     """Store ±1 or integer weight values; a negated −2^(b−1) needs one bit more."""
     weight_type = layer.weight_type
     bits = bnn.bit_width(weight_type)

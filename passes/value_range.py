@@ -17,7 +17,7 @@ def integer_range_of(value: SSAValue) -> tuple[int, int]:
     if bnn.is_bipolar(element):
         return -1, 1
     op = value.owner
-    if isinstance(op, bnn.DenseOp | bnn.Conv2dOp):
+    if isinstance(op, bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp):
         return layer_range(op)
     if isinstance(op, bnn.MaxPoolOp | bnn.ReshapeOp | bnn.TransposeOp):
         return integer_range_of(op.operands[0])
@@ -30,13 +30,13 @@ def integer_range_of(value: SSAValue) -> tuple[int, int]:
     return bnn.integer_range(element)  # type: ignore[arg-type]
 
 
-def layer_range(op: bnn.DenseOp | bnn.Conv2dOp) -> tuple[int, int]:
+def layer_range(op: bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp) -> tuple[int, int]:
     """min and max of Σ_k x_k·W[m, k] over inputs x_k in the input's range and rows m."""
     k = op.reduction
     if op.popcount is not None:
         return 0, k
     x_lo, x_hi = integer_range_of(op.operands[0])
-    if isinstance(op, bnn.Conv2dOp) and any(bnn.array_values(op.pads)):
+    if isinstance(op, bnn.Conv2dOp | bnn.DepthwiseConv2dOp) and any(bnn.array_values(op.pads)):
         pad = op.pad_value.value.data
         x_lo, x_hi = min(x_lo, pad), max(x_hi, pad)
     w = op.weight_matrix(k)

@@ -75,7 +75,8 @@ def retype_results(ret: func.ReturnOp) -> None:
 
 class LowerXnor(RewritePattern):
     @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: bnn.DenseOp | bnn.Conv2dOp, rewriter: PatternRewriter) -> None:
+    def match_and_rewrite(self, op: bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp,
+                          rewriter: PatternRewriter) -> None:
         if op.popcount is not None:
             return
         if not (bnn.is_bipolar(bnn.element_type(op.input.type)) and bnn.is_bipolar(op.weight_type)):

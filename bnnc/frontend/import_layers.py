@@ -1,7 +1,8 @@
 """Importing the layers: MatMul, Gemm and Conv, and the Pad a Conv may take.
 
 A layer's weights are recognised after folding (`weights.classify`: bipolar or n-bit codes and a
-scale per output channel) and packed into the `bnn.dense` or `bnn.conv2d` op; the weight scale
+scale per output channel) and packed into the `bnn.dense`, `bnn.conv2d` or (a Conv whose `group`
+is its input channels) `bnn.depthwise_conv2d` op; the weight scale
 times the input's scale is carried on the `i32` accumulator. A `Pad` is recorded on its tensor
 and taken by the Conv that reads it.
 """
@@ -43,8 +44,12 @@ class LayerHandlers(ImporterBase):
         except NotBinaryRepresentable as exc:
             raise self.graph.error(node, str(exc)) from None
 
-    def quantizer_scale(self, node: onnx.NodeProto) -> float | None:
-        """The scalar scale of a Quant node that produced this layer's weights, if any."""
+    def quantizer_scale(self, node: onnx.NodeProto) -> float | np.ndarray | None:
+        """The scale of a Quant node that produced this layer's weights, if any: a scalar, or
+        one per output channel (a per-channel weight quantizer's (M, 1, ...) scale). A depthwise
+        row has only kh·kw codes, so its smallest non-zero code is often not ±1 and the scale
+        cannot be guessed from the values: codes {3, 5} would give the step 3s, and 5/3 is no
+        integer."""
         weight_name = node.input[LAYER_OPS[node.op_type]]
         for producer in self.graph.nodes:
             if weight_name in producer.output and producer.op_type in ("Transpose", "Identity"):
@@ -54,9 +59,29 @@ class LayerHandlers(ImporterBase):
                 scale = self.graph.constants.get(producer.input[1])
                 if scale is not None and np.asarray(scale).size == 1:
                     return float(np.asarray(scale).reshape(-1)[0])
+                return self.channel_scales(node, scale)
         return None
 
-    def layer_input(self, node: onnx.NodeProto, tensor: Tensor | None) -> tuple[Tensor, float]:
+    def channel_scales(self, node: onnx.NodeProto, scale: np.ndarray | None) -> np.ndarray | None:
+        """A weight quantizer's scale with one positive entry per output channel, along the
+        weights' axis 0 (ONNX's M of Conv and Gemm with transB, K×M MatMul's axis 1), or None."""
+        if scale is None:
+            return None
+        values = np.asarray(scale, dtype=np.float64)
+        weights = self.graph.constants.get(node.input[LAYER_OPS[node.op_type]])
+        if weights is None or values.ndim != weights.ndim or not np.all(values > 0):
+            return None
+        rows_axis = 1 if node.op_type == "MatMul" or (
+            node.op_type == "Gemm" and not attributes(node).get("transB", 0)) else 0
+        if values.shape[rows_axis] != weights.shape[rows_axis] or values.size != weights.shape[rows_axis]:
+            return None
+        return values.reshape(-1)
+
+    def layer_input(self, node: onnx.NodeProto, tensor: Tensor | None,
+                    per_channel: bool = False) -> tuple[Tensor, float | np.ndarray]:
+        """The layer's input and the scale of its codes. Only a depthwise layer (`per_channel`)
+        takes a scale per channel: its channel c sums channel c alone, so s_c leaves with the
+        accumulator of channel c; any other layer mixes channels and needs one scale."""
         tensor = self.variable(node, tensor)
         if np.asarray(tensor.zero_point).size > 1:
             raise self.graph.error(node, "the input carries a per-channel zero point here")
@@ -68,6 +93,8 @@ class LayerHandlers(ImporterBase):
                 "quantized integer inputs (add a Sign, BipolarQuant, Quant or MultiThreshold "
                 "before it)",
             )
+        if per_channel and np.asarray(tensor.scale).size > 1:
+            return tensor, np.asarray(tensor.scale, dtype=np.float64).reshape(-1)
         return tensor, self.scalar_scale(node, tensor)
 
     def accumulator(self, op: Operation, weights: LayerWeights, in_scale: float,
@@ -158,13 +185,12 @@ class LayerHandlers(ImporterBase):
     def conv(self, node, inputs):
         attrs = attributes(node)
         padded = inputs[0].pad if inputs[0] is not None else None
-        x, in_scale = self.layer_input(node, inputs[0])
         w = self.constant(node, inputs[1], "weights")
-        if int(attrs.get("group", 1)) != 1:
-            raise self.graph.error(node, "grouped convolutions are not supported")
+        depthwise = self.depthwise(node, self.variable(node, inputs[0]), w)
+        x, in_scale = self.layer_input(node, inputs[0], per_channel=depthwise)
         if any(int(d) != 1 for d in attrs.get("dilations", [1, 1])):  # type: ignore[union-attr]
             raise self.graph.error(node, "dilated convolutions are not supported")
-        if len(x.shape) == 4 and w.ndim == 4 and w.shape[1] != x.shape[1]:
+        if len(x.shape) == 4 and w.ndim == 4 and w.shape[1] != x.shape[1] and not depthwise:
             raise self.graph.error(
                 node, f"the weights {list(w.shape)} read {w.shape[1]} input channels, but the "
                 f"input {list(x.shape)} has {x.shape[1]}",
@@ -173,7 +199,7 @@ class LayerHandlers(ImporterBase):
             raise self.graph.error(
                 node, f"input {list(x.shape)} and weights {list(w.shape)} are not NCHW / MCkk"
             )
-        m, c, kh, kw = w.shape
+        m, _, kh, kw = w.shape
         for name, expected in (("strides", 2), ("dilations", 2), ("pads", 4), ("kernel_shape", 2)):
             if name in attrs and len(attrs[name]) != expected:  # type: ignore[arg-type]
                 raise self.graph.error(node, f"'{name}' has {len(attrs[name])} values, expected {expected}")  # type: ignore[arg-type]
@@ -213,7 +239,8 @@ class LayerHandlers(ImporterBase):
             raise self.graph.error(node, f"a {kh}x{kw} kernel does not fit input {list(x.shape)}")
         weights = self.layer_weights(node, weight_matrix(node, w))
         codes = (weights.codes > 0).astype(np.int64) if weights.bits == 1 else weights.codes
-        op = bnn.Conv2dOp.build(
+        layer_op = bnn.DepthwiseConv2dOp if depthwise else bnn.Conv2dOp
+        op = layer_op.build(
             operands=[x.value],
             result_types=[TensorType(i32, (x.shape[0], m, oh, ow))],
             properties={
@@ -231,6 +258,28 @@ class LayerHandlers(ImporterBase):
             value = self.affine(self.materialise(acc), np.ones(1), bias.astype(np.float64))
             return [Tensor(acc.shape, value=value)]
         return [acc]
+
+    def depthwise(self, node, x: Tensor, w: np.ndarray) -> bool:
+        """Whether a Conv is depthwise (`group` = its input channels, one filter a channel,
+        weights (C, 1, kh, kw)); False for `group` = 1. Every other group count is refused."""
+        group = int(attributes(node).get("group", 1))  # type: ignore[arg-type]
+        if group == 1:
+            return False
+        channels = x.shape[1] if len(x.shape) == 4 else None
+        if group == channels and w.ndim == 4 and w.shape[:2] == (channels, 1):
+            return True
+        if group == channels and w.ndim == 4 and w.shape[1] == 1:
+            raise self.graph.error(
+                node, f"is a depthwise convolution with depth multiplier {w.shape[0] // group} "
+                f"({w.shape[0]} filters over {group} channels); only one filter a channel is "
+                "supported",
+            )
+        raise self.graph.error(
+            node, f"is a grouped convolution with group = {group} over "
+            f"{channels if channels is not None else 'non-NCHW'} input channels (weights "
+            f"{list(w.shape)}); supported are group = 1 and depthwise (group = the input "
+            "channels, one filter a channel)",
+        )
 
     def conv_pads(self, node, attrs, shape, kernel, strides) -> tuple[int, int, int, int]:
         auto_pad = attrs.get("auto_pad", "NOTSET")

@@ -41,7 +41,9 @@ class NotBinaryRepresentable(Exception):
     """The reason a weight matrix is neither bipolar nor n-bit."""
 
 
-def classify(matrix: np.ndarray, quant_scale: float | None = None) -> LayerWeights:
+def classify(matrix: np.ndarray, quant_scale: float | np.ndarray | None = None) -> LayerWeights:
+    """The weights' codes and scales; `quant_scale` is the quantizer's own scale, one for the
+    matrix or one per row, when the weights came out of a Quant node."""
     w = np.asarray(matrix, dtype=np.float64)
     if not np.all(np.isfinite(w)):
         raise NotBinaryRepresentable("the weights hold NaN or Inf")
@@ -51,13 +53,15 @@ def classify(matrix: np.ndarray, quant_scale: float | None = None) -> LayerWeigh
         return LayerWeights(np.where(w > 0, 1, -1).astype(np.int64), bipolar, row_max)
 
     if quant_scale is not None:
-        steps = np.full(w.shape[0], quant_scale)
+        steps = np.broadcast_to(np.asarray(quant_scale, dtype=np.float64), (w.shape[0],)).copy()
     else:
         nonzero = np.where(magnitude > 0, magnitude, np.inf)
         steps = nonzero.min(axis=1)
         steps[~np.isfinite(steps)] = 1.0  # an all-zero row
     k = w / steps[:, None]
-    integral = np.allclose(k, np.round(k), rtol=0, atol=1e-6)
+    # Folded quantizers store code·scale in float32: k is an integer to float32's relative
+    # precision (2^-24), so an 8-bit code 127 may be off by 1e-5.
+    integral = bool(np.all(np.abs(k - np.round(k)) <= 1e-6 * np.maximum(1.0, np.abs(k))))
     ints = np.round(k).astype(np.int64)
     bits = max(_signed_bits(int(ints.min())), _signed_bits(int(ints.max())))
     if not integral or bits > MAX_WEIGHT_BITS:
