@@ -94,8 +94,15 @@ class Device:
     """Data width of the high-performance AXI port that the DMAs use."""
     ddr_gbps: float
     """Peak bandwidth of the DDR the DMAs reach, in GB/s: bus bytes x transfers per second
-    (a 16-bit DDR3 at 1,050 MT/s: 2.1 GB/s). A frame rate needs (input + output bytes a frame)
-    x FPS below it; the PS's other traffic and DRAM refresh take their share first."""
+    (a 16-bit DDR3 at 1,050 MT/s: 2.1 GB/s). A frame rate needs (input + output bytes a frame,
+    plus the bytes of every weight streamed from DDR) x FPS below it; the PS's other traffic,
+    DRAM refresh and bank conflicts take their share first, so a design should plan for a
+    fraction of it. Checked at load against the two figures below."""
+    ddr_bus_bits: int
+    """Data width of that DDR (the processing system's memory), in bits, as the board's manual
+    gives it."""
+    ddr_mts: float
+    """Its data rate in megatransfers a second (twice the DDR clock), as the manual gives it."""
     shell: Shell | None = None
     """The system wrapper's description; None for a board that only has estimates."""
     uram: int = 0
@@ -147,7 +154,29 @@ def _parse(text: str, where: str) -> Device:
         raise BnncError(f"{where}: not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise BnncError(f"{where}: expected a JSON object with the device's fields")
-    return Device(**_fields(Device, data, where))
+    device = Device(**_fields(Device, data, where))
+    _check_ddr(device, where)
+    return device
+
+
+DDR_TOLERANCE = 0.005
+"""How far `ddr_gbps` may be from bus bytes x transfers a second: rounding in the file only."""
+
+
+def _check_ddr(device: Device, where: str) -> None:
+    """`ddr_gbps` must be what the DDR's width and data rate give, `ddr_bus_bits` / 8 bytes x
+    `ddr_mts` x 10^6 transfers a second, so that a typo in one of the three figures is caught
+    where it is made rather than as a wrong bandwidth bound in a report."""
+    if device.ddr_bus_bits % 8:
+        raise BnncError(f"{where}: field 'ddr_bus_bits' must be a whole number of bytes, got "
+                        f"{device.ddr_bus_bits}")
+    implied = device.ddr_bus_bits / 8 * device.ddr_mts / 1000
+    if abs(device.ddr_gbps - implied) > DDR_TOLERANCE * implied:
+        raise BnncError(
+            f"{where}: field 'ddr_gbps' is {device.ddr_gbps:g} GB/s, but a {device.ddr_bus_bits}-bit "
+            f"DDR at {device.ddr_mts:g} MT/s moves {device.ddr_bus_bits // 8} bytes x "
+            f"{device.ddr_mts / 1000:g} G transfers a second = {implied:g} GB/s"
+        )
 
 
 def _fields(cls: type, data: dict[str, Any], where: str) -> dict[str, Any]:
