@@ -33,6 +33,9 @@ ACT_BITS = WEIGHT_BITS = 4
 LAYERS = [("conv0", 8, 3, 1), ("dw1", None, 3, 1), ("pw1", 16, 1, 1), ("dw2", None, 3, 2),
           ("pw2", 16, 1, 1)]
 
+# the same network without its depthwise layers: 3×3 then two pointwise convolutions
+POINTWISE_ONLY = [layer for layer in LAYERS if layer[1] is not None]
+
 
 def inputs(n: int, seed: int) -> np.ndarray:
     return np.random.default_rng([seed, 11]).uniform(0, 1, (n, 3, IMAGE, IMAGE)).astype(np.float32)
@@ -70,7 +73,8 @@ def weights(rng: np.random.Generator, shape: tuple[int, ...], style: Style
     return w, scale, q
 
 
-def separable(seed: int, style: Style, calibration: int = 64) -> onnx.ModelProto:
+def separable(seed: int, style: Style, calibration: int = 64, layers=LAYERS) -> onnx.ModelProto:
+    """The network of the module's docstring; `layers` may leave some out (`POINTWISE_ONLY`)."""
     rng = np.random.default_rng(seed)
     g = GraphBuilder()
     x = add_quant(g, "input", "input/act_quant", 2.0 ** -8, 8, signed=False)
@@ -78,7 +82,7 @@ def separable(seed: int, style: Style, calibration: int = 64) -> onnx.ModelProto
     act_scale = 2.0 ** -2 if style == "qkeras" else float(np.float32(rng.uniform(0.1, 0.3)))
     levels = (1 << ACT_BITS) - 1
     channels = 3
-    for scope, out, kernel, stride in LAYERS:
+    for scope, out, kernel, stride in layers:
         depthwise = out is None
         out = channels if depthwise else out
         w, w_scale, wq = weights(rng, (out, 1 if depthwise else channels, kernel, kernel), style)

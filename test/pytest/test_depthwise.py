@@ -62,6 +62,26 @@ def test_separable_network_onnx_bnn_and_streamlined(style, saved):
     assert np.array_equal(BnnExecutor(module).run(x), imported)
 
 
+def test_pointwise_convolutions_run_at_every_level(tmp_path):
+    """A 1×1 convolution is an ordinary conv2d: the network without its depthwise layers goes
+    through every level, bnn = df = C simulation = RTL simulation (Verilator)."""
+    path = synthetic.save(depthwise_nets.separable(0, "brevitas", layers=depthwise_nets.POINTWISE_ONLY),
+                          tmp_path, "pointwise")
+    x = depthwise_nets.inputs(8, 3)
+    module = import_onnx(path)
+    assert [bnn.array_values(op.kernel) for op in ops_of(module, bnn.Conv2dOp)] == [(3, 3), (1, 1), (1, 1)]
+    imported = BnnExecutor(module).run(x)
+    np.testing.assert_allclose(imported, ReferenceSession(path).run(x), rtol=1e-5, atol=1e-4)
+    run_pipeline(module, "bnn-streamline")
+    expected = BnnExecutor(module).run(x)
+    assert np.array_equal(expected, imported)
+    run_pipeline(module, "lower-bnn-to-dataflow,fold{target-fps=2000.0 clock-mhz=200.0},insert-streams,size-fifos")
+    assert np.array_equal(BnnExecutor(module).run(x), expected), "df"
+    assert np.array_equal(BnnExecutor(module, rtl_simulator="verilator").run(x[:2]), expected[:2]), "rtlsim"
+    run_pipeline(module, "lower-dataflow-to-hls")
+    assert np.array_equal(BnnExecutor(module).run(x), expected), "csim"
+
+
 def depthwise_module(x_type, weights: np.ndarray, weight_type, kernel, strides, pads, pad_value,
                      popcount: bool) -> ModuleOp:
     n, c, h, w = x_type.get_shape()
