@@ -16,13 +16,14 @@ import numpy as np
 import pytest
 import synthetic
 from xdsl.dialects import func
-from xdsl.dialects.builtin import FunctionType, IntegerAttr, IntegerType, ModuleOp, Signedness, TensorType, UnitAttr, i32, i64
+from xdsl.dialects.builtin import (FunctionType, IntegerAttr, IntegerType, ModuleOp, Signedness,
+                                  TensorType, UnitAttr, i32, i64)
 from xdsl.ir import Block, Region
 
 from bnnc.dialects import bnn
 from bnnc.driver.pipeline import run_pipeline
 from bnnc.frontend.onnx_importer import import_onnx
-from bnnc.frontend.weights import classify
+from bnnc.frontend.weights import NotBinaryRepresentable, classify
 from bnnc.runtime.interpreters.bnn import BnnExecutor
 from bnnc.runtime.reference import ReferenceSession
 from bnnc.semantics.packing import pack_rows
@@ -139,12 +140,14 @@ def test_depthwise_executor_equals_direct_sum(case):
         shape, kernel, strides, pads, pad_value = (2, 5, 9, 8), (3, 3), (2, 2), (1, 1, 1, 1), 5
         x = rng.integers(0, 16, shape)
         w = rng.integers(-4, 4, (5, 9))
-        x_type, weight_type = TensorType(IntegerType(4, Signedness.UNSIGNED), (1, 5, 9, 8)), IntegerType(3, Signedness.SIGNED)
+        x_type = TensorType(IntegerType(4, Signedness.UNSIGNED), (1, 5, 9, 8))
+        weight_type = IntegerType(3, Signedness.SIGNED)
     else:  # a 2×3 kernel, strides (1, 2), padding on two sides, signed inputs
         shape, kernel, strides, pads, pad_value = (2, 3, 5, 7), (2, 3), (1, 2), (0, 2, 1, 0), -2
         x = rng.integers(-8, 8, shape)
         w = rng.integers(-8, 8, (3, 6))
-        x_type, weight_type = TensorType(IntegerType(4, Signedness.SIGNED), (1, 3, 5, 7)), IntegerType(4, Signedness.SIGNED)
+        x_type = TensorType(IntegerType(4, Signedness.SIGNED), (1, 3, 5, 7))
+        weight_type = IntegerType(4, Signedness.SIGNED)
     popcount = case == "bipolar_popcount"
     module = depthwise_module(x_type, w, weight_type, kernel, strides, pads, pad_value, popcount)
     got = BnnExecutor(module).run(x)
@@ -161,7 +164,7 @@ def test_per_channel_quantizer_scales_read_codes_without_unit_steps():
     codes = np.array([[1, -1, 2, 0, 7, -7, 3, 1, 0], [3, 0, -3, 5, 0, 0, -3, 3, 5]])
     weights = classify(codes * scales[:, None], scales)
     assert np.array_equal(weights.codes, codes) and np.array_equal(weights.scale, scales)
-    with pytest.raises(Exception, match="distinct real values"):
+    with pytest.raises(NotBinaryRepresentable, match="distinct real values"):
         classify(codes[1:] * 0.125)  # guessed: 5/3 is no integer
 
 
