@@ -851,7 +851,8 @@ class TruncOp(IRDLOperation):
     `shift` = input bits − output bits and no clamp ([lo, hi] is then the range the shift leaves
     of the input type); `Trunc` v2 (six inputs) has `shift` = round(log2(output scale / scale))
     and clamps to the output bit width's range before rounding, which for a non-decreasing
-    rounding that keeps integers is the same as clamping after it. `rounding` is one of QONNX's
+    rounding that keeps integers is the same as clamping after it. A negative shift multiplies
+    (Brevitas' `TruncTo8bit` after a pool whose sums need fewer than 8 bits). `rounding` is one of QONNX's
     modes, lower-cased: `round` (half to even), `floor`, `ceil`, `up` and `down` (away from and
     toward zero), `half_up`, `half_down` (ties away from and toward zero).
     """
@@ -872,8 +873,8 @@ class TruncOp(IRDLOperation):
     def verify_(self) -> None:
         _check_same_shape(self)
         shift = self.shift.value.data
-        if not 0 <= shift <= 62:
-            raise VerifyException(f"shift must be in 0..62, got {shift}")
+        if not -62 <= shift <= 62:
+            raise VerifyException(f"shift must be in -62..62, got {shift}")
         if self.rounding.data not in self.ROUNDINGS:
             raise VerifyException(
                 f"unknown rounding '{self.rounding.data}', expected one of {list(self.ROUNDINGS)}"

@@ -80,9 +80,10 @@ also spelled `HALF_EVEN`) as numpy functions, each written as qonnx writes it.""
 
 
 def truncate(x: np.ndarray, shift: int, zero_point: int, rounding: str, lo: int, hi: int) -> np.ndarray:
-    """QONNX `Trunc` on integer codes: clip(rounding((x + zero_point) / 2^shift), lo, hi).
+    """QONNX `Trunc` on integer codes: clip(rounding((x + zero_point) / 2^shift), lo, hi); a
+    negative shift multiplies.
 
     Division by a power of two is exact in double precision for |x| < 2^53, so the rounding sees
     the exact quotient, as qonnx's float64 arithmetic does on the same codes."""
-    q = TRUNC_ROUNDING[rounding]((x.astype(np.float64) + zero_point) / float(1 << shift))
+    q = TRUNC_ROUNDING[rounding]((x.astype(np.float64) + zero_point) / 2.0**shift)
     return np.clip(q, lo, hi).astype(np.int64)

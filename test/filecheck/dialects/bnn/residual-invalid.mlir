@@ -140,8 +140,8 @@ func.func @sum_pool_real_to_integer(%x: tensor<1x4x4x4xf32>) {
 // -----
 
 func.func @trunc_shift(%x: tensor<1x4xui8>) {
-  // CHECK: Operation does not verify: shift must be in 0..62, got -1
-  %0 = bnn.trunc %x {shift = -1 : i64, lo = 0 : i64, hi = 3 : i64, rounding = "floor"} : tensor<1x4xui8> -> tensor<1x4xui2>
+  // CHECK: Operation does not verify: shift must be in -62..62, got 63
+  %0 = bnn.trunc %x {shift = 63 : i64, lo = 0 : i64, hi = 3 : i64, rounding = "floor"} : tensor<1x4xui8> -> tensor<1x4xui2>
   func.return
 }
 
