@@ -43,8 +43,9 @@ class LayerHandlers(ImporterBase):
         except NotBinaryRepresentable as exc:
             raise self.graph.error(node, str(exc)) from None
 
-    def quantizer_scale(self, node: onnx.NodeProto) -> float | None:
-        """The scalar scale of a Quant node that produced this layer's weights, if any."""
+    def quantizer_scale(self, node: onnx.NodeProto) -> float | np.ndarray | None:
+        """The scale of a Quant node that produced this layer's weights, if any: one number, or
+        one per output channel (Brevitas' per-channel weight quantizers)."""
         weight_name = node.input[LAYER_OPS[node.op_type]]
         for producer in self.graph.nodes:
             if weight_name in producer.output and producer.op_type in ("Transpose", "Identity"):
@@ -54,6 +55,8 @@ class LayerHandlers(ImporterBase):
                 scale = self.graph.constants.get(producer.input[1])
                 if scale is not None and np.asarray(scale).size == 1:
                     return float(np.asarray(scale).reshape(-1)[0])
+                if scale is not None and node.op_type == "Conv" and np.asarray(scale).ndim == 4:
+                    return np.asarray(scale, dtype=np.float64).reshape(-1)  # (M, 1, 1, 1)
         return None
 
     def layer_input(self, node: onnx.NodeProto, tensor: Tensor | None) -> tuple[Tensor, float]:

@@ -19,7 +19,7 @@ Codes stay codes where their scales allow it, so that the accelerator part stays
 from __future__ import annotations
 
 import numpy as np
-from xdsl.dialects.builtin import FloatAttr, IntegerAttr, IntegerType, Signedness, StringAttr, TensorType, f32, f64, i64
+from xdsl.dialects.builtin import FloatAttr, IntegerAttr, StringAttr, TensorType, f32, f64, i64
 
 from bnnc.dialects import bnn
 from bnnc.frontend.import_common import ImporterBase, Tensor, _array
@@ -225,21 +225,27 @@ class ResidualHandlers(ImporterBase):
         Codes q of scale s and zero point z are such codes when z = 0 and s = scale to within
         float32's rounding (an average pool's s/(kh·kw) is the Trunc's scale computed in float32):
         x_real / scale = q·(1 + ε) with |q·ε| < 0.5 rounds to q for every q of q's type.
-        Otherwise the real value is quantized by the Trunc's own scale (no clamp: QONNX's
-        first rounding has none; 32-bit codes hold it)."""
+        Otherwise the real value is quantized by the Trunc's own scale with a clamp that never
+        binds (QONNX's first rounding has none): the range of the codes' real values for codes,
+        32 bits for reals."""
         carried = np.asarray(x.scale, dtype=np.float64).reshape(-1)
         if _codes(x) and carried.size == 1 and np.all(np.asarray(x.zero_point) == 0) and not bnn.is_bipolar(x.element_type):
             lo, hi = _value_range(x)
             error = abs(carried[0] / scale - 1.0)
             if max(abs(lo), abs(hi)) * error < 0.25:
                 return x.value
+        lo, hi = -(1 << 31), (1 << 31) - 1
+        if _codes(x):  # the codes' real range, divided by the Trunc's scale: a clamp that never binds
+            reals = [s * (v - z) for v in _value_range(x) for s in carried
+                     for z in np.asarray(x.zero_point, dtype=np.float64).reshape(-1)]
+            lo, hi = int(np.floor(min(reals) / scale)) - 1, int(np.ceil(max(reals) / scale)) + 1
         value = self._real(x)
         op = bnn.QuantizeOp.build(
             operands=[value],
-            result_types=[TensorType(IntegerType(32, Signedness.SIGNED), x.shape)],
+            result_types=[TensorType(bnn.narrowest_integer(lo, hi), x.shape)],
             properties={
                 "scale": FloatAttr(scale, f64), "zero_point": FloatAttr(0.0, f64),
-                "lo": IntegerAttr(-(1 << 31), i64), "hi": IntegerAttr((1 << 31) - 1, i64),
+                "lo": IntegerAttr(lo, i64), "hi": IntegerAttr(hi, i64),
                 "rounding": StringAttr("round"),
             },
         )

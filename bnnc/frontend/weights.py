@@ -6,7 +6,8 @@ folding, a layer's (M, K) weight matrix is classified per output channel m:
 
 - bipolar when every |W[m, k]| equals one positive s_m: codes W > 0, scale s_m;
 - n-bit when every W[m, k] is an integer multiple of one s_m (the smallest non-zero |W[m, k]|,
-  or the quantizer's own scale when the weights came out of a Quant node), with the integers in
+  or the quantizer's own scale, per tensor or per channel, when the weights came out of a Quant
+  node), with the integers in
   an n ≤ 8 bit two's complement range.
 
 The scales leave the layer as a per-channel factor on its accumulator (an affine op after it),
@@ -41,7 +42,7 @@ class NotBinaryRepresentable(Exception):
     """The reason a weight matrix is neither bipolar nor n-bit."""
 
 
-def classify(matrix: np.ndarray, quant_scale: float | None = None) -> LayerWeights:
+def classify(matrix: np.ndarray, quant_scale: float | np.ndarray | None = None) -> LayerWeights:
     w = np.asarray(matrix, dtype=np.float64)
     if not np.all(np.isfinite(w)):
         raise NotBinaryRepresentable("the weights hold NaN or Inf")
@@ -50,14 +51,16 @@ def classify(matrix: np.ndarray, quant_scale: float | None = None) -> LayerWeigh
     if np.all(row_max > 0) and np.all(magnitude == row_max[:, None]):
         return LayerWeights(np.where(w > 0, 1, -1).astype(np.int64), bipolar, row_max)
 
-    if quant_scale is not None:
-        steps = np.full(w.shape[0], quant_scale)
+    if quant_scale is not None:  # one scale, or one per output channel
+        steps = np.broadcast_to(np.asarray(quant_scale, dtype=np.float64).reshape(-1), w.shape[:1]).copy()
     else:
         nonzero = np.where(magnitude > 0, magnitude, np.inf)
         steps = nonzero.min(axis=1)
         steps[~np.isfinite(steps)] = 1.0  # an all-zero row
     k = w / steps[:, None]
-    integral = np.allclose(k, np.round(k), rtol=0, atol=1e-6)
+    # folded weights are float32 products code·s: w/s is the code to within 2^-24 of it, 8e-6
+    # for an 8-bit code
+    integral = np.allclose(k, np.round(k), rtol=0, atol=1e-4)
     ints = np.round(k).astype(np.int64)
     bits = max(_signed_bits(int(ints.min())), _signed_bits(int(ints.max())))
     if not integral or bits > MAX_WEIGHT_BITS:

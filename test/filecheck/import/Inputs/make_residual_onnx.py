@@ -135,6 +135,30 @@ def trunc_v1():
 
 
 @case
+def trunc_rescaled():
+    """Trunc v2 (HALF_UP) whose scale is not the one its input's codes carry: the input is
+    quantized to the Trunc's codes first (round(x / scale + zp), unclamped), then truncated."""
+    b = Builder()
+    xq = b.quant("x", "xq", 0.125, 4, signed=1)
+    params = [b.const("t_scale", 0.0625), b.const("t_zp", 0.0), b.const("t_in_bits", 5.0),
+              b.const("t_out_scale", 0.25), b.const("t_out_bits", 3.0)]
+    b.nodes.append(node("Trunc", [xq, *params], ["y"], "trunc", domain=QONNX,
+                        rounding_mode="HALF_UP", signed=1, narrow=0))
+    return model(b.nodes, [("x", [1, 6])], [("y", TensorProto.FLOAT, [1, 6])], b.inits, (QONNX,))
+
+
+@case
+def concat_scales():
+    """Concat of codes of different scales along the channels: the codes are concatenated and
+    the scale is carried per channel (the output's affine has one factor a channel)."""
+    b = Builder()
+    p = b.quant("x", "p", 0.5, 2, signed=1)
+    q = b.quant("x", "q", 0.25, 3, signed=0)
+    b.nodes.append(node("Concat", [p, q], ["y"], "cat", axis=1))
+    return model(b.nodes, [("x", [1, 2, 2, 2])], [("y", TensorProto.FLOAT, [1, 4, 2, 2])], b.inits, (QONNX,))
+
+
+@case
 def add_broadcast():
     """Refused: a join of tensors of different shapes (broadcasting)."""
     b = Builder()
