@@ -134,3 +134,25 @@ def test_cli_runs_and_refuses_residual_model(saved, tmp_path, capsys):
     assert errors[0].startswith("bnnc: error: 'bnn.add', a residual join")
     assert "is not supported by lower-bnn-to-dataflow yet" in errors[0]
     assert not build.exists()
+
+
+def test_product_of_two_computed_tensors_is_refused(tmp_path, capsys):
+    """Only Add joins two computed tensors; Mul of two is refused with one error line."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    b = make_residual_onnx.Builder()
+    p = b.quant("x", "p", 0.5, 2, signed=1)
+    q = b.quant("x", "q", 0.25, 3, signed=1)
+    b.nodes.append(helper.make_node("Mul", [p, q], ["y"], name="product"))
+    model = make_residual_onnx.model(b.nodes, [("x", [1, 4])], [("y", TensorProto.FLOAT, [1, 4])],
+                                     b.inits, (make_residual_onnx.QONNX,))
+    path = tmp_path / "product.onnx"
+    onnx.save(model, path)
+    np.save(tmp_path / "x.npy", np.zeros((1, 4), np.float32))
+    code, err = run_cli(capsys, "run", path, "--engine", "bnn", "--input", tmp_path / "x.npy",
+                        "--output", tmp_path / "y.npy")
+    assert code == 2, err
+    assert err.strip().splitlines()[-1].endswith(
+        "node 'product' (Mul): exactly one operand must be a constant; Mul of two computed "
+        "tensors is not supported (Add of two is a residual join)")
