@@ -345,6 +345,8 @@ def lower_trunc(editor: GraphEditor, node: onnx.NodeProto) -> None:
 
     The power of two t is computed here from the constant scales, as qonnx computes it in
     numpy; dividing by it is exact in either precision."""
+    if len(node.input) not in (5, 6):
+        raise editor.error(node, f"has {len(node.input)} inputs; Trunc takes five (v1) or six (v2)")
     version2 = len(node.input) == 6
     x, scale, zeropt = node.input[0], node.input[1], node.input[2]
     known = [editor.known(name) for name in node.input[1:]]
