@@ -45,6 +45,7 @@ from xdsl.irdl import (
     prop_def,
     result_def,
     traits_def,
+    var_operand_def,
 )
 from xdsl.pattern_rewriter import RewritePattern
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
@@ -762,6 +763,202 @@ class SigmoidOp(_OutputActivation):
     name = "bnn.sigmoid"
 
 
+# --------------------------------------------------------------------------------------------
+# Residual networks: the join (add), concatenation, sum pooling and QONNX's Trunc
+
+
+def _numbers_range(t: Attribute) -> tuple[int, int] | None:
+    """The numbers a bipolar or integer element type denotes; None for reals."""
+    return value_range(t) if is_bipolar(t) or is_integer(t) else None
+
+
+def _check_holds(result: Attribute, lo: int, hi: int, what: str) -> None:
+    """An integer result type must hold [lo, hi], every value the op can produce."""
+    if not is_integer(result):
+        raise VerifyException(f"the result of {what} must be an integer type, got {result}")
+    t_lo, t_hi = integer_range(result)  # type: ignore[arg-type]
+    if not t_lo <= lo <= hi <= t_hi:
+        raise VerifyException(
+            f"the result type {result} cannot hold [{lo}, {hi}], the range of {what}; "
+            f"{narrowest_integer(lo, hi)} does"
+        )
+
+
+@irdl_op_definition
+class AddOp(IRDLOperation):
+    """Elementwise sum of two tensors of one shape: the join of a residual block.
+
+    Integer operands (bipolar ones as ±1) give their exact integer sum, and the result type must
+    hold every sum, [lo_a + lo_b, hi_a + hi_b]; real operands give a real sum. The importer adds
+    codes only when both carry the same scale (then the sum carries it too); the requantization
+    that follows is a `bnn.quantize` or `bnn.threshold`, as after any layer.
+    """
+
+    name = "bnn.add"
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($output)"
+
+    def verify_(self) -> None:
+        shapes = {shape_of(v.type) for v in (self.lhs, self.rhs, self.output)}
+        if len(shapes) != 1:
+            raise VerifyException(
+                f"operands and result must have one shape, got {list(shape_of(self.lhs.type))}, "
+                f"{list(shape_of(self.rhs.type))} -> {list(shape_of(self.output.type))}"
+            )
+        ranges = [_numbers_range(element_type(v.type)) for v in (self.lhs, self.rhs)]
+        result = element_type(self.output.type)
+        if ranges[0] is None and ranges[1] is None:
+            if not is_real(result):
+                raise VerifyException(f"the sum of real operands is real, got {result}")
+            return
+        if ranges[0] is None or ranges[1] is None:
+            raise VerifyException("operands must both be integer (or bipolar) or both be real")
+        _check_holds(result, ranges[0][0] + ranges[1][0], ranges[0][1] + ranges[1][1], "the sum")
+
+
+@irdl_op_definition
+class ConcatOp(IRDLOperation):
+    """Concatenation along `axis` (1, the channels, for NCHW and NC tensors).
+
+    Operands of one element type keep it; integer and bipolar operands (bipolar as ±1) may
+    also meet in an integer result type that holds every operand's values.
+    """
+
+    name = "bnn.concat"
+    inputs = var_operand_def(TensorType)
+    output = result_def(TensorType)
+    axis = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$inputs attr-dict `:` type($inputs) `->` type($output)"
+
+    def verify_(self) -> None:
+        if len(self.inputs) < 2:
+            raise VerifyException(f"expected two or more operands, got {len(self.inputs)}")
+        out_shape = shape_of(self.output.type)
+        axis = self.axis.value.data
+        if not 1 <= axis < len(out_shape):
+            raise VerifyException(f"axis {axis} is out of range for rank {len(out_shape)} (the batch stays)")
+        shapes = [shape_of(v.type) for v in self.inputs]
+        for shape in shapes:
+            if len(shape) != len(out_shape) or any(
+                a != b for i, (a, b) in enumerate(zip(shape, out_shape)) if i != axis
+            ):
+                raise VerifyException(
+                    f"operand shape {list(shape)} differs from the result {list(out_shape)} "
+                    f"outside axis {axis}"
+                )
+        if sum(shape[axis] for shape in shapes) != out_shape[axis]:
+            raise VerifyException(
+                f"the operands have {sum(s[axis] for s in shapes)} entries on axis {axis}, the "
+                f"result {out_shape[axis]}"
+            )
+        result = element_type(self.output.type)
+        elements = [element_type(v.type) for v in self.inputs]
+        if all(e == result for e in elements):
+            return
+        ranges = [_numbers_range(e) for e in elements]
+        if any(r is None for r in ranges) or not is_integer(result):
+            raise VerifyException(
+                f"operand element types {[str(e) for e in elements]} differ from the result "
+                f"{result}: only integer and bipolar operands may meet in an integer result"
+            )
+        _check_holds(result, min(r[0] for r in ranges), max(r[1] for r in ranges),  # type: ignore[index]
+                     "the operands")
+
+
+@irdl_op_definition
+class SumPoolOp(IRDLOperation):
+    """Sum of each kh×kw window of an NCHW tensor (strides sh×sw, no padding): average pooling
+    without its division. The importer carries 1/(kh·kw) in the real scale of the codes, so the
+    division ends in the next threshold or quantizer (or a `bnn.trunc`, as Brevitas'
+    `TruncAvgPool2d` exports it). Global average pooling is the window of the whole H×W.
+
+    Integer (or bipolar, as ±1) inputs give exact integer sums, held by the result type:
+    [kh·kw·lo, kh·kw·hi]; real inputs give real sums.
+    """
+
+    name = "bnn.sum_pool"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    kernel = prop_def(DenseArrayBase)
+    strides = prop_def(DenseArrayBase)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
+        if len(in_shape) != 4:
+            raise VerifyException("expected an NCHW tensor of rank 4")
+        kh, kw = _pair(self.kernel, "kernel")
+        sh, sw = _pair(self.strides, "strides")
+        if min(kh, kw, sh, sw) < 1:
+            raise VerifyException("kernel and strides must be positive")
+        n, c, h, w = in_shape
+        if kh > h or kw > w:
+            raise VerifyException(f"a {kh}x{kw} window does not fit a {h}x{w} input")
+        expected = (n, c, (h - kh) // sh + 1, (w - kw) // sw + 1)
+        if out_shape != expected:
+            raise VerifyException(
+                f"result shape {list(out_shape)} does not match a {kh}x{kw} pool with strides "
+                f"{sh}x{sw} of {list(in_shape)}, expected {list(expected)}"
+            )
+        numbers = _numbers_range(element_type(self.input.type))
+        result = element_type(self.output.type)
+        if numbers is None:
+            if not is_real(result):
+                raise VerifyException(f"the sum of real values is real, got {result}")
+            return
+        _check_holds(result, kh * kw * numbers[0], kh * kw * numbers[1], f"a sum of {kh * kw} values")
+
+
+@irdl_op_definition
+class TruncOp(IRDLOperation):
+    """QONNX's `Trunc` on integer codes: `clamp(rounding((x + zero_point) / 2^shift), lo, hi)`.
+
+    QONNX computes `y = round(x_real / scale + zero_point)` first; on codes `x` of that scale
+    this is `x + zero_point` exactly, so the op takes the codes. `Trunc` (v1, five inputs) has
+    `shift` = input bits − output bits and no clamp ([lo, hi] is then the range the shift leaves
+    of the input type); `Trunc` v2 (six inputs) has `shift` = round(log2(output scale / scale))
+    and clamps to the output bit width's range before rounding, which for a non-decreasing
+    rounding that keeps integers is the same as clamping after it. A negative shift multiplies
+    (Brevitas' `TruncTo8bit` after a pool whose sums need fewer than 8 bits). `rounding` is one of QONNX's
+    modes, lower-cased: `round` (half to even), `floor`, `ceil`, `up` and `down` (away from and
+    toward zero), `half_up`, `half_down` (ties away from and toward zero).
+    """
+
+    name = "bnn.trunc"
+    ROUNDINGS: ClassVar = tuple(arithmetic.TRUNC_ROUNDING)
+    input = operand_def(TensorType[IntegerType])
+    output = result_def(TensorType[IntegerType])
+    shift = prop_def(IntegerAttr)
+    zero_point = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
+    lo = prop_def(IntegerAttr)
+    hi = prop_def(IntegerAttr)
+    rounding = prop_def(StringAttr)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    def verify_(self) -> None:
+        _check_same_shape(self)
+        shift = self.shift.value.data
+        if not -62 <= shift <= 62:
+            raise VerifyException(f"shift must be in -62..62, got {shift}")
+        if self.rounding.data not in self.ROUNDINGS:
+            raise VerifyException(
+                f"unknown rounding '{self.rounding.data}', expected one of {list(self.ROUNDINGS)}"
+            )
+        lo, hi = self.lo.value.data, self.hi.value.data
+        if lo > hi:
+            raise VerifyException(f"clamp range [{lo}, {hi}] is empty")
+        _check_holds(element_type(self.output.type), lo, hi, "the clamp")
+
+
 BNN = Dialect(
     "bnn",
     [
@@ -780,6 +977,10 @@ BNN = Dialect(
         SoftmaxOp,
         LogSoftmaxOp,
         SigmoidOp,
+        AddOp,
+        ConcatOp,
+        SumPoolOp,
+        TruncOp,
     ],
     [BipolarType],
 )
@@ -790,7 +991,7 @@ BNN = Dialect(
 
 
 def evaluate_elementwise(op: Operation, x: np.ndarray) -> np.ndarray:
-    """The value of an elementwise op (affine, batch norm, sign, quantize, threshold) on the
+    """The value of an elementwise op (affine, batch norm, sign, quantize, threshold, trunc) on the
     array `x` of its input's codes (bits for bipolar inputs): `bnnc.semantics.arithmetic` with
     the op's parameters. The `bnn` executor and threshold fusion both evaluate through here."""
     def numbers(value: np.ndarray) -> np.ndarray:
@@ -810,4 +1011,7 @@ def evaluate_elementwise(op: Operation, x: np.ndarray) -> np.ndarray:
                                     dense_values(op.beta), op.epsilon.value.data, op.axis.value.data)
     if isinstance(op, AffineOp):
         return arithmetic.affine(numbers(x), dense_values(op.scale), dense_values(op.bias), op.axis.value.data)
+    if isinstance(op, TruncOp):
+        return arithmetic.truncate(x, op.shift.value.data, op.zero_point.value.data, op.rounding.data,
+                                   op.lo.value.data, op.hi.value.data)
     raise ValueError(f"{op.name} is not an elementwise op")

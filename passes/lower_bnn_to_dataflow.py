@@ -93,7 +93,39 @@ def stream_of(value: SSAValue, lanes: int = 1) -> df.StreamType:
     return df.StreamType(bnn.element_type(value.type), lanes, elements // lanes)
 
 
+RESIDUAL_OPS = {
+    bnn.AddOp: "a residual join (the elementwise add of two streams)",
+    bnn.ConcatOp: "a concatenation of streams",
+    bnn.SumPoolOp: "an average (sum) pool",
+    bnn.TruncOp: "a QONNX Trunc",
+}
+
+
+def residual_problem(main: func.FuncOp) -> str | None:
+    """Why the function is a DAG this pass cannot lower yet (a residual op, or a value that
+    several accelerator ops read), or None. The `df` level has no fork, join, concat or global
+    pool engines yet: docs/design.md, "Residual networks at the df level", is their design."""
+    later = ("is not supported by lower-bnn-to-dataflow yet: the df level has no fork, join, "
+             "concat or pool-sum engines (see docs/design.md, 'Residual networks at the df "
+             "level'); the bnn level runs this model (bnnc run --engine bnn)")
+    for op in main.body.block.ops:
+        kind = RESIDUAL_OPS.get(type(op))
+        if kind is not None:
+            return f"'{op.name}', {kind}, {later}"
+    block = main.body.block
+    for value in [*block.args, *(r for op in block.ops for r in op.results)]:
+        readers = {use.operation for use in value.uses if not runs_on_host(use.operation)}
+        if len(readers) > 1:
+            names = ", ".join(sorted(reader.name for reader in readers))
+            source = f"'{value.owner.name}'" if isinstance(value.owner, Operation) else "the input"
+            return f"the result of {source} feeds {len(readers)} accelerator ops ({names}): a fork {later}"
+    return None
+
+
 def lower_function(module: builtin.ModuleOp, main: func.FuncOp) -> df.GraphOp:
+    residual = residual_problem(main)
+    if residual:
+        raise BnncError(residual)
     problems = hardware_form_problems(module)
     if problems:
         raise BnncError(

@@ -7,8 +7,9 @@
 The activation (sign, quantize, or a threshold on reals) of a chain of per-channel affine maps
 and batch norms of an integer value becomes one `bnn.threshold` on that integer value. See
 `fused_thresholds` for the derivation. Patterns that must not fire: a non-integer source, a
-chain op with other users, mixed channel axes, and a decreasing channel whose source is not a
-layer this pass may change (a layer with other users, or a max-pool in between).
+chain op with other users, mixed channel axes, an activation of more than 2^16 levels, and a
+decreasing channel whose source is not a layer this pass may change (a layer with other users,
+or a max-pool in between).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from bnnc.passes.channels import channel_params, dense_i64
 from bnnc.passes.value_range import integer_range_of
 
 CHAIN_OPS = (bnn.AffineOp, bnn.BatchNormOp)
+MAX_LEVELS = 1 << 16  # steps a fused threshold may have: 16-bit activations
 
 
 @dataclass
@@ -157,6 +159,8 @@ class FuseThreshold(RewritePattern):
         chain = find_chain(op)
         if chain is None or (not chain.ops and isinstance(op, bnn.ThresholdOp)):
             return
+        if isinstance(op, bnn.QuantizeOp) and op.hi.value.data - op.lo.value.data > MAX_LEVELS:
+            return  # more codes than any threshold unit holds (a Trunc's unclamped input)
         shape = bnn.shape_of(chain.source.type)
         channels = shape[chain.axis] if len(shape) > 1 else 1
         decreasing = channel_direction(chain, channels) < 0

@@ -27,6 +27,8 @@ def integer_range_of(value: SSAValue) -> tuple[int, int]:
         return offset, offset + steps
     if isinstance(op, bnn.QuantizeOp):
         return op.lo.value.data, op.hi.value.data
+    if isinstance(op, bnn.AddOp | bnn.SumPoolOp | bnn.ConcatOp | bnn.TruncOp):
+        return residual_range(op)
     return bnn.integer_range(element)  # type: ignore[arg-type]
 
 
@@ -43,3 +45,17 @@ def layer_range(op: bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp) -> tuple
     highs = np.maximum(w * x_lo, w * x_hi).sum(axis=1)
     lows = np.minimum(w * x_lo, w * x_hi).sum(axis=1)
     return int(lows.min()), int(highs.max())
+
+
+def residual_range(op: bnn.AddOp | bnn.SumPoolOp | bnn.ConcatOp | bnn.TruncOp) -> tuple[int, int]:
+    """The range of a residual op's integer result from its operands' ranges: a join adds the
+    bounds, a pool of kh·kw values multiplies them, a concat takes the widest, a trunc clamps."""
+    if isinstance(op, bnn.TruncOp):
+        return op.lo.value.data, op.hi.value.data
+    ranges = [integer_range_of(v) for v in op.operands]
+    if isinstance(op, bnn.AddOp):
+        return ranges[0][0] + ranges[1][0], ranges[0][1] + ranges[1][1]
+    if isinstance(op, bnn.SumPoolOp):
+        kh, kw = bnn.array_values(op.kernel)
+        return kh * kw * ranges[0][0], kh * kw * ranges[0][1]
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)

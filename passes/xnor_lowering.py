@@ -11,7 +11,8 @@ to the popcount domain:
 - any other user (real-valued maps at the output) gets the exact integer map back first:
   `bnn.affine` with scale 2 and bias −K, exact in double precision.
 
-Binary-weight layers on n-bit inputs keep their signed sums and are not touched.
+Binary-weight layers on n-bit inputs keep their signed sums and are not touched, and so do
+layers whose dot products reach a `bnn.add`, `bnn.concat` or `bnn.sum_pool` (`feeds_residual_op`).
 """
 
 from __future__ import annotations
@@ -73,6 +74,23 @@ def retype_results(ret: func.ReturnOp) -> None:
         function.function_type = FunctionType.from_lists(inputs, [v.type for v in ret.operands])
 
 
+RESIDUAL_OPS = (bnn.AddOp, bnn.ConcatOp, bnn.SumPoolOp)
+
+
+def feeds_residual_op(value: SSAValue) -> bool:
+    """The dot products reach a join, concat or sum pool (through pass-through ops). Those add
+    or mix the ±1 dot products with other integers, so they cannot take popcounts, and an exact
+    restoring map would be real-valued where the other operands are integers: such a layer
+    keeps its dot products."""
+    for use in value.uses:
+        user = use.operation
+        if isinstance(user, RESIDUAL_OPS):
+            return True
+        if isinstance(user, PASS_THROUGH) and feeds_residual_op(user.results[0]):
+            return True
+    return False
+
+
 class LowerXnor(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: bnn.DenseOp | bnn.Conv2dOp | bnn.DepthwiseConv2dOp,
@@ -80,6 +98,8 @@ class LowerXnor(RewritePattern):
         if op.popcount is not None:
             return
         if not (bnn.is_bipolar(bnn.element_type(op.input.type)) and bnn.is_bipolar(op.weight_type)):
+            return
+        if feeds_residual_op(op.output):
             return
         op.popcount = UnitAttr()
         rewriter.notify_op_modified(op)

@@ -77,8 +77,8 @@ class ActivationHandlers(ImporterBase):
         a, b = inputs
         if (a is None or a.const is None) == (b is None or b.const is None):
             raise self.graph.error(
-                node, "exactly one operand must be a constant; adding two computed tensors "
-                "(e.g. a residual connection) is not supported",
+                node, f"exactly one operand must be a constant; {node.op_type} of two computed "
+                "tensors is not supported (Add of two is a residual join)",
             )
         const_first = a is not None and a.const is not None
         x, c = (b, a.const) if const_first else (a, b.const)  # type: ignore[union-attr]

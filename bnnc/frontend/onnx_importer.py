@@ -13,7 +13,8 @@ file rather than about rewriting the network:
 The handlers, one method per ONNX op, are grouped by concern into mixins: `import_shapes`
 (reshapes and transposes), `import_layers` (MatMul, Gemm, Conv, Pad), `import_activations`
 (real-valued per-channel ops, activations, Relu and quantizers), `import_select` (max pooling
-and label select) and `import_outputs` (Softmax, LogSoftmax, Sigmoid on the host), over the state and helpers of `import_common`. This module is the driver: it folds
+and label select), `import_outputs` (Softmax, LogSoftmax, Sigmoid on the host) and
+`import_residual` (the join Add, Concat, average pooling, QONNX's Trunc), over the state and helpers of `import_common`. This module is the driver: it folds
 constants, checks that every node is supported, and translates the graph node by node.
 
 Semantics that differ from ONNX, by design: `Sign(0)` is +1 (the bipolar convention, as Brevitas'
@@ -36,6 +37,7 @@ from bnnc.frontend.import_activations import ActivationHandlers
 from bnnc.frontend.import_common import Tensor
 from bnnc.frontend.import_layers import LAYER_OPS, LayerHandlers, weight_matrix
 from bnnc.frontend.import_outputs import OUTPUT_OPS, OutputHandlers
+from bnnc.frontend.import_residual import ResidualHandlers
 from bnnc.frontend.import_select import SelectHandlers
 from bnnc.frontend.import_shapes import ShapeHandlers
 from bnnc.frontend.onnx_graph import (
@@ -59,6 +61,7 @@ ARITY = {
     "Reshape": (2, 2), "MatMul": (2, 2), "Gemm": (2, 3), "Conv": (2, 3), "Pad": (1, 4),
     "BatchNormalization": (5, 5), "Add": (2, 2), "Sub": (2, 2), "Mul": (2, 2), "Div": (2, 2),
     "BipolarQuant": (2, 2), "Quant": (4, 4), "MultiThreshold": (2, 2), "TopK": (1, 2),
+    "Trunc": (5, 6),
 }
 REQUIRED_ATTRIBUTES = {"MaxPool": ("kernel_shape",)}
 
@@ -73,7 +76,8 @@ def import_model_bytes(data: bytes, name: str) -> ModuleOp:
     return OnnxImporter(build_graph(parse_model(data, name), name)).run()
 
 
-class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandlers, OutputHandlers):
+class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandlers, OutputHandlers,
+                   ResidualHandlers):
     """Translates one `OnnxGraph` into a module (`run`), dispatching on each node's op type."""
 
     def __init__(self, graph: OnnxGraph):
@@ -93,7 +97,7 @@ class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandl
             "Conv": self.conv,
             "Pad": self.pad,
             "BatchNormalization": self.batchnorm,
-            "Add": self.elementwise,
+            "Add": self.add,
             "Sub": self.elementwise,
             "Mul": self.elementwise,
             "Div": self.elementwise,
@@ -107,12 +111,16 @@ class OnnxImporter(ShapeHandlers, LayerHandlers, ActivationHandlers, SelectHandl
             "ArgMax": self.argmax,
             "Round": self.round_clip,
             "Clip": self.round_clip,
+            "Concat": self.concat,
+            "AveragePool": self.average_pool,
+            "GlobalAveragePool": self.average_pool,
             "Shape": self.identity,  # folded in `run`; listed so it counts as supported
         }
         self.custom_handlers = {
             "BipolarQuant": self.bipolar_quant,
             "Quant": self.quant,
             "MultiThreshold": self.multithreshold,
+            "Trunc": self.trunc,
         }
         self.skip: set[int] = set()  # nodes already translated together with a neighbour
 

@@ -6,7 +6,8 @@ folding, a layer's (M, K) weight matrix is classified per output channel m:
 
 - bipolar when every |W[m, k]| equals one positive s_m: codes W > 0, scale s_m;
 - n-bit when every W[m, k] is an integer multiple of one s_m (the smallest non-zero |W[m, k]|,
-  or the quantizer's own scale when the weights came out of a Quant node), with the integers in
+  or the quantizer's own scale, per tensor or per channel, when the weights came out of a Quant
+  node), with the integers in
   an n ≤ 8 bit two's complement range.
 
 The scales leave the layer as a per-channel factor on its accumulator (an affine op after it),
@@ -52,8 +53,8 @@ def classify(matrix: np.ndarray, quant_scale: float | np.ndarray | None = None) 
     if np.all(row_max > 0) and np.all(magnitude == row_max[:, None]):
         return LayerWeights(np.where(w > 0, 1, -1).astype(np.int64), bipolar, row_max)
 
-    if quant_scale is not None:
-        steps = np.broadcast_to(np.asarray(quant_scale, dtype=np.float64), (w.shape[0],)).copy()
+    if quant_scale is not None:  # one scale, or one per output channel
+        steps = np.broadcast_to(np.asarray(quant_scale, dtype=np.float64).reshape(-1), w.shape[:1]).copy()
     else:
         nonzero = np.where(magnitude > 0, magnitude, np.inf)
         steps = nonzero.min(axis=1)

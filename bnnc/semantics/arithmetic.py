@@ -64,3 +64,26 @@ def affine(x: np.ndarray, scale: np.ndarray, bias: np.ndarray, axis: int) -> np.
     y = np.multiply(x, channel_broadcast(scale.astype(np.float64), rank, axis), dtype=np.float64)
     y += channel_broadcast(bias.astype(np.float64), rank, axis)  # in place: one temporary
     return y
+
+
+TRUNC_ROUNDING = {
+    "round": np.round,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "up": lambda x: np.sign(x) * np.ceil(np.abs(x)),
+    "down": np.fix,
+    "half_up": lambda x: np.sign(x) * np.floor(np.abs(x) + 0.5),
+    "half_down": lambda x: np.sign(x) * np.ceil(np.abs(x) - 0.5),
+}
+"""QONNX's rounding modes of `Trunc` (qonnx's `resolve_rounding_mode`, lower-cased; `ROUND` is
+also spelled `HALF_EVEN`) as numpy functions, each written as qonnx writes it."""
+
+
+def truncate(x: np.ndarray, shift: int, zero_point: int, rounding: str, lo: int, hi: int) -> np.ndarray:
+    """QONNX `Trunc` on integer codes: clip(rounding((x + zero_point) / 2^shift), lo, hi); a
+    negative shift multiplies.
+
+    Division by a power of two is exact in double precision for |x| < 2^53, so the rounding sees
+    the exact quotient, as qonnx's float64 arithmetic does on the same codes."""
+    q = TRUNC_ROUNDING[rounding]((x.astype(np.float64) + zero_point) / 2.0**shift)
+    return np.clip(q, lo, hi).astype(np.int64)

@@ -127,3 +127,17 @@ def test_mobilenet_streamlines_exactly_and_is_refused_below_bnn(features):
     with pytest.raises(BnncError, match=r"layer conv1 \('bnn.depthwise_conv2d', 32 channels of "
                        r"111x111, 3x3 kernel\) is a depthwise convolution"):
         run_pipeline(module, "lower-bnn-to-dataflow")
+
+
+def test_mobilenet_whole_network_onnx_bnn(tmp_path):
+    path = mobilenet.whole(tmp_path / "mobilenet.onnx")
+    x = mobilenet.image()
+    reference = ReferenceSession(path).run(x)
+    assert reference.shape == (1, 1000)
+    module = import_onnx(path)
+    assert sum(isinstance(op, bnn.DepthwiseConv2dOp) for op in module.walk()) == 13
+    imported = BnnExecutor(module).run(x)
+    np.testing.assert_allclose(imported, reference, rtol=1e-5, atol=1e-4)
+    assert imported.argmax() == reference.argmax()
+    run_pipeline(module, "bnn-streamline")
+    assert np.array_equal(BnnExecutor(module).run(x), imported)

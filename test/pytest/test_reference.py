@@ -279,8 +279,16 @@ def test_garbage_file_is_a_bnnc_error(tmp_path):
 
 def test_unknown_custom_op_is_a_bnnc_error(tmp_path):
     params = {"scale": f32(1.0), "zeropt": f32(0.0), "bitwidth": f32(4.0)}
+    path = single_node_model(tmp_path, "FloatQuant", [1, 4], params)
+    with pytest.raises(BnncError, match="FloatQuant"):
+        ReferenceSession(path)
+
+
+def test_trunc_of_neither_version_is_a_bnnc_error(tmp_path):
+    """QONNX Trunc has five inputs (v1) or six (v2); four is neither."""
+    params = {"scale": f32(1.0), "zeropt": f32(0.0), "bitwidth": f32(4.0)}
     path = single_node_model(tmp_path, "Trunc", [1, 4], params)
-    with pytest.raises(BnncError, match="Trunc"):
+    with pytest.raises(BnncError, match=r"\(Trunc\): has 4 inputs; Trunc takes five \(v1\) or six \(v2\)"):
         ReferenceSession(path)
 
 

@@ -36,6 +36,7 @@ from xdsl.ir import Attribute, Operation
 
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
+from bnnc.runtime.interpreters.bnn_residual import ResidualFunctions
 from bnnc.runtime.interpreters.native import one_core, xnor_popcount
 
 if TYPE_CHECKING:
@@ -285,6 +286,7 @@ class BnnExecutor:
         interpreter = Interpreter(self.module)
         interpreter.register_implementations(EntryFunctions())
         interpreter.register_implementations(BnnFunctions())
+        interpreter.register_implementations(ResidualFunctions())
         interpreter.register_implementations(self.df)
         interpreter.register_implementations(self.hls)
         return interpreter

@@ -1,4 +1,4 @@
-"""QONNX and FINN custom ops (BipolarQuant, Quant, MultiThreshold) rewritten into standard ONNX.
+"""QONNX and FINN custom ops (BipolarQuant, Quant, MultiThreshold, Trunc) rewritten into standard ONNX.
 
 onnxruntime knows none of the custom ops, and qonnx's own executor (which does know them) runs
 one single-node onnxruntime session per node and per image: correct, but some 20-150 ms per
@@ -336,11 +336,58 @@ def lower_multithreshold(editor: GraphEditor, node: onnx.NodeProto) -> None:
     editor.op("Identity", [count], hint, out=node.output[0])
 
 
+def lower_trunc(editor: GraphEditor, node: onnx.NodeProto) -> None:
+    """QONNX Trunc, as qonnx's `trunc_v1` (five inputs) and `trunc_v2` (six) compute it:
+
+    v1: y = rnd(round(x / scale + zp) / 2^(in_bits - out_bits)); out = (y - zp) * scale
+    v2: y = rnd(clip(round(x / scale + zp) / t, lo, hi)); out = (y - zp / t) * out_scale,
+        t = 2^round(log2(out_scale / scale)), [lo, hi] the output bit width's range.
+
+    The power of two t is computed here from the constant scales, as qonnx computes it in
+    numpy; dividing by it is exact in either precision."""
+    if len(node.input) not in (5, 6):
+        raise editor.error(node, f"has {len(node.input)} inputs; Trunc takes five (v1) or six (v2)")
+    version2 = len(node.input) == 6
+    x, scale, zeropt = node.input[0], node.input[1], node.input[2]
+    known = [editor.known(name) for name in node.input[1:]]
+    if any(value is None for value in known):
+        raise editor.error(node, "the scales, zero point and bit widths must be constants")
+    _, elem_type = editor.rank_and_type(x)
+    hint = node.output[0]
+    mode = string_attr(node, "rounding_mode", "FLOOR")
+    y = editor.op("Div", [x, scale], f"{hint}_div")
+    y = editor.op("Add", [y, zeropt], f"{hint}_zp")
+    y = editor.op("Round", [y], f"{hint}_round")
+    if version2:
+        out_scale = np.asarray(known[3])
+        trunc_scale = 2 ** np.round(np.log2(out_scale / np.asarray(known[0])))
+        bits = int(np.asarray(known[4]).reshape(-1)[0])
+        low, high = integer_range(bool(bool_attr(node, "signed", 1)), bool(bool_attr(node, "narrow", 0)), bits)
+    else:
+        shift = float(np.asarray(known[2]).reshape(-1)[0] - np.asarray(known[3]).reshape(-1)[0])
+        trunc_scale = np.asarray(2.0**shift)
+    divisor = editor.constant(trunc_scale.astype(helper.tensor_dtype_to_np_dtype(elem_type)), f"{hint}_tscale")
+    y = editor.op("Div", [y, divisor], f"{hint}_trunc")
+    if version2:
+        low_name = editor.constant(scalar_like(low, elem_type), f"{hint}_min")
+        high_name = editor.constant(scalar_like(high, elem_type), f"{hint}_max")
+        y = editor.op("Clip", [y, low_name, high_name], f"{hint}_clip")
+    y = emit_rounding(editor, y, mode, f"{hint}_rnd", node, elem_type)
+    if version2:
+        out_zeropt = editor.op("Div", [zeropt, divisor], f"{hint}_ozp")
+        y = editor.op("Sub", [y, out_zeropt], f"{hint}_unzp")
+        editor.op("Mul", [y, node.input[4]], hint, out=node.output[0])
+    else:
+        y = editor.op("Sub", [y, zeropt], f"{hint}_unzp")
+        editor.op("Mul", [y, scale], hint, out=node.output[0])
+
+
 LOWERINGS = {
     "BipolarQuant": lower_bipolar_quant,
     "Quant": lower_quant,
     "IntQuant": lower_quant,  # qonnx's newer name for Quant
     "MultiThreshold": lower_multithreshold,
+    "Trunc": lower_trunc,
 }
 
 
