@@ -436,6 +436,30 @@ def threshold_cost(op: df.ThresholdOp, device: Device) -> Cost:
     return Cost(pixels * c // pe, lut, ff, 0, pe * storage)
 
 
+def label_select_merge_stages(op: df.LabelSelectOp) -> int:
+    """Register stages of `bnnc_label_select`'s merge of its PE lane lists: ⌈log2 PE⌉ levels of
+    pairwise bitonic merges of lists padded to 2^⌈log2 k⌉ entries, each level a max layer and
+    ⌈log2 k⌉ half-cleaner layers, one stage a layer (0 for PE = 1: one lane, nothing to merge)."""
+    pe, k = _int(op.pe), _int(op.k)
+    return (pe - 1).bit_length() * (1 + (k - 1).bit_length())
+
+
+def label_select_pipeline_depth(op: df.LabelSelectOp) -> int:
+    """Cycles from a frame's last input word to its first index in `bnnc_label_select`: the
+    lanes' register, the merge's stages (`label_select_merge_stages`) and the output register."""
+    return 2 + label_select_merge_stages(op)
+
+
+def label_select_frames(op: df.LabelSelectOp) -> int:
+    """Frames `bnnc_label_select` holds between a frame's last word and its last index (in the
+    merge, the queue and the output register): a frame takes D + k cycles from its last word
+    to its last index (D = `label_select_pipeline_depth`) and the unit takes one frame per
+    P = max(classes/PE, k) cycles (its reads, its indices), so ⌈(D + k)/P⌉ frames keep that pace."""
+    k = _int(op.k)
+    pace = max(_int(op.classes) // _int(op.pe), k)
+    return -(-(label_select_pipeline_depth(op) + k) // pace)
+
+
 def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
     """Top-k of `classes` scores of b bits, PE scores a word.
 
