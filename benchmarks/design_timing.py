@@ -56,7 +56,8 @@ class DesignRow:
     synthesis: str  # "flat" (the whole top) or "windows" (`timing_windows`)
 
 
-def measure(name: str, clock_mhz: float = 200.0, keep: Path | None = None, windows: bool = False) -> DesignRow:
+def measure(name: str, clock_mhz: float = 200.0, keep: Path | None = None, windows: bool = False,
+            cache: Path | None = None) -> DesignRow:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from yosys_calibration import resources
 
@@ -79,10 +80,10 @@ def measure(name: str, clock_mhz: float = 200.0, keep: Path | None = None, windo
         from bnnc.backends.verilog.timing_windows import check_windows
 
         def progress(r) -> None:
-            worst = f"{r.paths[0].delay_ns:.2f} ns" if r.paths else "no path"
+            worst = f"{r.paths[0].delay_ns:.2f} ns {r.paths[0].through}" if r.paths else "no path"
             print(f"  {name} window {' '.join(r.units)}: {worst}, {r.seconds} s", file=sys.stderr, flush=True)
 
-        report, counter, _ = check_windows(project.files, clock_mhz, progress)
+        report, counter, _ = check_windows(project.files, clock_mhz, progress, cache)
         cells = dict(counter)
     else:
         report, cells = _flat(name, project, clock_mhz, keep)
@@ -134,10 +135,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="a directory to keep each design's Yosys netlist in")
     parser.add_argument("--windows", action="store_true",
                         help="synthesise the top window by window (bnnc.backends.verilog.timing_windows), not flat")
+    parser.add_argument("--cache", type=Path, help="with --windows: a directory of window results to reuse")
     args = parser.parse_args()
     rows = []
     for name in args.only or list(DESIGNS):
-        rows.append(measure(name, keep=args.keep, windows=args.windows))
+        rows.append(measure(name, keep=args.keep, windows=args.windows, cache=args.cache))
         print(f"{name}: {rows[-1]}", file=sys.stderr, flush=True)
     print("| design | FPS | LUT model / Yosys | FF model / Yosys | BRAM18 model / Yosys | DSP model / Yosys "
           "| worst path (ns) | est. Fmax (MHz) | in | levels |")

@@ -33,10 +33,12 @@ registers of two windows), so the sums are an approximation of the flat run; the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bnnc.backends.verilog.timing import TimingPath, report_of, synthesize_netlist, worst_paths, TimingReport
@@ -136,14 +138,32 @@ class WindowResult:
     seconds: float = 0.0
 
 
-def synthesize_window(files: dict[str, str], window: list[Unit], units: list[Unit], widths: dict[str, int]
-                      ) -> tuple[list[TimingPath], Counter]:
-    """Synthesise one window (`synthesize_netlist`) and time it with its cut ports."""
+def synthesize_window(files: dict[str, str], window: list[Unit], units: list[Unit], widths: dict[str, int],
+                      cache: Path | None = None) -> tuple[list[TimingPath], Counter]:
+    """Synthesise one window (`synthesize_netlist`) and time it with its cut ports. `cache`: a
+    directory of earlier results, by a hash of everything the synthesis reads."""
     text, cut = window_top(window, units, widths)
+    modules = sorted({u.module for u in window})
+    key = hashlib.sha256("\0".join([text, *(files[f"library/{m}.v"] for m in modules),
+                                     *(c for n, c in sorted(files.items()) if n.endswith(".mem") and n in text)])
+                         .encode()).hexdigest()[:24]
+    stored = cache / f"{key}.json" if cache is not None else None
+    if stored is not None and stored.is_file():
+        data = json.loads(stored.read_text())
+        return [TimingPath(**p) for p in data["paths"]], Counter(data["cells"])
+    paths, cells = _synthesize(files, window, text, cut, modules)
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(json.dumps({"units": [u.name for u in window], "paths": [asdict(p) for p in paths[:50]],
+                                      "cells": cells}))
+    return paths, cells
+
+
+def _synthesize(files: dict[str, str], window: list[Unit], text: str, cut: frozenset[str], modules: list[str]
+                ) -> tuple[list[TimingPath], Counter]:
     with tempfile.TemporaryDirectory(prefix="bnnc-window-") as tmp:
         work = Path(tmp)
         (work / "window_top.v").write_text(text)
-        modules = sorted({u.module for u in window})
         for module in modules:
             (work / "library").mkdir(exist_ok=True)
             (work / "library" / f"{module}.v").write_text(files[f"library/{module}.v"])
@@ -156,7 +176,8 @@ def synthesize_window(files: dict[str, str], window: list[Unit], units: list[Uni
     return worst_paths(netlist, "window_top", cut), cells
 
 
-def check_windows(files: dict[str, str], clock_mhz: float, progress=None) -> tuple[TimingReport, Counter, list[WindowResult]]:
+def check_windows(files: dict[str, str], clock_mhz: float, progress=None, cache: Path | None = None
+                  ) -> tuple[TimingReport, Counter, list[WindowResult]]:
     """The timing report of a generated project (`Project.files`) window by window, the
     design's cells (the windows' less the shared FIFOs'), and each window's result."""
     import time
@@ -168,7 +189,7 @@ def check_windows(files: dict[str, str], clock_mhz: float, progress=None) -> tup
     fifo_cells: dict[str, Counter] = {}  # a FIFO's instance text without its name → its cells
     for window in windows_of(units):
         start = time.time()
-        paths, cells = synthesize_window(files, window, units, widths)
+        paths, cells = synthesize_window(files, window, units, widths, cache)
         results.append(WindowResult([u.name for u in window], paths, cells, round(time.time() - start, 1)))
         total += cells
         if progress is not None:
@@ -177,7 +198,7 @@ def check_windows(files: dict[str, str], clock_mhz: float, progress=None) -> tup
         shared = window[0]
         key = shared.text.split("    ) ", 1)[0]  # the module and its parameters
         if key not in fifo_cells:
-            fifo_cells[key] = synthesize_window(files, [shared], units, widths)[1]
+            fifo_cells[key] = synthesize_window(files, [shared], units, widths, cache)[1]
         total -= fifo_cells[key]
     paths = sorted((p for r in results for p in r.paths), key=lambda p: -p.delay_ns)
     return report_of(paths, clock_mhz), total, results
