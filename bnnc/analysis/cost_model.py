@@ -593,14 +593,16 @@ def regroup_cost(src: df.StreamType, dst: df.StreamType, pixels: int) -> Cost:
     2·(output words a block) words.
     LUT (Yosys): REGROUP_BASE_LUT + the output multiplexer, ⌈2·out slots/MUX_INPUTS_PER_LUT⌉ per
     output bit, + REGROUP_LUT_PER_BANK_BIT per bit of both banks (the load select):
-    216 / 192 against Yosys' 218 / 179. FF: both banks.
+    216 / 192 against Yosys' 218 / 179. FF: both banks, the slot counters and the output
+    word's one-hot select (2·out slots).
     """
     block = math.lcm(src.mmv.data, dst.mmv.data)
     size = block * (src.elements // pixels) * bit_width(src.element)
     out_slots = dst.words.data * block // pixels
     mux = dst.width * -(-2 * out_slots // MUX_INPUTS_PER_LUT)
     lut = _ceil(REGROUP_BASE_LUT + mux + REGROUP_LUT_PER_BANK_BIT * 2 * size)
-    return Cost(max(src.words.data, dst.words.data), lut, 2 * size + 2 * out_slots.bit_length() + 4, 0, 0)
+    ff = 2 * size + 2 * out_slots.bit_length() + 4 + 2 * out_slots
+    return Cost(max(src.words.data, dst.words.data), lut, ff, 0, 0)
 
 
 def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
