@@ -37,11 +37,12 @@ import hashlib
 import json
 import re
 import tempfile
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bnnc.backends.verilog.timing import TimingPath, report_of, synthesize_netlist, worst_paths, TimingReport
+from bnnc.backends.verilog.timing import TimingPath, TimingReport, report_of, synthesize_netlist, worst_paths
 
 # the stream ports of the library's modules, by direction (clk and rst_n are the top's)
 OUTPUTS = frozenset({"in_ready", "out_data", "out_valid", "out_last", "truncated"})
@@ -180,8 +181,6 @@ def check_windows(files: dict[str, str], clock_mhz: float, progress=None, cache:
                   ) -> tuple[TimingReport, Counter, list[WindowResult]]:
     """The timing report of a generated project (`Project.files`) window by window, the
     design's cells (the windows' less the shared FIFOs'), and each window's result."""
-    import time
-
     top = files["top.v"]
     units, widths = units_of(top), widths_of(top)
     results: list[WindowResult] = []

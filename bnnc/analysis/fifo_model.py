@@ -29,8 +29,9 @@ Engines (the paces of the cost model's cycle formulas, the buffers of the RTL):
   pool's window, exactly: its last row, column and channel fold); one output register, so the
   next read waits until the previous output word has left.
 - Label select: reads a frame's words one a cycle, the last one only once the K indices of
-  the frame `label_select_frames` before it have all left; the indices leave one a cycle from `label_select_pipeline_depth`
-  cycles after the last read (its lanes, the merge of their lists, the output register).
+  the frame `label_select_frames` before it have all left; the indices leave one a cycle from
+  `label_select_pipeline_depth` cycles after the last read (its lanes, the merge of their
+  lists, the output register), or from the cycle after the previous frame's last index.
 - Width converter of one-pixel streams (`bnnc_repack`): two banks of a block of elements
   (`bnnc.analysis.cost_model.repack_block`); a word leaves the cycle after the input word that completes
   it, and a block's first input word is taken from the cycle after the block two before it (the
