@@ -65,6 +65,7 @@ module bnnc_label_select #(
     localparam integer PACE = WORDS > K ? WORDS : K;
     localparam integer FRAMES = (DEPTH + K + PACE - 1) / PACE;
     localparam integer FB = $clog2(FRAMES + 1);
+    localparam [FB-1:0] ONE_FRAME = 1;
 
     // ---- the lanes' lists: entry j of lane p at [(p*KP + j)*KEY, …), entries K..KP-1 unused
     reg [STAGE-1:0] lanes;
@@ -123,7 +124,9 @@ module bnnc_label_select #(
             localparam integer LEVEL = s / LAYERS, LAYER = s % LAYERS;
             localparam integer LISTS = LP >> (LEVEL + 1);  // lists after this level
             localparam integer DIST = KP >> LAYER;  // the half-cleaner's distance (layers 1..)
+            /* verilator lint_off UNUSEDSIGNAL */  // the lists a level has merged away
             wire [STAGE-1:0] from = stages[s*STAGE+:STAGE];
+            /* verilator lint_on UNUSEDSIGNAL */
             for (q = 0; q < LP; q = q + 1) begin : g_list
                 for (i = 0; i < KP; i = i + 1) begin : g_entry
                     localparam integer AT = (s + 1) * STAGE + q * LIST + i * KEY;
@@ -136,8 +139,8 @@ module bnnc_label_select #(
                         always @(posedge clk) r <= a > b ? a : b;
                         assign stages[AT+:KEY] = r;
                     end else begin : g_exchange
-                        localparam integer UPPER = (i / DIST) % 2 == 0;  // keeps the larger
-                        localparam integer MATE = UPPER ? i + DIST : i - DIST;
+                        localparam integer UPPER = (i / DIST) % 2 == 0 ? 1 : 0;  // keeps the larger
+                        localparam integer MATE = UPPER != 0 ? i + DIST : i - DIST;
                         wire [KEY-1:0] mine = from[q*LIST+i*KEY+:KEY];
                         wire [KEY-1:0] mate = from[q*LIST+MATE*KEY+:KEY];
                         reg [KEY-1:0] r;
@@ -169,6 +172,7 @@ module bnnc_label_select #(
     generate
         if (FRAMES > 1) begin : g_queue
             localparam integer QB = $clog2(FRAMES);
+            localparam [QB-1:0] ONE_LIST = 1;
             reg [K*IB-1:0] lists[0:FRAMES-2];
             reg [QB-1:0] count;
             wire push = in_merge[MERGE] && !from_merge;
@@ -176,9 +180,9 @@ module bnnc_label_select #(
             integer e;
             always @(posedge clk) begin
                 if (!rst_n) count <= {QB{1'b0}};
-                else count <= count + push - from_queue;
+                else count <= count + (push ? ONE_LIST : {QB{1'b0}}) - (from_queue ? ONE_LIST : {QB{1'b0}});
                 for (e = 0; e < FRAMES - 1; e = e + 1) begin
-                    if (push && at == e) lists[e] <= merged;
+                    if (push && {{(32 - QB) {1'b0}}, at} == e) lists[e] <= merged;
                     else if (from_queue && e < FRAMES - 2) lists[e] <= lists[e+1];
                 end
             end
@@ -200,7 +204,8 @@ module bnnc_label_select #(
             lanes <= {STAGE{1'b0}};
         end else begin
             in_merge <= in_merge_next[MERGE:0];
-            frames <= frames + (read && last_word) - (leaving && left == 1);
+            frames <= frames + (read && last_word ? ONE_FRAME : {FB{1'b0}})
+                      - (leaving && left == 1 ? ONE_FRAME : {FB{1'b0}});
             if (from_merge || from_queue) begin
                 out_indices <= from_queue ? head : merged;
                 left <= K[LB-1:0];
