@@ -52,14 +52,16 @@ class DesignRow:
     lut_levels: int
     carry4: int
     seconds: float
+    through: list[str]  # the cells on the worst path, start to end
+    synthesis: str  # "flat" (the whole top) or "windows" (`timing_windows`)
 
 
-def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
+def measure(name: str, clock_mhz: float = 200.0, keep: Path | None = None, windows: bool = False,
+            cache: Path | None = None) -> DesignRow:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from yosys_calibration import resources
 
-    from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
-    from bnnc.backends.verilog.timing import report_of, synthesize_netlist, worst_paths
+    from bnnc.backends.verilog.emitter import build_project, find_graph
     from bnnc.analysis.cost_model import estimate_graph
     from bnnc.devices import load_device
     from bnnc.dialects import df
@@ -74,6 +76,32 @@ def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
     estimate = estimate_graph(graph, load_device("zc706"), clock_mhz)
     project = build_project(find_graph(module))
     start = time.time()
+    if windows:
+        from bnnc.backends.verilog.timing_windows import check_windows
+
+        def progress(r) -> None:
+            worst = f"{r.paths[0].delay_ns:.2f} ns {r.paths[0].through}" if r.paths else "no path"
+            print(f"  {name} window {' '.join(r.units)}: {worst}, {r.seconds} s", file=sys.stderr, flush=True)
+
+        report, counter, _ = check_windows(project.files, clock_mhz, progress, cache)
+        cells = dict(counter)
+    else:
+        report, cells = _flat(name, project, clock_mhz, keep)
+    lut, _, ff, bram = resources(cells)
+    worst = report.worst
+    total = estimate.total
+    return DesignRow(name, round(estimate.fps, 1), total.lut, lut, total.ff, ff, total.bram18, bram, total.dsp,
+                     cells.get("DSP48E1", 0), round(report.worst_ns, 2), report.fmax_mhz(),
+                     worst.engine if worst else "", worst.lut_levels if worst else 0,
+                     worst.carry4 if worst else 0, round(time.time() - start, 1), worst.through if worst else [],
+                     "windows" if windows else "flat")
+
+
+def _flat(name: str, project, clock_mhz: float, keep: Path | None):
+    """The whole top synthesised flattened: its timing report and its cells."""
+    from bnnc.backends.verilog.emitter import TOP_MODULE
+    from bnnc.backends.verilog.timing import report_of, synthesize_netlist, worst_paths
+
     with tempfile.TemporaryDirectory(prefix="bnnc-design-") as tmp:
         work = Path(tmp)
         for path, text in project.files.items():
@@ -81,15 +109,10 @@ def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
             (work / path).write_text(text)
         sources = sorted(p for p in project.files if p.startswith("library/")) + ["top.v"]
         netlist = synthesize_netlist(work, sources, TOP_MODULE)
-    cells = _count(netlist["modules"][TOP_MODULE])
-    lut, _, ff, bram = resources(cells)
-    report = report_of(worst_paths(netlist, TOP_MODULE), clock_mhz)
-    worst = report.worst
-    total = estimate.total
-    return DesignRow(name, round(estimate.fps, 1), total.lut, lut, total.ff, ff, total.bram18, bram, total.dsp,
-                     cells.get("DSP48E1", 0), round(report.worst_ns, 2), report.fmax_mhz(),
-                     worst.engine if worst else "", worst.lut_levels if worst else 0,
-                     worst.carry4 if worst else 0, round(time.time() - start, 1))
+        if keep is not None:  # the netlist, to look at other paths without synthesising again
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{name}.json").write_text((work / "netlist.json").read_text())
+    return report_of(worst_paths(netlist, TOP_MODULE), clock_mhz), _count(netlist["modules"][TOP_MODULE])
 
 
 def _count(module: dict) -> dict[str, int]:
@@ -109,10 +132,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=list(DESIGNS), help="designs to run (default: all)")
     parser.add_argument("--json", default="build/design_timing.json")
+    parser.add_argument("--keep", type=Path, help="a directory to keep each design's Yosys netlist in")
+    parser.add_argument("--windows", action="store_true",
+                        help="synthesise the top window by window (bnnc.backends.verilog.timing_windows), not flat")
+    parser.add_argument("--cache", type=Path, help="with --windows: a directory of window results to reuse")
     args = parser.parse_args()
     rows = []
     for name in args.only or list(DESIGNS):
-        rows.append(measure(name))
+        rows.append(measure(name, keep=args.keep, windows=args.windows, cache=args.cache))
         print(f"{name}: {rows[-1]}", file=sys.stderr, flush=True)
     print("| design | FPS | LUT model / Yosys | FF model / Yosys | BRAM18 model / Yosys | DSP model / Yosys "
           "| worst path (ns) | est. Fmax (MHz) | in | levels |")

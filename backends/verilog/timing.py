@@ -222,10 +222,13 @@ class _Netlist:
         raise BnncError(f"timing check: no port directions for a {kind} cell")
 
 
-def worst_paths(netlist: dict, top: str | None = None) -> list[TimingPath]:
+def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = frozenset()) -> list[TimingPath]:
     """The worst path to every endpoint of the netlist's top module, by the delay model above
-    (derived in the module docstring), worst first."""
+    (derived in the module docstring), worst first. `cut`: ports where the netlist was cut out
+    of a larger design (`timing_windows`): no path starts or ends there."""
     net = _Netlist(netlist, top)
+    cut_bits = {b for name, port in net.module.get("ports", {}).items() if name in cut
+                for b in port["bits"] if isinstance(b, int)}
     arrival: dict[int, float] = {}
     origin: dict[int, tuple[int | None, str]] = {}  # bit → (the bit before it, the cell passed)
     # combinational arcs: output bit → [(input bit, delay of the cell, dedicated connection)]
@@ -237,7 +240,7 @@ def worst_paths(netlist: dict, top: str | None = None) -> list[TimingPath]:
             arrival[bit] = delay
             origin[bit] = (None, kind)
 
-    for bit in net.inputs:
+    for bit in net.inputs - cut_bits:
         start(bit, PORT_ARRIVAL_NS, "port")
     for name, cell in net.cells.items():
         kind = cell["type"]
@@ -310,7 +313,7 @@ def worst_paths(netlist: dict, top: str | None = None) -> list[TimingPath]:
                         endpoints.append((b, setup, name))
         else:
             raise BnncError(f"timing check: the delay model has no figure for a {kind} cell")
-    for bit in net.outputs:
+    for bit in net.outputs - cut_bits:
         endpoints.append((bit, PORT_REQUIRED_NS, "port"))
 
     # arrival times in topological order of the combinational arcs (iterative: netlists are big)

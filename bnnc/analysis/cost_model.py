@@ -70,7 +70,10 @@ POOL_BASE_FF = 27
 POOL_LUT_PER_INT_BIT = 3
 THRESHOLD_BASE_LUT = 20
 # Label select: per lane and list entry, a comparator and an insert select per bit of the
-# (score, index) entry (the family's `label_select_*`).
+# (score, index) entry (the family's `label_select_*`); the merge of the lanes' lists, per bit
+# of its entries: the select and half a comparator (2026-12-08, label-select-100-top5-pe4:
+# 2,618 LUT in Yosys, 720 of them the lanes' term).
+LABEL_SELECT_MERGE_LUT_PER_BIT = 1.2
 # bnnc_repack: the slot and block counters, the fill compare and the handshakes; the output
 # multiplexer, LUTs per input of a mux wider than one LUT6 (Yosys decodes the slot and ORs).
 REPACK_BASE_LUT = 45
@@ -436,23 +439,83 @@ def threshold_cost(op: df.ThresholdOp, device: Device) -> Cost:
     return Cost(pixels * c // pe, lut, ff, 0, pe * storage)
 
 
+def label_select_merge_stages(op: df.LabelSelectOp) -> int:
+    """Register stages of `bnnc_label_select`'s merge of its PE lane lists: ⌈log2 PE⌉ levels of
+    pairwise bitonic merges of lists padded to 2^⌈log2 k⌉ entries, each level a max layer and
+    ⌈log2 k⌉ half-cleaner layers, one stage a layer (0 for PE = 1: one lane, nothing to merge)."""
+    pe, k = _int(op.pe), _int(op.k)
+    return (pe - 1).bit_length() * (1 + (k - 1).bit_length())
+
+
+def label_select_pipeline_depth(op: df.LabelSelectOp) -> int:
+    """Cycles from a frame's last input word to its first index in `bnnc_label_select`: the
+    lanes' register, the merge's stages (`label_select_merge_stages`) and the output register."""
+    return 2 + label_select_merge_stages(op)
+
+
+def label_select_frames(op: df.LabelSelectOp) -> int:
+    """Frames `bnnc_label_select` holds between a frame's last word and its last index (in the
+    merge, the queue and the output register): a frame takes D + k cycles from its last word
+    to its last index (D = `label_select_pipeline_depth`) and the unit takes one frame per
+    P = max(classes/PE, k) cycles (its reads, its indices), so ⌈(D + k)/P⌉ frames keep that pace."""
+    k = _int(op.k)
+    pace = max(_int(op.classes) // _int(op.pe), k)
+    return -(-(label_select_pipeline_depth(op) + k) // pace)
+
+
+def label_select_merge_entries(op: df.LabelSelectOp) -> int:
+    """List entries in the registers of `bnnc_label_select`'s merge stages that hold a score
+    (the others are constant and vanish in synthesis): the PE lane lists of k entries, padded
+    to 2^⌈log2 PE⌉ lists of KP = 2^⌈log2 k⌉; a level's max layer gives entry i of a pair of
+    lists A, B from A[i] and B[KP−1−i], a half-cleaner layer from i and its mate; an entry holds
+    a score if one of its sources does. The last stage keeps only the k entries it gives."""
+    pe, k = _int(op.pe), _int(op.k)
+    kp = 1 << (k - 1).bit_length()
+    lists = [[j < k for j in range(kp)] if p < pe else [False] * kp for p in range(1 << (pe - 1).bit_length())]
+    stages: list[list[list[bool]]] = []
+    while len(lists) > 1:
+        lists = [[a[i] or b[kp - 1 - i] for i in range(kp)] for a, b in zip(lists[::2], lists[1::2], strict=True)]
+        stages.append(lists)
+        distance = kp // 2
+        while distance >= 1:
+            lists = [[entry[i] or entry[i ^ distance] for i in range(kp)] for entry in lists]
+            stages.append(lists)
+            distance //= 2
+    if not stages:
+        return 0
+    stages[-1] = [entry[:k] for entry in stages[-1]]
+    return sum(live for stage in stages for entry in stage for live in entry)
+
+
 def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
-    """Top-k of `classes` scores of b bits, PE scores a word.
+    """Top-k of `classes` scores of b bits, PE scores a word (`bnnc_label_select`).
 
     Cycles: one input word a cycle, classes/PE; the k indices leave while the next frame
     streams in.
     LUT (Yosys): the family's `label_select_base_lut` + `label_select_lut_per_entry_bit`·PE·k·
-    (b + 1 + index bits): each of the PE scores of a word is ranked against each of the k
-    entries of the list (a comparator) and each entry selects between staying, shifting and
-    taking the score (a select), one LUT per bit each on 7-series (110 / 720 against Yosys' 111 /
-    783). FF (estimate): the top-k list and one input word plus ENGINE_BASE_FF.
+    (b + 1 + index bits): each of the PE lanes ranks its score against each of its k entries (a
+    comparator) and each entry selects between staying, shifting and taking the score (a
+    select), one LUT per bit each on 7-series; plus LABEL_SELECT_MERGE_LUT_PER_BIT per bit of the
+    merge's entries (`label_select_merge_entries`, of b + 2 + index bits: a compare-exchange
+    selects every bit and shares a comparator with its mate).
+    FF (the registers of `bnnc_label_select`): the lanes' lists (PE·k entries of b + 2 + index
+    bits: used, score, index), the merge's entries, the output register and its queue (k indices
+    for each of `label_select_frames`) and the counters (word, index base, indices left, frames,
+    the merge's valid bits).
     """
     classes, k, pe = _int(op.classes), _int(op.k), _int(op.pe)
-    entry = bit_width(_stream(op.input).element) + (classes - 1).bit_length()
+    bits = bit_width(_stream(op.input).element)
+    index = (classes - 1).bit_length()
+    entry = bits + index
     fabric = fabric_costs(device)
     per_entry_bit = fabric.label_select_lut_per_entry_bit
-    lut = _ceil(fabric.label_select_base_lut + per_entry_bit * pe * k * (entry + 1))
-    ff = ENGINE_BASE_FF + k * entry + _stream(op.input).width
+    key = bits + 2 + index
+    merge = label_select_merge_entries(op) * key
+    lut = _ceil(fabric.label_select_base_lut + per_entry_bit * pe * k * (entry + 1)
+                + LABEL_SELECT_MERGE_LUT_PER_BIT * merge)
+    frames = label_select_frames(op)
+    counters = max(classes // pe - 1, 1).bit_length() + index + (k + 1).bit_length() + (frames + 1).bit_length()
+    ff = pe * k * key + merge + k * index * frames + counters + label_select_merge_stages(op) + 1
     return Cost(classes // pe, lut, ff, 0, 0)
 
 
@@ -530,14 +593,16 @@ def regroup_cost(src: df.StreamType, dst: df.StreamType, pixels: int) -> Cost:
     2·(output words a block) words.
     LUT (Yosys): REGROUP_BASE_LUT + the output multiplexer, ⌈2·out slots/MUX_INPUTS_PER_LUT⌉ per
     output bit, + REGROUP_LUT_PER_BANK_BIT per bit of both banks (the load select):
-    216 / 192 against Yosys' 218 / 179. FF: both banks.
+    216 / 192 against Yosys' 218 / 179. FF: both banks, the slot counters and the output
+    word's one-hot select (2·out slots).
     """
     block = math.lcm(src.mmv.data, dst.mmv.data)
     size = block * (src.elements // pixels) * bit_width(src.element)
     out_slots = dst.words.data * block // pixels
     mux = dst.width * -(-2 * out_slots // MUX_INPUTS_PER_LUT)
     lut = _ceil(REGROUP_BASE_LUT + mux + REGROUP_LUT_PER_BANK_BIT * 2 * size)
-    return Cost(max(src.words.data, dst.words.data), lut, 2 * size + 2 * out_slots.bit_length() + 4, 0, 0)
+    ff = 2 * size + 2 * out_slots.bit_length() + 4 + 2 * out_slots
+    return Cost(max(src.words.data, dst.words.data), lut, ff, 0, 0)
 
 
 def fifo_cost(op: df.FifoOp, device: Device) -> Cost:

@@ -28,8 +28,10 @@ Engines (the paces of the cost model's cycle formulas, the buffers of the RTL):
 - Pool and threshold: a word leaves the cycle after the input word that completes it (the
   pool's window, exactly: its last row, column and channel fold); one output register, so the
   next read waits until the previous output word has left.
-- Label select: reads a frame's words one a cycle, the last one only once the previous frame's
-  K indices have all left; the indices leave one a cycle from the cycle after the last read.
+- Label select: reads a frame's words one a cycle, the last one only once the K indices of
+  the frame `label_select_frames` before it have all left; the indices leave one a cycle from
+  `label_select_pipeline_depth` cycles after the last read (its lanes, the merge of their
+  lists, the output register), or from the cycle after the previous frame's last index.
 - Width converter of one-pixel streams (`bnnc_repack`): two banks of a block of elements
   (`bnnc.analysis.cost_model.repack_block`); a word leaves the cycle after the input word that completes
   it, and a block's first input word is taken from the cycle after the block two before it (the
@@ -60,7 +62,8 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.ir import Operation
 
-from bnnc.analysis.cost_model import mvtu_pipeline_depth, repack_block
+from bnnc.analysis.cost_model import (label_select_frames, label_select_pipeline_depth, mvtu_pipeline_depth,
+                                      repack_block)
 from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width
 from bnnc.semantics.packing import elements_per_axi_word
@@ -238,11 +241,13 @@ def _simple(node: Node, frames: int) -> Plan:
         guard = np.where(i // in_block >= 2, (i // in_block - 1) * out_block - 1, -1)
         return Plan(need, 1, guard, 1)
     if isinstance(op, df.LabelSelectOp):
-        k = out_words
+        k, held = out_words, label_select_frames(op)
         need = _frames(np.full(k, in_words - 1), frames, in_words)
         last = np.arange(in_words * frames) % in_words == in_words - 1
-        guard = np.where(last, np.arange(in_words * frames) // in_words * k - 1, -1)
-        return Plan(need, 1, guard, 1)
+        # the last word of frame f waits for the last index of frame f − held
+        guard = np.where(last, (np.arange(in_words * frames) // in_words - held + 1) * k - 1, -1)
+        guard = np.where(guard >= 0, guard, -1)
+        return Plan(need, label_select_pipeline_depth(op), guard, 1)
     if isinstance(op, df.PoolOp):
         (_, iw), (_, ow) = array_values(op.ifm), array_values(op.ofm)
         (kh, kw), (sh, sw) = array_values(op.kernel), array_values(op.strides)

@@ -34,7 +34,7 @@
 //      so that no stage holds more than one level of adders (GROUP and RADIX follow from the
 //      clock: bnnc.analysis.cost_model.mvtu_tree);
 //   4. the accumulator;
-//   5. thresholds, the output register.
+//   5. thresholds (the row read into a register beside the accumulator), the output register.
 // An output word leaves 4 + TREE_STAGES cycles after the tile that completes it. The pipeline
 // stalls as a whole while its output word waits (in_ready follows out_ready).
 //
@@ -311,15 +311,18 @@ module bnnc_mvtu #(
         end
     endgenerate
     reg v_acc;
-    reg [NA-1:0] nf_acc;
+    // The thresholds of the neuron fold, read beside the accumulator into a register of their
+    // own: with the fold's number registered instead (and the row read after it), Yosys moves
+    // that address register into the ROM's read port, which puts `advance` (the output's
+    // handshake) in front of the ROM's multiplexer tree (5.5 ns in LFC's fc0).
+    reg [T_W-1:0] row_thresholds;
     always @(posedge clk) begin
         if (!rst_n) v_acc <= 1'b0;
         else if (advance) v_acc <= v_top && last_top;
-        if (advance) nf_acc <= nf_top;
+        if (advance) row_thresholds <= thresholds[nf_top];
     end
 
     // ---- the last stage: thresholds, the output register
-    wire [T_W-1:0] row_thresholds = thresholds[nf_acc];
     reg [MMV*PE*OUT_BITS-1:0] result;
     integer i, q, k;
     reg signed [ACC_BITS-1:0] a, t;

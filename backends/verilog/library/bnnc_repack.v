@@ -110,18 +110,29 @@ module bnnc_repack #(
 
     wire read = in_valid && in_ready;
     wire write = out_valid && out_ready;
-    // the next values of the registers `available` reads (as the sequential block below sets them)
     // wslot + 1 and rslot + 1 are registers beside the slots: no adder before `available`
     reg [SW-1:0] wslot_inc, rslot_inc;
-    wire [SW-1:0] filled0_next = read && !wr_bank ? wslot_inc : filled0;
-    wire [SW-1:0] filled1_next = read && wr_bank ? wslot_inc : filled1;
-    wire [1:0] tail_next = {read && wslot == 0 && wr_bank ? w_tail : tail[1],
-                            read && wslot == 0 && !wr_bank ? w_tail : tail[0]};
-    wire r_wrap = write && rslot == r_end;
-    wire [SW-1:0] rslot_next = r_wrap ? {SW{1'b0}} : write ? rslot_inc : rslot;
-    wire rd_bank_next = r_wrap ? !rd_bank : rd_bank;
-    wire [SW-1:0] r_filled_next = rd_bank_next ? filled1_next : filled0_next;
-    wire r_tail_next = rd_bank_next ? tail_next[1] : tail_next[0];
+    wire r_at_end = rslot == r_end;
+    // `available` after this cycle for each outcome of the handshakes (write, read): the next
+    // values of the registers it reads (as the sequential block below sets them), from
+    // registers alone; the handshakes, which come through the neighbours' logic, only select
+    // one of the four (a LUT after them instead of the table and the comparator)
+    wire [3:0] available_if;  // bit {w, rd}: the outcome write = w, read = rd
+    genvar c;
+    generate
+        for (c = 0; c < 4; c = c + 1) begin : g_outcome
+            localparam [1:0] OUTCOME = c;
+            localparam W = OUTCOME[1], RD = OUTCOME[0];
+            wire [SW-1:0] f0 = RD && !wr_bank ? wslot_inc : filled0;
+            wire [SW-1:0] f1 = RD && wr_bank ? wslot_inc : filled1;
+            wire t0 = RD && wslot == 0 && !wr_bank ? w_tail : tail[0];
+            wire t1 = RD && wslot == 0 && wr_bank ? w_tail : tail[1];
+            wire wrap = W && r_at_end;
+            wire [SW-1:0] slot = wrap ? {SW{1'b0}} : W ? rslot_inc : rslot;
+            wire bank = wrap ? !rd_bank : rd_bank;
+            assign available_if[c] = (bank ? f1 : f0) >= need_of(slot, bank ? t1 : t0);
+        end
+    endgenerate
 
     // Input slot k: lanes to bank bits [k*IN_W, (k+1)*IN_W).
     genvar k, r;
@@ -193,7 +204,8 @@ module bnnc_repack #(
             filled1 <= {SW{1'b0}};
             available <= 1'b0;
         end else begin
-            available <= r_filled_next >= need_of(rslot_next, r_tail_next);
+            // (a multiplexer of the four: one LUT; an index into the vector maps to MUXF7/MUXF8)
+            available <= write ? (read ? available_if[3] : available_if[2]) : (read ? available_if[1] : available_if[0]);
             if (read) begin
                 if (wslot == 0) begin  // (constant bit indices: a variable one costs a 32-bit adder)
                     if (wr_bank) begin
@@ -217,7 +229,7 @@ module bnnc_repack #(
                 end
             end
             if (write) begin
-                if (rslot == r_end) begin
+                if (r_at_end) begin
                     rslot <= {SW{1'b0}};
                     rslot_inc <= SLOT_ONE;
                     if (rd_bank) owned[1] <= 1'b0;
