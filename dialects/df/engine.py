@@ -5,11 +5,17 @@ from __future__ import annotations
 from abc import ABC
 from typing import ClassVar
 
+import numpy as np
+
 from xdsl.ir import Attribute
 from xdsl.irdl import IRDLOperation
 from xdsl.utils.exceptions import VerifyException
 
+from bnnc.devices import Device
+from bnnc.dialects.df.emission import HlsInstance, VerilogInstance
+from bnnc.dialects.df.resources import Cost, FabricTable
 from bnnc.dialects.df.types import StreamType, Fold, divisors
+from bnnc.semantics.schedules import WordPlan, buffered
 from bnnc.dialects.df.checks import _stream, _int, _check_stream, _i64, _detached_value
 
 
@@ -18,7 +24,9 @@ class EngineOp(IRDLOperation, ABC):
     folding sets and what each must divide (`fold_extents`), whether a folding is legal
     (`fold_problems`) and every legal one (`legal_folds`), the streams it reads and writes at
     its folding (`input_type`, `output_type`), a copy at another folding (`refolded`), and its
-    parameter memories in the hardware's layout (`memories`). The verifier checks the op's own
+    parameter memories in the hardware's layout (`memories`), its cycles a frame (`cycles`), its
+    cycles and resources on a board (`cost`), its pipeline depth (`pipeline_depth`) and the
+    cycles of its word handshakes (`word_plan`, `word_schedule`). The verifier checks the op's own
     folding and streams through the same methods; the folding problem, `refold`, the cost and
     FIFO models, the executors and both emitters ask these.
     """
@@ -88,6 +96,50 @@ class EngineOp(IRDLOperation, ABC):
         """The parameter memories (name → array in the hardware's layout); none by default."""
         return {}
 
+    def cycles(self) -> int:
+        """Cycles a frame at the engine's pace, the cost model's formula (derived in `cost`)."""
+        raise NotImplementedError(self.name)
+
+    def cost(self, device: Device, fabric: FabricTable) -> Cost:
+        """Cycles a frame and resources (LUT, FF, BRAM18, DSP) on `device`, whose fabric
+        family's constants are `fabric` (`bnnc.analysis.fabric_costs`): estimates of the
+        engine's Verilog module, calibrated against Yosys."""
+        raise NotImplementedError(self.name)
+
+    def pipeline_depth(self) -> int:
+        """Cycles from reading the input word that completes an output word to writing it: one
+        output register unless the engine says otherwise."""
+        return 1
+
+    def word_plan(self, frames: int) -> WordPlan | None:
+        """The dependencies of the engine's reads and writes over `frames` frames, as its
+        Verilog module handshakes (`bnnc.semantics.schedules.buffered`); None for an engine
+        that schedules itself (`word_schedule`)."""
+        raise NotImplementedError(f"{self.name}: no word schedule (a FIFO is an edge of the model)")
+
+    def word_schedule(self, arrival: np.ndarray, room: np.ndarray, frames: int,
+                      plan: WordPlan | None) -> tuple[np.ndarray, np.ndarray]:
+        """The cycles of the engine's reads and writes, given when each input word arrives and
+        from when each output word has room; `plan` is `word_plan(frames)`, built once."""
+        assert plan is not None
+        return buffered(arrival, room, plan)
+
+    def execute(self, x: np.ndarray) -> np.ndarray:
+        """The engine's semantics word by word (the `df` executor's): input words (N, words,
+        lanes) of element codes (bits as 0/1 for bipolar streams, integers otherwise) for N frames,
+        to the output words, each in its hardware order."""
+        raise NotImplementedError(self.name)
+
+    def hls_instance(self) -> HlsInstance:
+        """The instance of the HLS library's template that implements the engine (its arguments
+        and memories), which `lower-dataflow-to-hls` prints."""
+        raise NotImplementedError(self.name)
+
+    def verilog_instance(self, name: str) -> VerilogInstance:
+        """The instance of the Verilog library's module that implements the engine (its
+        parameters and the `.mem` files named after `name`), which the Verilog emitter prints."""
+        raise NotImplementedError(self.name)
+
     def verify_fold(self) -> None:
         """The verifier's check of the op's own folding: the interface's legality."""
         problems = self.fold_problems(self.fold())
@@ -99,3 +151,10 @@ class EngineOp(IRDLOperation, ABC):
         in_s, out_s = _stream(self.operands[0]), _stream(self.results[0])
         _check_stream("the input stream", in_s, self.input_type(in_s.element))
         _check_stream("the output stream", out_s, self.output_type(out_s.element))
+
+
+def stream_numbers(x: np.ndarray, stream: StreamType) -> np.ndarray:
+    """Element codes of `stream` as the numbers they stand for: bits as ±1 on a bipolar stream."""
+    from bnnc.dialects.bnn import is_bipolar
+
+    return 2 * x.astype(np.int64) - 1 if is_bipolar(stream.element) else x
