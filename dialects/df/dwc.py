@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 from xdsl.dialects.builtin import IntegerAttr, StringAttr
@@ -21,7 +22,7 @@ from bnnc.devices import Device
 from bnnc.dialects.bnn import bit_width
 from bnnc.dialects.df.types import StreamType
 from bnnc.dialects.df.checks import _stream, _int, _expect
-from bnnc.dialects.df.emission import HlsInstance, VerilogInstance
+from bnnc.dialects.df.emission import HlsInstance, HlsTemplate, VerilogInstance, int_arg, type_bits
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.resources import MUX_INPUTS_PER_LUT, Cost, FabricTable, ceil
 from bnnc.semantics.schedules import WordPlan
@@ -35,6 +36,10 @@ REPACK_LUT_PER_MUX_INPUT = 0.625
 # bnnc_regroup: the load select of each bank bit, shared by two bits in a LUT6.
 REGROUP_LUT_PER_BANK_BIT = 0.35
 REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
+
+
+def _dwc_widths(args: dict[str, Attribute]) -> list[int]:
+    return [int_arg(args, "IN_LANES") * type_bits(args, "ElemT"), int_arg(args, "OUT_LANES") * type_bits(args, "ElemT")]
 
 
 @irdl_op_definition
@@ -52,6 +57,12 @@ class DwcOp(EngineOp):
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {
+        "dwc": HlsTemplate(("ElemT", "IN_LANES", "OUT_LANES", "WORDS_IN", "WORDS_OUT"), _dwc_widths),
+        "dwc_pixels": HlsTemplate(
+            ("ElemT", "IN_LANES", "IN_MMV", "OUT_LANES", "OUT_MMV", "PIXELS", "VECTOR", "GROUP"), _dwc_widths),
+    }
 
     def verify_(self) -> None:
         in_s, out_s = _stream(self.input), _stream(self.output)

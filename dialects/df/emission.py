@@ -6,10 +6,18 @@ decide nothing; the widths they print are those `prepare-for-emission` recorded 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, IntegerType, Signedness, TensorType
+from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    IntegerAttr,
+    IntegerType,
+    Signedness,
+    TensorType,
+)
 from xdsl.ir import Attribute
 
 from bnnc.dialects.bnn import bit_width, dense_values, is_bipolar
@@ -17,6 +25,51 @@ from bnnc.errors import BnncError
 from bnnc.semantics.packing import ui64
 
 BIPOLAR, UNSIGNED, SIGNED = 0, 1, 2  # the element kinds of the Verilog library's *_KIND parameters
+
+
+def _no_roms(args: dict[str, Attribute]) -> list[tuple[tuple[int, ...], int]]:
+    return []
+
+
+@dataclass(frozen=True)
+class HlsTemplate:
+    """A function template of bnnc's HLS library (backends/hls_cpp/library): its signature, which
+    `hls.instance` verifies against (`dialects/hls.py`, `TEMPLATES`, gathers every engine op's
+    `HLS_TEMPLATES`).
+
+    `params` are its template parameters in order: integers (upper case), or element types (`XxxT`,
+    given as `!bnn.bipolar`, `siN`, `uiN` or `i32`). A call passes the streams it reads, then
+    the streams it writes, then the ROMs named in `roms`, then the frame count. `stream_widths`
+    gives the word widths of those streams from the arguments, `rom_shapes` the (shape, entry
+    bits) of each ROM.
+    """
+
+    params: tuple[str, ...]
+    stream_widths: Callable[[dict[str, Attribute]], list[int]]
+    rom_shapes: Callable[[dict[str, Attribute]], list[tuple[tuple[int, ...], int]]] = _no_roms
+    reads: int = 1
+    writes: int = 1
+    roms: tuple[str, ...] = ()
+
+    @staticmethod
+    def is_type_param(name: str) -> bool:
+        return name.endswith("T") and not name.isupper()  # InT, ElemT, ...; not WORDS_OUT
+
+
+def int_arg(args: dict[str, Attribute], name: str) -> int:
+    """An integer argument of a template instance."""
+    value = args[name]
+    assert isinstance(value, IntegerAttr)
+    return value.value.data
+
+
+def type_bits(args: dict[str, Attribute], name: str) -> int:
+    """The bits of an element-type argument of a template instance."""
+    return bit_width(args[name])
+
+
+WINDOW_PARAMS = ("CHANNELS", "IH", "IW", "OH", "OW", "KH", "KW", "SH", "SW")
+"""The window's parameters the sliding-window and pool templates share."""
 
 
 @dataclass

@@ -12,7 +12,7 @@ from xdsl.irdl import IRDLOperation
 from xdsl.utils.exceptions import VerifyException
 
 from bnnc.devices import Device
-from bnnc.dialects.df.emission import HlsInstance, VerilogInstance
+from bnnc.dialects.df.emission import HlsInstance, HlsTemplate, VerilogInstance
 from bnnc.dialects.df.resources import Cost, FabricTable
 from bnnc.dialects.df.types import StreamType, Fold, divisors
 from bnnc.semantics.schedules import WordPlan, buffered
@@ -33,6 +33,8 @@ class EngineOp(IRDLOperation, ABC):
 
     FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ()
     """The folding parameters the engine has, among `pe`, `simd` and `mmv`."""
+    HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {}
+    """The signatures of the HLS library's templates the engine instantiates (`hls_instance`)."""
 
     def fold_extents(self) -> dict[str, tuple[int, str]]:
         """Per folding parameter, the number it must divide and how a message names it with its

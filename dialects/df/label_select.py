@@ -23,7 +23,7 @@ from bnnc.devices import Device
 from bnnc.dialects.bnn import bit_width, integer_range, is_integer
 from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect
-from bnnc.dialects.df.emission import HlsInstance, VerilogInstance, element_kind
+from bnnc.dialects.df.emission import HlsInstance, HlsTemplate, VerilogInstance, element_kind, int_arg, type_bits
 from bnnc.dialects.df.engine import EngineOp, stream_numbers
 from bnnc.dialects.df.resources import ENGINE_BASE_FF, Cost, FabricTable, ceil
 from bnnc.semantics.schedules import WordPlan, repeat_frames
@@ -45,6 +45,10 @@ class LabelSelectOp(EngineOp):
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe",)
+    HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {
+        "label_select": HlsTemplate(("InT", "OutT", "CLASSES", "PE", "K"),
+                                    lambda a: [int_arg(a, "PE") * type_bits(a, "InT"), type_bits(a, "OutT")]),
+    }
 
     def verify_(self) -> None:
         classes, k = _int(self.classes), _int(self.k)

@@ -39,9 +39,12 @@ from bnnc.dialects.bnn import (
     value_range,
 )
 from bnnc.devices import DEFAULT_BOARD, Device, load_device
-from bnnc.dialects.df.checks import _check_thresholds, _check_weights, _expect, _i64, _int, _stream, _values
+from bnnc.dialects.df.checks import _check_thresholds, _check_weights, _expect, _int, _stream, _values
 from bnnc.dialects.df.emission import (
     HlsInstance,
+    HlsTemplate,
+    int_arg,
+    type_bits,
     HlsRom,
     VerilogInstance,
     clamped_thresholds,
@@ -96,6 +99,21 @@ LUT_INPUTS = 6
 # the family's `int_bipolar_share` of its terms (`bnnc.analysis.fabric_costs`).
 
 
+_MVTU_PARAMS = ("MW", "MH", "PE", "SIMD", "MMV", "VECTORS", "POPCOUNT", "InT", "WeightT", "AccT", "OutT")
+
+
+def _mvtu_widths(args: dict[str, Attribute]) -> list[int]:
+    mmv = int_arg(args, "MMV")
+    return [int_arg(args, "SIMD") * mmv * type_bits(args, "InT"), int_arg(args, "PE") * mmv * type_bits(args, "OutT")]
+
+
+def _mvtu_roms(args: dict[str, Attribute], thresholds: bool) -> list[tuple[tuple[int, ...], int]]:
+    pe, simd = int_arg(args, "PE"), int_arg(args, "SIMD")
+    nf, sf = int_arg(args, "MH") // pe, int_arg(args, "MW") // simd
+    weights = ((pe, nf * sf), simd * type_bits(args, "WeightT"))
+    return [weights, ((pe, nf, int_arg(args, "STEPS")), type_bits(args, "ThrT"))] if thresholds else [weights]
+
+
 @irdl_op_definition
 class MvtuOp(EngineOp):
     """Matrix-vector-threshold unit: `vectors` input vectors of MW elements per frame, each
@@ -133,6 +151,12 @@ class MvtuOp(EngineOp):
     assembly_format = "$input `weights` `<` $weight_type `>` $weights attr-dict `:` type($input) `->` type($output)"
 
     FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe", "simd", "mmv")
+    HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {
+        "mvtu": HlsTemplate((*_MVTU_PARAMS, "ThrT", "STEPS", "OFFSET"), _mvtu_widths,
+                            lambda a: _mvtu_roms(a, thresholds=True), roms=("weights", "thresholds")),
+        "mvtu_acc": HlsTemplate(_MVTU_PARAMS, _mvtu_widths, lambda a: _mvtu_roms(a, thresholds=False),
+                                roms=("weights",)),
+    }
 
     def verify_(self) -> None:
         self.verify_fold()

@@ -24,7 +24,15 @@ from bnnc.devices import Device
 from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
 from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect, _check_stream, _values
-from bnnc.dialects.df.emission import HlsInstance, VerilogInstance, element_kind
+from bnnc.dialects.df.emission import (
+    WINDOW_PARAMS,
+    HlsInstance,
+    HlsTemplate,
+    VerilogInstance,
+    element_kind,
+    int_arg,
+    type_bits,
+)
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.resources import Cost, FabricTable, dual_port_lutram
 from bnnc.semantics.schedules import WordPlan, output_register_plan
@@ -57,6 +65,9 @@ class PoolOp(EngineOp):
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe",)
+    HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {
+        "pool": HlsTemplate(("ElemT", *WINDOW_PARAMS, "PE"), lambda a: [int_arg(a, "PE") * type_bits(a, "ElemT")] * 2),
+    }
 
     def verify_(self) -> None:
         (ih, iw), (oh, ow) = _values(self.ifm, 2, "ifm"), _values(self.ofm, 2, "ofm")

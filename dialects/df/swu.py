@@ -24,7 +24,15 @@ from xdsl.traits import Pure
 from bnnc.dialects.bnn import array_values, bit_width, integer_range, is_bipolar
 from bnnc.dialects.df.types import StreamType, Fold, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect, _check_stream, _values
-from bnnc.dialects.df.emission import HlsInstance, VerilogInstance, element_codes
+from bnnc.dialects.df.emission import (
+    WINDOW_PARAMS,
+    HlsInstance,
+    HlsTemplate,
+    VerilogInstance,
+    element_codes,
+    int_arg,
+    type_bits,
+)
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.devices import Device
 from bnnc.dialects.df.resources import (
@@ -72,6 +80,11 @@ class SwuOp(EngineOp):
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("simd", "mmv")
+    HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {
+        "swu": HlsTemplate(("ElemT", *WINDOW_PARAMS, "PAD_TOP", "PAD_LEFT", "PAD_VALUE", "SIMD", "MMV"),
+                           lambda a: [int_arg(a, "SIMD") * type_bits(a, "ElemT"),
+                                      int_arg(a, "SIMD") * int_arg(a, "MMV") * type_bits(a, "ElemT")]),
+    }
 
     def verify_(self) -> None:
         (ih, iw), (oh, ow) = _values(self.ifm, 2, "ifm"), _values(self.ofm, 2, "ofm")

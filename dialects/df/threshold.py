@@ -39,6 +39,9 @@ from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect, _check_thresholds
 from bnnc.dialects.df.emission import (
     HlsInstance,
+    HlsTemplate,
+    int_arg,
+    type_bits,
     VerilogInstance,
     clamped_thresholds,
     code_bits,
@@ -83,6 +86,14 @@ class ThresholdOp(EngineOp):
     assembly_format = "$input `by` $thresholds attr-dict `:` type($input) `->` type($output)"
 
     FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("pe",)
+    HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {
+        "threshold": HlsTemplate(
+            ("InT", "OutT", "ThrT", "CHANNELS", "PIXELS", "PE", "STEPS", "OFFSET"),
+            lambda a: [int_arg(a, "PE") * type_bits(a, "InT"), int_arg(a, "PE") * type_bits(a, "OutT")],
+            lambda a: [((int_arg(a, "PE"), int_arg(a, "CHANNELS") // int_arg(a, "PE"), int_arg(a, "STEPS")),
+                        type_bits(a, "ThrT"))],
+            roms=("thresholds",)),
+    }
 
     def verify_(self) -> None:
         self.verify_fold()
