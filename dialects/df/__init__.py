@@ -20,8 +20,9 @@ also take MMV output pixels per cycle; a word then holds MMV pixels of SIMD (or 
 pixel-major.
 
 The dialect is a folder, as CIRCT's are: its types and attributes (`types`), the graph and its
-boundary (`graph`), the engine interface (`engine`), the verifiers' shared checks (`checks`), and
-one module per engine op holding everything about that engine (its verifier, folding, streams,
+boundary (`graph`), the engine interface (`engine`), the verifiers' shared checks (`checks`), the
+resource models every engine shares (`resources`), what an engine gives the emitters
+(`emission`), and one module per engine op holding everything about that engine (its verifier, folding, streams,
 memories, cycles, resources, word schedule, execution and what the emitters print). Every name
 is re-exported here: `from bnnc.dialects.df import MvtuOp`.
 """
