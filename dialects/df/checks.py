@@ -23,8 +23,8 @@ from bnnc.dialects.bnn import (
     is_bipolar,
     is_integer,
 )
-from bnnc.semantics.packing import words_per_row
 from bnnc.dialects.df.types import StreamType
+from bnnc.semantics.packing import words_per_row
 
 
 def _stream(value) -> StreamType:

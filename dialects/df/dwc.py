@@ -20,11 +20,11 @@ from xdsl.traits import Pure
 
 from bnnc.devices import Device
 from bnnc.dialects.bnn import bit_width
-from bnnc.dialects.df.types import StreamType
 from bnnc.dialects.df.checks import _stream, _int, _expect
 from bnnc.dialects.df.emission import HlsInstance, HlsTemplate, VerilogInstance, int_arg, type_bits
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.resources import MUX_INPUTS_PER_LUT, Cost, FabricTable, ceil
+from bnnc.dialects.df.types import StreamType
 from bnnc.semantics.schedules import WordPlan
 
 

@@ -12,11 +12,11 @@ from xdsl.irdl import IRDLOperation
 from xdsl.utils.exceptions import VerifyException
 
 from bnnc.devices import Device
+from bnnc.dialects.df.checks import _stream, _int, _check_stream, _i64, _detached_value
 from bnnc.dialects.df.emission import HlsInstance, HlsTemplate, VerilogInstance
 from bnnc.dialects.df.resources import Cost, FabricTable
 from bnnc.dialects.df.types import StreamType, Fold, divisors
 from bnnc.semantics.schedules import WordPlan, buffered
-from bnnc.dialects.df.checks import _stream, _int, _check_stream, _i64, _detached_value
 
 
 class EngineOp(IRDLOperation, ABC):

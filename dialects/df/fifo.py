@@ -14,12 +14,12 @@ from xdsl.irdl import (
 )
 from xdsl.traits import Pure
 
-from bnnc.dialects.df.types import StreamType
-from bnnc.dialects.df.checks import _stream, _int, _expect
 from bnnc.devices import Device
+from bnnc.dialects.df.checks import _stream, _int, _expect
 from bnnc.dialects.df.emission import VerilogInstance
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.resources import LUTRAM_MAX_DEPTH, Cost, FabricTable, bram18_count, dual_port_lutram
+from bnnc.dialects.df.types import StreamType
 
 
 # Calibrated against Yosys on `bnnc_fifo` (docs/rtl.md): the pointers and the count, their

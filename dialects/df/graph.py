@@ -20,9 +20,9 @@ from xdsl.irdl import (
 from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator, SymbolOpInterface
 
 from bnnc.dialects.bnn import array_values, is_bipolar, is_integer
-from bnnc.dialects.df.types import StreamType, TargetAttr, target_for
 from bnnc.dialects.df.checks import _stream, _expect
 from bnnc.dialects.df.fifo import FifoOp
+from bnnc.dialects.df.types import StreamType, TargetAttr, target_for
 
 
 def _check_frame(shape: DenseArrayBase, stream: StreamType) -> None:

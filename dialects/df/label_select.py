@@ -21,11 +21,11 @@ from xdsl.traits import Pure
 
 from bnnc.devices import Device
 from bnnc.dialects.bnn import bit_width, integer_range, is_integer
-from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect
 from bnnc.dialects.df.emission import HlsInstance, HlsTemplate, VerilogInstance, element_kind, int_arg, type_bits
 from bnnc.dialects.df.engine import EngineOp, stream_numbers
 from bnnc.dialects.df.resources import ENGINE_BASE_FF, Cost, FabricTable, ceil
+from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.semantics.schedules import WordPlan, repeat_frames
 
 

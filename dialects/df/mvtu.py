@@ -29,6 +29,7 @@ from xdsl.irdl import (
 )
 from xdsl.traits import Pure
 
+from bnnc.devices import DEFAULT_BOARD, Device, load_device
 from bnnc.dialects.bnn import (
     bit_width,
     dense_values,
@@ -38,7 +39,6 @@ from bnnc.dialects.bnn import (
     signed_bits,
     value_range,
 )
-from bnnc.devices import DEFAULT_BOARD, Device, load_device
 from bnnc.dialects.df.checks import _check_thresholds, _check_weights, _expect, _int, _stream, _values
 from bnnc.dialects.df.emission import (
     HlsInstance,

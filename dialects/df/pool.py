@@ -22,7 +22,6 @@ from xdsl.traits import Pure
 
 from bnnc.devices import Device
 from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
-from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect, _check_stream, _values
 from bnnc.dialects.df.emission import (
     WINDOW_PARAMS,
@@ -35,6 +34,7 @@ from bnnc.dialects.df.emission import (
 )
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.resources import Cost, FabricTable, dual_port_lutram
+from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.semantics.schedules import WordPlan, output_register_plan
 
 

@@ -21,8 +21,8 @@ from xdsl.irdl import (
 )
 from xdsl.traits import Pure
 
+from bnnc.devices import Device
 from bnnc.dialects.bnn import array_values, bit_width, integer_range, is_bipolar
-from bnnc.dialects.df.types import StreamType, Fold, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect, _check_stream, _values
 from bnnc.dialects.df.emission import (
     WINDOW_PARAMS,
@@ -34,7 +34,6 @@ from bnnc.dialects.df.emission import (
     type_bits,
 )
 from bnnc.dialects.df.engine import EngineOp
-from bnnc.devices import Device
 from bnnc.dialects.df.resources import (
     REGISTERED_LUTRAM_MAX_DEPTH,
     Cost,
@@ -42,6 +41,7 @@ from bnnc.dialects.df.resources import (
     bram18_count,
     dual_port_lutram,
 )
+from bnnc.dialects.df.types import StreamType, Fold, stream_type
 from bnnc.semantics.schedules import WordPlan
 
 

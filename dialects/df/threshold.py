@@ -35,7 +35,6 @@ from bnnc.dialects.bnn import (
     signed_bits,
     value_range,
 )
-from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.dialects.df.checks import _stream, _int, _expect, _check_thresholds
 from bnnc.dialects.df.emission import (
     HlsInstance,
@@ -58,6 +57,7 @@ from bnnc.dialects.df.resources import (
     FabricTable,
     ceil,
 )
+from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.semantics.arithmetic import threshold_counts
 from bnnc.semantics.schedules import WordPlan, output_register_plan
 

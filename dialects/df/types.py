@@ -13,8 +13,8 @@ from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
-from bnnc.dialects.bnn import bit_width, is_bipolar, is_integer
 from bnnc.devices import DEFAULT_BOARD, load_device
+from bnnc.dialects.bnn import bit_width, is_bipolar, is_integer
 
 
 @irdl_attr_definition
