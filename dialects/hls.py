@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from bnnc.dialects.bnn import array_values, bit_width, is_bipolar, is_integer
+from bnnc.dialects.df import ENGINES
+from bnnc.dialects.df.emission import HlsTemplate, int_arg, type_bits
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
@@ -122,86 +123,38 @@ def _expect_identifier(name: str, what: str) -> None:
 # The template library's signatures
 
 
-@dataclass(frozen=True)
-class Template:
-    """A function template of bnnc's HLS library (backends/hls_cpp/library).
-
-    `params` are its template parameters in order: integers (upper case), or element types (`XxxT`,
-    given as `!bnn.bipolar`, `siN`, `uiN` or `i32`). A call passes the streams it reads, then
-    the streams it writes, then the ROMs named in `roms`, then the frame count.
-    """
-
-    params: tuple[str, ...]
-    reads: int = 1
-    writes: int = 1
-    roms: tuple[str, ...] = ()
-
-    @staticmethod
-    def is_type_param(name: str) -> bool:
-        return name.endswith("T") and not name.isupper()  # InT, ElemT, ...; not WORDS_OUT
+Template = HlsTemplate  # the signature of a template (`df.emission.HlsTemplate`)
+AXI_WIDTH = 64
 
 
-_MVTU = ("MW", "MH", "PE", "SIMD", "MMV", "VECTORS", "POPCOUNT", "InT", "WeightT", "AccT", "OutT")
-_WINDOW = ("CHANNELS", "IH", "IW", "OH", "OW", "KH", "KW", "SH", "SW")
+def _boundary_widths(into: bool):
+    """axi_to_stream reads 64-bit AXI words and writes LANES elements; stream_to_axi the reverse."""
+    def widths(args: dict[str, Attribute]) -> list[int]:
+        words = [AXI_WIDTH, int_arg(args, "LANES") * type_bits(args, "ElemT")]
+        return words if into else words[::-1]
+    return widths
+
 
 TEMPLATES: dict[str, Template] = {
     # AXI words (64 bits, whole elements each) <-> the words of the first / last df stream
-    "axi_to_stream": Template(("ElemT", "ELEMENTS", "LANES")),
-    "stream_to_axi": Template(("ElemT", "ELEMENTS", "LANES")),
-    "mvtu": Template((*_MVTU, "ThrT", "STEPS", "OFFSET"), roms=("weights", "thresholds")),
-    "mvtu_acc": Template(_MVTU, roms=("weights",)),
-    "swu": Template(("ElemT", *_WINDOW, "PAD_TOP", "PAD_LEFT", "PAD_VALUE", "SIMD", "MMV")),
-    "pool": Template(("ElemT", *_WINDOW, "PE")),
-    "threshold": Template(("InT", "OutT", "ThrT", "CHANNELS", "PIXELS", "PE", "STEPS", "OFFSET"), roms=("thresholds",)),
-    "label_select": Template(("InT", "OutT", "CLASSES", "PE", "K")),
-    "dwc": Template(("ElemT", "IN_LANES", "OUT_LANES", "WORDS_IN", "WORDS_OUT")),
-    "dwc_pixels": Template(("ElemT", "IN_LANES", "IN_MMV", "OUT_LANES", "OUT_MMV", "PIXELS", "VECTOR", "GROUP")),
+    "axi_to_stream": Template(("ElemT", "ELEMENTS", "LANES"), _boundary_widths(True)),
+    "stream_to_axi": Template(("ElemT", "ELEMENTS", "LANES"), _boundary_widths(False)),
+    # every engine's own templates (`df.EngineOp.HLS_TEMPLATES`)
+    **{name: template for engine in ENGINES for name, template in engine.HLS_TEMPLATES.items()},
 }
 
 STORAGES = ("bram", "lutram", "auto")
 _BOUNDARY = ("axi_to_stream", "stream_to_axi")
-AXI_WIDTH = 64
-
-
-def _arg_int(args: dict[str, Attribute], name: str) -> int:
-    value = args[name]
-    assert isinstance(value, IntegerAttr)
-    return value.value.data
 
 
 def stream_widths(template: str, args: dict[str, Attribute]) -> list[int]:
     """The word widths of the streams a template instance reads and writes, from its arguments."""
-    a = lambda name: _arg_int(args, name)
-    b = lambda name: bit_width(args[name])
-    if template == "axi_to_stream":
-        return [AXI_WIDTH, a("LANES") * b("ElemT")]
-    if template == "stream_to_axi":
-        return [a("LANES") * b("ElemT"), AXI_WIDTH]
-    if template in ("mvtu", "mvtu_acc"):
-        return [a("SIMD") * a("MMV") * b("InT"), a("PE") * a("MMV") * b("OutT")]
-    if template == "swu":
-        return [a("SIMD") * b("ElemT"), a("SIMD") * a("MMV") * b("ElemT")]
-    if template == "pool":
-        return [a("PE") * b("ElemT")] * 2
-    if template == "threshold":
-        return [a("PE") * b("InT"), a("PE") * b("OutT")]
-    if template == "label_select":
-        return [a("PE") * b("InT"), b("OutT")]
-    return [a("IN_LANES") * b("ElemT"), a("OUT_LANES") * b("ElemT")]  # dwc, dwc_pixels
+    return TEMPLATES[template].stream_widths(args)
 
 
 def rom_shapes(template: str, args: dict[str, Attribute]) -> list[tuple[tuple[int, ...], int]]:
     """(shape, entry bits) of each ROM a template instance takes, from its arguments."""
-    a = lambda name: _arg_int(args, name)
-    if template in ("mvtu", "mvtu_acc"):
-        pe, nf, sf = a("PE"), a("MH") // a("PE"), a("MW") // a("SIMD")
-        weights = ((pe, nf * sf), a("SIMD") * bit_width(args["WeightT"]))
-        if template == "mvtu_acc":
-            return [weights]
-        return [weights, ((pe, nf, a("STEPS")), bit_width(args["ThrT"]))]
-    if template == "threshold":
-        return [((a("PE"), a("CHANNELS") // a("PE"), a("STEPS")), bit_width(args["ThrT"]))]
-    return []
+    return TEMPLATES[template].rom_shapes(args)
 
 
 # --------------------------------------------------------------------------------------------

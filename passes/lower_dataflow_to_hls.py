@@ -14,23 +14,19 @@ graph's boundary becomes two 64-bit AXI-stream ports with converters to and from
 last stream's words; `df.invoke` becomes `hls.invoke`. The words on every stream are those of
 the `df` streams (same lanes, same order), so the `df` executor is the specification of the C++.
 
-ROM layouts: weights as `df.MvtuOp.weight_memory` gives them, one entry per
-(PE, tile) of SIMD lanes packed as a stream word; thresholds as [PE][MH/PE][steps] for channel
-nf·PE + p. Thresholds are clamped to [lo, hi + 1] of the value they compare (the accumulator or
-the input): x ≥ T holds for every x in [lo, hi] when T ≤ lo and for none when T > hi, so the
-result is unchanged while the threshold type needs no more bits than the accumulator and one.
+Each engine's instance is its op's (`df.EngineOp.hls_instance`: the template, its arguments and
+its memories in their layouts, thresholds clamped to [lo, hi + 1] of the value they compare);
+this pass only names and places them.
 The accumulator, threshold and comparison types and the weights' storage are what
 `prepare-for-emission` recorded on the engines (the lowering prepares a graph that is not).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
-from bnnc.dialects import bnn, df, hls
+from bnnc.dialects import df, hls
 from xdsl.context import Context
 from xdsl.dialects import builtin
 from xdsl.dialects.builtin import (
@@ -39,7 +35,6 @@ from xdsl.dialects.builtin import (
     DictionaryAttr,
     IntegerAttr,
     IntegerType,
-    Signedness,
     StringAttr,
     SymbolRefAttr,
     i64,
@@ -49,9 +44,10 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 from xdsl.traits import SymbolTable
 
+from bnnc.dialects.df.emission import HlsRom
 from bnnc.errors import BnncError
 from bnnc.passes.prepare_for_emission import prepare_graph
-from bnnc.semantics.packing import AXI_WORD_BITS, pack_rows
+from bnnc.semantics.packing import AXI_WORD_BITS
 
 DEFAULT_STREAM_DEPTH = 2
 
@@ -62,17 +58,6 @@ def _int(attr: IntegerAttr) -> int:
 
 def _i(value: int) -> IntegerAttr:
     return IntegerAttr(value, i64)
-
-
-def element_codes(values: np.ndarray, element: Attribute) -> np.ndarray:
-    """Numbers → their codes in `element` (up to 64 bits), as uint64: bits for bipolar, two's
-    complement otherwise."""
-    if bnn.is_bipolar(element):
-        return (values > 0).astype(np.uint64)
-    bits = bnn.bit_width(element)
-    if bits > 64:
-        raise BnncError(f"lower-dataflow-to-hls: {element} is wider than the 64 bits bnnc's HLS library handles")
-    return values.astype(np.int64).astype(np.uint64) & np.uint64((1 << bits) - 1)
 
 
 def identifier(name: str) -> str:
@@ -113,7 +98,7 @@ class _TopBuilder:
         self.streams[value] = op.stream
         return op.stream
 
-    def rom(self, name: str, element: IntegerType, shape: tuple[int, ...], codes: np.ndarray,
+    def rom(self, name: str, element: IntegerType, shape: tuple[int, ...], codes: Attribute,
             storage: str, partition: tuple[int, ...]) -> SymbolRefAttr:
         """A ROM of `shape` entries from their unsigned codes (entries of up to 64 bits, or
         (…, lanes) codes of `lane_bits` packed by the caller into `codes` words)."""
@@ -143,11 +128,8 @@ class _TopBuilder:
 
     def lower(self, op: Operation) -> None:
         lowering = {
-            df.InputOp: self.lower_boundary_in, df.OutputOp: self.lower_boundary_out,
-            df.FifoOp: self.lower_fifo, df.MvtuOp: self.lower_mvtu, df.SwuOp: self.lower_swu,
-            df.PoolOp: self.lower_pool, df.ThresholdOp: self.lower_threshold,
-            df.LabelSelectOp: self.lower_label_select, df.DwcOp: self.lower_dwc,
-        }.get(type(op))
+            df.InputOp: self.lower_boundary_in, df.OutputOp: self.lower_boundary_out, df.FifoOp: self.lower_fifo,
+        }.get(type(op), self.lower_engine if isinstance(op, df.EngineOp) else None)
         if lowering is None:
             raise BnncError(f"lower-dataflow-to-hls: no HLS template for '{op.name}' in a df.graph")
         for result in op.results:
@@ -186,112 +168,23 @@ class _TopBuilder:
         owner.attributes["bnnc.sized"] = builtin.UnitAttr()
         self.streams[op.output] = stream
 
-    def lower_mvtu(self, op: df.MvtuOp) -> None:
-        mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
-        nf, sf = mh // pe, mw // simd
-        name = identifier(op.layer.data) if op.layer is not None else "mvtu"
-        w_bits = bnn.bit_width(op.weight_type)
-        memory = op.weight_memory()  # (PE, NF·SF, SIMD) numbers
-        codes = element_codes(memory, op.weight_type).reshape(pe * nf * sf, simd)
-        words = pack_rows(codes, w_bits)
-        entry = IntegerType(simd * w_bits, Signedness.UNSIGNED)
-        contents = _reshape_words(words, (pe, nf * sf))
-        weights = self.rom(f"{name}_weights", entry, (pe, nf * sf), contents, op.weight_storage.data, (0,))  # type: ignore[union-attr]
-        lo, hi = op.accumulator_range()
-        acc_t = op.acc_type
-        out = self.stream(op.output, self._name(op, "mvtu"))
-        args: dict[str, Attribute | int] = {
-            "MW": mw, "MH": mh, "PE": pe, "SIMD": simd, "MMV": _int(op.mmv), "VECTORS": _int(op.vectors),
-            "POPCOUNT": int(op.popcount is not None), "InT": op.input.type.element,
-            "WeightT": op.weight_type, "AccT": acc_t, "OutT": op.output.type.element,
-        }
-        roms = [weights]
-        if op.thresholds is None:
-            template = "mvtu_acc"
-        else:
-            template = "mvtu"
-            thresholds = self.threshold_rom(name, op.thresholds, mh, pe, lo, hi, acc_t)  # type: ignore[arg-type]
-            roms.append(thresholds)
-            args |= {"ThrT": acc_t, "STEPS": op.thresholds.get_shape()[1], "OFFSET": _int(op.offset)}
-        self.instance(template, [self.streams[op.input]], [out], args, roms, op.layer)
+    def lower_engine(self, op: df.EngineOp) -> None:
+        """The engine's template instance (`df.EngineOp.hls_instance`), its memories named
+        after its layer (or its kind) and its output stream."""
+        inst = op.hls_instance()
+        layer = op.properties.get("layer")
+        base = identifier(layer.data) if isinstance(layer, StringAttr) else inst.kind
 
-    def threshold_rom(self, name: str, thresholds, channels: int, pe: int, lo: int, hi: int,
-                      thr_t: IntegerType):
-        if thr_t.width.data > 64:
-            raise BnncError(f"lower-dataflow-to-hls: thresholds of {name} need {thr_t}, wider than 64 bits")
-        values = bnn.dense_values(thresholds).astype(np.int64)
-        values = np.broadcast_to(values, (channels, values.shape[1]))
-        values = np.clip(values, lo, hi + 1)  # see the module docstring
-        steps = values.shape[1]
-        layout = values.reshape(channels // pe, pe, steps).transpose(1, 0, 2)  # [PE][NF][steps]
-        codes = element_codes(layout, thr_t).reshape(pe, channels // pe, steps, 1)
-        contents = _words_attr(codes)
-        return self.rom(f"{name}_thresholds", thr_t, (pe, channels // pe, steps), contents, "lutram", (0, 2))
+        def rom(spec: HlsRom) -> SymbolRefAttr:
+            return self.rom(f"{base}_{spec.suffix}", spec.element, spec.shape, spec.contents, spec.storage,
+                            spec.partition)
 
-    def lower_swu(self, op: df.SwuOp) -> None:
-        (ih, iw), (oh, ow) = bnn.array_values(op.ifm), bnn.array_values(op.ofm)
-        (kh, kw), (sh, sw) = bnn.array_values(op.kernel), bnn.array_values(op.strides)
-        top, left, _, _ = bnn.array_values(op.pads)
-        element = op.input.type.element
-        pad = _int(op.pad_value)
-        pad_code = int(element_codes(np.array([pad]), element)[0])
-        args: dict[str, Attribute | int] = {
-            "ElemT": element, "CHANNELS": _int(op.channels), "IH": ih, "IW": iw, "OH": oh, "OW": ow,
-            "KH": kh, "KW": kw, "SH": sh, "SW": sw, "PAD_TOP": top, "PAD_LEFT": left,
-            "PAD_VALUE": pad_code, "SIMD": _int(op.simd), "MMV": _int(op.mmv),
-        }
-        out = self.stream(op.output, self._name(op, "swu"))
-        self.instance("swu", [self.streams[op.input]], [out], args, [], op.layer)
-
-    def lower_pool(self, op: df.PoolOp) -> None:
-        (ih, iw), (oh, ow) = bnn.array_values(op.ifm), bnn.array_values(op.ofm)
-        (kh, kw), (sh, sw) = bnn.array_values(op.kernel), bnn.array_values(op.strides)
-        args: dict[str, Attribute | int] = {
-            "ElemT": op.input.type.element, "CHANNELS": _int(op.channels), "IH": ih, "IW": iw,
-            "OH": oh, "OW": ow, "KH": kh, "KW": kw, "SH": sh, "SW": sw, "PE": _int(op.pe),
-        }
-        out = self.stream(op.output, self._name(op, "pool"))
-        self.instance("pool", [self.streams[op.input]], [out], args, [], op.layer)
-
-    def lower_threshold(self, op: df.ThresholdOp) -> None:
-        c, pe = _int(op.channels), _int(op.pe)
-        name = identifier(op.layer.data) if op.layer is not None else "threshold"
-        lo, hi = bnn.value_range(op.input.type.element)
-        thr_t = op.compare_type
-        thresholds = self.threshold_rom(name, op.thresholds, c, pe, lo, hi, thr_t)  # type: ignore[arg-type]
-        args: dict[str, Attribute | int] = {
-            "InT": op.input.type.element, "OutT": op.output.type.element, "ThrT": thr_t,
-            "CHANNELS": c, "PIXELS": _int(op.pixels), "PE": pe,
-            "STEPS": op.thresholds.get_shape()[1], "OFFSET": _int(op.offset),
-        }
-        out = self.stream(op.output, self._name(op, "threshold"))
-        self.instance("threshold", [self.streams[op.input]], [out], args, [thresholds], op.layer)
-
-    def lower_label_select(self, op: df.LabelSelectOp) -> None:
-        args: dict[str, Attribute | int] = {
-            "InT": op.input.type.element, "OutT": op.output.type.element,
-            "CLASSES": _int(op.classes), "PE": _int(op.pe), "K": _int(op.k),
-        }
-        out = self.stream(op.output, self._name(op, "label_select"))
-        self.instance("label_select", [self.streams[op.input]], [out], args, [], op.layer)
-
-    def lower_dwc(self, op: df.DwcOp) -> None:
-        src, dst = op.input.type, op.output.type
-        out = self.stream(op.output, self._name(op, "dwc"))
-        if src.mmv.data == 1 and dst.mmv.data == 1:
-            args: dict[str, Attribute | int] = {
-                "ElemT": src.element, "IN_LANES": src.lanes.data, "OUT_LANES": dst.lanes.data,
-                "WORDS_IN": src.words.data, "WORDS_OUT": dst.words.data,
-            }
-            self.instance("dwc", [self.streams[op.input]], [out], args, [], op.layer)
-            return
-        pixels = _int(op.pixels)  # type: ignore[arg-type]
-        args = {
-            "ElemT": src.element, "IN_LANES": src.lanes.data, "IN_MMV": src.mmv.data,
-            "OUT_LANES": dst.lanes.data, "OUT_MMV": dst.mmv.data, "PIXELS": pixels,
-            "VECTOR": src.elements // pixels, "GROUP": math.lcm(src.mmv.data, dst.mmv.data),
-        }
-        self.instance("dwc_pixels", [self.streams[op.input]], [out], args, [], op.layer)
+        # the first memory, the output stream, the other memories: the order of bnnc's hls IR
+        symbols = [rom(spec) for spec in inst.roms[:1]]
+        out = self.stream(op.results[0], self._name(op, inst.kind))
+        symbols += [rom(spec) for spec in inst.roms[1:]]
+        self.instance(inst.template, [self.streams[op.operands[0]]], [out], inst.args, symbols,
+                      layer if isinstance(layer, StringAttr) else None)
 
 
 def port_op(name: str, direction: str, stream: df.StreamType) -> hls.PortOp:
@@ -317,21 +210,6 @@ def boundary_instance(template: str, source: SSAValue, target: SSAValue, stream:
         operands=[[source, target]],
         properties={"template": StringAttr(template), "args": DictionaryAttr(args), "roms": ArrayAttr([])},
     )
-
-
-def _words_attr(words: np.ndarray):
-    from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType
-
-    from bnnc.semantics.packing import ui64
-
-    data = np.ascontiguousarray(words, dtype="<u8")
-    return DenseIntOrFPElementsAttr(TensorType(ui64, data.shape), BytesAttr(data.tobytes()))
-
-
-def _reshape_words(attr, shape: tuple[int, ...]):
-    """Packed rows (R, words) → contents of shape `shape` + [words], R = product(shape)."""
-    words = np.frombuffer(attr.data.data, dtype="<u8").reshape(*shape, attr.get_shape()[1])
-    return _words_attr(words)
 
 
 def lower_graph(graph: df.GraphOp) -> hls.TopOp:

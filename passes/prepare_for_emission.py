@@ -4,7 +4,11 @@ CIRCT's `PrepareForEmission` is the model: the HLS lowering and the Verilog emit
 this pass decided and decide nothing themselves, so the C++ and the RTL cannot disagree on a
 width or a memory. Per engine:
 
-    df.mvtu       acc_type        the accumulator's type, which the thresholds share
+    df.mvtu       products        `lut` or `dsp`: where the lanes multiply, against the target
+                                  board's LUTs per DSP (`df.MvtuOp.uses_dsp`)
+                  tree            the adder tree's (GROUP, RADIX) at the target clock
+                                  (`df.MvtuOp.adder_tree`)
+                  acc_type        the accumulator's type, which the thresholds share
                   weight_storage  `lutram` or `bram`, the cost model's rule for its depth
     df.threshold  compare_type    the type inputs and thresholds are compared in
 
@@ -22,8 +26,9 @@ from xdsl.dialects.builtin import IntegerType, Signedness, StringAttr
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
-from bnnc.analysis.cost_model import LUTRAM_MAX_DEPTH
+from bnnc.devices import load_device
 from bnnc.dialects import df
+from bnnc.dialects.df.resources import LUTRAM_MAX_DEPTH
 from bnnc.dialects.bnn import bit_width, signed_bits, value_range
 
 
@@ -48,13 +53,21 @@ def compare_type(op: df.ThresholdOp) -> IntegerType:
 
 def weight_storage(op: df.MvtuOp) -> str:
     """LUTRAM for a weight memory of at most LUTRAM_MAX_DEPTH words (NF·SF), else BRAM: the cost
-    model's rule (`bnnc.analysis.cost_model.memory_cost`)."""
+    model's rule (`df.resources.memory_cost`)."""
     return "lutram" if op.neuron_folds * op.synapse_folds <= LUTRAM_MAX_DEPTH else "bram"
 
 
 def prepare_engine(op: Operation) -> None:
-    """Record the decisions on one engine (those already recorded are kept)."""
+    """Record the decisions on one engine (those already recorded are kept), for the target of
+    its graph (the default board at its own clock for an engine outside a graph)."""
     if isinstance(op, df.MvtuOp):
+        if op.products is None or op.tree is None:
+            graph = op.parent_op()
+            if isinstance(graph, df.GraphOp):
+                target = df.target_of(graph)
+                op.record_structure(target.clock, load_device(target.board.data))
+            else:
+                op.record_structure(None, load_device(df.target_for().board.data))
         if op.acc_type is None:
             op.acc_type = accumulator_type(op)
         if op.weight_storage is None:
@@ -71,7 +84,8 @@ def prepare_graph(graph: df.GraphOp) -> None:
 
 def is_prepared(graph: df.GraphOp) -> bool:
     return all(
-        (op.acc_type is not None and op.weight_storage is not None) if isinstance(op, df.MvtuOp)
+        (op.acc_type is not None and op.weight_storage is not None and op.products is not None
+         and op.tree is not None) if isinstance(op, df.MvtuOp)
         else op.compare_type is not None if isinstance(op, df.ThresholdOp) else True
         for op in graph.body.block.ops
     )

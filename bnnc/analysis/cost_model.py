@@ -1,127 +1,67 @@
 """The analytical cost model of the `df` engines: cycles per frame and FPGA resources.
 
-One function per engine kind, each with the derivation of its formula in its docstring, and
-`node_cost` to dispatch on the op. Cycles follow the models FINN uses (REFERENCE.md, "Cycle
-models"); LUT and BRAM follow FINN-R (REFERENCE.md, "Resource models") with an XNOR variant for
-popcount layers. FF counts are rough estimates of the pipeline registers only.
+Every engine answers for its own cycles and resources (`df.EngineOp.cost`, the derivation of
+each formula in the op's docstring, its constants in its op module); this module asks the op,
+with the constants of the board's fabric family (`bnnc.analysis.fabric_costs`), costs the
+AXI-stream ports, and sums a graph up (`estimate_graph`). Cycles follow the models FINN uses
+(REFERENCE.md, "Cycle models"); LUT and BRAM follow FINN-R (REFERENCE.md, "Resource models") with
+an XNOR variant for popcount layers, calibrated against Yosys netlists. FF counts are rough
+estimates of the pipeline registers only. These are estimates, not Vivado's figures.
 
-These are starting points, not truths: a later issue calibrates them against Yosys netlists
-(and RTL simulation for the cycles). Every constant that such a calibration would move is named
-below, so that it changes in one place; those that differ between fabric families (7-series,
-UltraScale+) are in the family's table, `bnnc.analysis.fabric_costs`, read through the `Device`.
+The names below are re-exported from the op modules for the callers that read them here.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from xdsl.dialects.builtin import IntegerAttr, StringAttr
 from xdsl.ir import Operation, SSAValue
 
+from bnnc.analysis.fabric_costs import FABRICS, FabricCosts, fabric_costs
 from bnnc.devices import Device
 from bnnc.dialects import df
-from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
+from bnnc.dialects.bnn import bit_width
+from bnnc.dialects.df.dwc import (  # noqa: F401  (re-exported)
+    REGROUP_BASE_LUT,
+    REGROUP_LUT_PER_BANK_BIT,
+    REPACK_BASE_LUT,
+    REPACK_LUT_PER_MUX_INPUT,
+    regroup_cost,
+    repack_block,
+    repack_cost,
+)
+from bnnc.dialects.df.fifo import DEFAULT_FIFO_DEPTH, FIFO_BASE_LUT, FIFO_LUT_PER_POINTER_BIT  # noqa: F401
+from bnnc.dialects.df.mvtu import (  # noqa: F401  (re-exported)
+    INT_GROUP,
+    LUT_INPUTS,
+    MVTU_BASE_LUT,
+    POPCOUNT_GROUP,
+    TREE_CLOCK_MHZ,
+    TREE_LEVEL_NS,
+    TREE_RADIX,
+    XNOR_LUT_PER_LANE,
+    XNOR_TREE_LUT_PER_LANE,
+    popcount_tree_luts,
+    product_luts,
+)
+from bnnc.dialects.df.pool import POOL_BASE_FF, POOL_BASE_LUT, POOL_LUT_PER_INT_BIT  # noqa: F401
+from bnnc.dialects.df.resources import (  # noqa: F401  (re-exported)
+    ENGINE_BASE_FF,
+    LUT_OVERHEAD,
+    LUTRAM_BITS_PER_LUT,
+    LUTRAM_MAX_DEPTH,
+    MUX_INPUTS_PER_LUT,
+    REGISTERED_LUTRAM_MAX_DEPTH,
+    SRL_DEPTH,
+    Cost,
+    bram18_count,
+    memory_cost,
+)
+from bnnc.dialects.df.swu import SWU_BASE_FF, SWU_BASE_LUT, SWU_FF_PER_PIXEL, SWU_LUT_PER_PIXEL  # noqa: F401
+from bnnc.dialects.df.threshold import THRESHOLD_BASE_LUT  # noqa: F401
 from bnnc.errors import BnncError
-from bnnc.analysis.fabric_costs import FABRICS, FabricCosts, fabric_costs
 from bnnc.semantics.packing import elements_per_axi_word
-
-# Constants calibrated against Yosys (`synth_xilinx -family xc7`) on the Verilog library
-# (`python benchmarks/yosys_calibration.py`, docs/rtl.md); each one's use is derived in the
-# docstring of the function that uses it.
-# MVTU: a fixed part (the fold counters, the three pipeline stages' handshakes) plus the per-PE
-# datapath as FINN-R writes it, with no glue factor on top.
-MVTU_BASE_LUT = 60
-LUT_OVERHEAD = 1.0
-# MVTU pipeline (`mvtu_tree`): lanes the dot product's first tree stage sums, and nodes a later
-# stage adds, at TREE_CLOCK_MHZ; a level of logic (LUT and routing) per doubling.
-TREE_CLOCK_MHZ = 200.0
-POPCOUNT_GROUP = 8
-INT_GROUP = 2
-TREE_RADIX = 4
-TREE_LEVEL_NS = 0.5
-# A DSP48E1 is worth this many LUTs of the device (ZC706: 218,600 LUT / 900 DSP): a product
-# goes to a DSP when its LUTs would cost more (`mvtu_uses_dsp`).
-DSP_LUT_EQUIVALENT = 243
-# XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
-XNOR_LUT_PER_LANE = 1
-# XNOR layers with the pipelined tree (`mvtu_tree`): the XNORs merge into the 8-lane first
-# stage's adders; XNORs and tree together, per lane (fitted on the four XNOR configurations of
-# benchmarks/yosys_calibration.py, 2026-12-07: 0.9 to 2.5 a lane).
-XNOR_TREE_LUT_PER_LANE = 1.6
-# FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
-LUT_INPUTS = 6
-# Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input (negate and
-# select), one LUT per bit on the carry chain, in the pipelined tree; the adder comes out at
-# the family's `int_bipolar_share` of its terms (`fabric_costs`).
-# The sliding window: row, slot and window counters as narrow as their ranges (fixed), and per
-# pixel of a word its incremental row, column and slot, the padding tests and the two address
-# stages (recalibrated 2026-12-07 after the 32-bit arithmetic went: ~1,000 -> ~140 LUT).
-SWU_BASE_LUT = 100
-SWU_LUT_PER_PIXEL = 10
-SWU_BASE_FF = 66
-SWU_FF_PER_PIXEL = 22
-# Pool: narrow position counters and the window tests (recalibrated 2026-12-07, 32-bit counters
-# gone: ~320 -> ~100 LUT); an integer lane's comparator and select per bit.
-POOL_BASE_LUT = 60
-POOL_BASE_FF = 27
-POOL_LUT_PER_INT_BIT = 3
-THRESHOLD_BASE_LUT = 20
-# Label select: per lane and list entry, a comparator and an insert select per bit of the
-# (score, index) entry (the family's `label_select_*`); the merge of the lanes' lists, per bit
-# of its entries: the select and half a comparator (2026-12-08, label-select-100-top5-pe4:
-# 2,618 LUT in Yosys, 720 of them the lanes' term).
-LABEL_SELECT_MERGE_LUT_PER_BIT = 1.2
-# bnnc_repack: the slot and block counters, the fill compare and the handshakes; the output
-# multiplexer, LUTs per input of a mux wider than one LUT6 (Yosys decodes the slot and ORs).
-REPACK_BASE_LUT = 45
-REPACK_LUT_PER_MUX_INPUT = 0.625
-# bnnc_regroup: the load select of each bank bit, shared by two bits in a LUT6.
-REGROUP_LUT_PER_BANK_BIT = 0.35
-REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
-# FIFOs: the pointers and the count, their increments and compares (with rptr + 1 and count ± 1
-# kept as registers, 2026-12-07: about 8 LUT an address bit).
-FIFO_BASE_LUT = 10
-FIFO_LUT_PER_POINTER_BIT = 8
-ENGINE_BASE_FF = 100
-# A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
-# register (SRLC32E).
-LUTRAM_BITS_PER_LUT = 64
-SRL_DEPTH = 32
-# Simple dual-port distributed RAM as Yosys maps it: the family's `ram32m_*`, `ram64m_*`.
-# Memories this shallow go to LUTRAM rather than BRAM (FINN's rule; bnnc_fifo's BRAM_MIN_DEPTH).
-LUTRAM_MAX_DEPTH = 128
-# A memory with a registered read (the sliding window's buffer) goes to BRAM in Yosys beyond
-# one level of RAM64M.
-REGISTERED_LUTRAM_MAX_DEPTH = 64
-# A FIFO of unset depth is costed at the depth Vivado HLS gives a stream by default.
-DEFAULT_FIFO_DEPTH = 2
-# A LUT6 selects one of four inputs (4 data + 2 select lines; MUXF7/MUXF8 join them).
-MUX_INPUTS_PER_LUT = 4
-
-
-@dataclass(frozen=True)
-class Cost:
-    """What one engine costs: cycles per frame and resources. `lutram` is part of `lut`."""
-
-    cycles: int
-    lut: int
-    ff: int
-    bram18: int
-    lutram: int
-    dsp: int = 0  # DSP48E1 slices
-
-    def __add__(self, other: Cost) -> Cost:
-        return Cost(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
-
-    def as_tuple(self) -> tuple[int, int, int, int, int, int]:
-        return (self.cycles, self.lut, self.ff, self.bram18, self.lutram, self.dsp)
-
-
-def _int(attr: IntegerAttr) -> int:
-    return attr.value.data
 
 
 def _stream(value: SSAValue) -> df.StreamType:
@@ -129,442 +69,37 @@ def _stream(value: SSAValue) -> df.StreamType:
     return value.type
 
 
-def _ceil(x: float) -> int:
-    return math.ceil(x - 1e-9)  # 1.1 * 10 is 11.000000000000002: do not round that up to 12
-
-
-def bram18_count(depth: int, width: int) -> int:
-    """BRAM18s for a `depth` x `width` memory, by FINN-R's table of BRAM18 aspect ratios.
-
-    A BRAM18 is 16K x 1, 8K x 2, 4K x 4, 2K x 9, 1K x 18 or 512 x 36. Narrow memories use the
-    mode of their width; a memory wider than 18 bits uses 1K x 18 when it is deeper than 512
-    (fewer blocks than 512 x 36 for deep memories) and 512 x 36 otherwise.
-    """
-    if width == 1:
-        return -(-depth // 16384)
-    if width == 2:
-        return -(-depth // 8192)
-    if width <= 4:
-        return -(-depth // 4096) * -(-width // 4)
-    if width <= 9:
-        return -(-depth // 2048) * -(-width // 9)
-    if width <= 18 or depth > 512:
-        return -(-depth // 1024) * -(-width // 18)
-    return -(-depth // 512) * -(-width // 36)
-
-
-def memory_cost(depth: int, width: int) -> tuple[int, int]:
-    """(BRAM18, LUTRAM LUTs) of a `depth` x `width` memory.
-
-    At most LUTRAM_MAX_DEPTH words go to distributed RAM, one LUT per 64 x 1 bits:
-    ceil(depth/64)·width LUTs; deeper memories go to BRAM (`bram18_count`). Vivado may build a
-    small constant ROM from logic LUTs rather than LUTRAM: counting it as LUTRAM is conservative.
-    """
-    if depth <= LUTRAM_MAX_DEPTH:
-        return 0, -(-depth // LUTRAM_BITS_PER_LUT) * width
-    return bram18_count(depth, width), 0
-
-
 def dual_port_lutram(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"]) -> int:
-    """LUTs of a `depth` x `width` simple dual-port distributed RAM (a FIFO's or a buffer's):
-    `ramm_luts` per RAM32M of 32 x `ram32m_bits` up to 32 words, else per RAM64M of 64 x
-    `ram64m_bits` per 64 words. 7-series (RAM32M 32 x 6, RAM64M 64 x 3, 4 LUTs each):
-    fifo-16x32: 4·⌈16/6⌉ = 12 LUTs, fifo-8x128: 2·4·⌈8/3⌉ = 24; UltraScale+ (RAM32M16 32 x 14,
-    RAM64M8 64 x 7, 8 LUTs each): fifo-16x32 8·⌈16/14⌉ = 16, fifo-64x2 8·⌈64/14⌉ = 40."""
-    if depth <= 32:
-        return fabric.ramm_luts * -(-width // fabric.ram32m_bits)
-    return -(-depth // 64) * fabric.ramm_luts * -(-width // fabric.ram64m_bits)
+    """LUTs of a simple dual-port distributed RAM (`df.resources.dual_port_lutram`)."""
+    from bnnc.dialects.df.resources import dual_port_lutram as lutram
 
-
-def popcount_tree_luts(lanes: int) -> int:
-    """LUTs of a balanced adder tree summing `lanes` single bits.
-
-    Pairs of partial sums are added level by level; adding two numbers of at most b bits costs
-    b LUTs (one per bit, the carry on the carry chain) and gives b + 1 bits; an odd operand
-    passes to the next level. For 2^L lanes that is sum over l of 2^(L-l)·l ≈ 2·lanes LUTs
-    (SIMD 32: 57, SIMD 128: 247).
-    """
-    widths = [1] * lanes
-    luts = 0
-    while len(widths) > 1:
-        pairs = [max(a, b) for a, b in zip(widths[::2], widths[1::2], strict=False)]
-        luts += sum(pairs)
-        widths = [w + 1 for w in pairs] + (widths[-1:] if len(widths) % 2 else [])
-    return luts
+    return lutram(depth, width, fabric)
 
 
 def mvtu_tree(op: df.MvtuOp, clock_mhz: float | None = None) -> tuple[int, int, int]:
-    """The dot product's pipelined adder tree in `bnnc_mvtu`: (GROUP, RADIX, TREE_STAGES).
-
-    The first stage sums GROUP lanes, every further one RADIX nodes of the stage before, until
-    one node is left: TREE_STAGES = 1 + ⌈log_RADIX ⌈SIMD/GROUP⌉⌉. At 200 MHz (5.0 ns) the
-    timing check (`bnnc.backends.verilog.timing`) measures a stage of POPCOUNT_GROUP XNOR lanes,
-    of INT_GROUP negate-and-select or product lanes, and of TREE_RADIX nodes within the period
-    (docs/rtl.md). Each doubling of a stage's lanes adds about one level of logic (a LUT and its
-    routing, TREE_LEVEL_NS), so a clock whose period is k such levels longer (shorter) takes
-    2^k times (2^−k times) the lanes in its first stage. The clock is the graph's target
-    (`df.target_of`) unless given; a detached op (a folding probe) is taken at TREE_CLOCK_MHZ.
-    """
-    if clock_mhz is None:
-        graph = op.parent_op()
-        clock_mhz = df.target_of(graph).clock if isinstance(graph, df.GraphOp) else TREE_CLOCK_MHZ
-    simd = _int(op.simd)
-    if mvtu_uses_dsp(op):  # the product alone in the first stage: the DSP's M/P registers
-        base = 1
-    else:
-        base = POPCOUNT_GROUP if op.popcount is not None else INT_GROUP
-    levels = math.floor((1000.0 / clock_mhz - 1000.0 / TREE_CLOCK_MHZ) / TREE_LEVEL_NS)
-    group = max(1, min(simd, int(base * 2.0 ** levels)))
-    nodes, stages = -(-simd // group), 1
-    while nodes > 1:
-        nodes, stages = -(-nodes // TREE_RADIX), stages + 1
-    return group, TREE_RADIX, stages
-
-
-def product_luts(w: int, a: int) -> int:
-    """LUTs of one W x A-bit product in fabric (FINN-R's generic multiplier, `mvtu_cost`)."""
-    return (2 * -(-(w + a) // LUT_INPUTS) - 1) * (w + a)
+    """The MVTU's adder tree (GROUP, RADIX, TREE_STAGES): `df.MvtuOp.adder_tree`."""
+    return op.adder_tree(clock_mhz)
 
 
 def mvtu_uses_dsp(op: df.MvtuOp) -> bool:
-    """Whether an MVTU's lanes multiply on DSP48E1s rather than in LUTs.
-
-    Only n-bit x n-bit lanes multiply at all (a bipolar factor is a negate-and-select, XNOR
-    lanes a LUT). A product goes to a DSP when its LUTs (`product_luts`) cost more of the
-    device than one DSP slice does: DSP_LUT_EQUIVALENT LUTs, the ZC706's LUTs per DSP
-    (218,600 / 900 = 243). That takes W + A ≥ 24 bits (16 x 8: 264 LUT); every product of the
-    networks bnnc compiles today (at most 8 x 8: 80 LUT) stays in LUTs.
-    """
-    if op.popcount is not None or is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
-        return False
-    return product_luts(bit_width(op.weight_type), bit_width(_stream(op.input).element)) > DSP_LUT_EQUIVALENT
-
-
-def mvtu_tree_ff(op: df.MvtuOp) -> int:
-    """Flip-flops of one PE's adder tree (`mvtu_tree`) in `bnnc_mvtu`: stage s holds
-    N_s = ⌈N_(s−1)/RADIX⌉ nodes (N_0 = ⌈SIMD/GROUP⌉), each of ⌈log2(lanes + 1)⌉ bits for a
-    popcount of its lanes (GROUP·RADIX^s, at most SIMD), else of the accumulator's bits."""
-    group, radix, stages = mvtu_tree(op)
-    simd = _int(op.simd)
-    acc = mvtu_acc_bits(op)
-    nodes, lanes, ff = -(-simd // group), min(group, simd), 0
-    for _ in range(stages):
-        ff += nodes * ((lanes).bit_length() if op.popcount is not None else acc)
-        nodes, lanes = -(-nodes // radix), min(lanes * radix, simd)
-    return ff
-
-
-def mvtu_acc_bits(op: df.MvtuOp) -> int:
-    """The accumulator's bits as `mvtu_cost` counts them: bits of MW for a popcount, else
-    W + A + bits of MW − 1."""
-    mw = _int(op.mw)
-    if op.popcount is not None:
-        return mw.bit_length()
-    return bit_width(op.weight_type) + bit_width(_stream(op.input).element) + (mw - 1).bit_length()
+    """Whether the MVTU's products go to DSPs on its target board: `df.MvtuOp.uses_dsp`."""
+    return op.uses_dsp()
 
 
 def mvtu_pipeline_depth(op: df.MvtuOp) -> int:
-    """Cycles from an MVTU's last tile of a word to the word's handshake: the weight read, the
-    RAM's output register, the tree's stages (`mvtu_tree`), the accumulator and the output
-    register (`bnnc_mvtu`)."""
-    return 4 + mvtu_tree(op)[2]
+    """`df.MvtuOp.pipeline_depth`."""
+    return op.pipeline_depth()
+
+
+def node_cost(op: Operation, device: Device) -> Cost:
+    """The cost of one df engine on `device`: the op's own (`df.EngineOp.cost`)."""
+    if not isinstance(op, df.EngineOp):
+        raise BnncError(f"no cost model for '{op.name}'")
+    return op.cost(device, fabric_costs(device))
 
 
 def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
-    """Matrix-vector-threshold unit.
-
-    Cycles: every output vector takes (MH/PE) neuron folds of (MW/SIMD) synapse folds, one fold
-    a cycle, and MMV vectors go through together: (MH/PE)·(MW/SIMD)·vectors/MMV.
-
-    LUT (FINN-R's terms, calibrated): MVTU_BASE_LUT + LUT_OVERHEAD·PE·MMV·(mult + adder + acc +
-    thr + comp) + weight LUTs, with Q = SIMD lanes, W weight bits, A input bits, acc accumulator
-    bits, `steps` thresholds per channel and TMEM = MH/PE threshold words per PE:
-      - XNOR layers (`popcount`): mult + adder = XNOR_TREE_LUT_PER_LANE·Q, the XNORs merged
-        into the pipelined tree's first stage (before the tree was pipelined: mult = Q and the
-        `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
-      - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
-        of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
-        carry chain), the negate-and-select and the pipelined tree: the adder scaled by
-        the family's `int_bipolar_share` (7-series: si8 x bipolar, SIMD 3, PE 4: 415 LUT in Yosys, 60 + 4·(1.73·27 +
-        3·14) here; until 2026-12-07 Yosys put these lanes on DSP48E1s and the share, 0.5,
-        scaled the whole per-PE sum);
-        bipolar inputs x integer weights likewise, with W for A;
-      - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A) (`product_luts`: the
-        shifts and adds of `bnnc_mvtu`; 0 when the products go to DSPs), adder = (W+A)·(2Q − 1);
-        scaled by the family's `generic_mvtu_share` (1 on 7-series);
-      - XNOR layers on a family with wide LUTs add `popcount_lut_per_pe_lane_squared`·Q² per PE
-        (0 on 7-series);
-      - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUT ROM), comp = steps·acc (comparators);
-      - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
-        MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
-    MMV replicates the datapath (each pixel of a word has its own PEs) but not the weights.
-
-    Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`memory_cost`).
-
-    FF: ENGINE_BASE_FF + the input word in the read and the RAM-output stages + per PE and
-    pixel the accumulator, the output bits and the adder tree (`mvtu_tree_ff`) + the weight
-    word in the RAM-output stage, and once more in the read stage when the weights are LUT ROM
-    (a BRAM's read register holds it otherwise).
-
-    DSP: one DSP48E1 a lane, PE·MMV·SIMD, when the products go to DSPs (`mvtu_uses_dsp`);
-    their multiplier LUTs are then not counted.
-    """
-    mw, mh, pe, simd = _int(op.mw), _int(op.mh), _int(op.pe), _int(op.simd)
-    mmv, vectors = _int(op.mmv), _int(op.vectors)
-    cycles = (mh // pe) * (mw // simd) * (vectors // mmv)
-    w, a = bit_width(op.weight_type), bit_width(_stream(op.input).element)
-    out_bits = bit_width(_stream(op.output).element)
-    fabric = fabric_costs(device)
-    share = 1.0
-    if op.popcount is not None:
-        acc = mw.bit_length()
-        mult = 0
-        adder = _ceil(simd * XNOR_TREE_LUT_PER_LANE) + fabric.popcount_lut_per_pe_lane_squared * simd * simd
-    elif is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
-        acc = w + a + (mw - 1).bit_length()
-        integer_bits = a if is_bipolar(op.weight_type) else w
-        mult, adder, share = 0, simd * (integer_bits + 1), fabric.int_bipolar_share
-    else:
-        acc = w + a + (mw - 1).bit_length()
-        mult = 0 if mvtu_uses_dsp(op) else simd * product_luts(w, a)
-        adder = (w + a) * (2 * simd - 1)
-        share = fabric.generic_mvtu_share
-    steps = op.thresholds.get_shape()[1] if op.thresholds is not None else 0
-    thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
-    comp = steps * acc
-    bram18, weight_luts = memory_cost(mw * mh // (pe * simd), pe * simd * w)
-    datapath = LUT_OVERHEAD * pe * mmv * (share * (mult + adder) + acc + thr + comp)
-    lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts
-    # the input word twice (read, RAM output stage), the weight tile in the RAM output stage
-    # (and in the read register when the weights are LUT ROM), the trees, the accumulators
-    ff = (ENGINE_BASE_FF + 2 * simd * mmv * a + pe * mmv * (acc + out_bits + mvtu_tree_ff(op))
-          + pe * simd * w + (0 if bram18 else pe * simd * w))
-    dsp = pe * mmv * simd if mvtu_uses_dsp(op) else 0
-    return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr, dsp)
-
-
-def swu_cost(op: df.SwuOp, device: Device) -> Cost:
-    """Sliding-window unit (a KH x KW window, stride SH x SW, C channels, SIMD lanes, MMV).
-
-    Cycles (FINN's model, written for a square kernel, here per axis): the buffer first fills
-    with KH rows, IW·KH·(C/SIMD) cycles; then each of the OH output rows takes the longer of
-    writing its windows out, ⌈OW·KH·KW·(C/SIMD)/MMV⌉ (MMV windows a word; rounded up per row),
-    and reading the SH input rows the next output row needs, SH·IW·(C/SIMD) (the input stream
-    has SIMD lanes, so MMV does not speed up reading). Padding: IW and IH are the padded sizes,
-    as if the padded image were streamed in (the cost of a separate padding stage before the
-    window), an upper bound for a unit that makes up the padded positions itself.
-
-    Buffer (`bnnc_swu`): ROWS = `df.SwuOp.buffer_rows` input rows (KH + SH when MMV divides OW)
-    of IW·(C/SIMD) words of SIMD·bits, one copy per pixel of a word. The read is registered, so
-    a copy deeper than REGISTERED_LUTRAM_MAX_DEPTH goes to BRAM (`bram18_count`), a shallower one
-    to distributed RAM (`dual_port_lutram`). FINN counts these buffers as 0 BRAM.
-
-    LUT (Yosys): SWU_BASE_LUT (the narrow row, slot and window counters and their compares) +
-    SWU_LUT_PER_PIXEL per pixel of a word (its incremental position, padding tests, address) +
-    one LUT per output bit (the padding select) + the buffer's LUTRAM: 138 / 142 / 152 against
-    Yosys' 128 / 149 / 148 for the three calibration windows (docs/rtl.md). FF: SWU_BASE_FF (the
-    counters) + SWU_FF_PER_PIXEL per pixel (its position and the two address stages) + the
-    output word unless the buffer is a BRAM (whose output register holds it).
-    """
-    c, simd, mmv = _int(op.channels), _int(op.simd), _int(op.mmv)
-    (ih, iw), (oh, ow) = array_values(op.ifm), array_values(op.ofm)
-    (kh, kw), (sh, _) = array_values(op.kernel), array_values(op.strides)
-    top, left, bottom, right = array_values(op.pads)
-    ih, iw = ih + top + bottom, iw + left + right
-    folds = c // simd
-    write_row = -(-(ow * kh * kw * folds) // mmv)
-    cycles = iw * kh * folds + oh * max(write_row, sh * iw * folds)
-    bits = bit_width(_stream(op.input).element)
-    depth = op.buffer_rows() * (iw - left - right) * folds
-    if depth > REGISTERED_LUTRAM_MAX_DEPTH:
-        bram18, buffer_luts = mmv * bram18_count(depth, simd * bits), 0
-    else:
-        bram18, buffer_luts = 0, mmv * dual_port_lutram(depth, simd * bits, fabric_costs(device))
-    out_width = _stream(op.output).width
-    lut = SWU_BASE_LUT + SWU_LUT_PER_PIXEL * mmv + out_width + buffer_luts
-    # the output word's register is the BRAM's own when the buffer is block RAM
-    ff = SWU_BASE_FF + SWU_FF_PER_PIXEL * mmv + (0 if bram18 else out_width)
-    return Cost(cycles, lut, ff, bram18, buffer_luts)
-
-
-def pool_cost(op: df.PoolOp, device: Device) -> Cost:
-    """Streaming max-pool, PE channels a word.
-
-    Cycles: the unit reads one input word a cycle and writes fewer words than it reads, so a
-    frame takes its input words, IH·IW·C/PE (FINN's IW² model is marked inaccurate).
-
-    State (`bnnc_pool`): the partial maxima of RR = ⌈KH/SH⌉ output rows, RR·OW·C/PE words of
-    PE·bits, each input word updating up to RR·CC of them (CC = ⌈KW/SW⌉). Without overlap
-    (RR = CC = 1) one read and one write port: distributed RAM (`dual_port_lutram`); with
-    overlap, flip-flops.
-    LUT (Yosys): POOL_BASE_LUT (narrow position counters, window tests) + per candidate window
-    and lane an OR (one LUT) for bipolar values, or a comparator and a select
-    (POOL_LUT_PER_INT_BIT·bits LUTs) for integers, + the LUTRAM: 84 / 116 against Yosys' 81 /
-    122. FINN counts max-pool as 0 LUT. FF: POOL_BASE_FF + one input and one output word (+ the
-    partial maxima with overlap).
-    """
-    c, pe = _int(op.channels), _int(op.pe)
-    (ih, iw), (_, ow) = array_values(op.ifm), array_values(op.ofm)
-    (kh, kw), (sh, sw) = array_values(op.kernel), array_values(op.strides)
-    element = _stream(op.input).element
-    cycles = ih * iw * c // pe
-    bits = bit_width(element)
-    rr, cc = -(-kh // sh), -(-kw // sw)
-    words = rr * ow * c // pe
-    lane = 1 if is_bipolar(element) else POOL_LUT_PER_INT_BIT * bits
-    ff = POOL_BASE_FF + 2 * pe * bits
-    if rr * cc == 1:
-        buffer_luts = dual_port_lutram(words, pe * bits, fabric_costs(device))
-    else:
-        buffer_luts, ff = 0, ff + words * pe * bits
-    lut = POOL_BASE_LUT + rr * cc * pe * lane + buffer_luts
-    return Cost(cycles, lut, ff, 0, buffer_luts)
-
-
-def threshold_cost(op: df.ThresholdOp, device: Device) -> Cost:
-    """Standalone multi-threshold unit on `pixels` pixels of C channels, PE channels a word.
-
-    Cycles: one word a cycle, pixels·C/PE.
-    LUT: the thr and comp terms of FINN-R's MVTU model (`mvtu_cost`) with the input's bits as
-    acc and TMEM = C/PE: THRESHOLD_BASE_LUT + LUT_OVERHEAD·PE·(steps·acc·⌈TMEM/64⌉ + steps·acc)
-    (si8, 3 steps, PE 4: 212 against Yosys' 204); the thresholds are LUT ROM. FF (estimate):
-    one input and one output word plus ENGINE_BASE_FF.
-    """
-    c, pe, pixels = _int(op.channels), _int(op.pe), _int(op.pixels)
-    acc = bit_width(_stream(op.input).element)
-    steps = op.thresholds.get_shape()[1]
-    storage = steps * acc * -(-(c // pe) // LUTRAM_BITS_PER_LUT)
-    lut = _ceil(THRESHOLD_BASE_LUT + LUT_OVERHEAD * pe * (storage + steps * acc))
-    ff = ENGINE_BASE_FF + _stream(op.input).width + _stream(op.output).width
-    return Cost(pixels * c // pe, lut, ff, 0, pe * storage)
-
-
-def label_select_merge_stages(op: df.LabelSelectOp) -> int:
-    """Register stages of `bnnc_label_select`'s merge of its PE lane lists: ⌈log2 PE⌉ levels of
-    pairwise bitonic merges of lists padded to 2^⌈log2 k⌉ entries, each level a max layer and
-    ⌈log2 k⌉ half-cleaner layers, one stage a layer (0 for PE = 1: one lane, nothing to merge)."""
-    pe, k = _int(op.pe), _int(op.k)
-    return (pe - 1).bit_length() * (1 + (k - 1).bit_length())
-
-
-def label_select_pipeline_depth(op: df.LabelSelectOp) -> int:
-    """Cycles from a frame's last input word to its first index in `bnnc_label_select`: the
-    lanes' register, the merge's stages (`label_select_merge_stages`) and the output register."""
-    return 2 + label_select_merge_stages(op)
-
-
-def label_select_frames(op: df.LabelSelectOp) -> int:
-    """Frames `bnnc_label_select` holds between a frame's last word and its last index (in the
-    merge, the queue and the output register): a frame takes D + k cycles from its last word
-    to its last index (D = `label_select_pipeline_depth`) and the unit takes one frame per
-    P = max(classes/PE, k) cycles (its reads, its indices), so ⌈(D + k)/P⌉ frames keep that pace."""
-    k = _int(op.k)
-    pace = max(_int(op.classes) // _int(op.pe), k)
-    return -(-(label_select_pipeline_depth(op) + k) // pace)
-
-
-def label_select_merge_entries(op: df.LabelSelectOp) -> int:
-    """List entries in the registers of `bnnc_label_select`'s merge stages that hold a score
-    (the others are constant and vanish in synthesis): the PE lane lists of k entries, padded
-    to 2^⌈log2 PE⌉ lists of KP = 2^⌈log2 k⌉; a level's max layer gives entry i of a pair of
-    lists A, B from A[i] and B[KP−1−i], a half-cleaner layer from i and its mate; an entry holds
-    a score if one of its sources does. The last stage keeps only the k entries it gives."""
-    pe, k = _int(op.pe), _int(op.k)
-    kp = 1 << (k - 1).bit_length()
-    lists = [[j < k for j in range(kp)] if p < pe else [False] * kp for p in range(1 << (pe - 1).bit_length())]
-    stages: list[list[list[bool]]] = []
-    while len(lists) > 1:
-        lists = [[a[i] or b[kp - 1 - i] for i in range(kp)] for a, b in zip(lists[::2], lists[1::2], strict=True)]
-        stages.append(lists)
-        distance = kp // 2
-        while distance >= 1:
-            lists = [[entry[i] or entry[i ^ distance] for i in range(kp)] for entry in lists]
-            stages.append(lists)
-            distance //= 2
-    if not stages:
-        return 0
-    stages[-1] = [entry[:k] for entry in stages[-1]]
-    return sum(live for stage in stages for entry in stage for live in entry)
-
-
-def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
-    """Top-k of `classes` scores of b bits, PE scores a word (`bnnc_label_select`).
-
-    Cycles: one input word a cycle, classes/PE; the k indices leave while the next frame
-    streams in.
-    LUT (Yosys): the family's `label_select_base_lut` + `label_select_lut_per_entry_bit`·PE·k·
-    (b + 1 + index bits): each of the PE lanes ranks its score against each of its k entries (a
-    comparator) and each entry selects between staying, shifting and taking the score (a
-    select), one LUT per bit each on 7-series; plus LABEL_SELECT_MERGE_LUT_PER_BIT per bit of the
-    merge's entries (`label_select_merge_entries`, of b + 2 + index bits: a compare-exchange
-    selects every bit and shares a comparator with its mate).
-    FF (the registers of `bnnc_label_select`): the lanes' lists (PE·k entries of b + 2 + index
-    bits: used, score, index), the merge's entries, the output register and its queue (k indices
-    for each of `label_select_frames`) and the counters (word, index base, indices left, frames,
-    the merge's valid bits).
-    """
-    classes, k, pe = _int(op.classes), _int(op.k), _int(op.pe)
-    bits = bit_width(_stream(op.input).element)
-    index = (classes - 1).bit_length()
-    entry = bits + index
-    fabric = fabric_costs(device)
-    per_entry_bit = fabric.label_select_lut_per_entry_bit
-    key = bits + 2 + index
-    merge = label_select_merge_entries(op) * key
-    lut = _ceil(fabric.label_select_base_lut + per_entry_bit * pe * k * (entry + 1)
-                + LABEL_SELECT_MERGE_LUT_PER_BIT * merge)
-    frames = label_select_frames(op)
-    counters = max(classes // pe - 1, 1).bit_length() + index + (k + 1).bit_length() + (frames + 1).bit_length()
-    ff = pe * k * key + merge + k * index * frames + counters + label_select_merge_stages(op) + 1
-    return Cost(classes // pe, lut, ff, 0, 0)
-
-
-def dwc_cost(op: df.DwcOp, device: Device) -> Cost:
-    """A data-width converter: `dwc_stream_cost` for one-pixel streams, `regroup_cost` for
-    multi-pixel ones."""
-    src, dst = _stream(op.input), _stream(op.output)
-    if src.mmv.data == 1 and dst.mmv.data == 1:
-        return dwc_stream_cost(src, dst)
-    return regroup_cost(src, dst, _int(op.pixels))
-
-
-def repack_block(in_lanes: int, out_lanes: int, elements: int) -> int:
-    """Elements of a block of `bnnc_repack`: lcm(L_in, L_out), or the whole frame if shorter.
-
-    Every input word of a block then starts at a multiple of L_in and every output word at a
-    multiple of L_out from the block's start, at fixed bits of a bank, and the frame's last
-    block (the E mod block elements left, or a whole block) starts on a word boundary of both
-    sides too. The Verilog emitter, the cost model and the cycle model (`bnnc.analysis.fifo_model`) all
-    take the block from here.
-    """
-    return min(math.lcm(in_lanes, out_lanes), elements)
-
-
-def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost:
-    """A width converter between one-pixel streams (`bnnc_repack`), L_in to L_out lanes of B
-    bits, E elements a frame: the df.dwc between one-pixel streams and the AXI-stream ports.
-
-    Cycles: it takes or gives one word a cycle on each side, so max(in words, out words).
-    Structure: two banks of a block (`repack_block`), input slots S_in = ⌈block/L_in⌉ and output
-    slots S_out = ⌈block/L_out⌉ at fixed bits. LUT (Yosys): REPACK_BASE_LUT, plus for each output
-    bit (of the min(L_out, block) lanes that ever carry an element) a 2·S_out-way multiplexer
-    over the slots of both banks: one LUT6 up to MUX_INPUTS_PER_LUT ways,
-    ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond; an input word's bits are clock enables of the
-    bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
-    lanes of bits, 784 a frame (TFC's input port), 635 / 629; 5 → 9 lanes of 7 bits (its output
-    port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. FF: both banks,
-    max(S_in·L_in, S_out·L_out)·B bits each, and the counters.
-    """
-    words_in, words_out = -(-elements // in_lanes), -(-elements // out_lanes)
-    block = repack_block(in_lanes, out_lanes, elements)
-    slots_in, slots_out = -(-block // in_lanes), -(-block // out_lanes)
-    ways = 2 * slots_out
-    per_bit = 1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways)
-    bank = max(slots_in * in_lanes, slots_out * out_lanes) * bits
-    counters = 6 * (max(slots_in, slots_out) + 1).bit_length() + 8
-    lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
-    return Cost(max(words_in, words_out), _ceil(REPACK_BASE_LUT + per_bit * lanes * bits),
-                2 * bank + counters, 0, 0)
+    return node_cost(op, device)
 
 
 def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
@@ -583,75 +118,6 @@ def output_port_cost(stream: df.StreamType) -> Cost:
     """The AXI-stream output port (`bnnc_repack`): the words of `stream` to 64-bit AXI words."""
     bits = bit_width(stream.element)
     return repack_cost(stream.lanes.data, elements_per_axi_word(bits), stream.elements, bits)
-
-
-def regroup_cost(src: df.StreamType, dst: df.StreamType, pixels: int) -> Cost:
-    """Data-width converter between multi-pixel streams (`bnnc_regroup`).
-
-    Cycles: max(in words, out words). Two banks of a block of lcm(MMV_in, MMV_out) pixels
-    (SIZE bits each); every input word has fixed bits in a bank and every output word is one of
-    2·(output words a block) words.
-    LUT (Yosys): REGROUP_BASE_LUT + the output multiplexer, ⌈2·out slots/MUX_INPUTS_PER_LUT⌉ per
-    output bit, + REGROUP_LUT_PER_BANK_BIT per bit of both banks (the load select):
-    216 / 192 against Yosys' 218 / 179. FF: both banks, the slot counters and the output
-    word's one-hot select (2·out slots).
-    """
-    block = math.lcm(src.mmv.data, dst.mmv.data)
-    size = block * (src.elements // pixels) * bit_width(src.element)
-    out_slots = dst.words.data * block // pixels
-    mux = dst.width * -(-2 * out_slots // MUX_INPUTS_PER_LUT)
-    lut = _ceil(REGROUP_BASE_LUT + mux + REGROUP_LUT_PER_BANK_BIT * 2 * size)
-    ff = 2 * size + 2 * out_slots.bit_length() + 4 + 2 * out_slots
-    return Cost(max(src.words.data, dst.words.data), lut, ff, 0, 0)
-
-
-def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
-    """A FIFO (`bnnc_fifo`) of `depth` words (DEFAULT_FIFO_DEPTH until `size-fifos` sets it) of w
-    bits.
-
-    Cycles: one word a cycle, the stream's words per frame.
-    Storage: up to LUTRAM_MAX_DEPTH words an asynchronously read distributed RAM
-    (`dual_port_lutram`; Yosys uses RAM32M even for 2 words); deeper a BRAM with a registered
-    read (`bram18_count`) and a w-bit bypass register and select, + the family's
-    `fifo_bram_extra_lut`.
-    LUT (Yosys): FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT per address bit (two pointers and the
-    count: increments, wraps, full and empty compares) + the storage (+ w for the bypass
-    select): 10 + 4·5 + 12 = 42 for 32 x 16 (Yosys 41), 50 for 256 x 8 (51).
-    FF: the two pointers, rptr + 1, the count with count ± 1 and the two flags,
-    6·⌈log2 depth⌉ + 5, + w + 1 for the bypass.
-    """
-    stream = _stream(op.input)
-    depth = _int(op.depth) if op.depth is not None else DEFAULT_FIFO_DEPTH
-    width = stream.width
-    aw = max(1, (depth - 1).bit_length())
-    lut = FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT * aw
-    ff = 6 * aw + 5
-    fabric = fabric_costs(device)
-    if depth <= LUTRAM_MAX_DEPTH:
-        bram18, luts = 0, dual_port_lutram(depth, width, fabric)
-    else:
-        bram18, luts = bram18_count(depth, width), 0
-        lut, ff = lut + width + fabric.fifo_bram_extra_lut, ff + width + 1
-    return Cost(stream.words.data, lut + luts, ff, bram18, luts)
-
-
-_COSTS: dict[type[Operation], Callable[[Any, Device], Cost]] = {
-    df.MvtuOp: mvtu_cost,
-    df.SwuOp: swu_cost,
-    df.PoolOp: pool_cost,
-    df.ThresholdOp: threshold_cost,
-    df.LabelSelectOp: label_select_cost,
-    df.DwcOp: dwc_cost,
-    df.FifoOp: fifo_cost,
-}
-
-
-def node_cost(op: Operation, device: Device) -> Cost:
-    """The cost of one df engine."""
-    cost = _COSTS.get(type(op))
-    if cost is None:
-        raise BnncError(f"no cost model for '{op.name}'")
-    return cost(op, device)
 
 
 # --------------------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def op_section(op: type[IRDLOperation]) -> str:
 
 def dialect_section(dialect: Dialect) -> str:
     ops = list(dialect.operations)
-    source = sys.modules[ops[0].__module__] if ops else None
+    # the dialect's module, or its package when it is a folder (`bnnc.dialects.df`)
+    source = sys.modules.get(f"bnnc.dialects.{dialect.name}") or (sys.modules[ops[0].__module__] if ops else None)
     lines = [f"## `{dialect.name}`", "", _doc(source) if source else "", ""]
     types = list(dialect.attributes)
     if types:

@@ -1095,3 +1095,50 @@ df.graph @no_part attributes {target = #df.target<board = "zc706", part = "", cl
   %in = df.input {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
   df.output %in {shape = array<i64: 4>} : !df.stream<1xsi4, 4>
 }
+
+// -----
+
+df.graph @products_kind {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: products must be one of lut, dsp, got 'bram'
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, products = "bram"} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+// XNOR lanes do not multiply: no DSP.
+df.graph @xnor_on_dsp {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: products = "dsp" needs integer inputs and integer weights (a bipolar lane does not multiply)
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, products = "dsp"} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+df.graph @tree_wider_than_simd {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: tree = [16, 4] needs 1 <= GROUP <= SIMD = 8 and RADIX >= 2
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, tree = array<i64: 16, 4>} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+df.graph @tree_radix {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: tree = [8, 1] needs 1 <= GROUP <= SIMD = 8 and RADIX >= 2
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, tree = array<i64: 8, 1>} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
+// -----
+
+df.graph @tree_values {
+  %in = df.input {shape = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1>
+  // CHECK: Operation does not verify: 'tree' must have 2 values, got [8]
+  %m = df.mvtu %in weights<!bnn.bipolar> dense<0> : tensor<1x1xui64> {mw = 8 : i64, mh = 1 : i64, pe = 1 : i64, simd = 8 : i64, popcount, tree = array<i64: 8>} : !df.stream<8x!bnn.bipolar, 1> -> !df.stream<1xui4, 1>
+  df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
+}
+
