@@ -1,11 +1,13 @@
 """Whole designs through Yosys: resources against the estimate, and the timing check.
 
     python benchmarks/design_timing.py [--only TFC-9000 ...] [--json build/design_timing.json]
+                                       [--family xc7|xcup]
 
 A slow benchmark (not CI: CNV-max takes minutes and GBs in Yosys). Each design is compiled as
 `bnnc compile --backend rtl` would (import, streamline, lower, fold, insert-streams,
 size-fifos), its whole Verilog top (engines, FIFOs, converters, AXI-stream ports) synthesised
-flattened with `yosys synth_xilinx -family xc7`, and compared with `estimate_graph`'s totals:
+flattened with `yosys synth_xilinx -family xc7` (`--family xcup`: UltraScale+, the estimate on the
+ZCU104 and the UltraScale+ delay model), and compared with `estimate_graph`'s totals:
 LUT (LUT1..LUT6 and the LUTs of distributed RAMs and SRLs), FF, BRAM18 and DSP48E1, plus the
 worst register-to-register path by bnnc's timing check (`bnnc.backends.verilog.timing`; its
 7-series -2 delay model is an estimate: nothing here has run under Vivado).
@@ -54,12 +56,12 @@ class DesignRow:
     seconds: float
 
 
-def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
+def measure(name: str, clock_mhz: float = 200.0, family: str = "xc7") -> DesignRow:
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from yosys_calibration import resources
+    from yosys_calibration import FAMILY_BOARDS, dsp_count, resources
 
     from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
-    from bnnc.backends.verilog.timing import report_of, synthesize_netlist, worst_paths
+    from bnnc.backends.verilog.timing import delay_model, report_of, synthesize_netlist, worst_paths
     from bnnc.analysis.cost_model import estimate_graph
     from bnnc.devices import load_device
     from bnnc.dialects import df
@@ -71,7 +73,7 @@ def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
                           f"bnn-streamline,lower-bnn-to-dataflow,fold{{{fold} clock-mhz={clock_mhz:g}}},"
                           "insert-streams,size-fifos")
     graph = next(op for op in module.walk() if isinstance(op, df.GraphOp))
-    estimate = estimate_graph(graph, load_device("zc706"), clock_mhz)
+    estimate = estimate_graph(graph, load_device(FAMILY_BOARDS[family]), clock_mhz)
     project = build_project(find_graph(module))
     start = time.time()
     with tempfile.TemporaryDirectory(prefix="bnnc-design-") as tmp:
@@ -80,14 +82,15 @@ def measure(name: str, clock_mhz: float = 200.0) -> DesignRow:
             (work / path).parent.mkdir(parents=True, exist_ok=True)
             (work / path).write_text(text)
         sources = sorted(p for p in project.files if p.startswith("library/")) + ["top.v"]
-        netlist = synthesize_netlist(work, sources, TOP_MODULE)
+        netlist = synthesize_netlist(work, sources, TOP_MODULE, family)
     cells = _count(netlist["modules"][TOP_MODULE])
     lut, _, ff, bram = resources(cells)
-    report = report_of(worst_paths(netlist, TOP_MODULE), clock_mhz)
+    model = delay_model(family)
+    report = report_of(worst_paths(netlist, TOP_MODULE, model), clock_mhz, model)
     worst = report.worst
     total = estimate.total
     return DesignRow(name, round(estimate.fps, 1), total.lut, lut, total.ff, ff, total.bram18, bram, total.dsp,
-                     cells.get("DSP48E1", 0), round(report.worst_ns, 2), report.fmax_mhz(),
+                     dsp_count(cells), round(report.worst_ns, 2), report.fmax_mhz(),
                      worst.engine if worst else "", worst.lut_levels if worst else 0,
                      worst.carry4 if worst else 0, round(time.time() - start, 1))
 
@@ -109,10 +112,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=list(DESIGNS), help="designs to run (default: all)")
     parser.add_argument("--json", default="build/design_timing.json")
+    parser.add_argument("--family", choices=("xc7", "xcup"), default="xc7", help="the fabric Yosys maps to")
     args = parser.parse_args()
     rows = []
     for name in args.only or list(DESIGNS):
-        rows.append(measure(name))
+        rows.append(measure(name, family=args.family))
         print(f"{name}: {rows[-1]}", file=sys.stderr, flush=True)
     print("| design | FPS | LUT model / Yosys | FF model / Yosys | BRAM18 model / Yosys | DSP model / Yosys "
           "| worst path (ns) | est. Fmax (MHz) | in | levels |")
