@@ -48,9 +48,12 @@ DSP_LUT_EQUIVALENT = 243
 # XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
 XNOR_LUT_PER_LANE = 1
 # XNOR layers with the pipelined tree (`mvtu_tree`): the XNORs merge into the 8-lane first
-# stage's adders; XNORs and tree together, per lane (fitted on the four XNOR configurations of
-# benchmarks/yosys_calibration.py, 2026-12-07: 0.9 to 2.5 a lane).
-XNOR_TREE_LUT_PER_LANE = 1.6
+# stage's adders; XNORs and tree together, per lane at SIMD 8, and more per doubling of SIMD
+# (the later stages' nodes widen by a bit a stage; below SIMD 8 the first stage's figure)
+# (fitted on the five XNOR configurations of benchmarks/yosys_calibration.py, 2026-12-08:
+# 0.69, 1.14, 1.91 / 1.78, 2.20 a lane at SIMD 8, 16, 32, 64).
+XNOR_TREE_LUT_PER_LANE = 0.7
+XNOR_TREE_LUT_PER_LANE_DOUBLING = 0.5
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
 LUT_INPUTS = 6
 # Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input (negate and
@@ -69,8 +72,11 @@ POOL_BASE_LUT = 60
 POOL_BASE_FF = 27
 POOL_LUT_PER_INT_BIT = 3
 THRESHOLD_BASE_LUT = 20
+THRESHOLD_LUT_PER_COMPARED_BIT = 0.5
 # Label select: per lane and list entry, a comparator and an insert select per bit of the
-# (score, index) entry (the family's `label_select_*`).
+# (score, index) entry (the family's `label_select_*`); its word and left counters are 32-bit
+# `integer`s.
+LABEL_SELECT_COUNTER_FF = 64
 # bnnc_repack: the slot and block counters, the fill compare and the handshakes; the output
 # multiplexer, LUTs per input of a mux wider than one LUT6 (Yosys decodes the slot and ORs).
 REPACK_BASE_LUT = 45
@@ -83,6 +89,10 @@ REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
 FIFO_BASE_LUT = 10
 FIFO_LUT_PER_POINTER_BIT = 8
 ENGINE_BASE_FF = 100
+# On DSPs (`mvtu_uses_dsp`) Yosys packs the tree's second-stage adders into the DSP48s' ALUs (the
+# C port) for about half of them, the others stay in fabric (fitted on the one DSP configuration
+# of benchmarks/yosys_calibration.py, 2026-12-08).
+DSP_TREE_FABRIC_SHARE = 0.5
 # A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
 # register (SRLC32E).
 LUTRAM_BITS_PER_LUT = 64
@@ -260,6 +270,41 @@ def mvtu_acc_bits(op: df.MvtuOp) -> int:
     return bit_width(op.weight_type) + bit_width(_stream(op.input).element) + (mw - 1).bit_length()
 
 
+def xnor_tree_lut_per_lane(simd: int) -> float:
+    """LUTs a lane of an XNOR MVTU's pipelined popcount tree costs, XNOR included:
+    XNOR_TREE_LUT_PER_LANE at SIMD 8 plus XNOR_TREE_LUT_PER_LANE_DOUBLING per doubling of SIMD
+    (each doubling adds a tree stage whose nodes are a bit wider; fewer lanes than the first
+    stage's group cost its figure): 0.7, 1.2, 1.7, 2.2 at SIMD 8, 16, 32, 64 (Yosys xc7: 0.69,
+    1.14, 1.91 / 1.78, 2.20)."""
+    doublings = math.log2(max(simd, POPCOUNT_GROUP) / POPCOUNT_GROUP)
+    return XNOR_TREE_LUT_PER_LANE + XNOR_TREE_LUT_PER_LANE_DOUBLING * doublings
+
+
+def rom_register_bits(width: int, depth: int) -> int:
+    """Flip-flops of a `width`-bit register loaded from a `depth`-word ROM in LUTs (the MVTU's
+    weight tile read register and its threshold row, which Yosys' memory_dff makes a registered
+    ROM): each bit's next value is a function of the ⌈log2 depth⌉ address bits, and Yosys merges
+    flip-flops of equal next-state functions and drops constant ones, so at most 2^(2^AW) − 2
+    distinct bits remain (a 4-word ROM: 14; the DSP configuration's 84-bit weight tile is 14 FFs
+    in Yosys)."""
+    address_bits = max(1, (depth - 1).bit_length())
+    if address_bits >= 5:  # 2^32 functions: no cap in practice
+        return width
+    return min(width, 2 ** (2 ** address_bits) - 2)
+
+
+def mvtu_control_ff(op: df.MvtuOp) -> int:
+    """Flip-flops of an MVTU's control (`bnnc_mvtu`): the tile, synapse-fold and neuron-fold
+    counters (TA, SA, NA bits), the input buffer's read address (SA), the CW = 3 + NA control
+    bits of stage 1 and of each of the 1 + TREE_STAGES stages after it, the accumulator's neuron
+    fold (NA), its valid and the output's full flag. (38 for PE 4 SIMD 8 MW 64 MH 32, as Yosys
+    counts them.)"""
+    nf, sf = _int(op.mh) // _int(op.pe), _int(op.mw) // _int(op.simd)
+    ta, sa, na = (max(1, (n - 1).bit_length()) for n in (nf * sf, sf, nf))
+    cw = 3 + na
+    return ta + 2 * sa + 2 * na + cw * (2 + mvtu_tree(op)[2]) + 2
+
+
 def mvtu_pipeline_depth(op: df.MvtuOp) -> int:
     """Cycles from an MVTU's last tile of a word to the word's handshake: the weight read, the
     RAM's output register, the tree's stages (`mvtu_tree`), the accumulator and the output
@@ -276,9 +321,9 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     LUT (FINN-R's terms, calibrated): MVTU_BASE_LUT + LUT_OVERHEAD·PE·MMV·(mult + adder + acc +
     thr + comp) + weight LUTs, with Q = SIMD lanes, W weight bits, A input bits, acc accumulator
     bits, `steps` thresholds per channel and TMEM = MH/PE threshold words per PE:
-      - XNOR layers (`popcount`): mult + adder = XNOR_TREE_LUT_PER_LANE·Q, the XNORs merged
-        into the pipelined tree's first stage (before the tree was pipelined: mult = Q and the
-        `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
+      - XNOR layers (`popcount`): mult + adder = `xnor_tree_lut_per_lane`(Q)·Q, the XNORs
+        merged into the pipelined tree's first stage (before the tree was pipelined: mult = Q
+        and the `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
       - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
         of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
         carry chain), the negate-and-select and the pipelined tree: the adder scaled by
@@ -298,10 +343,22 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
 
     Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`memory_cost`).
 
-    FF: ENGINE_BASE_FF + the input word in the read and the RAM-output stages + per PE and
-    pixel the accumulator, the output bits and the adder tree (`mvtu_tree_ff`) + the weight
-    word in the RAM-output stage, and once more in the read stage when the weights are LUT ROM
-    (a BRAM's read register holds it otherwise).
+    Input buffer: the SF = MW/SIMD words of MMV·SIMD·A bits that the neuron folds after the first
+    reuse, a distributed RAM (`dual_port_lutram`), counted in LUT and LUTRAM (Yosys: 8, 24, 12,
+    44, 24 LUTRAM in the five XNOR configurations); deeper than LUTRAM_MAX_DEPTH words it is
+    not counted (no calibration configuration is that deep: where Yosys puts it is not known).
+
+    FF: the control (`mvtu_control_ff`) + the input word in the read and the RAM-output stages +
+    per PE and pixel the accumulator, the output bits and the adder tree (`mvtu_tree_ff`) + the
+    weight word in the RAM-output stage, and once more in the read stage when the weights are
+    LUT ROM (a BRAM's read register holds it otherwise; a registered ROM, `rom_register_bits`)
+    + with thresholds in LUT ROM their row, read through the accumulator's neuron-fold register
+    (`rom_register_bits` of PE·steps·acc bits).
+
+    On DSPs (`mvtu_uses_dsp`) the input and weight registers of stages 1 and 2 are the DSP48s'
+    A1/A2 and B1/B2 registers and the tree's first stage their M/P register: none of them in
+    fabric; the multiplier LUTs and the first stage's adders are not counted, and of the later
+    stages' adders DSP_TREE_FABRIC_SHARE (the rest go to the DSPs' ALUs).
 
     DSP: one DSP48E1 a lane, PE·MMV·SIMD, when the products go to DSPs (`mvtu_uses_dsp`);
     their multiplier LUTs are then not counted.
@@ -316,28 +373,45 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     if op.popcount is not None:
         acc = mw.bit_length()
         mult = 0
-        adder = _ceil(simd * XNOR_TREE_LUT_PER_LANE) + fabric.popcount_lut_per_pe_lane_squared * simd * simd
+        adder = (_ceil(simd * xnor_tree_lut_per_lane(simd))
+                 + fabric.popcount_lut_per_pe_lane_squared * simd * simd)
     elif is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
         acc = w + a + (mw - 1).bit_length()
         integer_bits = a if is_bipolar(op.weight_type) else w
         mult, adder, share = 0, simd * (integer_bits + 1), fabric.int_bipolar_share
+    elif mvtu_uses_dsp(op):  # products and first-stage sums in the DSP48s, the later sums partly
+        acc = w + a + (mw - 1).bit_length()
+        mult, adder = 0, _ceil(DSP_TREE_FABRIC_SHARE * (-(-simd // mvtu_tree(op)[0]) - 1) * acc)
     else:
         acc = w + a + (mw - 1).bit_length()
-        mult = 0 if mvtu_uses_dsp(op) else simd * product_luts(w, a)
+        mult = simd * product_luts(w, a)
         adder = (w + a) * (2 * simd - 1)
         share = fabric.generic_mvtu_share
     steps = op.thresholds.get_shape()[1] if op.thresholds is not None else 0
     thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
     comp = steps * acc
-    bram18, weight_luts = memory_cost(mw * mh // (pe * simd), pe * simd * w)
+    depth = mw * mh // (pe * simd)
+    bram18, weight_luts = memory_cost(depth, pe * simd * w)
+    if not bram18 and mvtu_uses_dsp(op):  # a shallow ROM: one LUT per distinct registered bit
+        weight_luts = rom_register_bits(pe * simd * w, depth)
+    if mw // simd <= LUTRAM_MAX_DEPTH:
+        input_buffer = dual_port_lutram(mw // simd, simd * mmv * a, fabric)
+    else:  # not calibrated: no configuration has SF > 128 (where Yosys puts it is not measured)
+        input_buffer = 0
     datapath = LUT_OVERHEAD * pe * mmv * (share * (mult + adder) + acc + thr + comp)
-    lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts
+    lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts + input_buffer
     # the input word twice (read, RAM output stage), the weight tile in the RAM output stage
     # (and in the read register when the weights are LUT ROM), the trees, the accumulators
-    ff = (ENGINE_BASE_FF + 2 * simd * mmv * a + pe * mmv * (acc + out_bits + mvtu_tree_ff(op))
-          + pe * simd * w + (0 if bram18 else pe * simd * w))
+    weight_read = 0 if bram18 else rom_register_bits(pe * simd * w, depth)
+    threshold_row = rom_register_bits(pe * steps * acc, mh // pe) if steps else 0
+    if mvtu_uses_dsp(op):  # A1/A2, B1/B2 and M/P registers of the DSP48s
+        registers = pe * mmv * (acc + out_bits) + weight_read
+    else:
+        registers = (2 * simd * mmv * a + pe * mmv * (acc + out_bits + mvtu_tree_ff(op)) + pe * simd * w
+                     + weight_read)
+    ff = mvtu_control_ff(op) + registers + threshold_row
     dsp = pe * mmv * simd if mvtu_uses_dsp(op) else 0
-    return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr, dsp)
+    return Cost(cycles, lut, ff, bram18, weight_luts + pe * mmv * thr + input_buffer, dsp)
 
 
 def swu_cost(op: df.SwuOp, device: Device) -> Cost:
@@ -422,18 +496,25 @@ def threshold_cost(op: df.ThresholdOp, device: Device) -> Cost:
     """Standalone multi-threshold unit on `pixels` pixels of C channels, PE channels a word.
 
     Cycles: one word a cycle, pixels·C/PE.
-    LUT: the thr and comp terms of FINN-R's MVTU model (`mvtu_cost`) with the input's bits as
-    acc and TMEM = C/PE: THRESHOLD_BASE_LUT + LUT_OVERHEAD·PE·(steps·acc·⌈TMEM/64⌉ + steps·acc)
-    (si8, 3 steps, PE 4: 212 against Yosys' 204); the thresholds are LUT ROM. FF (estimate):
-    one input and one output word plus ENGINE_BASE_FF.
+    Structure (`bnnc_threshold`): the thresholds are a ROM of CF = C/PE words read at the
+    channel-fold counter; Yosys' memory_dff turns the counter and the ROM into a registered
+    ROM, so each word holds a threshold row register of PE·steps·b bits (b = the input's bits:
+    the compare's sign-extension bit is a duplicate Yosys merges; `rom_register_bits`).
+    LUT (Yosys): THRESHOLD_BASE_LUT + per row bit its ROM (⌈CF/64⌉ LUTs) + per comparison
+    THRESHOLD_LUT_PER_COMPARED_BIT per bit of the b + 1-bit compare (Yosys maps them partly on
+    carry chains; si8, 3 steps, PE 4, CF 8: 20 + 96 + 60 = 176 against Yosys' 157).
+    FF: the row register, the output word, the counter and the full flag (108 against 94).
     """
     c, pe, pixels = _int(op.channels), _int(op.pe), _int(op.pixels)
     acc = bit_width(_stream(op.input).element)
     steps = op.thresholds.get_shape()[1]
-    storage = steps * acc * -(-(c // pe) // LUTRAM_BITS_PER_LUT)
-    lut = _ceil(THRESHOLD_BASE_LUT + LUT_OVERHEAD * pe * (storage + steps * acc))
-    ff = ENGINE_BASE_FF + _stream(op.input).width + _stream(op.output).width
-    return Cost(pixels * c // pe, lut, ff, 0, pe * storage)
+    cf = c // pe
+    row = rom_register_bits(pe * steps * acc, cf)
+    storage = row * -(-cf // LUTRAM_BITS_PER_LUT)
+    compares = pe * steps * _ceil(THRESHOLD_LUT_PER_COMPARED_BIT * (acc + 1))
+    lut = THRESHOLD_BASE_LUT + storage + compares
+    ff = row + _stream(op.output).width + max(1, (cf - 1).bit_length()) + 1
+    return Cost(pixels * c // pe, lut, ff, 0, storage)
 
 
 def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
@@ -445,14 +526,17 @@ def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
     (b + 1 + index bits): each of the PE scores of a word is ranked against each of the k
     entries of the list (a comparator) and each entry selects between staying, shifting and
     taking the score (a select), one LUT per bit each on 7-series (110 / 720 against Yosys' 111 /
-    783). FF (estimate): the top-k list and one input word plus ENGINE_BASE_FF.
+    783). FF (`bnnc_label_select`): its two `integer` counters (the input word, the indices
+    still to give: 2·32) and per list entry its score (b + 1 bits, signed), its index twice (the
+    list and the output list) and its used flag: 84 / 184 against Yosys' 83 / 184.
     """
     classes, k, pe = _int(op.classes), _int(op.k), _int(op.pe)
     entry = bit_width(_stream(op.input).element) + (classes - 1).bit_length()
     fabric = fabric_costs(device)
     per_entry_bit = fabric.label_select_lut_per_entry_bit
     lut = _ceil(fabric.label_select_base_lut + per_entry_bit * pe * k * (entry + 1))
-    ff = ENGINE_BASE_FF + k * entry + _stream(op.input).width
+    index_bits = (classes - 1).bit_length()
+    ff = LABEL_SELECT_COUNTER_FF + k * (bit_width(_stream(op.input).element) + 1 + 2 * index_bits + 1)
     return Cost(classes // pe, lut, ff, 0, 0)
 
 
@@ -490,7 +574,9 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost
     bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
     lanes of bits, 784 a frame (TFC's input port), 635 / 629; 5 → 9 lanes of 7 bits (its output
     port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. FF: both banks,
-    max(S_in·L_in, S_out·L_out)·B bits each, and the counters.
+    max(S_in·L_in, S_out·L_out)·B bits each, and the counters: the write and read slots and
+    their increments (4 of ⌈log2(max(S_in, S_out) + 1)⌉ bits), the two banks' fill levels
+    (⌈log2(S_out + 1)⌉ bits each) and 5 flags (55 / 157 against Yosys' 55 / 157).
     """
     words_in, words_out = -(-elements // in_lanes), -(-elements // out_lanes)
     block = repack_block(in_lanes, out_lanes, elements)
@@ -498,7 +584,7 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost
     ways = 2 * slots_out
     per_bit = 1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways)
     bank = max(slots_in * in_lanes, slots_out * out_lanes) * bits
-    counters = 6 * (max(slots_in, slots_out) + 1).bit_length() + 8
+    counters = 4 * max(slots_in, slots_out).bit_length() + 2 * slots_out.bit_length() + 5
     lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
     return Cost(max(words_in, words_out), _ceil(REPACK_BASE_LUT + per_bit * lanes * bits),
                 2 * bank + counters, 0, 0)

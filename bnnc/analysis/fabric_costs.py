@@ -50,8 +50,10 @@ FABRICS = {
     # bnnc.analysis.cost_model", every engine within 15 %.
     "xc7": FabricCosts(
         family="xc7", description="7-series (LUT6, RAM32M/RAM64M, RAMB18E1/RAMB36E1, DSP48E1)",
-        int_bipolar_share=1.73,  # si8 x bipolar, SIMD 3, PE 4, pipelined: 415 LUT, the adder's share
-        generic_mvtu_share=1.0,
+        # si8 x bipolar SIMD 3 PE 4: 415 LUT, ui2 x si2 SIMD 8 PE 4: 675 LUT (2026-12-08, with the
+        # input buffer's LUTRAM counted apart): the adders' shares
+        int_bipolar_share=1.47,
+        generic_mvtu_share=0.70,
         popcount_lut_per_pe_lane_squared=0.0,
         ram32m_bits=6, ram64m_bits=3, ramm_luts=4,
         label_select_base_lut=80, label_select_lut_per_entry_bit=2,
