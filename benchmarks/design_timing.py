@@ -20,7 +20,8 @@ import json
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,13 +55,16 @@ class DesignRow:
     lut_levels: int
     carry4: int
     seconds: float
+    # per instance of the top (`u3_mvtu_fc0`, `u_axis_in`, ...): the model's and Yosys' LUT, FF,
+    # BRAM18 (`instance_resources`), to see which engine a whole-design gap comes from
+    instances: dict = field(default_factory=dict)
 
 
 def measure(name: str, clock_mhz: float = 200.0, family: str = "xc7") -> DesignRow:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from yosys_calibration import FAMILY_BOARDS, dsp_count, resources
 
-    from bnnc.backends.verilog.emitter import TOP_MODULE, build_project, find_graph
+    from bnnc.backends.verilog.emitter import TOP_MODULE, _engine_name, build_project, find_graph
     from bnnc.backends.verilog.timing import delay_model, report_of, synthesize_netlist, worst_paths
     from bnnc.analysis.cost_model import estimate_graph
     from bnnc.devices import load_device
@@ -89,10 +93,65 @@ def measure(name: str, clock_mhz: float = 200.0, family: str = "xc7") -> DesignR
     report = report_of(worst_paths(netlist, TOP_MODULE, model), clock_mhz, model)
     worst = report.worst
     total = estimate.total
+    names = {id(op): _engine_name(op, i) for i, op in enumerate(graph.body.block.ops)}
+    modelled = {("u_" + n.name if n.op is None else names[id(n.op)]): n.cost for n in estimate.nodes}
+    measured = instance_resources(netlist["modules"][TOP_MODULE])
+    instances = {inst: {"model": [c.lut, c.ff, c.bram18] if (c := modelled.get(inst)) else None,
+                        "yosys": [measured[inst]["lut"], measured[inst]["ff"], measured[inst]["bram18"]]
+                        if inst in measured else None}
+                 for inst in sorted(set(modelled) | set(measured))}
     return DesignRow(name, round(estimate.fps, 1), total.lut, lut, total.ff, ff, total.bram18, bram, total.dsp,
                      dsp_count(cells), round(report.worst_ns, 2), report.fmax_mhz(),
                      worst.engine if worst else "", worst.lut_levels if worst else 0,
-                     worst.carry4 if worst else 0, round(time.time() - start, 1))
+                     worst.carry4 if worst else 0, round(time.time() - start, 1), instances)
+
+
+def instance_resources(module: dict) -> dict[str, dict[str, int]]:
+    """LUT, FF and BRAM18 of each top-level instance of a flattened netlist (an estimate of the
+    split: Yosys keeps no hierarchy). A sequential or memory cell belongs to the instance its
+    output net is named in (`u3_mvtu_fc0.acc`); a LUT whose output has no such name (ABC's)
+    to the instance of the first named cell it drives, followed through other LUTs."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from yosys_calibration import BRAM_CELLS, FF_CELLS, LUT_CELLS
+
+    names: dict[int, str] = {}  # a bit's instance, from any hierarchical name of it
+    for net, info in module.get("netnames", {}).items():
+        text = net.lstrip("\\")
+        if "." in text and not text.startswith("$"):
+            for bit in info["bits"]:
+                if isinstance(bit, int):
+                    names.setdefault(bit, text.split(".", 1)[0])
+    driver: dict[int, str] = {}
+    inputs: dict[str, list[int]] = {}
+    outputs: dict[str, list[int]] = {}
+    for cell_name, cell in module["cells"].items():
+        directions = cell.get("port_directions", {})
+        outputs[cell_name], inputs[cell_name] = [], []
+        for port, bits in cell["connections"].items():
+            side = outputs if directions.get(port) == "output" else inputs
+            side[cell_name] += [b for b in bits if isinstance(b, int)]
+        for bit in outputs[cell_name]:
+            driver[bit] = cell_name
+
+    def named(cell_name: str) -> str | None:
+        return next((names[bit] for bit in outputs[cell_name] if bit in names), None)
+
+    owner: dict[str, str] = {c: n for c in module["cells"] if (n := named(c))}
+    work = list(owner)
+    while work:  # unnamed cells take the instance of a cell they drive, walking back from the named
+        cell_name = work.pop()
+        for bit in inputs[cell_name]:
+            source = driver.get(bit)
+            if source is not None and source not in owner:
+                owner[source] = owner[cell_name]
+                work.append(source)
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"lut": 0, "ff": 0, "bram18": 0})
+    for cell_name, cell in module["cells"].items():
+        kind, inst = cell["type"], owner.get(cell_name, "(top)")
+        totals[inst]["lut"] += LUT_CELLS.get(kind, 0)
+        totals[inst]["ff"] += kind in FF_CELLS
+        totals[inst]["bram18"] += BRAM_CELLS.get(kind, 0)
+    return dict(totals)
 
 
 def _count(module: dict) -> dict[str, int]:
@@ -130,6 +189,10 @@ def main() -> None:
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"rows": [asdict(r) for r in rows]}, indent=2) + "\n")
+    for r in rows:
+        print(f"{r.name} per instance (model / Yosys: LUT, FF, BRAM18; Yosys' split is an estimate):")
+        for inst, v in r.instances.items():
+            print(f"  {inst:40} {v['model']} / {v['yosys']}")
     print(f"wrote {out}")
 
 

@@ -89,10 +89,6 @@ REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
 FIFO_BASE_LUT = 10
 FIFO_LUT_PER_POINTER_BIT = 8
 ENGINE_BASE_FF = 100
-# On DSPs (`mvtu_uses_dsp`) Yosys packs the tree's second-stage adders into the DSP48s' ALUs (the
-# C port) for about half of them, the others stay in fabric (fitted on the one DSP configuration
-# of benchmarks/yosys_calibration.py, 2026-12-08).
-DSP_TREE_FABRIC_SHARE = 0.5
 # A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
 # register (SRLC32E).
 LUTRAM_BITS_PER_LUT = 64
@@ -355,10 +351,11 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     + with thresholds in LUT ROM their row, read through the accumulator's neuron-fold register
     (`rom_register_bits` of PE·steps·acc bits).
 
-    On DSPs (`mvtu_uses_dsp`) the input and weight registers of stages 1 and 2 are the DSP48s'
-    A1/A2 and B1/B2 registers and the tree's first stage their M/P register: none of them in
-    fabric; the multiplier LUTs and the first stage's adders are not counted, and of the later
-    stages' adders DSP_TREE_FABRIC_SHARE (the rest go to the DSPs' ALUs).
+    On DSPs (`mvtu_uses_dsp`) the multiplier LUTs and the first stage's adders are not counted,
+    of the later stages' adders the family's `dsp_tree_fabric_share` (the rest go to the DSPs'
+    ALUs); where the family's `dsp_packs_registers` (7-series Yosys), the input and weight
+    registers of stages 1 and 2 are the DSP48s' A1/A2 and B1/B2 registers and the tree's first
+    stage their M/P register: none of them in fabric.
 
     DSP: one DSP48E1 a lane, PE·MMV·SIMD, when the products go to DSPs (`mvtu_uses_dsp`);
     their multiplier LUTs are then not counted.
@@ -381,7 +378,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
         mult, adder, share = 0, simd * (integer_bits + 1), fabric.int_bipolar_share
     elif mvtu_uses_dsp(op):  # products and first-stage sums in the DSP48s, the later sums partly
         acc = w + a + (mw - 1).bit_length()
-        mult, adder = 0, _ceil(DSP_TREE_FABRIC_SHARE * (-(-simd // mvtu_tree(op)[0]) - 1) * acc)
+        mult, adder = 0, _ceil(fabric.dsp_tree_fabric_share * (-(-simd // mvtu_tree(op)[0]) - 1) * acc)
     else:
         acc = w + a + (mw - 1).bit_length()
         mult = simd * product_luts(w, a)
@@ -403,11 +400,13 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     # the input word twice (read, RAM output stage), the weight tile in the RAM output stage
     # (and in the read register when the weights are LUT ROM), the trees, the accumulators
     weight_read = 0 if bram18 else rom_register_bits(pe * simd * w, depth)
+    # the RAM-output stage: a copy of the read register (of a ROM's, as merged as it)
+    weight_out = pe * simd * w if bram18 else weight_read
     threshold_row = rom_register_bits(pe * steps * acc, mh // pe) if steps else 0
-    if mvtu_uses_dsp(op):  # A1/A2, B1/B2 and M/P registers of the DSP48s
+    if mvtu_uses_dsp(op) and fabric.dsp_packs_registers:  # A1/A2, B1/B2, M/P of the DSP48s
         registers = pe * mmv * (acc + out_bits) + weight_read
     else:
-        registers = (2 * simd * mmv * a + pe * mmv * (acc + out_bits + mvtu_tree_ff(op)) + pe * simd * w
+        registers = (2 * simd * mmv * a + pe * mmv * (acc + out_bits + mvtu_tree_ff(op)) + weight_out
                      + weight_read)
     ff = mvtu_control_ff(op) + registers + threshold_row
     dsp = pe * mmv * simd if mvtu_uses_dsp(op) else 0
@@ -545,7 +544,7 @@ def dwc_cost(op: df.DwcOp, device: Device) -> Cost:
     multi-pixel ones."""
     src, dst = _stream(op.input), _stream(op.output)
     if src.mmv.data == 1 and dst.mmv.data == 1:
-        return dwc_stream_cost(src, dst)
+        return dwc_stream_cost(src, dst, fabric_costs(device))
     return regroup_cost(src, dst, _int(op.pixels))
 
 
@@ -561,7 +560,8 @@ def repack_block(in_lanes: int, out_lanes: int, elements: int) -> int:
     return min(math.lcm(in_lanes, out_lanes), elements)
 
 
-def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost:
+def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int,
+                fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """A width converter between one-pixel streams (`bnnc_repack`), L_in to L_out lanes of B
     bits, E elements a frame: the df.dwc between one-pixel streams and the AXI-stream ports.
 
@@ -573,7 +573,9 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost
     ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond; an input word's bits are clock enables of the
     bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
     lanes of bits, 784 a frame (TFC's input port), 635 / 629; 5 → 9 lanes of 7 bits (its output
-    port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. FF: both banks,
+    port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. On a family that maps the slot decode and
+    its OR into wider LUT trees (UltraScale+) the multiplexer costs `repack_mux_scale` times as
+    many LUTs (the family's `repack_mux_scale`). FF: both banks,
     max(S_in·L_in, S_out·L_out)·B bits each, and the counters: the write and read slots and
     their increments (4 of ⌈log2(max(S_in, S_out) + 1)⌉ bits), the two banks' fill levels
     (⌈log2(S_out + 1)⌉ bits each) and 5 flags (55 / 157 against Yosys' 55 / 157).
@@ -582,7 +584,7 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost
     block = repack_block(in_lanes, out_lanes, elements)
     slots_in, slots_out = -(-block // in_lanes), -(-block // out_lanes)
     ways = 2 * slots_out
-    per_bit = 1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways)
+    per_bit = fabric.repack_mux_scale * (1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways))
     bank = max(slots_in * in_lanes, slots_out * out_lanes) * bits
     counters = 4 * max(slots_in, slots_out).bit_length() + 2 * slots_out.bit_length() + 5
     lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
@@ -590,22 +592,22 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost
                 2 * bank + counters, 0, 0)
 
 
-def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
+def dwc_stream_cost(src: df.StreamType, dst: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """Data-width converter between one-pixel streams: `repack_cost` of its lanes."""
-    return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element))
+    return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element), fabric)
 
 
-def input_port_cost(stream: df.StreamType) -> Cost:
+def input_port_cost(stream: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """The AXI-stream input port (`bnnc_repack`): 64-bit AXI words of ⌊64/B⌋ elements
     (`bnnc.semantics.packing`) to the words of `stream`."""
     bits = bit_width(stream.element)
-    return repack_cost(elements_per_axi_word(bits), stream.lanes.data, stream.elements, bits)
+    return repack_cost(elements_per_axi_word(bits), stream.lanes.data, stream.elements, bits, fabric)
 
 
-def output_port_cost(stream: df.StreamType) -> Cost:
+def output_port_cost(stream: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """The AXI-stream output port (`bnnc_repack`): the words of `stream` to 64-bit AXI words."""
     bits = bit_width(stream.element)
-    return repack_cost(stream.lanes.data, elements_per_axi_word(bits), stream.elements, bits)
+    return repack_cost(stream.lanes.data, elements_per_axi_word(bits), stream.elements, bits, fabric)
 
 
 def regroup_cost(src: df.StreamType, dst: df.StreamType, pixels: int) -> Cost:
@@ -748,8 +750,8 @@ def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estim
     """
     if clock_mhz <= 0:
         raise BnncError(f"the clock must be positive, got {clock_mhz} MHz")
-    axis_in = input_port_cost(_stream(graph.input_op().output))
-    axis_out = output_port_cost(_stream(graph.output_op().input))
+    axis_in = input_port_cost(_stream(graph.input_op().output), fabric_costs(device))
+    axis_out = output_port_cost(_stream(graph.output_op().input), fabric_costs(device))
     nodes: list[NodeEstimate] = [NodeEstimate("axis_in", None, "axis", None, None, None, axis_in, None)]
     # cycles from the frame's start until a value is complete
     finish: dict[SSAValue, int] = {graph.input_op().output: axis_in.cycles}
