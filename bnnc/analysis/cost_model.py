@@ -26,7 +26,7 @@ from bnnc.dialects import df
 from bnnc.dialects.bnn import array_values, bit_width, is_bipolar
 from bnnc.errors import BnncError
 from bnnc.analysis.fabric_costs import FABRICS, FabricCosts, fabric_costs
-from bnnc.semantics.packing import elements_per_axi_word
+from bnnc.semantics.packing import axi_words_per_frame, elements_per_axi_word
 
 # Constants calibrated against Yosys (`synth_xilinx -family xc7`) on the Verilog library
 # (`python benchmarks/yosys_calibration.py`, docs/rtl.md); each one's use is derived in the
@@ -96,6 +96,10 @@ SRL_DEPTH = 32
 # Simple dual-port distributed RAM as Yosys maps it: the family's `ram32m_*`, `ram64m_*`.
 # Memories this shallow go to LUTRAM rather than BRAM (FINN's rule; bnnc_fifo's BRAM_MIN_DEPTH).
 LUTRAM_MAX_DEPTH = 128
+# A deep ROM's words past its last whole row of block RAMs go to distributed RAM when they take
+# at most this many LUTs (`weight_memory_cost`; Yosys does so for TFC fc0's 32 LUTs and SFC
+# fc0's 96: where its memory mapping draws the line is an assumption).
+BRAM_REMAINDER_MAX_LUTS = 128
 # A memory with a registered read (the sliding window's buffer) goes to BRAM in Yosys beyond
 # one level of RAM64M.
 REGISTERED_LUTRAM_MAX_DEPTH = 64
@@ -166,6 +170,25 @@ def memory_cost(depth: int, width: int) -> tuple[int, int]:
     if depth <= LUTRAM_MAX_DEPTH:
         return 0, -(-depth // LUTRAM_BITS_PER_LUT) * width
     return bram18_count(depth, width), 0
+
+
+def weight_memory_cost(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"]) -> tuple[int, int]:
+    """(BRAM18, LUTRAM LUTs) of an MVTU's `depth` x `width` weight ROM as Yosys maps it:
+    `memory_cost`, except that a ROM deeper than LUTRAM_MAX_DEPTH whose depth is not a multiple of
+    its BRAM mode's depth (`bram18_count`'s table: 4,096 words at 4 bits, ...) keeps the words
+    past the last whole rows of block RAMs in distributed RAM (`dual_port_lutram`) when that
+    takes at most BRAM_REMAINDER_MAX_LUTS LUTs. TFC's fc0, 12,544 x 4: 3 RAMB18 and 256 words
+    in 8 RAM64M (32 LUTs) in Yosys, not 4 RAMB18; SFC's fc0, 12,544 x 16: 12 RAMB18, not 13."""
+    bram18, luts = memory_cost(depth, width)
+    if not bram18:
+        return bram18, luts
+    mode_depth = {1: 16384, 2: 8192}.get(width, 4096 if width <= 4 else 2048 if width <= 9
+                                         else 1024 if width <= 18 or depth > 512 else 512)
+    rows, remainder = divmod(depth, mode_depth)
+    remainder_luts = dual_port_lutram(remainder, width, fabric) if remainder else 0
+    if rows and remainder and remainder_luts <= BRAM_REMAINDER_MAX_LUTS:
+        return bram18 * rows // (rows + 1), remainder_luts
+    return bram18, luts
 
 
 def dual_port_lutram(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"]) -> int:
@@ -337,7 +360,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
         MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
     MMV replicates the datapath (each pixel of a word has its own PEs) but not the weights.
 
-    Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`memory_cost`).
+    Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`weight_memory_cost`).
 
     Input buffer: the SF = MW/SIMD words of MMV·SIMD·A bits that the neuron folds after the first
     reuse, a distributed RAM (`dual_port_lutram`), counted in LUT and LUTRAM (Yosys: 8, 24, 12,
@@ -388,7 +411,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
     comp = steps * acc
     depth = mw * mh // (pe * simd)
-    bram18, weight_luts = memory_cost(depth, pe * simd * w)
+    bram18, weight_luts = weight_memory_cost(depth, pe * simd * w, fabric)
     if not bram18 and mvtu_uses_dsp(op):  # a shallow ROM: one LUT per distinct registered bit
         weight_luts = rom_register_bits(pe * simd * w, depth)
     if mw // simd <= LUTRAM_MAX_DEPTH:
@@ -576,7 +599,8 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int,
     port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. On a family that maps the slot decode and
     its OR into wider LUT trees (UltraScale+) the multiplexer costs `repack_mux_scale` times as
     many LUTs (the family's `repack_mux_scale`). FF: both banks,
-    max(S_in·L_in, S_out·L_out)·B bits each, and the counters: the write and read slots and
+    block·B bits each (the words' lanes past a frame's end are constant zeros, which Yosys
+    removes; TFC's output port: 161 against 165), and the counters: the write and read slots and
     their increments (4 of ⌈log2(max(S_in, S_out) + 1)⌉ bits), the two banks' fill levels
     (⌈log2(S_out + 1)⌉ bits each) and 5 flags (55 / 157 against Yosys' 55 / 157).
     """
@@ -585,7 +609,7 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int,
     slots_in, slots_out = -(-block // in_lanes), -(-block // out_lanes)
     ways = 2 * slots_out
     per_bit = fabric.repack_mux_scale * (1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways))
-    bank = max(slots_in * in_lanes, slots_out * out_lanes) * bits
+    bank = block * bits  # lanes past a frame's end are constants
     counters = 4 * max(slots_in, slots_out).bit_length() + 2 * slots_out.bit_length() + 5
     lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
     return Cost(max(words_in, words_out), _ceil(REPACK_BASE_LUT + per_bit * lanes * bits),
@@ -597,11 +621,21 @@ def dwc_stream_cost(src: df.StreamType, dst: df.StreamType, fabric: FabricCosts 
     return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element), fabric)
 
 
+def frame_in_cost(words: int) -> Cost:
+    """`bnnc_frame_in`, in front of the input port: a counter of the frame's W AXI words
+    (⌈log2 W⌉ bits, its increment and compare: 2 LUTs a bit), the padding and truncated flags
+    (TFC, 13 words: 8 LUT, 6 FF in Yosys). Its data select merges into the port's bank loads."""
+    bits = max(1, (words - 1).bit_length())
+    return Cost(0, 2 * bits, bits + 2, 0, 0)
+
+
 def input_port_cost(stream: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """The AXI-stream input port (`bnnc_repack`): 64-bit AXI words of ⌊64/B⌋ elements
-    (`bnnc.semantics.packing`) to the words of `stream`."""
+    (`bnnc.semantics.packing`) to the words of `stream`, behind `bnnc_frame_in`
+    (`frame_in_cost`)."""
     bits = bit_width(stream.element)
-    return repack_cost(elements_per_axi_word(bits), stream.lanes.data, stream.elements, bits, fabric)
+    repack = repack_cost(elements_per_axi_word(bits), stream.lanes.data, stream.elements, bits, fabric)
+    return repack + frame_in_cost(axi_words_per_frame(stream.elements, bits))
 
 
 def output_port_cost(stream: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
