@@ -88,6 +88,9 @@ REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
 # kept as registers, 2026-12-07: about 8 LUT an address bit).
 FIFO_BASE_LUT = 10
 FIFO_LUT_PER_POINTER_BIT = 8
+# A FIFO in block RAM reads at rptr_next (a select per address bit) and compares it with wptr
+# for the bypass: per address bit (fifo-8x256: 8 LUT3 of rptr_next in Yosys).
+FIFO_BRAM_LUT_PER_POINTER_BIT = 1.5
 ENGINE_BASE_FF = 100
 # A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
 # register (SRLC32E).
@@ -353,8 +356,6 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
       - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A) (`product_luts`: the
         shifts and adds of `bnnc_mvtu`; 0 when the products go to DSPs), adder = (W+A)·(2Q − 1);
         scaled by the family's `generic_mvtu_share` (1 on 7-series);
-      - XNOR layers on a family with wide LUTs add `popcount_lut_per_pe_lane_squared`·Q² per PE
-        (0 on 7-series);
       - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUT ROM), comp = steps·acc (comparators);
       - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
         MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
@@ -393,8 +394,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     if op.popcount is not None:
         acc = mw.bit_length()
         mult = 0
-        adder = (_ceil(simd * xnor_tree_lut_per_lane(simd))
-                 + fabric.popcount_lut_per_pe_lane_squared * simd * simd)
+        adder = _ceil(simd * xnor_tree_lut_per_lane(simd))
     elif is_bipolar(op.weight_type) or is_bipolar(_stream(op.input).element):
         acc = w + a + (mw - 1).bit_length()
         integer_bits = a if is_bipolar(op.weight_type) else w
@@ -669,8 +669,9 @@ def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
     Cycles: one word a cycle, the stream's words per frame.
     Storage: up to LUTRAM_MAX_DEPTH words an asynchronously read distributed RAM
     (`dual_port_lutram`; Yosys uses RAM32M even for 2 words); deeper a BRAM with a registered
-    read (`bram18_count`) and a w-bit bypass register and select, + the family's
-    `fifo_bram_extra_lut`.
+    read (`bram18_count`) and a w-bit bypass register and select, the read address rptr_next and
+    its compare with wptr (FIFO_BRAM_LUT_PER_POINTER_BIT an address bit: 94 / 169 for 256 x 8
+    and 1024 x 64 against Yosys' 100 / 149; UltraScale+ 92 / 149).
     LUT (Yosys): FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT per address bit (two pointers and the
     count: increments, wraps, full and empty compares) + the storage (+ w for the bypass
     select): 10 + 4·5 + 12 = 42 for 32 x 16 (Yosys 41), 50 for 256 x 8 (51).
@@ -688,7 +689,8 @@ def fifo_cost(op: df.FifoOp, device: Device) -> Cost:
         bram18, luts = 0, dual_port_lutram(depth, width, fabric)
     else:
         bram18, luts = bram18_count(depth, width), 0
-        lut, ff = lut + width + fabric.fifo_bram_extra_lut, ff + width + 1
+        lut = _ceil(lut + width + FIFO_BRAM_LUT_PER_POINTER_BIT * aw)
+        ff += width + 1
     return Cost(stream.words.data, lut + luts, ff, bram18, luts)
 
 
