@@ -218,3 +218,18 @@ def test_the_board_family_chooses_the_delay_model():
     assert timing.XC7.lut == timing.LUT_DELAY and timing.XC7.port_arrival == pytest.approx(timing.PORT_ARRIVAL_NS)
     with pytest.raises(BnncError, match="no delay model for the fabric family 'xcv'"):
         timing.delay_model("xcv")
+
+
+@pytest.mark.slow
+def test_compile_timing_on_ultrascale_plus(tmp_path):
+    """`bnnc compile --board zcu104 --timing` synthesises for xcup and reports the UltraScale+
+    -2 delay model's estimate (slow: TFC through `synth_xilinx -family xcup`, a minute or two)."""
+    build = tmp_path / "tfc"
+    result = subprocess.run(
+        [str(BNNC), "compile", str(model_path("tfc_w1a1.qonnx.onnx")), "-o", str(build), "--fps", "1000",
+         "--board", "zcu104", "--backend", "rtl", "--timing"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "UltraScale+ -2 delay model" in result.stderr and "meets 200 MHz" in result.stderr
+    checked = json.loads((build / "report.json").read_text())["timing"]
+    assert checked["family"] == "xcup" and checked["delay_model"] == "UltraScale+ -2"
+    assert 0 < checked["worst_ns"] <= PERIOD_NS and checked["meets_clock"]
