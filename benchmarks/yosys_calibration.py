@@ -137,6 +137,8 @@ CONFIGS = {
     "mvtu-xnor-pe16-simd16": (_mvtu(256, 64, 16, 16, thresholds_range=(100, 156)), df.MvtuOp),
     "mvtu-xnor-pe2-simd64": (_mvtu(512, 128, 2, 64, thresholds_range=(200, 312)), df.MvtuOp),
     "mvtu-xnor-pe32-simd32-deep": (_mvtu(1024, 256, 32, 32, thresholds_range=(400, 624)), df.MvtuOp),
+    # LFC's 1024 x 1024 layers: 4,096 x 256 weights in four rows of block RAMs (a minute or more)
+    "mvtu-xnor-pe8-simd32-4rows": (_mvtu(1024, 1024, 8, 32, thresholds_range=(462, 562)), df.MvtuOp),
     "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
     "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
                                      thresholds_range=(-40, 40)), df.MvtuOp),

@@ -175,23 +175,31 @@ def memory_cost(depth: int, width: int) -> tuple[int, int]:
     return bram18_count(depth, width), 0
 
 
-def weight_memory_cost(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"]) -> tuple[int, int]:
-    """(BRAM18, LUTRAM LUTs) of an MVTU's `depth` x `width` weight ROM as Yosys maps it:
+def weight_memory_cost(depth: int, width: int,
+                       fabric: FabricCosts = FABRICS["xc7"]) -> tuple[int, int, int]:
+    """(BRAM18, LUTRAM LUTs, multiplexer LUTs) of an MVTU's `depth` x `width` weight ROM as Yosys maps it:
     `memory_cost`, except that a ROM deeper than LUTRAM_MAX_DEPTH whose depth is not a multiple of
     its BRAM mode's depth (`bram18_count`'s table: 4,096 words at 4 bits, ...) keeps the words
     past the last whole rows of block RAMs in distributed RAM (`dual_port_lutram`) when that
     takes at most BRAM_REMAINDER_MAX_LUTS LUTs. TFC's fc0, 12,544 x 4: 3 RAMB18 and 256 words
-    in 8 RAM64M (32 LUTs) in Yosys, not 4 RAMB18; SFC's fc0, 12,544 x 16: 12 RAMB18, not 13."""
+    in 8 RAM64M (32 LUTs) in Yosys, not 4 RAMB18; SFC's fc0, 12,544 x 16: 12 RAMB18, not 13.
+
+    A ROM split in depth over R rows of block RAMs (and the distributed remainder) reads through
+    an R-way multiplexer per bit in LUTs, ⌈(R − 1)/(MUX_INPUTS_PER_LUT − 1)⌉ LUTs a bit: LFC's
+    fc1, 4,096 x 256 in 4 rows of 1K x 18, 256 LUTs (Yosys: 1,187 LUT for the engine alone,
+    876 without them).
+    """
     bram18, luts = memory_cost(depth, width)
     if not bram18:
-        return bram18, luts
+        return bram18, luts, 0
     mode_depth = {1: 16384, 2: 8192}.get(width, 4096 if width <= 4 else 2048 if width <= 9
                                          else 1024 if width <= 18 or depth > 512 else 512)
     rows, remainder = divmod(depth, mode_depth)
     remainder_luts = dual_port_lutram(remainder, width, fabric) if remainder else 0
     if rows and remainder and remainder_luts <= BRAM_REMAINDER_MAX_LUTS:
-        return bram18 * rows // (rows + 1), remainder_luts
-    return bram18, luts
+        bram18, luts = bram18 * rows // (rows + 1), remainder_luts
+    ways = -(-depth // mode_depth)  # the rows, with the distributed remainder as one
+    return bram18, luts, width * -(-(ways - 1) // (MUX_INPUTS_PER_LUT - 1))
 
 
 def dual_port_lutram(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"]) -> int:
@@ -411,7 +419,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
     comp = steps * acc
     depth = mw * mh // (pe * simd)
-    bram18, weight_luts = weight_memory_cost(depth, pe * simd * w, fabric)
+    bram18, weight_luts, row_mux = weight_memory_cost(depth, pe * simd * w, fabric)
     if not bram18 and mvtu_uses_dsp(op):  # a shallow ROM: one LUT per distinct registered bit
         weight_luts = rom_register_bits(pe * simd * w, depth)
     if mw // simd <= LUTRAM_MAX_DEPTH:
@@ -419,7 +427,7 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     else:  # not calibrated: no configuration has SF > 128 (where Yosys puts it is not measured)
         input_buffer = 0
     datapath = LUT_OVERHEAD * pe * mmv * (share * (mult + adder) + acc + thr + comp)
-    lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts + input_buffer
+    lut = _ceil(MVTU_BASE_LUT + datapath) + weight_luts + row_mux + input_buffer
     # the input word twice (read, RAM output stage), the weight tile in the RAM output stage
     # (and in the read register when the weights are LUT ROM), the trees, the accumulators
     weight_read = 0 if bram18 else rom_register_bits(pe * simd * w, depth)
