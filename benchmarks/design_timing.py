@@ -10,7 +10,10 @@ flattened with `yosys synth_xilinx -family xc7` (`--family xcup`: UltraScale+, t
 ZCU104 and the UltraScale+ delay model), and compared with `estimate_graph`'s totals:
 LUT (LUT1..LUT6 and the LUTs of distributed RAMs and SRLs), FF, BRAM18 and DSP48E1, plus the
 worst register-to-register path by bnnc's timing check (`bnnc.backends.verilog.timing`; its
-7-series -2 delay model is an estimate: nothing here has run under Vivado).
+delay models are estimates: nothing here has run under Vivado). Each row also splits both sides
+by instance of the top (`instance_resources`: the model's per-engine cost against the Yosys
+cells attributed to the instance by their names; the split of LUTs with no name is a guess,
+the totals are exact), which is how a whole-design gap is traced to an engine.
 """
 
 from __future__ import annotations
