@@ -91,7 +91,6 @@ FIFO_LUT_PER_POINTER_BIT = 8
 # A FIFO in block RAM reads at rptr_next (a select per address bit) and compares it with wptr
 # for the bypass: per address bit (fifo-8x256: 8 LUT3 of rptr_next in Yosys).
 FIFO_BRAM_LUT_PER_POINTER_BIT = 1.5
-ENGINE_BASE_FF = 100
 # A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
 # register (SRLC32E).
 LUTRAM_BITS_PER_LUT = 64
