@@ -3,10 +3,9 @@
 One function per engine kind, each with the derivation of its formula in its docstring, and
 `node_cost` to dispatch on the op. Cycles follow the models FINN uses (REFERENCE.md, "Cycle
 models"); LUT and BRAM follow FINN-R (REFERENCE.md, "Resource models") with an XNOR variant for
-popcount layers. FF counts are rough estimates of the pipeline registers only.
-
-These are starting points, not truths: a later issue calibrates them against Yosys netlists
-(and RTL simulation for the cycles). Every constant that such a calibration would move is named
+popcount layers; LUT and FF are calibrated against Yosys netlists of the Verilog library
+(docs/rtl.md: every configuration of `benchmarks/yosys_calibration.py` within 15 % on 7-series
+and UltraScale+, FF counted from each engine's registers), and the cycles against RTL simulation. Every constant that such a calibration would move is named
 below, so that it changes in one place; those that differ between fabric families (7-series,
 UltraScale+) are in the family's table, `bnnc.analysis.fabric_costs`, read through the `Device`.
 """
