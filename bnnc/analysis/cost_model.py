@@ -5,8 +5,9 @@ One function per engine kind, each with the derivation of its formula in its doc
 models"); LUT and BRAM follow FINN-R (REFERENCE.md, "Resource models") with an XNOR variant for
 popcount layers; LUT and FF are calibrated against Yosys netlists of the Verilog library
 (docs/rtl.md: every configuration of `benchmarks/yosys_calibration.py` within 15 % on 7-series
-and UltraScale+, FF counted from each engine's registers), and the cycles against RTL simulation. Every constant that such a calibration would move is named
-below, so that it changes in one place; those that differ between fabric families (7-series,
+and UltraScale+, FF counted from each engine's registers), and the cycles against RTL
+simulation. Every constant that such a calibration would move is named below, so that it
+changes in one place; those that differ between fabric families (7-series,
 UltraScale+) are in the family's table, `bnnc.analysis.fabric_costs`, read through the `Device`.
 """
 
@@ -175,7 +176,8 @@ def memory_cost(depth: int, width: int) -> tuple[int, int]:
 
 def weight_memory_cost(depth: int, width: int,
                        fabric: FabricCosts = FABRICS["xc7"]) -> tuple[int, int, int]:
-    """(BRAM18, LUTRAM LUTs, multiplexer LUTs) of an MVTU's `depth` x `width` weight ROM as Yosys maps it:
+    """(BRAM18, LUTRAM LUTs, multiplexer LUTs) of an MVTU's `depth` x `width` weight ROM as Yosys
+    maps it:
     `memory_cost`, except that a ROM deeper than LUTRAM_MAX_DEPTH whose depth is not a multiple of
     its BRAM mode's depth (`bram18_count`'s table: 4,096 words at 4 bits, ...) keeps the words
     past the last whole rows of block RAMs in distributed RAM (`dual_port_lutram`) when that
@@ -407,7 +409,8 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
         mult, adder, share = 0, simd * (integer_bits + 1), fabric.int_bipolar_share
     elif mvtu_uses_dsp(op):  # products and first-stage sums in the DSP48s, the later sums partly
         acc = w + a + (mw - 1).bit_length()
-        mult, adder = 0, _ceil(fabric.dsp_tree_fabric_share * (-(-simd // mvtu_tree(op)[0]) - 1) * acc)
+        later_sums = (-(-simd // mvtu_tree(op)[0]) - 1) * acc
+        mult, adder = 0, _ceil(fabric.dsp_tree_fabric_share * later_sums)
     else:
         acc = w + a + (mw - 1).bit_length()
         mult = simd * product_luts(w, a)
@@ -564,7 +567,8 @@ def label_select_cost(op: df.LabelSelectOp, device: Device) -> Cost:
     per_entry_bit = fabric.label_select_lut_per_entry_bit
     lut = _ceil(fabric.label_select_base_lut + per_entry_bit * pe * k * (entry + 1))
     index_bits = (classes - 1).bit_length()
-    ff = LABEL_SELECT_COUNTER_FF + k * (bit_width(_stream(op.input).element) + 1 + 2 * index_bits + 1)
+    score_bits = bit_width(_stream(op.input).element) + 1
+    ff = LABEL_SELECT_COUNTER_FF + k * (score_bits + 2 * index_bits + 1)
     return Cost(classes // pe, lut, ff, 0, 0)
 
 
@@ -614,7 +618,8 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int,
     block = repack_block(in_lanes, out_lanes, elements)
     slots_in, slots_out = -(-block // in_lanes), -(-block // out_lanes)
     ways = 2 * slots_out
-    per_bit = fabric.repack_mux_scale * (1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways))
+    mux = 1 if ways <= MUX_INPUTS_PER_LUT else _ceil(REPACK_LUT_PER_MUX_INPUT * ways)
+    per_bit = fabric.repack_mux_scale * mux
     bank = block * bits  # lanes past a frame's end are constants
     counters = 4 * max(slots_in, slots_out).bit_length() + 2 * slots_out.bit_length() + 5
     lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
@@ -622,7 +627,8 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int,
                 2 * bank + counters, 0, 0)
 
 
-def dwc_stream_cost(src: df.StreamType, dst: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
+def dwc_stream_cost(src: df.StreamType, dst: df.StreamType,
+                    fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """Data-width converter between one-pixel streams: `repack_cost` of its lanes."""
     return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element), fabric)
 
@@ -640,7 +646,8 @@ def input_port_cost(stream: df.StreamType, fabric: FabricCosts = FABRICS["xc7"])
     (`bnnc.semantics.packing`) to the words of `stream`, behind `bnnc_frame_in`
     (`frame_in_cost`)."""
     bits = bit_width(stream.element)
-    repack = repack_cost(elements_per_axi_word(bits), stream.lanes.data, stream.elements, bits, fabric)
+    lanes = elements_per_axi_word(bits)
+    repack = repack_cost(lanes, stream.lanes.data, stream.elements, bits, fabric)
     return repack + frame_in_cost(axi_words_per_frame(stream.elements, bits))
 
 
