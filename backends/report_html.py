@@ -118,7 +118,8 @@ def render(report: dict[str, Any]) -> str:
         summary.append(("timing (estimate)",
                         f"worst path {timing['worst_ns']:.2f} ns in {worst.get('engine') or 'the top'}, "
                         f"Fmax ~{timing['fmax_mhz']:.0f} MHz, {'meets' if timing['meets_clock'] else 'misses'} "
-                        f"{timing['clock_mhz']:g} MHz (Yosys netlist, bnnc's 7-series delay model; not Vivado)"))
+                        f"{timing['clock_mhz']:g} MHz (Yosys netlist, bnnc's {timing.get('delay_model', '7-series -2')} "
+                        "delay model; not Vivado)"))
     stages = [_row(["stage", "seconds"], header=True)] + [
         _row([name, f"{seconds:.2f}"]) for name, seconds in report.get("timings_s", {}).items()
     ]

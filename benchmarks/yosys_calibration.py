@@ -1,7 +1,7 @@
 """Yosys resources of every Verilog engine against `bnnc.analysis.cost_model`: LUT, FF, BRAM18 and DSP,
 and each engine's worst register-to-register path by bnnc's timing check
 (`bnnc.backends.verilog.timing`, an estimate with its documented 7-series -2 delay model; on
-`--family xcup` no path: the delay model has no UltraScale+ primitives such as MUXF9).
+`--family xcup` the UltraScale+ -2 model of `bnnc.backends.verilog.delay_models`).
 
     python benchmarks/yosys_calibration.py [--json build/yosys_calibration.json] [--only NAME]
                                            [--family xc7|xcup]
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "test" / "pytest"))
 
 from bnnc.backends.verilog.emitter import LIBRARY
 from bnnc.backends.verilog.engines import instance_of
-from bnnc.backends.verilog.timing import worst_paths
+from bnnc.backends.verilog.timing import delay_model, worst_paths
 from bnnc.dialects import df
 from rtl_cases import graph, graph_of, mvtu_line, prepare, stream, swu_line
 
@@ -137,6 +137,8 @@ CONFIGS = {
     "mvtu-xnor-pe16-simd16": (_mvtu(256, 64, 16, 16, thresholds_range=(100, 156)), df.MvtuOp),
     "mvtu-xnor-pe2-simd64": (_mvtu(512, 128, 2, 64, thresholds_range=(200, 312)), df.MvtuOp),
     "mvtu-xnor-pe32-simd32-deep": (_mvtu(1024, 256, 32, 32, thresholds_range=(400, 624)), df.MvtuOp),
+    # LFC's 1024 x 1024 layers: 4,096 x 256 weights in four rows of block RAMs (a minute or more)
+    "mvtu-xnor-pe8-simd32-4rows": (_mvtu(1024, 1024, 8, 32, thresholds_range=(462, 562)), df.MvtuOp),
     "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
     "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
                                      thresholds_range=(-40, 40)), df.MvtuOp),
@@ -238,11 +240,9 @@ def dsp_count(cells: dict[str, int]) -> int:
 
 
 def worst_path(netlist: dict, top: str) -> tuple[float, int, int]:
-    """(ns, LUT levels, CARRY4s) of the timing check's worst path; (0, 0, 0) off 7-series: the
-    check's delay model is of 7-series primitives (it has no MUXF9, no CARRY8)."""
-    if FAMILY != "xc7":
-        return 0.0, 0, 0
-    worst = worst_paths(netlist, top)[0]
+    """(ns, LUT levels, carry cells) of the timing check's worst path by the delay model of
+    FAMILY (`timing.delay_model`: CARRY4s on 7-series, CARRY8s on UltraScale+)."""
+    worst = worst_paths(netlist, top, delay_model(FAMILY))[0]
     return round(worst.delay_ns, 2), worst.lut_levels, worst.carry4
 
 

@@ -9,6 +9,11 @@ primitives; `worst_paths` then walks it as a static timing analysis with the del
 No placement is known, so routing is a per-net estimate: the figures are an *estimate* of what
 Vivado would report, not a sign-off. Nothing here has run under Vivado.
 
+The board's fabric family chooses the model (`delay_model`): 7-series below, UltraScale+ in
+`bnnc.backends.verilog.delay_models` (DS925's DSP48E2 figures and assumptions, all named there),
+with the netlist synthesised by `synth_xilinx -family xcup` (CARRY8, MUXF9, RAMB18E2/RAMB36E2,
+URAM288, DSP48E2). The 7-series model (`XC7`) is built from the constants below.
+
 Delay model (Zynq-7000, -2 speed grade; the figures of REFERENCE.md "7-series timing", which
 quotes the order of magnitude of Xilinx DS191's switching characteristics; each is a named
 constant below, and those REFERENCE.md does not give are marked as bnnc's assumptions):
@@ -61,6 +66,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bnnc.backends.verilog.delay_models import XCUP, DelayModel
 from bnnc.errors import BnncError
 
 # ---- the delay model (ns); derivations and sources in the module docstring
@@ -89,15 +95,43 @@ DSP_SETUP_P_REG = 3.50
 PORT_ARRIVAL_NS = FF_CLOCK_TO_OUT + 2 * (ROUTE_BASE + LUT_DELAY)
 PORT_REQUIRED_NS = 2 * (ROUTE_BASE + LUT_DELAY) + FF_SETUP
 
+XC7 = DelayModel(
+    family="xc7", description="7-series -2",
+    ff_clock_to_out=FF_CLOCK_TO_OUT, ff_setup=FF_SETUP, ff_control_setup=FF_CONTROL_SETUP,
+    lut=LUT_DELAY, route_base=ROUTE_BASE, route_per_fanout_doubling=ROUTE_PER_FANOUT_DOUBLING,
+    carry_enter=CARRY_ENTER, carry_stage=CARRY_STAGE, muxf=MUXF_DELAY,
+    bram_clock_to_out=BRAM_CLOCK_TO_OUT, bram_clock_to_out_registered=BRAM_CLOCK_TO_OUT_REGISTERED,
+    bram_setup=BRAM_SETUP, lutram_read=LUTRAM_READ, lutram_wide_read=LUTRAM_WIDE_READ,
+    lutram_clock_to_out=LUTRAM_CLOCK_TO_OUT, lutram_setup=LUTRAM_SETUP,
+    dsp_combinational=DSP_COMBINATIONAL, dsp_p_registered=DSP_P_REGISTERED, dsp_m_registered=DSP_M_REGISTERED,
+    dsp_setup_input_reg=DSP_SETUP_INPUT_REG, dsp_setup_m_reg=DSP_SETUP_M_REG, dsp_setup_p_reg=DSP_SETUP_P_REG,
+)
+# The model of each fabric family (the board file's `family`; `delay_models` has the UltraScale+ one).
+DELAY_MODELS = {"xc7": XC7, "xcup": XCUP}
+
+
+def delay_model(family: str) -> DelayModel:
+    """The delay model of a fabric family (`Device.family`)."""
+    model = DELAY_MODELS.get(family)
+    if model is None:
+        raise BnncError(f"the timing check has no delay model for the fabric family '{family}'; "
+                        f"the families are {', '.join(sorted(DELAY_MODELS))}")
+    return model
+
+
 FLIP_FLOPS = {"FDRE", "FDSE", "FDCE", "FDPE"}
 CLOCKS = {"C", "CLK", "WCLK", "CLKARDCLK", "CLKBWRCLK", "CLKARDCLKU", "CLKARDCLKL", "CLKBWRCLKU",
           "CLKBWRCLKL", "REGCLKARDRCLK", "REGCLKB", "REGCLKARDRCLKL", "REGCLKARDRCLKU", "REGCLKBL",
           "REGCLKBU"}
-LUTRAMS = {"RAM32M": LUTRAM_READ, "RAM64M": LUTRAM_READ, "RAM32M16": LUTRAM_READ, "RAM64M8": LUTRAM_READ,
-           "RAM32X1D": LUTRAM_READ, "RAM64X1D": LUTRAM_READ, "RAM32X1S": LUTRAM_READ, "RAM64X1S": LUTRAM_READ,
-           "RAM128X1D": LUTRAM_WIDE_READ, "RAM128X1S": LUTRAM_WIDE_READ, "RAM256X1S": LUTRAM_WIDE_READ,
-           "SRL16E": LUTRAM_READ, "SRLC32E": LUTRAM_READ}
-BRAMS = {"RAMB18E1", "RAMB36E1"}
+# distributed RAMs and SRLs: is the read a wide one (RAM128/RAM256, through a MUXF7)
+LUTRAMS = {"RAM32M": False, "RAM64M": False, "RAM32M16": False, "RAM64M8": False, "RAM32X1D": False,
+           "RAM64X1D": False, "RAM32X1S": False, "RAM64X1S": False, "RAM128X1D": True, "RAM128X1S": True,
+           "RAM256X1S": True, "SRL16E": False, "SRLC32E": False}
+BRAMS = {"RAMB18E1", "RAMB36E1", "RAMB18E2", "RAMB36E2"}
+URAMS = {"URAM288", "URAM288_BASE"}
+DSPS = {"DSP48E1", "DSP48E2"}
+CARRIES = {"CARRY4", "CARRY8"}
+MUXFS = {"MUXF7", "MUXF8", "MUXF9"}
 IGNORED = {"GND", "VCC", "BUFG", "IBUF", "OBUF"}
 
 
@@ -109,7 +143,7 @@ class TimingPath:
     start: str  # the net (or cell type) the path starts at
     end: str
     lut_levels: int
-    carry4: int
+    carry4: int  # carry-chain cells: CARRY4 (7-series), CARRY8 (UltraScale+)
     muxf: int
     engine: str  # the instance the endpoint belongs to ("" for the top)
     through: list[str] = field(default_factory=list)  # the cells on the path, start to end
@@ -120,6 +154,7 @@ class TimingReport:
     clock_mhz: float
     worst: TimingPath | None
     engines: dict[str, TimingPath] = field(default_factory=dict)  # instance → its worst path
+    model: DelayModel = XC7
 
     @property
     def worst_ns(self) -> float:
@@ -137,8 +172,10 @@ class TimingReport:
             return {**asdict(p), "delay_ns": round(p.delay_ns, 3), "fmax_mhz": self.fmax_mhz(p)}
 
         return {
-            "model": "bnnc delay model of 7-series -2 (backends/verilog/timing.py) on the Yosys "
-                     "synth_xilinx netlist: an estimate, not Vivado timing",
+            "model": f"bnnc delay model of {self.model.description} (backends/verilog/timing.py, "
+                     "delay_models.py) on the Yosys synth_xilinx netlist: an estimate, not Vivado timing",
+            "family": self.model.family,
+            "delay_model": self.model.description,
             "clock_mhz": self.clock_mhz,
             "period_ns": round(1000.0 / self.clock_mhz, 3),
             "worst_ns": round(self.worst_ns, 3),
@@ -149,8 +186,8 @@ class TimingReport:
         }
 
 
-def _route(fanout: int) -> float:
-    return ROUTE_BASE + ROUTE_PER_FANOUT_DOUBLING * math.log2(max(fanout, 1))
+def _route(fanout: int, model: DelayModel = XC7) -> float:
+    return model.route_base + model.route_per_fanout_doubling * math.log2(max(fanout, 1))
 
 
 def _param_int(cell: dict, name: str, default: int = 0) -> int:
@@ -160,6 +197,8 @@ def _param_int(cell: dict, name: str, default: int = 0) -> int:
     if isinstance(value, int):
         return value
     text = str(value).strip()
+    if text.upper() in ("TRUE", "FALSE"):  # UltraScale+ string attributes (URAM288's OREG_A)
+        return int(text.upper() == "TRUE")
     return int(text, 2) if set(text) <= {"0", "1"} and text else int(text or default)
 
 
@@ -213,19 +252,21 @@ class _Netlist:
         if direction is not None:
             return direction == "output"
         kind = cell["type"]
-        if kind.startswith("LUT") or kind in ("INV", "MUXF7", "MUXF8"):
+        if kind.startswith("LUT") or kind == "INV" or kind in MUXFS:
             return port == "O"
-        if kind == "CARRY4":
+        if kind in CARRIES:
             return port in ("O", "CO")
         if kind in FLIP_FLOPS:
             return port == "Q"
         raise BnncError(f"timing check: no port directions for a {kind} cell")
 
 
-def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = frozenset()) -> list[TimingPath]:
-    """The worst path to every endpoint of the netlist's top module, by the delay model above
-    (derived in the module docstring), worst first. `cut`: ports where the netlist was cut out
-    of a larger design (`timing_windows`): no path starts or ends there."""
+def worst_paths(netlist: dict, top: str | None = None, model: DelayModel = XC7,
+                cut: frozenset[str] = frozenset()) -> list[TimingPath]:
+    """The worst path to every endpoint of the netlist's top module, by the delay model of its
+    fabric family (7-series above, derived in the module docstring; UltraScale+ in
+    `delay_models`), worst first. `cut`: ports where the netlist was cut out of a larger design
+    (`timing_windows`): no path starts or ends there."""
     net = _Netlist(netlist, top)
     cut_bits = {b for name, port in net.module.get("ports", {}).items() if name in cut
                 for b in port["bits"] if isinstance(b, int)}
@@ -241,7 +282,7 @@ def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = fro
             origin[bit] = (None, kind)
 
     for bit in net.inputs - cut_bits:
-        start(bit, PORT_ARRIVAL_NS, "port")
+        start(bit, model.port_arrival, "port")
     for name, cell in net.cells.items():
         kind = cell["type"]
         conn = cell["connections"]
@@ -253,60 +294,68 @@ def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = fro
         if kind == "INV" or (kind.startswith("LUT") and kind[3:].isdigit()):  # INV is a LUT1
             for o in outs.get("O", []):
                 for b in (b for bits in ins.values() for b in bits):
-                    arcs[o].append((b, LUT_DELAY, False))
-        elif kind in ("MUXF7", "MUXF8"):
+                    arcs[o].append((b, model.lut, False))
+        elif kind in MUXFS:
             for o in outs.get("O", []):
                 for p, bits in ins.items():
                     for b in bits:
-                        arcs[o].append((b, MUXF_DELAY, p in ("I0", "I1")))
-        elif kind == "CARRY4":
+                        arcs[o].append((b, model.muxf, p in ("I0", "I1")))
+        elif kind in CARRIES:
             for bits in outs.values():
                 for o in bits:
                     for p, in_bits in ins.items():
                         for b in in_bits:
                             if p == "CI":
-                                arcs[o].append((b, CARRY_STAGE, True))
+                                arcs[o].append((b, model.carry_stage, True))
                             else:
-                                arcs[o].append((b, CARRY_ENTER, False))
+                                arcs[o].append((b, model.carry_enter, False))
         elif kind in FLIP_FLOPS:
             for o in outs.get("Q", []):
-                start(o, FF_CLOCK_TO_OUT, kind)
+                start(o, model.ff_clock_to_out, kind)
             for p, bits in ins.items():
                 for b in bits:
-                    endpoints.append((b, FF_SETUP if p == "D" else FF_CONTROL_SETUP, name))
+                    endpoints.append((b, model.ff_setup if p == "D" else model.ff_control_setup, name))
         elif kind in BRAMS:
             for p, bits in outs.items():
-                port_a = p.startswith("DOA") or p.startswith("DOPA")
+                port_a = p.startswith(("DOA", "DOPA", "DOUTA", "DOUTPA"))
                 registered = _param_int(cell, "DOA_REG" if port_a else "DOB_REG") > 0
                 for o in bits:
-                    start(o, BRAM_CLOCK_TO_OUT_REGISTERED if registered else BRAM_CLOCK_TO_OUT, kind)
+                    start(o, model.bram_clock_to_out_registered if registered else model.bram_clock_to_out, kind)
             for bits in ins.values():
                 for b in bits:
-                    endpoints.append((b, BRAM_SETUP, name))
+                    endpoints.append((b, model.bram_setup, name))
+        elif kind in URAMS:
+            for p, bits in outs.items():
+                registered = _param_int(cell, "OREG_B" if p.endswith("_B") else "OREG_A") > 0
+                for o in bits:
+                    start(o, model.uram_clock_to_out_registered if registered else model.uram_clock_to_out, kind)
+            for bits in ins.values():
+                for b in bits:
+                    endpoints.append((b, model.uram_setup, name))
         elif kind in LUTRAMS:
-            read = LUTRAMS[kind]
+            read = model.lutram_wide_read if LUTRAMS[kind] else model.lutram_read
             address = [b for p, bits in ins.items() if p.startswith(("A", "DPRA")) for b in bits]
             for bits in outs.values():
                 for o in bits:
-                    start(o, LUTRAM_CLOCK_TO_OUT, kind)
+                    start(o, model.lutram_clock_to_out, kind)
                     for b in address:
                         arcs[o].append((b, read, False))
             for bits in ins.values():
                 for b in bits:
-                    endpoints.append((b, LUTRAM_SETUP, name))
-        elif kind == "DSP48E1":
+                    endpoints.append((b, model.lutram_setup, name))
+        elif kind in DSPS:
             in_reg, m_reg, p_reg = _dsp_registers(cell)
             data = [b for p, bits in ins.items() if p in ("A", "B", "C", "D", "ACIN", "BCIN", "PCIN") for b in bits]
             for bits in outs.values():
                 for o in bits:
                     if p_reg:
-                        start(o, DSP_P_REGISTERED, kind)
+                        start(o, model.dsp_p_registered, kind)
                     elif m_reg or in_reg:
-                        start(o, DSP_M_REGISTERED if m_reg else DSP_COMBINATIONAL, kind)
+                        start(o, model.dsp_m_registered if m_reg else model.dsp_combinational, kind)
                     else:
                         for b in data:
-                            arcs[o].append((b, DSP_COMBINATIONAL, False))
-            setup = DSP_SETUP_INPUT_REG if in_reg else DSP_SETUP_M_REG if m_reg else DSP_SETUP_P_REG
+                            arcs[o].append((b, model.dsp_combinational, False))
+            setup = model.dsp_setup_input_reg if in_reg else model.dsp_setup_m_reg if m_reg else model.dsp_setup_p_reg
             if in_reg or m_reg or p_reg:
                 for bits in ins.values():
                     for b in bits:
@@ -314,7 +363,7 @@ def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = fro
         else:
             raise BnncError(f"timing check: the delay model has no figure for a {kind} cell")
     for bit in net.outputs - cut_bits:
-        endpoints.append((bit, PORT_REQUIRED_NS, "port"))
+        endpoints.append((bit, model.port_required, "port"))
 
     # arrival times in topological order of the combinational arcs (iterative: netlists are big)
     pending = {o: len(a) for o, a in arcs.items()}
@@ -335,7 +384,7 @@ def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = fro
                     t = arrival.get(b, -math.inf)
                     if t == -math.inf:
                         continue
-                    t += delay + (0.0 if dedicated else _route(net.fanout[b]))
+                    t += delay + (0.0 if dedicated else _route(net.fanout[b], model))
                     if t > best:
                         best, best_from = t, b
                         best_cell = net.cells[net.driver[o][0]]["type"]
@@ -356,9 +405,9 @@ def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = fro
             through.append(f"{kind} {net.names.get(bit, '')}".strip())
             if kind.startswith("LUT") or kind in LUTRAMS or kind == "INV":
                 luts += 1
-            elif kind == "CARRY4":
+            elif kind in CARRIES:
                 carries += 1
-            elif kind in ("MUXF7", "MUXF8"):
+            elif kind in MUXFS:
                 muxes += 1
             if before is None:
                 return net.names.get(bit, kind), luts, carries, muxes, through[::-1]
@@ -369,7 +418,7 @@ def worst_paths(netlist: dict, top: str | None = None, cut: frozenset[str] = fro
         t = arrival.get(bit)
         if t is None or t == -math.inf:
             continue
-        delay = t + _route(net.fanout[bit]) + setup
+        delay = t + _route(net.fanout[bit], model) + setup
         if bit in worst and worst[bit].delay_ns >= delay:
             continue
         begin, luts, carries, muxes, through = trace(bit)
@@ -401,21 +450,21 @@ def _instance_of(net_name: str, cell_name: str) -> str:
     return ""
 
 
-def report_of(paths: list[TimingPath], clock_mhz: float) -> TimingReport:
+def report_of(paths: list[TimingPath], clock_mhz: float, model: DelayModel = XC7) -> TimingReport:
     engines: dict[str, TimingPath] = {}
     for p in paths:
         if p.engine and p.engine not in engines:
             engines[p.engine] = p
-    return TimingReport(clock_mhz, paths[0] if paths else None, engines)
+    return TimingReport(clock_mhz, paths[0] if paths else None, engines, model)
 
 
-def synthesize_netlist(directory: Path, sources: list[str], top: str) -> dict:
-    """`synth_xilinx -family xc7 -flatten` of `top` in `directory` (its .mem files beside),
+def synthesize_netlist(directory: Path, sources: list[str], top: str, family: str = "xc7") -> dict:
+    """`synth_xilinx -family FAMILY -flatten` of `top` in `directory` (its .mem files beside),
     as a JSON netlist."""
     yosys = shutil.which("yosys")
     if yosys is None:
         raise BnncError("yosys is not installed or not on PATH (the timing check needs it)")
-    script = (f"read_verilog -defer {' '.join(sources)}; synth_xilinx -family xc7 -flatten -top {top}; "
+    script = (f"read_verilog -defer {' '.join(sources)}; synth_xilinx -family {family} -flatten -top {top}; "
               "write_json netlist.json")
     result = subprocess.run([yosys, "-q", "-p", script], cwd=directory, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -423,9 +472,10 @@ def synthesize_netlist(directory: Path, sources: list[str], top: str) -> dict:
     return json.loads((directory / "netlist.json").read_text())
 
 
-def check_project(rtl: str | Path, clock_mhz: float) -> TimingReport:
+def check_project(rtl: str | Path, clock_mhz: float, family: str = "xc7") -> TimingReport:
     """The timing of a generated Verilog project (`bnnc compile`'s `rtl/`): the whole top,
-    flattened, its paths attributed to the engine instances."""
+    flattened, its paths attributed to the engine instances; synthesised for the fabric `family`
+    (the board's) and timed by its delay model."""
     from bnnc.backends.verilog.emitter import TOP_MODULE
 
     root = Path(rtl)
@@ -439,13 +489,16 @@ def check_project(rtl: str | Path, clock_mhz: float) -> TimingReport:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
         sources = sorted(str(p.relative_to(work)) for p in (work / "library").glob("*.v")) + ["top.v"]
-        netlist = synthesize_netlist(work, sources, TOP_MODULE)
-    return report_of(worst_paths(netlist, f"\\{TOP_MODULE}") or worst_paths(netlist), clock_mhz)
+        netlist = synthesize_netlist(work, sources, TOP_MODULE, family)
+    model = delay_model(family)
+    return report_of(worst_paths(netlist, f"\\{TOP_MODULE}", model) or worst_paths(netlist, None, model), clock_mhz,
+                     model)
 
 
-def check_instance(instance, in_width: int, out_width: int, clock_mhz: float = 200.0) -> TimingReport:
+def check_instance(instance, in_width: int, out_width: int, clock_mhz: float = 200.0,
+                   family: str = "xc7") -> TimingReport:
     """The timing of one library engine alone (`bnnc.backends.verilog.engines.Instance`), its
-    streams as ports (arriving and required as from the FIFOs around it)."""
+    streams as ports (arriving and required as from the FIFOs around it), on the fabric `family`."""
     from bnnc.backends.verilog.emitter import LIBRARY
 
     params = ",\n".join(f"        .{k}({chr(34) + v + chr(34) if isinstance(v, str) else v})"
@@ -466,9 +519,10 @@ endmodule
         (work / "timing_top.v").write_text(top)
         for file, lines in instance.memories.items():
             (work / file).write_text("\n".join(lines) + "\n")
-        netlist = synthesize_netlist(work, [str(LIBRARY / f"{instance.module}.v"), "timing_top.v"], "timing_top")
-    paths = worst_paths(netlist, "\\timing_top")
-    report = report_of(paths, clock_mhz)
+        netlist = synthesize_netlist(work, [str(LIBRARY / f"{instance.module}.v"), "timing_top.v"], "timing_top",
+                                     family)
+    model = delay_model(family)
+    report = report_of(worst_paths(netlist, "\\timing_top", model), clock_mhz, model)
     if report.worst is not None:
         report.engines = {"u": report.worst}
     return report

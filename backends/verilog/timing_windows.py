@@ -174,7 +174,7 @@ def _synthesize(files: dict[str, str], window: list[Unit], text: str, cut: froze
         netlist = synthesize_netlist(work, [f"library/{m}.v" for m in modules] + ["window_top.v"], "window_top")
     top = netlist["modules"]["window_top"]
     cells = Counter(cell["type"] for cell in top.get("cells", {}).values())
-    return worst_paths(netlist, "window_top", cut), cells
+    return worst_paths(netlist, "window_top", cut=cut), cells
 
 
 def check_windows(files: dict[str, str], clock_mhz: float, progress=None, cache: Path | None = None

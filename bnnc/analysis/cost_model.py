@@ -5,8 +5,10 @@ each formula in the op's docstring, its constants in its op module); this module
 with the constants of the board's fabric family (`bnnc.analysis.fabric_costs`), costs the
 AXI-stream ports, and sums a graph up (`estimate_graph`). Cycles follow the models FINN uses
 (REFERENCE.md, "Cycle models"); LUT and BRAM follow FINN-R (REFERENCE.md, "Resource models") with
-an XNOR variant for popcount layers, calibrated against Yosys netlists. FF counts are rough
-estimates of the pipeline registers only. These are estimates, not Vivado's figures.
+an XNOR variant for popcount layers; LUT and FF are calibrated against Yosys netlists of the
+Verilog library (docs/rtl.md: every configuration of `benchmarks/yosys_calibration.py` within
+15 % on 7-series and UltraScale+, FF counted from each engine's registers), and the cycles
+against RTL simulation. These are estimates, not Vivado's figures.
 
 The names below are re-exported from the op modules for the callers that read them here.
 """
@@ -31,7 +33,13 @@ from bnnc.dialects.df.dwc import (  # noqa: F401  (re-exported)
     repack_block,
     repack_cost,
 )
-from bnnc.dialects.df.fifo import DEFAULT_FIFO_DEPTH, FIFO_BASE_LUT, FIFO_LUT_PER_POINTER_BIT  # noqa: F401
+from bnnc.dialects.df.fifo import (  # noqa: F401  (re-exported)
+    DEFAULT_FIFO_DEPTH,
+    FIFO_BASE_LUT,
+    FIFO_BRAM_LUT_PER_POINTER_BIT,
+    FIFO_LUT_PER_POINTER_BIT,
+)
+from bnnc.dialects.df.label_select import LABEL_SELECT_MERGE_LUT_PER_BIT  # noqa: F401
 from bnnc.dialects.df.mvtu import (  # noqa: F401  (re-exported)
     INT_GROUP,
     LUT_INPUTS,
@@ -42,12 +50,14 @@ from bnnc.dialects.df.mvtu import (  # noqa: F401  (re-exported)
     TREE_RADIX,
     XNOR_LUT_PER_LANE,
     XNOR_TREE_LUT_PER_LANE,
+    XNOR_TREE_LUT_PER_LANE_DOUBLING,
     popcount_tree_luts,
     product_luts,
+    xnor_tree_lut_per_lane,
 )
 from bnnc.dialects.df.pool import POOL_BASE_FF, POOL_BASE_LUT, POOL_LUT_PER_INT_BIT  # noqa: F401
 from bnnc.dialects.df.resources import (  # noqa: F401  (re-exported)
-    ENGINE_BASE_FF,
+    BRAM_REMAINDER_MAX_LUTS,
     LUT_OVERHEAD,
     LUTRAM_BITS_PER_LUT,
     LUTRAM_MAX_DEPTH,
@@ -57,11 +67,12 @@ from bnnc.dialects.df.resources import (  # noqa: F401  (re-exported)
     Cost,
     bram18_count,
     memory_cost,
+    rom_register_bits,
 )
 from bnnc.dialects.df.swu import SWU_BASE_FF, SWU_BASE_LUT, SWU_FF_PER_PIXEL, SWU_LUT_PER_PIXEL  # noqa: F401
-from bnnc.dialects.df.threshold import THRESHOLD_BASE_LUT  # noqa: F401
+from bnnc.dialects.df.threshold import THRESHOLD_BASE_LUT, THRESHOLD_LUT_PER_COMPARED_BIT  # noqa: F401
 from bnnc.errors import BnncError
-from bnnc.semantics.packing import elements_per_axi_word
+from bnnc.semantics.packing import axi_words_per_frame, elements_per_axi_word
 
 
 def _stream(value: SSAValue) -> df.StreamType:
@@ -74,6 +85,20 @@ def dual_port_lutram(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"
     from bnnc.dialects.df.resources import dual_port_lutram as lutram
 
     return lutram(depth, width, fabric)
+
+
+def weight_memory_cost(depth: int, width: int,
+                       fabric: FabricCosts = FABRICS["xc7"]) -> tuple[int, int, int]:
+    """(BRAM18, LUTRAM LUTs, multiplexer LUTs) of an MVTU's weight ROM
+    (`df.resources.weight_memory_cost`)."""
+    from bnnc.dialects.df.resources import weight_memory_cost as rom
+
+    return rom(depth, width, fabric)
+
+
+def mvtu_control_ff(op: df.MvtuOp) -> int:
+    """`df.MvtuOp.control_ff`."""
+    return op.control_ff()
 
 
 def mvtu_tree(op: df.MvtuOp, clock_mhz: float | None = None) -> tuple[int, int, int]:
@@ -102,22 +127,34 @@ def mvtu_cost(op: df.MvtuOp, device: Device) -> Cost:
     return node_cost(op, device)
 
 
-def dwc_stream_cost(src: df.StreamType, dst: df.StreamType) -> Cost:
+def dwc_stream_cost(src: df.StreamType, dst: df.StreamType,
+                    fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """Data-width converter between one-pixel streams: `repack_cost` of its lanes."""
-    return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element))
+    return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element), fabric)
 
 
-def input_port_cost(stream: df.StreamType) -> Cost:
+def frame_in_cost(words: int) -> Cost:
+    """`bnnc_frame_in`, in front of the input port: a counter of the frame's W AXI words
+    (⌈log2 W⌉ bits, its increment and compare: 2 LUTs a bit), the padding and truncated flags
+    (TFC, 13 words: 8 LUT, 6 FF in Yosys). Its data select merges into the port's bank loads."""
+    bits = max(1, (words - 1).bit_length())
+    return Cost(0, 2 * bits, bits + 2, 0, 0)
+
+
+def input_port_cost(stream: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """The AXI-stream input port (`bnnc_repack`): 64-bit AXI words of ⌊64/B⌋ elements
-    (`bnnc.semantics.packing`) to the words of `stream`."""
+    (`bnnc.semantics.packing`) to the words of `stream`, behind `bnnc_frame_in`
+    (`frame_in_cost`)."""
     bits = bit_width(stream.element)
-    return repack_cost(elements_per_axi_word(bits), stream.lanes.data, stream.elements, bits)
+    lanes = elements_per_axi_word(bits)
+    repack = repack_cost(lanes, stream.lanes.data, stream.elements, bits, fabric)
+    return repack + frame_in_cost(axi_words_per_frame(stream.elements, bits))
 
 
-def output_port_cost(stream: df.StreamType) -> Cost:
+def output_port_cost(stream: df.StreamType, fabric: FabricCosts = FABRICS["xc7"]) -> Cost:
     """The AXI-stream output port (`bnnc_repack`): the words of `stream` to 64-bit AXI words."""
     bits = bit_width(stream.element)
-    return repack_cost(stream.lanes.data, elements_per_axi_word(bits), stream.elements, bits)
+    return repack_cost(stream.lanes.data, elements_per_axi_word(bits), stream.elements, bits, fabric)
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,8 +230,8 @@ def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estim
     """
     if clock_mhz <= 0:
         raise BnncError(f"the clock must be positive, got {clock_mhz} MHz")
-    axis_in = input_port_cost(_stream(graph.input_op().output))
-    axis_out = output_port_cost(_stream(graph.output_op().input))
+    axis_in = input_port_cost(_stream(graph.input_op().output), fabric_costs(device))
+    axis_out = output_port_cost(_stream(graph.output_op().input), fabric_costs(device))
     nodes: list[NodeEstimate] = [NodeEstimate("axis_in", None, "axis", None, None, None, axis_in, None)]
     # cycles from the frame's start until a value is complete
     finish: dict[SSAValue, int] = {graph.input_op().output: axis_in.cycles}

@@ -29,9 +29,6 @@ class FabricCosts:
     generic_mvtu_share: float
     """The same share for an MVTU of integer inputs x integer weights (FINN-R's terms as
     written)."""
-    popcount_lut_per_pe_lane_squared: float
-    """XNOR MVTUs: LUTs per PE and SIMD² on top of the popcount tree (wide-LUT mapping of the
-    tree, which grows with the square of its lanes)."""
     ram32m_bits: int
     ram64m_bits: int
     ramm_luts: int
@@ -40,9 +37,16 @@ class FabricCosts:
     label_select_base_lut: int
     label_select_lut_per_entry_bit: float
     """Label select: a fixed part and, per lane, list entry and bit, a comparator and a select."""
-    fifo_bram_extra_lut: int
-    """LUTs a FIFO in block RAM costs beyond its pointers and bypass select (UltraScale+: the
-    read-address and bypass logic mapped into wide LUTs)."""
+    dsp_packs_registers: bool
+    """Whether Yosys packs an MVTU's DSP lanes' input, weight and first tree-stage registers into
+    the DSP slices' A/B/M/P registers (7-series: 161 FF for the DSP configuration; UltraScale+
+    0.23 does not: 491)."""
+    dsp_tree_fabric_share: float
+    """The share of a DSP MVTU's later tree adders left in fabric (7-series: about half go into
+    the DSP48E1s' ALUs; UltraScale+: none do)."""
+    repack_mux_scale: float
+    """`bnnc_repack`'s output multiplexer, LUTs per LUT of the 7-series formula
+    (`cost_model.repack_cost`; UltraScale+: the slot decode and OR in wide-LUT trees)."""
 
 
 FABRICS = {
@@ -50,33 +54,38 @@ FABRICS = {
     # bnnc.analysis.cost_model", every engine within 15 %.
     "xc7": FabricCosts(
         family="xc7", description="7-series (LUT6, RAM32M/RAM64M, RAMB18E1/RAMB36E1, DSP48E1)",
-        int_bipolar_share=1.73,  # si8 x bipolar, SIMD 3, PE 4, pipelined: 415 LUT, the adder's share
-        generic_mvtu_share=1.0,
-        popcount_lut_per_pe_lane_squared=0.0,
+        # si8 x bipolar SIMD 3 PE 4: 415 LUT, ui2 x si2 SIMD 8 PE 4: 675 LUT (2026-12-08, with the
+        # input buffer's LUTRAM counted apart): the adders' shares
+        int_bipolar_share=1.47,
+        generic_mvtu_share=0.70,
         ram32m_bits=6, ram64m_bits=3, ramm_luts=4,
         label_select_base_lut=80, label_select_lut_per_entry_bit=2,
-        fifo_bram_extra_lut=0,
+        dsp_packs_registers=True, dsp_tree_fabric_share=0.5,  # si14 x si14 PE 2 SIMD 3: 246 LUT, 161 FF
+        repack_mux_scale=1.0,
     ),
     # UltraScale+ (Zynq UltraScale+): refitted on the pipelined engines under `-family xcup`
-    # (2026-12-08, Yosys 0.23; docs/rtl.md, UltraScale+ column). Integer MVTUs: si8 x bipolar
-    # SIMD 3 PE 4 is 415 LUT (60 + 4·(1.62·27 + 3·14) + 12 weight LUTs), ui2 x si2 SIMD 8 PE 4 is
-    # 679 (0.75 of its FINN-R terms: 680; 772 at 1.0). XNOR MVTUs: Yosys xcup 206, 1,046, 1,056,
-    # 477, 2,964 LUT for PE x SIMD 4 x 8, 8 x 32, 16 x 16, 2 x 64, 32 x 32 against the 7-series
-    # model's 228, 948, 1,164, 326, 2,780: PE·SIMD²/96 more brings all five within 15 %
-    # (worst +14 %, −14 %).
-    # RAM32M16 holds 32 x 14 bits in 8 LUTs, RAM64M8 64 x 7 (fifo-16x32: 16 LUTRAM, fifo-64x2:
-    # 40). Label select: 101 and 966 LUT for 15 and 320 entry bits (unchanged). FIFOs in BRAM:
-    # 92 and 149 LUT against 82 and 154 for the 7-series formula: 4 LUTs more.
+    # (2026-12-08, Yosys 0.23; docs/rtl.md, UltraScale+ column), after the MVTU's input buffer,
+    # control and registered ROMs were modelled from the RTL. Integer MVTUs: si8 x bipolar SIMD 3
+    # PE 4 is 415 LUT, ui2 x si2 SIMD 8 PE 4 679: the 7-series shares (before: 1.62, 0.75, when
+    # the shares absorbed the input buffer's RAM32M16s). XNOR MVTUs: Yosys
+    # xcup 206, 1,046, 1,056, 477, 2,964 LUT for PE x SIMD 4 x 8, 8 x 32, 16 x 16, 2 x 64, 32 x 32
+    # are the 7-series figures within 7 %: no wide-LUT term any more (it was PE·SIMD²/96 when the
+    # tree was one figure a lane). RAM32M16 holds 32 x 14 bits in 8 LUTs, RAM64M8 64 x 7
+    # (fifo-16x32: 16 LUTRAM, fifo-64x2: 40). Label select: 101 and 966 LUT for 15 and 320 entry
+    # bits. FIFOs in BRAM: 92 and 149 LUT, the 7-series formula's 94 and 169 (before it counted
+    # the read address: 4 LUTs more than it). The DSP MVTU: Yosys keeps every register in
+    # fabric (491 FF) and every adder (298 LUT).
     "xcup": FabricCosts(
         family="xcup",
         description=("UltraScale+ (LUT6 with MUXF9, RAM32M16/RAM64M8, RAMB18E2/RAMB36E2, "
                      "URAM288, DSP48E2)"),
-        int_bipolar_share=1.62,
-        generic_mvtu_share=0.75,
-        popcount_lut_per_pe_lane_squared=1 / 96,
+        int_bipolar_share=1.47,
+        generic_mvtu_share=0.70,
         ram32m_bits=14, ram64m_bits=7, ramm_luts=8,
         label_select_base_lut=58, label_select_lut_per_entry_bit=2.84,
-        fifo_bram_extra_lut=4,
+        dsp_packs_registers=False, dsp_tree_fabric_share=1.0,  # si14 x si14: 298 LUT, 491 FF
+        # bnnc_repack 2 -> 16 and 64 -> 8 lanes: 75 and 153 LUT against 61 and 125 at 1.0
+        repack_mux_scale=1.4,
     ),
 }
 

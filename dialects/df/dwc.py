@@ -102,7 +102,7 @@ class DwcOp(EngineOp):
         """`repack_cost` for one-pixel streams, `regroup_cost` for multi-pixel ones."""
         src, dst = _stream(self.input), _stream(self.output)
         if not self.regroups():
-            return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element))
+            return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element), fabric)
         return regroup_cost(src, dst, _int(self.pixels))  # type: ignore[arg-type]
 
     def word_plan(self, frames: int) -> WordPlan:
@@ -206,7 +206,7 @@ def repack_block(in_lanes: int, out_lanes: int, elements: int) -> int:
     return min(math.lcm(in_lanes, out_lanes), elements)
 
 
-def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost:
+def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int, fabric: FabricTable) -> Cost:
     """A width converter between one-pixel streams (`bnnc_repack`), L_in to L_out lanes of B
     bits, E elements a frame: the df.dwc between one-pixel streams and the AXI-stream ports.
 
@@ -218,16 +218,22 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int) -> Cost
     ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond; an input word's bits are clock enables of the
     bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
     lanes of bits, 784 a frame (TFC's input port), 635 / 629; 5 → 9 lanes of 7 bits (its output
-    port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. FF: both banks,
-    max(S_in·L_in, S_out·L_out)·B bits each, and the counters.
+    port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. On a family that maps the slot decode and
+    its OR into wider LUT trees (UltraScale+) the multiplexer costs `repack_mux_scale` times as
+    many LUTs (the family's `repack_mux_scale`). FF: both banks,
+    block·B bits each (the words' lanes past a frame's end are constant zeros, which Yosys
+    removes; TFC's output port: 161 against 165), and the counters: the write and read slots and
+    their increments (4 of ⌈log2(max(S_in, S_out) + 1)⌉ bits), the two banks' fill levels
+    (⌈log2(S_out + 1)⌉ bits each) and 5 flags (55 / 157 against Yosys' 55 / 157).
     """
     words_in, words_out = -(-elements // in_lanes), -(-elements // out_lanes)
     block = repack_block(in_lanes, out_lanes, elements)
     slots_in, slots_out = -(-block // in_lanes), -(-block // out_lanes)
     ways = 2 * slots_out
-    per_bit = 1 if ways <= MUX_INPUTS_PER_LUT else ceil(REPACK_LUT_PER_MUX_INPUT * ways)
-    bank = max(slots_in * in_lanes, slots_out * out_lanes) * bits
-    counters = 6 * (max(slots_in, slots_out) + 1).bit_length() + 8
+    mux = 1 if ways <= MUX_INPUTS_PER_LUT else ceil(REPACK_LUT_PER_MUX_INPUT * ways)
+    per_bit = fabric.repack_mux_scale * mux
+    bank = block * bits  # lanes past a frame's end are constants
+    counters = 4 * max(slots_in, slots_out).bit_length() + 2 * slots_out.bit_length() + 5
     lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
     return Cost(max(words_in, words_out), ceil(REPACK_BASE_LUT + per_bit * lanes * bits),
                 2 * bank + counters, 0, 0)

@@ -18,7 +18,7 @@ from bnnc.devices import Device
 from bnnc.dialects.df.checks import _stream, _int, _expect
 from bnnc.dialects.df.emission import VerilogInstance
 from bnnc.dialects.df.engine import EngineOp
-from bnnc.dialects.df.resources import LUTRAM_MAX_DEPTH, Cost, FabricTable, bram18_count, dual_port_lutram
+from bnnc.dialects.df.resources import LUTRAM_MAX_DEPTH, Cost, FabricTable, bram18_count, ceil, dual_port_lutram
 from bnnc.dialects.df.types import StreamType
 
 
@@ -27,6 +27,9 @@ from bnnc.dialects.df.types import StreamType
 # 8 LUT an address bit).
 FIFO_BASE_LUT = 10
 FIFO_LUT_PER_POINTER_BIT = 8
+# A FIFO in block RAM reads at rptr_next (a select per address bit) and compares it with wptr
+# for the bypass: per address bit (fifo-8x256: 8 LUT3 of rptr_next in Yosys).
+FIFO_BRAM_LUT_PER_POINTER_BIT = 1.5
 # A FIFO of unset depth has the depth Vivado HLS gives a stream by default.
 DEFAULT_FIFO_DEPTH = 2
 
@@ -68,8 +71,9 @@ class FifoOp(EngineOp):
 
         Storage: up to LUTRAM_MAX_DEPTH words an asynchronously read distributed RAM
         (`dual_port_lutram`; Yosys uses RAM32M even for 2 words); deeper a BRAM with a registered
-        read (`bram18_count`) and a w-bit bypass register and select, + the family's
-        `fifo_bram_extra_lut`.
+        read (`bram18_count`) and a w-bit bypass register and select, the read address rptr_next and
+        its compare with wptr (FIFO_BRAM_LUT_PER_POINTER_BIT an address bit: 94 / 169 for 256 x 8
+        and 1024 x 64 against Yosys' 100 / 149; UltraScale+ 92 / 149).
         LUT (Yosys): FIFO_BASE_LUT + FIFO_LUT_PER_POINTER_BIT per address bit (two pointers and the
         count: increments, wraps, full and empty compares) + the storage (+ w for the bypass
         select): 10 + 4·5 + 12 = 42 for 32 x 16 (Yosys 41), 50 for 256 x 8 (51).
@@ -85,7 +89,8 @@ class FifoOp(EngineOp):
             bram18, luts = 0, dual_port_lutram(depth, width, fabric)
         else:
             bram18, luts = bram18_count(depth, width), 0
-            lut, ff = lut + width + fabric.fifo_bram_extra_lut, ff + width + 1
+            lut = ceil(lut + width + FIFO_BRAM_LUT_PER_POINTER_BIT * aw)
+            ff += width + 1
         return Cost(self.cycles(), lut + luts, ff, bram18, luts)
 
     def depth_or_default(self) -> int:

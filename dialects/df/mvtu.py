@@ -57,13 +57,15 @@ from bnnc.dialects.df.emission import (
 )
 from bnnc.dialects.df.engine import EngineOp, stream_numbers
 from bnnc.dialects.df.resources import (
-    ENGINE_BASE_FF,
     LUT_OVERHEAD,
     LUTRAM_BITS_PER_LUT,
+    LUTRAM_MAX_DEPTH,
     Cost,
     FabricTable,
     ceil,
-    memory_cost,
+    dual_port_lutram,
+    rom_register_bits,
+    weight_memory_cost,
 )
 from bnnc.dialects.df.types import STORAGES, Fold, StreamType, stream_type
 from bnnc.semantics.arithmetic import threshold_counts
@@ -89,9 +91,12 @@ TREE_LEVEL_NS = 0.5
 # XNOR layers: the "multiplier" of a lane is one LUT (an XNOR of two bits).
 XNOR_LUT_PER_LANE = 1
 # XNOR layers with the pipelined tree (`adder_tree`): the XNORs merge into the 8-lane first
-# stage's adders; XNORs and tree together, per lane (fitted on the four XNOR configurations of
-# benchmarks/yosys_calibration.py, 2026-12-07: 0.9 to 2.5 a lane).
-XNOR_TREE_LUT_PER_LANE = 1.6
+# stage's adders; XNORs and tree together, per lane at SIMD 8, and more per doubling of SIMD
+# (the later stages' nodes widen by a bit a stage; below SIMD 8 the first stage's figure)
+# (fitted on the five XNOR configurations of benchmarks/yosys_calibration.py, 2026-12-08:
+# 0.69, 1.14, 1.91 / 1.78, 2.20 a lane at SIMD 8, 16, 32, 64).
+XNOR_TREE_LUT_PER_LANE = 0.7
+XNOR_TREE_LUT_PER_LANE_DOUBLING = 0.5
 # FINN-R's generic multiplier packs a (W+A)-bit product into LUT6s six inputs at a time.
 LUT_INPUTS = 6
 # Integer inputs x bipolar weights: a lane adds or subtracts its (A+1)-bit input (negate and
@@ -369,15 +374,26 @@ class MvtuOp(EngineOp):
         a cycle, and MMV vectors go through together: (MH/PE)·(MW/SIMD)·vectors/MMV."""
         return self.neuron_folds * self.synapse_folds * (_int(self.vectors) // _int(self.mmv))
 
+    def control_ff(self, device: Device | None = None) -> int:
+        """Flip-flops of the MVTU's control (`bnnc_mvtu`): the tile, synapse-fold and neuron-fold
+        counters (TA, SA, NA bits), the input buffer's read address (SA), the CW = 3 + NA control
+        bits of stage 1 and of each of the 1 + TREE_STAGES stages after it, the accumulator's neuron
+        fold (NA), its valid and the output's full flag. (38 for PE 4 SIMD 8 MW 64 MH 32, as Yosys
+        counts them.)"""
+        nf, sf = self.neuron_folds, self.synapse_folds
+        ta, sa, na = (max(1, (n - 1).bit_length()) for n in (nf * sf, sf, nf))
+        cw = 3 + na
+        return ta + 2 * sa + 2 * na + cw * (2 + self.adder_tree(device=device)[2]) + 2
+
     def cost(self, device: Device, fabric: FabricTable) -> Cost:
         """Matrix-vector-threshold unit. Cycles: `cycles`.
 
         LUT (FINN-R's terms, calibrated): MVTU_BASE_LUT + LUT_OVERHEAD·PE·MMV·(mult + adder + acc +
         thr + comp) + weight LUTs, with Q = SIMD lanes, W weight bits, A input bits, acc accumulator
         bits, `steps` thresholds per channel and TMEM = MH/PE threshold words per PE:
-          - XNOR layers (`popcount`): mult + adder = XNOR_TREE_LUT_PER_LANE·Q, the XNORs merged
-            into the pipelined tree's first stage (before the tree was pipelined: mult = Q and the
-            `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
+          - XNOR layers (`popcount`): mult + adder = `xnor_tree_lut_per_lane`(Q)·Q, the XNORs
+            merged into the pipelined tree's first stage (before the tree was pipelined: mult = Q
+            and the `popcount_tree_luts` adder, ≈ 3.2 LUT per lane all in);
           - integer inputs x bipolar weights: no multiplier (a ±1 product is the add or the subtract
             of the input), adder = Q·(A + 1) (one LUT per bit of each sign-extended lane on the
             carry chain), the negate-and-select and the pipelined tree: the adder scaled by
@@ -386,24 +402,34 @@ class MvtuOp(EngineOp):
             scaled the whole per-PE sum);
             bipolar inputs x integer weights likewise, with W for A;
           - otherwise FINN-R as written: mult = Q·(2⌈(W+A)/6⌉ − 1)·(W+A) (`product_luts`: the
-            shifts and adds of `bnnc_mvtu`; 0 when the products go to DSPs), adder = (W+A)·(2Q − 1);
-            scaled by the family's `generic_mvtu_share` (1 on 7-series);
-          - XNOR layers on a family with wide LUTs add `popcount_lut_per_pe_lane_squared`·Q² per PE
-            (0 on 7-series);
+            shifts and adds of `bnnc_mvtu`), adder = (W+A)·(2Q − 1); scaled by the family's
+            `generic_mvtu_share` (1 on 7-series);
           - thr = steps·acc·⌈TMEM/64⌉ (thresholds in LUT ROM), comp = steps·acc (comparators);
           - acc = bits of MW for a popcount (0…MW); W + A + bits of MW − 1 for a signed sum of
             MW products (a product needs W + A bits; MW of them add ⌈log2 MW⌉ bits).
         MMV replicates the datapath (each pixel of a word has its own PEs) but not the weights.
 
-        Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`memory_cost`).
+        Weights: depth ω = MW·MH/(PE·SIMD) words of PE·SIMD·W bits (`weight_memory_cost`).
 
-        FF: ENGINE_BASE_FF + the input word in the read and the RAM-output stages + per PE and
-        pixel the accumulator, the output bits and the adder tree (`tree_ff`) + the weight
-        word in the RAM-output stage, and once more in the read stage when the weights are LUT ROM
-        (a BRAM's read register holds it otherwise).
+        Input buffer: the SF = MW/SIMD words of MMV·SIMD·A bits that the neuron folds after the first
+        reuse, a distributed RAM (`dual_port_lutram`), counted in LUT and LUTRAM (Yosys: 8, 24, 12,
+        44, 24 LUTRAM in the five XNOR configurations); deeper than LUTRAM_MAX_DEPTH words it is
+        not counted (no calibration configuration is that deep: where Yosys puts it is not known).
 
-        DSP: one DSP slice a lane, PE·MMV·SIMD, when the products go to DSPs (`uses_dsp`);
-        their multiplier LUTs are then not counted.
+        FF: the control (`control_ff`) + the input word in the read and the RAM-output stages +
+        per PE and pixel the accumulator, the output bits and the adder tree (`tree_ff`) + the
+        weight word in the RAM-output stage, and once more in the read stage when the weights are
+        LUT ROM (a BRAM's read register holds it otherwise; a registered ROM, `rom_register_bits`)
+        + with thresholds in LUT ROM their row, read through the accumulator's neuron-fold register
+        (`rom_register_bits` of PE·steps·acc bits).
+
+        On DSPs (`uses_dsp`) the multiplier LUTs and the first stage's adders are not counted,
+        of the later stages' adders the family's `dsp_tree_fabric_share` (the rest go to the DSPs'
+        ALUs); where the family's `dsp_packs_registers` (7-series Yosys), the input and weight
+        registers of stages 1 and 2 are the DSP slices' A1/A2 and B1/B2 registers and the tree's
+        first stage their M/P register: none of them in fabric.
+
+        DSP: one DSP slice a lane, PE·MMV·SIMD, when the products go to DSPs (`uses_dsp`).
         """
         mw, mh, pe, simd = _int(self.mw), _int(self.mh), _int(self.pe), _int(self.simd)
         mmv = _int(self.mmv)
@@ -414,28 +440,47 @@ class MvtuOp(EngineOp):
         if self.popcount is not None:
             acc = mw.bit_length()
             mult = 0
-            adder = ceil(simd * XNOR_TREE_LUT_PER_LANE) + fabric.popcount_lut_per_pe_lane_squared * simd * simd
+            adder = ceil(simd * xnor_tree_lut_per_lane(simd))
         elif is_bipolar(self.weight_type) or is_bipolar(_stream(self.input).element):
             acc = w + a + (mw - 1).bit_length()
             integer_bits = a if is_bipolar(self.weight_type) else w
             mult, adder, share = 0, simd * (integer_bits + 1), fabric.int_bipolar_share
+        elif dsp_products:  # products and first-stage sums in the DSP slices, the later sums partly
+            acc = w + a + (mw - 1).bit_length()
+            later_sums = (-(-simd // self.adder_tree(device=device)[0]) - 1) * acc
+            mult, adder = 0, ceil(fabric.dsp_tree_fabric_share * later_sums)
         else:
             acc = w + a + (mw - 1).bit_length()
-            mult = 0 if dsp_products else simd * product_luts(w, a)
+            mult = simd * product_luts(w, a)
             adder = (w + a) * (2 * simd - 1)
             share = fabric.generic_mvtu_share
         steps = self.thresholds.get_shape()[1] if self.thresholds is not None else 0
         thr = steps * acc * -(-(mh // pe) // LUTRAM_BITS_PER_LUT)
         comp = steps * acc
-        bram18, weight_luts = memory_cost(mw * mh // (pe * simd), pe * simd * w)
+        depth = mw * mh // (pe * simd)
+        bram18, weight_luts, row_mux = weight_memory_cost(depth, pe * simd * w, fabric)
+        if not bram18 and dsp_products:  # a shallow ROM: one LUT per distinct registered bit
+            weight_luts = rom_register_bits(pe * simd * w, depth)
+        if mw // simd <= LUTRAM_MAX_DEPTH:
+            input_buffer = dual_port_lutram(mw // simd, simd * mmv * a, fabric)
+        else:  # not calibrated: no configuration has SF > 128 (where Yosys puts it is not measured)
+            input_buffer = 0
         datapath = LUT_OVERHEAD * pe * mmv * (share * (mult + adder) + acc + thr + comp)
-        lut = ceil(MVTU_BASE_LUT + datapath) + weight_luts
+        lut = ceil(MVTU_BASE_LUT + datapath) + weight_luts + row_mux + input_buffer
         # the input word twice (read, RAM output stage), the weight tile in the RAM output stage
         # (and in the read register when the weights are LUT ROM), the trees, the accumulators
-        ff = (ENGINE_BASE_FF + 2 * simd * mmv * a + pe * mmv * (acc + out_bits + self.tree_ff(device))
-              + pe * simd * w + (0 if bram18 else pe * simd * w))
+        weight_read = 0 if bram18 else rom_register_bits(pe * simd * w, depth)
+        # the RAM-output stage: a copy of the read register (of a ROM's, as merged as it)
+        weight_out = pe * simd * w if bram18 else weight_read
+        threshold_row = rom_register_bits(pe * steps * acc, mh // pe) if steps else 0
+        if dsp_products and fabric.dsp_packs_registers:  # A1/A2, B1/B2, M/P of the DSP slices
+            registers = pe * mmv * (acc + out_bits) + weight_read
+        else:
+            registers = (2 * simd * mmv * a + pe * mmv * (acc + out_bits + self.tree_ff(device))
+                         + weight_out + weight_read)
+        ff = self.control_ff(device) + registers + threshold_row
         dsp = pe * mmv * simd if dsp_products else 0
-        return Cost(self.cycles(), lut, ff, bram18, weight_luts + pe * mmv * thr, dsp)
+        return Cost(self.cycles(), lut, ff, bram18, weight_luts + pe * mmv * thr + input_buffer, dsp)
 
     def word_plan(self, frames: int) -> WordPlan | None:
         return None  # `word_schedule` schedules the MVTU itself
@@ -549,6 +594,16 @@ class MvtuOp(EngineOp):
             "WEIGHT_FILE": f"{name}_weights.mem", "THRESHOLD_FILE": f"{name}_thresholds.mem",
         }
         return VerilogInstance("bnnc_mvtu", params, memories)
+
+
+def xnor_tree_lut_per_lane(simd: int) -> float:
+    """LUTs a lane of an XNOR MVTU's pipelined popcount tree costs, XNOR included:
+    XNOR_TREE_LUT_PER_LANE at SIMD 8 plus XNOR_TREE_LUT_PER_LANE_DOUBLING per doubling of SIMD
+    (each doubling adds a tree stage whose nodes are a bit wider; fewer lanes than the first
+    stage's group cost its figure): 0.7, 1.2, 1.7, 2.2 at SIMD 8, 16, 32, 64 (Yosys xc7: 0.69,
+    1.14, 1.91 / 1.78, 2.20)."""
+    doublings = math.log2(max(simd, POPCOUNT_GROUP) / POPCOUNT_GROUP)
+    return XNOR_TREE_LUT_PER_LANE + XNOR_TREE_LUT_PER_LANE_DOUBLING * doublings
 
 
 def product_luts(w: int, a: int) -> int:

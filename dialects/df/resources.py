@@ -17,8 +17,6 @@ from typing import Protocol
 
 # The per-PE datapath as FINN-R writes it, with no glue factor on top (MVTU and threshold units).
 LUT_OVERHEAD = 1.0
-# Pipeline registers and handshakes of an engine beyond its datapath (an estimate).
-ENGINE_BASE_FF = 100
 # A LUT6 as memory: 64 x 1 bits (a ROM of logic LUTs or single-port LUTRAM), or a 32-deep shift
 # register (SRLC32E).
 LUTRAM_BITS_PER_LUT = 64
@@ -26,6 +24,10 @@ SRL_DEPTH = 32
 # Simple dual-port distributed RAM as Yosys maps it: the family's `ram32m_*`, `ram64m_*`.
 # Memories this shallow go to LUTRAM rather than BRAM (FINN's rule; bnnc_fifo's BRAM_MIN_DEPTH).
 LUTRAM_MAX_DEPTH = 128
+# A deep ROM's words past its last whole row of block RAMs go to distributed RAM when they take
+# at most this many LUTs (`weight_memory_cost`; Yosys does so for TFC fc0's 32 LUTs and SFC
+# fc0's 96: where its memory mapping draws the line is an assumption).
+BRAM_REMAINDER_MAX_LUTS = 128
 # A memory with a registered read (the sliding window's buffer) goes to BRAM in Yosys beyond
 # one level of RAM64M.
 REGISTERED_LUTRAM_MAX_DEPTH = 64
@@ -38,13 +40,14 @@ class FabricTable(Protocol):
 
     int_bipolar_share: float
     generic_mvtu_share: float
-    popcount_lut_per_pe_lane_squared: float
     ram32m_bits: int
     ram64m_bits: int
     ramm_luts: int
     label_select_base_lut: int
     label_select_lut_per_entry_bit: float
-    fifo_bram_extra_lut: int
+    dsp_packs_registers: bool
+    dsp_tree_fabric_share: float
+    repack_mux_scale: float
 
 
 @dataclass(frozen=True)
@@ -110,3 +113,43 @@ def dual_port_lutram(depth: int, width: int, fabric: FabricTable) -> int:
     if depth <= 32:
         return fabric.ramm_luts * -(-width // fabric.ram32m_bits)
     return -(-depth // 64) * fabric.ramm_luts * -(-width // fabric.ram64m_bits)
+
+
+def weight_memory_cost(depth: int, width: int, fabric: FabricTable) -> tuple[int, int, int]:
+    """(BRAM18, LUTRAM LUTs, multiplexer LUTs) of an MVTU's `depth` x `width` weight ROM as Yosys
+    maps it:
+    `memory_cost`, except that a ROM deeper than LUTRAM_MAX_DEPTH whose depth is not a multiple of
+    its BRAM mode's depth (`bram18_count`'s table: 4,096 words at 4 bits, ...) keeps the words
+    past the last whole rows of block RAMs in distributed RAM (`dual_port_lutram`) when that
+    takes at most BRAM_REMAINDER_MAX_LUTS LUTs. TFC's fc0, 12,544 x 4: 3 RAMB18 and 256 words
+    in 8 RAM64M (32 LUTs) in Yosys, not 4 RAMB18; SFC's fc0, 12,544 x 16: 12 RAMB18, not 13.
+
+    A ROM split in depth over R rows of block RAMs (and the distributed remainder) reads through
+    an R-way multiplexer per bit in LUTs, ⌈(R − 1)/(MUX_INPUTS_PER_LUT − 1)⌉ LUTs a bit: LFC's
+    fc1, 4,096 x 256 in 4 rows of 1K x 18, 256 LUTs (Yosys: 1,187 LUT for the engine alone,
+    876 without them).
+    """
+    bram18, luts = memory_cost(depth, width)
+    if not bram18:
+        return bram18, luts, 0
+    mode_depth = {1: 16384, 2: 8192}.get(width, 4096 if width <= 4 else 2048 if width <= 9
+                                         else 1024 if width <= 18 or depth > 512 else 512)
+    rows, remainder = divmod(depth, mode_depth)
+    remainder_luts = dual_port_lutram(remainder, width, fabric) if remainder else 0
+    if rows and remainder and remainder_luts <= BRAM_REMAINDER_MAX_LUTS:
+        bram18, luts = bram18 * rows // (rows + 1), remainder_luts
+    ways = -(-depth // mode_depth)  # the rows, with the distributed remainder as one
+    return bram18, luts, width * -(-(ways - 1) // (MUX_INPUTS_PER_LUT - 1))
+
+
+def rom_register_bits(width: int, depth: int) -> int:
+    """Flip-flops of a `width`-bit register loaded from a `depth`-word ROM in LUTs (the MVTU's
+    weight tile read register and its threshold row, the threshold unit's row, which Yosys'
+    memory_dff makes a registered ROM): each bit's next value is a function of the ⌈log2 depth⌉
+    address bits, and Yosys merges flip-flops of equal next-state functions and drops constant
+    ones, so at most 2^(2^AW) − 2 distinct bits remain (a 4-word ROM: 14; the DSP
+    configuration's 84-bit weight tile is 14 FFs in Yosys)."""
+    address_bits = max(1, (depth - 1).bit_length())
+    if address_bits >= 5:  # 2^32 functions: no cap in practice
+        return width
+    return min(width, 2 ** (2 ** address_bits) - 2)

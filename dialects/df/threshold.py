@@ -50,12 +50,11 @@ from bnnc.dialects.df.emission import (
 )
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.resources import (
-    ENGINE_BASE_FF,
-    LUT_OVERHEAD,
     LUTRAM_BITS_PER_LUT,
     Cost,
     FabricTable,
     ceil,
+    rom_register_bits,
 )
 from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.semantics.arithmetic import threshold_counts
@@ -64,6 +63,7 @@ from bnnc.semantics.schedules import WordPlan, output_register_plan
 
 # The comparators' control, calibrated against Yosys on `bnnc_threshold` (docs/rtl.md).
 THRESHOLD_BASE_LUT = 20
+THRESHOLD_LUT_PER_COMPARED_BIT = 0.5
 
 
 @irdl_op_definition
@@ -129,18 +129,25 @@ class ThresholdOp(EngineOp):
         """Standalone multi-threshold unit on `pixels` pixels of C channels, PE channels a word.
         Cycles: `cycles`.
 
-        LUT: the thr and comp terms of FINN-R's MVTU model (`MvtuOp.cost`) with the input's bits as
-        acc and TMEM = C/PE: THRESHOLD_BASE_LUT + LUT_OVERHEAD·PE·(steps·acc·⌈TMEM/64⌉ + steps·acc)
-        (si8, 3 steps, PE 4: 212 against Yosys' 204); the thresholds are LUT ROM. FF (estimate):
-        one input and one output word plus ENGINE_BASE_FF.
+        Structure (`bnnc_threshold`): the thresholds are a ROM of CF = C/PE words read at the
+        channel-fold counter; Yosys' memory_dff turns the counter and the ROM into a registered
+        ROM, so each word holds a threshold row register of PE·steps·b bits (b = the input's bits:
+        the compare's sign-extension bit is a duplicate Yosys merges; `rom_register_bits`).
+        LUT (Yosys): THRESHOLD_BASE_LUT + per row bit its ROM (⌈CF/64⌉ LUTs) + per comparison
+        THRESHOLD_LUT_PER_COMPARED_BIT per bit of the b + 1-bit compare (Yosys maps them partly on
+        carry chains; si8, 3 steps, PE 4, CF 8: 20 + 96 + 60 = 176 against Yosys' 157).
+        FF: the row register, the output word, the counter and the full flag (108 against 94).
         """
         c, pe = _int(self.channels), _int(self.pe)
         acc = bit_width(_stream(self.input).element)
         steps = self.thresholds.get_shape()[1]
-        storage = steps * acc * -(-(c // pe) // LUTRAM_BITS_PER_LUT)
-        lut = ceil(THRESHOLD_BASE_LUT + LUT_OVERHEAD * pe * (storage + steps * acc))
-        ff = ENGINE_BASE_FF + _stream(self.input).width + _stream(self.output).width
-        return Cost(self.cycles(), lut, ff, 0, pe * storage)
+        cf = c // pe
+        row = rom_register_bits(pe * steps * acc, cf)
+        storage = row * -(-cf // LUTRAM_BITS_PER_LUT)
+        compares = pe * steps * ceil(THRESHOLD_LUT_PER_COMPARED_BIT * (acc + 1))
+        lut = THRESHOLD_BASE_LUT + storage + compares
+        ff = row + _stream(self.output).width + max(1, (cf - 1).bit_length()) + 1
+        return Cost(self.cycles(), lut, ff, 0, storage)
 
     def word_plan(self, frames: int) -> WordPlan:
         """Word for word: a word leaves the cycle after its input word; one output register."""

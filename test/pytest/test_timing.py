@@ -145,3 +145,92 @@ def test_the_tree_follows_the_graphs_target_clock():
         assert mvtu_pipeline_depth(mvtu) == 4 + stages
         groups[clock] = group
     assert groups[100] > groups[200] > groups[333]
+
+
+# ---- the UltraScale+ delay model (`delay_models.XCUP`): its primitives on hand-made netlists
+
+def _carry8(ci, s: list[int], co: list[int]) -> dict:
+    return {"type": "CARRY8", "port_directions": {"CI": "input", "CI_TOP": "input", "DI": "input", "S": "input",
+                                                  "O": "output", "CO": "output"},
+            "connections": {"CI": [ci], "CI_TOP": ["0"], "DI": ["0"] * 8, "S": s, "O": [190 + b for b in co],
+                            "CO": co}}
+
+
+def test_ultrascale_plus_carry8_chain_and_muxf9():
+    """Two CARRY8s in a chain (CO[7] → CI dedicated) and a LUT → MUXF7 → MUXF8 → MUXF9 tree (the
+    joins dedicated) take the UltraScale+ figures; the 7-series model refuses neither but gives
+    them its own."""
+    xcup = timing.delay_model("xcup")
+    cells = {"a": _ff(20, 10), "l": _lut([10], 11),
+             "c0": _carry8("0", [11] + ["0"] * 7, list(range(30, 38))),
+             "c1": _carry8(37, ["0"] * 8, list(range(40, 48))), "b": _ff(47, 50)}
+    worst = worst_paths(_netlist(cells), None, xcup)[0]
+    expected = (xcup.ff_clock_to_out + xcup.route_base + xcup.lut + xcup.route_base + xcup.carry_enter
+                + xcup.carry_stage + xcup.route_base + xcup.ff_setup)
+    assert worst.delay_ns == pytest.approx(expected)
+    assert (worst.lut_levels, worst.carry4) == (1, 2)
+
+    def mux(kind, i0, i1, out):
+        return {"type": kind, "port_directions": {"I0": "input", "I1": "input", "S": "input", "O": "output"},
+                "connections": {"I0": [i0], "I1": [i1], "S": [10], "O": [out]}}
+
+    cells = {"a": _ff(20, 10), "l0": _lut([10], 11), "l1": _lut([10], 12), "m7": mux("MUXF7", 11, 12, 13),
+             "m8": mux("MUXF8", 13, 13, 14), "m9": mux("MUXF9", 14, 14, 15), "b": _ff(15, 16)}
+    worst = worst_paths(_netlist(cells), None, xcup)[0]
+    # the worst arrival at the MUXF9 is its select (net 10, fanout 5) or the data through the LUTs
+    data = xcup.ff_clock_to_out + xcup.route_base + xcup.route_per_fanout_doubling * math.log2(5) + xcup.lut
+    select = xcup.ff_clock_to_out + xcup.route_base + xcup.route_per_fanout_doubling * math.log2(5)
+    expected = max(data + 3 * xcup.muxf, select + xcup.muxf) + xcup.route_base + xcup.ff_setup
+    assert worst.delay_ns == pytest.approx(expected)
+    assert worst.muxf == 3
+
+
+def test_ultrascale_plus_block_ram_uram_and_dsp48e2():
+    """RAMB36E2 (DOUTADOUT, DOA_REG), URAM288 (OREG_A as a string) and DSP48E2 (A/B/M/P
+    registers) start paths at the UltraScale+ clock-to-out figures."""
+    xcup = timing.delay_model("xcup")
+    bram = {"type": "RAMB36E2", "parameters": {"DOA_REG": 0},
+            "port_directions": {"CLKARDCLK": "input", "ADDRARDADDR": "input", "DOUTADOUT": "output"},
+            "connections": {"CLKARDCLK": [1], "ADDRARDADDR": [20], "DOUTADOUT": [10]}}
+    uram = {"type": "URAM288", "parameters": {"OREG_A": "TRUE"},
+            "port_directions": {"CLK": "input", "ADDR_A": "input", "DOUT_A": "output"},
+            "connections": {"CLK": [1], "ADDR_A": [21], "DOUT_A": [11]}}
+    dsp = {"type": "DSP48E2", "parameters": {"AREG": 1, "BREG": 1, "MREG": 1, "PREG": 1},
+           "port_directions": {"CLK": "input", "A": "input", "B": "input", "P": "output"},
+           "connections": {"CLK": [1], "A": [22], "B": [22], "P": [12]}}
+    cells = {"r": bram, "u": uram, "d": dsp, "fa": _ff(10, 30), "fb": _ff(11, 31), "fc": _ff(12, 32),
+             "x": _ff(33, 20), "y": _ff(33, 21), "z": _ff(33, 22)}
+    by_end = {p.end: p.delay_ns for p in worst_paths(_netlist(cells), None, xcup)}
+    tail = xcup.route_base + xcup.ff_setup
+    assert by_end["fa"] == pytest.approx(xcup.bram_clock_to_out + tail)
+    assert by_end["fb"] == pytest.approx(xcup.uram_clock_to_out_registered + tail)
+    assert by_end["fc"] == pytest.approx(xcup.dsp_p_registered + tail)
+    # the DSP's A and B share a net of fanout 2 into its input registers
+    assert by_end["d"] == pytest.approx(xcup.ff_clock_to_out + xcup.route_base + xcup.route_per_fanout_doubling
+                                        + xcup.dsp_setup_input_reg)
+
+
+def test_the_board_family_chooses_the_delay_model():
+    from bnnc.devices import load_device
+
+    assert timing.delay_model(load_device("zc706").family) is timing.XC7
+    assert timing.delay_model(load_device("zcu104").family).description == "UltraScale+ -2"
+    # the 7-series model is the constants of `timing`, unchanged
+    assert timing.XC7.lut == timing.LUT_DELAY and timing.XC7.port_arrival == pytest.approx(timing.PORT_ARRIVAL_NS)
+    with pytest.raises(BnncError, match="no delay model for the fabric family 'xcv'"):
+        timing.delay_model("xcv")
+
+
+@pytest.mark.slow
+def test_compile_timing_on_ultrascale_plus(tmp_path):
+    """`bnnc compile --board zcu104 --timing` synthesises for xcup and reports the UltraScale+
+    -2 delay model's estimate (slow: TFC through `synth_xilinx -family xcup`, a minute or two)."""
+    build = tmp_path / "tfc"
+    result = subprocess.run(
+        [str(BNNC), "compile", str(model_path("tfc_w1a1.qonnx.onnx")), "-o", str(build), "--fps", "1000",
+         "--board", "zcu104", "--backend", "rtl", "--timing"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "UltraScale+ -2 delay model" in result.stderr and "meets 200 MHz" in result.stderr
+    checked = json.loads((build / "report.json").read_text())["timing"]
+    assert checked["family"] == "xcup" and checked["delay_model"] == "UltraScale+ -2"
+    assert 0 < checked["worst_ns"] <= PERIOD_NS and checked["meets_clock"]

@@ -170,7 +170,7 @@ def timing_line(timing: dict) -> str:
     return (f"bnnc compile: timing estimate: worst path {timing['worst_ns']:.2f} ns "
             f"({worst.get('engine') or 'top'}: {worst.get('lut_levels', 0)} LUT, {worst.get('carry4', 0)} CARRY4), "
             f"Fmax ~{timing['fmax_mhz']:.0f} MHz, {verdict} {timing['clock_mhz']:g} MHz "
-            "(Yosys + bnnc's 7-series delay model, not Vivado)")
+            f"(Yosys + bnnc's {timing.get('delay_model', '7-series -2')} delay model, not Vivado)")
 
 
 def fold_command(args: argparse.Namespace) -> None:
