@@ -59,7 +59,10 @@ FABRICS = {
         int_bipolar_share=1.47,
         generic_mvtu_share=0.70,
         ram32m_bits=6, ram64m_bits=3, ramm_luts=4,
-        label_select_base_lut=80, label_select_lut_per_entry_bit=2,
+        # the pipelined label select (2026-12-08): a lane's list, 2 LUTs an entry bit, and the
+        # merge (`df.LabelSelectOp.cost`): 10-top1-ui10 34 LUT in Yosys (4 + 2·15), 100-top5-pe4
+        # 2,618 (model 2,542)
+        label_select_base_lut=4, label_select_lut_per_entry_bit=2,
         dsp_packs_registers=True, dsp_tree_fabric_share=0.5,  # si14 x si14 PE 2 SIMD 3: 246 LUT, 161 FF
         repack_mux_scale=1.0,
     ),
@@ -71,8 +74,7 @@ FABRICS = {
     # xcup 206, 1,046, 1,056, 477, 2,964 LUT for PE x SIMD 4 x 8, 8 x 32, 16 x 16, 2 x 64, 32 x 32
     # are the 7-series figures within 7 %: no wide-LUT term any more (it was PE·SIMD²/96 when the
     # tree was one figure a lane). RAM32M16 holds 32 x 14 bits in 8 LUTs, RAM64M8 64 x 7
-    # (fifo-16x32: 16 LUTRAM, fifo-64x2: 40). Label select: 101 and 966 LUT for 15 and 320 entry
-    # bits. FIFOs in BRAM: 92 and 149 LUT, the 7-series formula's 94 and 169 (before it counted
+    # (fifo-16x32: 16 LUTRAM, fifo-64x2: 40). FIFOs in BRAM: 92 and 149 LUT, the 7-series formula's 94 and 169 (before it counted
     # the read address: 4 LUTs more than it). The DSP MVTU: Yosys keeps every register in
     # fabric (491 FF) and every adder (298 LUT).
     "xcup": FabricCosts(
@@ -82,7 +84,9 @@ FABRICS = {
         int_bipolar_share=1.47,
         generic_mvtu_share=0.70,
         ram32m_bits=14, ram64m_bits=7, ramm_luts=8,
-        label_select_base_lut=58, label_select_lut_per_entry_bit=2.84,
+        # the pipelined label select (2026-12-08): 34 and 2,619 LUT in Yosys for 15 and 320 lane
+        # entry bits (the merge's term as on 7-series): 0 + 2.25 an entry bit
+        label_select_base_lut=0, label_select_lut_per_entry_bit=2.25,
         dsp_packs_registers=False, dsp_tree_fabric_share=1.0,  # si14 x si14: 298 LUT, 491 FF
         # bnnc_repack 2 -> 16 and 64 -> 8 lanes: 75 and 153 LUT against 61 and 125 at 1.0
         repack_mux_scale=1.4,

@@ -18,7 +18,7 @@
 // row (a 2-word ROM: at most 2 distinct bits) and output word, the label select's list and
 // counters (one lane: no merge).
 
-// CHECK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 663 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 2777777.777777778 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 2.000000e+02 : f64}}
+// CHECK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 587 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 2777777.777777778 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 2.000000e+02 : f64}}
 // CHECK-NEXT:    %img = df.input {shape = array<i64: 4, 4, 2>}
 // CHECK-NEXT:    %win = df.swu %img {df.estimate = {cycles = 48 : i64, lut = 116 : i64, ff = 90 : i64, bram18 = 0 : i64, lutram = 4 : i64}, channels = 2 : i64,
 // CHECK-NEXT:    %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 22 : i64, ff = 11 : i64, bram18 = 0 : i64, lutram = 4 : i64}}
@@ -27,22 +27,22 @@
 // CHECK-NEXT:    %pool = df.pool %act {df.estimate = {cycles = 8 : i64, lut = 66 : i64, ff = 31 : i64, bram18 = 0 : i64, lutram = 4 : i64}, channels = 4 : i64,
 // CHECK-NEXT:    %wide = df.dwc %pool {df.estimate = {cycles = 2 : i64, lut = 49 : i64, ff = 23 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
 // CHECK-NEXT:    %scores = df.mvtu %wide {{.*}} {df.estimate = {cycles = 4 : i64, lut = 74 : i64, ff = 50 : i64, bram18 = 0 : i64, lutram = 8 : i64}, mw = 4 : i64,
-// CHECK-NEXT:    %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 92 : i64, ff = 18 : i64, bram18 = 0 : i64, lutram = 0 : i64}, classes = 4 : i64,
+// CHECK-NEXT:    %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 16 : i64, ff = 18 : i64, bram18 = 0 : i64, lutram = 0 : i64}, classes = 4 : i64,
 // CHECK-NEXT:    df.output %label {shape = array<i64: 1>}
 
-// CLOCK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 663 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 1388888.888888889 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 1.000000e+02 : f64}}
+// CLOCK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 587 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 1388888.888888889 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 1.000000e+02 : f64}}
 
 // The same engines on the ZCU104 (bnnc/analysis/fabric_costs.py, UltraScale+): distributed RAM in
 // RAM32M16s of 32 x 14 bits in 8 LUTs (the 2 x 2-bit FIFO 8 LUTs, not 4: 10 + 8 + 8 = 26 LUT;
 // likewise the SWU and pool buffers and the two MVTUs' input buffers, 4 LUTs more each: 82 → 86),
 // bnnc_repack's multiplexer 1.4 times (the input port 45 + 1.4·40 + 2 = 103, the dwc 45 + 1.4·4
-// = 51, the output port 48), label select ⌈58 + 2.84·6⌉ = 76 (not 80 + 2·6). The whole: 663 + 5·4
-// + 16 + 2 + 1 − 16 = 686.
+// = 51, the output port 48), label select ⌈2.25·6⌉ = 14 (not 4 + 2·6). The whole: 587 + 5·4
+// + 16 + 2 + 1 − 2 = 624.
 
-// UPLUS-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 686 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 50 : i64,
+// UPLUS-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 624 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 50 : i64,
 // UPLUS:         %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 26 : i64, ff = 11 : i64, bram18 = 0 : i64, lutram = 8 : i64}}
 // UPLUS-NEXT:    %acc = df.mvtu %buf {{.*}} {df.estimate = {cycles = 72 : i64, lut = 86 : i64,
-// UPLUS:         %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 76 : i64,
+// UPLUS:         %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 14 : i64,
 
 // TABLE-LABEL: df.graph @net on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node kind PE SIMD MMV cycles LUT BRAM18 share
@@ -54,12 +54,12 @@
 // TABLE-NEXT:  pool pool 2 - - 8 66 0 11.1%
 // TABLE-NEXT:  wide dwc - - - 2 49 0 2.8%
 // TABLE-NEXT:  scores mvtu 1 4 1 4 74 0 5.6%
-// TABLE-NEXT:  label label_select 1 - - 4 92 0 5.6%
+// TABLE-NEXT:  label label_select 1 - - 4 16 0 5.6%
 // TABLE-NEXT:  axis_out axis - - - 1 47 0 1.4%
-// TABLE-NEXT:  total 663 0
+// TABLE-NEXT:  total 587 0
 // TABLE-NEXT:  throughput: 2777777.8 FPS (bottleneck acc, 72 cycles/frame)
 // TABLE-NEXT:  latency: 199 cycles (0.99 us)
-// TABLE-NEXT:  utilisation: LUT 663/218600 (0.3%), FF 411/437200 (0.1%), BRAM18 0/1090 (0.0%), LUTRAM 30/70400 (0.0%), DSP 0/900 (0.0%)
+// TABLE-NEXT:  utilisation: LUT 587/218600 (0.3%), FF 411/437200 (0.1%), BRAM18 0/1090 (0.0%), LUTRAM 30/70400 (0.0%), DSP 0/900 (0.0%)
 
 // JSON-LABEL: "graph": "net",
 // JSON:        "name": "acc",
@@ -77,7 +77,7 @@
 // JSON-NEXT:   "share": 1.0
 // JSON:        "total": {
 // JSON-NEXT:   "cycles": 72,
-// JSON-NEXT:   "lut": 663,
+// JSON-NEXT:   "lut": 587,
 // JSON-NEXT:   "ff": 411,
 // JSON-NEXT:   "bram18": 0,
 // JSON-NEXT:   "lutram": 30,
