@@ -424,34 +424,9 @@ class Conv2dOp(_WeightedLayer):
         in_shape, out_shape = shape_of(self.input.type), shape_of(self.output.type)
         if len(in_shape) != 4 or len(out_shape) != 4:
             raise VerifyException("expected NCHW tensors of rank 4")
-        kh, kw = _pair(self.kernel, "kernel")
-        sh, sw = _pair(self.strides, "strides")
-        pads = array_values(self.pads)
-        if len(pads) != 4 or min(pads) < 0:
-            raise VerifyException("pads must be four non-negative values (top, left, bottom, right)")
-        if kh < 1 or kw < 1 or sh < 1 or sw < 1:
-            raise VerifyException("kernel and strides must be positive")
-        n, c, h, w = in_shape
-        oh = (h + pads[0] + pads[2] - kh) // sh + 1
-        ow = (w + pads[1] + pads[3] - kw) // sw + 1
-        if oh < 1 or ow < 1:
-            raise VerifyException(f"a {kh}x{kw} kernel does not fit a padded {h}x{w} input")
-        if out_shape != (n, out_shape[1], oh, ow):
-            raise VerifyException(
-                f"result shape {list(out_shape)} does not match the convolution, expected "
-                f"{[n, out_shape[1], oh, ow]}"
-            )
-        self._check_types(kh * kw * c, out_shape[1])
+        kh, kw = _verify_window(self, in_shape, out_shape, out_shape[1])
+        self._check_types(kh * kw * in_shape[1], out_shape[1])
         self._check_popcount()
-        t_in, pad_value = element_type(self.input.type), self.pad_value.value.data
-        if any(pads):
-            if is_bipolar(t_in) and pad_value not in (-1, 1):
-                raise VerifyException(
-                    f"padding of bipolar data must be +1 or -1, got {pad_value}: zero has no "
-                    "binary encoding"
-                )
-            if is_integer(t_in) and not integer_range(t_in)[0] <= pad_value <= integer_range(t_in)[1]:
-                raise VerifyException(f"pad value {pad_value} is outside the range of {t_in}")
 
     @property
     def reduction(self) -> int:
@@ -497,40 +472,49 @@ class DepthwiseConv2dOp(_WeightedLayer):
             raise VerifyException(
                 f"a depthwise convolution keeps the channels: {in_shape[1]} in, {out_shape[1]} out"
             )
-        kh, kw = _pair(self.kernel, "kernel")
-        sh, sw = _pair(self.strides, "strides")
-        pads = array_values(self.pads)
-        if len(pads) != 4 or min(pads) < 0:
-            raise VerifyException("pads must be four non-negative values (top, left, bottom, right)")
-        if kh < 1 or kw < 1 or sh < 1 or sw < 1:
-            raise VerifyException("kernel and strides must be positive")
-        n, c, h, w = in_shape
-        oh = (h + pads[0] + pads[2] - kh) // sh + 1
-        ow = (w + pads[1] + pads[3] - kw) // sw + 1
-        if oh < 1 or ow < 1:
-            raise VerifyException(f"a {kh}x{kw} kernel does not fit a padded {h}x{w} input")
-        if out_shape != (n, c, oh, ow):
-            raise VerifyException(
-                f"result shape {list(out_shape)} does not match the convolution, expected "
-                f"{[n, c, oh, ow]}"
-            )
-        self._check_types(kh * kw, c)
+        kh, kw = _verify_window(self, in_shape, out_shape, in_shape[1])
+        self._check_types(kh * kw, in_shape[1])
         self._check_popcount()
-        t_in, pad_value = element_type(self.input.type), self.pad_value.value.data
-        if any(pads):
-            if is_bipolar(t_in) and pad_value not in (-1, 1):
-                raise VerifyException(
-                    f"padding of bipolar data must be +1 or -1, got {pad_value}: zero has no "
-                    "binary encoding"
-                )
-            if is_integer(t_in) and not integer_range(t_in)[0] <= pad_value <= integer_range(t_in)[1]:
-                raise VerifyException(f"pad value {pad_value} is outside the range of {t_in}")
 
     @property
     def reduction(self) -> int:
         """The products summed into one accumulator: one channel's kh·kw window."""
         kh, kw = array_values(self.kernel)
         return kh * kw
+
+
+def _verify_window(op: Conv2dOp | DepthwiseConv2dOp, in_shape: tuple[int, ...],
+                   out_shape: tuple[int, ...], channels_out: int) -> tuple[int, int]:
+    """The checks a convolution's window geometry shares (`bnn.conv2d`, `bnn.depthwise_conv2d`):
+    kernel, strides and pads, the result's shape (N, `channels_out`, OH, OW), and a pad value the
+    input's type can hold. Returns the kernel (kh, kw)."""
+    kh, kw = _pair(op.kernel, "kernel")
+    sh, sw = _pair(op.strides, "strides")
+    pads = array_values(op.pads)
+    if len(pads) != 4 or min(pads) < 0:
+        raise VerifyException("pads must be four non-negative values (top, left, bottom, right)")
+    if kh < 1 or kw < 1 or sh < 1 or sw < 1:
+        raise VerifyException("kernel and strides must be positive")
+    n, _, h, w = in_shape
+    oh = (h + pads[0] + pads[2] - kh) // sh + 1
+    ow = (w + pads[1] + pads[3] - kw) // sw + 1
+    if oh < 1 or ow < 1:
+        raise VerifyException(f"a {kh}x{kw} kernel does not fit a padded {h}x{w} input")
+    if out_shape != (n, channels_out, oh, ow):
+        raise VerifyException(
+            f"result shape {list(out_shape)} does not match the convolution, expected "
+            f"{[n, channels_out, oh, ow]}"
+        )
+    t_in, pad_value = element_type(op.input.type), op.pad_value.value.data
+    if any(pads):
+        if is_bipolar(t_in) and pad_value not in (-1, 1):
+            raise VerifyException(
+                f"padding of bipolar data must be +1 or -1, got {pad_value}: zero has no "
+                "binary encoding"
+            )
+        if is_integer(t_in) and not integer_range(t_in)[0] <= pad_value <= integer_range(t_in)[1]:
+            raise VerifyException(f"pad value {pad_value} is outside the range of {t_in}")
+    return kh, kw
 
 
 def _pair(attr: DenseArrayBase, what: str) -> tuple[int, int]:
