@@ -24,6 +24,7 @@ from bnnc.analysis.fabric_costs import FABRICS, FabricCosts, fabric_costs
 from bnnc.devices import Device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import bit_width
+from bnnc.dialects.df import resources
 from bnnc.dialects.df.dwc import (  # noqa: F401  (re-exported)
     REGROUP_BASE_LUT,
     REGROUP_LUT_PER_BANK_BIT,
@@ -82,18 +83,14 @@ def _stream(value: SSAValue) -> df.StreamType:
 
 def dual_port_lutram(depth: int, width: int, fabric: FabricCosts = FABRICS["xc7"]) -> int:
     """LUTs of a simple dual-port distributed RAM (`df.resources.dual_port_lutram`)."""
-    from bnnc.dialects.df.resources import dual_port_lutram as lutram
-
-    return lutram(depth, width, fabric)
+    return resources.dual_port_lutram(depth, width, fabric)
 
 
 def weight_memory_cost(depth: int, width: int,
                        fabric: FabricCosts = FABRICS["xc7"]) -> tuple[int, int, int]:
     """(BRAM18, LUTRAM LUTs, multiplexer LUTs) of an MVTU's weight ROM
     (`df.resources.weight_memory_cost`)."""
-    from bnnc.dialects.df.resources import weight_memory_cost as rom
-
-    return rom(depth, width, fabric)
+    return resources.weight_memory_cost(depth, width, fabric)
 
 
 def mvtu_control_ff(op: df.MvtuOp) -> int:
@@ -230,8 +227,9 @@ def estimate_graph(graph: df.GraphOp, device: Device, clock_mhz: float) -> Estim
     """
     if clock_mhz <= 0:
         raise BnncError(f"the clock must be positive, got {clock_mhz} MHz")
-    axis_in = input_port_cost(_stream(graph.input_op().output), fabric_costs(device))
-    axis_out = output_port_cost(_stream(graph.output_op().input), fabric_costs(device))
+    fabric = fabric_costs(device)
+    axis_in = input_port_cost(_stream(graph.input_op().output), fabric)
+    axis_out = output_port_cost(_stream(graph.output_op().input), fabric)
     nodes: list[NodeEstimate] = [NodeEstimate("axis_in", None, "axis", None, None, None, axis_in, None)]
     # cycles from the frame's start until a value is complete
     finish: dict[SSAValue, int] = {graph.input_op().output: axis_in.cycles}
