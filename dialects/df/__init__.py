@@ -34,7 +34,10 @@ from xdsl.ir import Dialect
 from bnnc.dialects.df.dwc import DwcOp
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.fifo import FifoOp
+from bnnc.dialects.df.fork import ForkOp
+from bnnc.dialects.df.global_pool import GlobalPoolOp
 from bnnc.dialects.df.graph import GraphOp, InputOp, InvokeOp, OutputOp, target_of
+from bnnc.dialects.df.join import JoinOp
 from bnnc.dialects.df.label_select import LabelSelectOp
 from bnnc.dialects.df.mvtu import MvtuOp
 from bnnc.dialects.df.pool import PoolOp
@@ -46,14 +49,16 @@ __all__ = [
     "COMPUTE_ENGINES", "DF", "ENGINES", "STORAGES", "DwcOp", "EngineOp", "FifoOp", "Fold", "GraphOp", "InputOp",
     "InvokeOp", "LabelSelectOp", "MvtuOp", "OutputOp", "PoolOp", "StreamType", "SwuOp", "TargetAttr",
     "ThresholdOp", "divisors", "stream_type", "target_for", "target_of",
+    "ForkOp", "JoinOp", "GlobalPoolOp",
 ]
 
-ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp)
-COMPUTE_ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp)
+ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp, ForkOp, JoinOp, GlobalPoolOp)
+COMPUTE_ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, JoinOp, GlobalPoolOp)
 """The engines that implement a layer and take a folding (converters and FIFOs do not)."""
 
 DF = Dialect(
     "df",
-    [GraphOp, InputOp, OutputOp, InvokeOp, MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp],
+    [GraphOp, InputOp, OutputOp, InvokeOp, MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp,
+     ForkOp, JoinOp, GlobalPoolOp],
     [StreamType, TargetAttr],
 )

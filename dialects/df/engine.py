@@ -12,6 +12,7 @@ from xdsl.irdl import IRDLOperation
 from xdsl.utils.exceptions import VerifyException
 
 from bnnc.devices import Device
+from bnnc.errors import BnncError
 from bnnc.dialects.df.checks import _stream, _int, _check_stream, _i64, _detached_value
 from bnnc.dialects.df.emission import HlsInstance, HlsTemplate, VerilogInstance
 from bnnc.dialects.df.resources import Cost, FabricTable
@@ -29,12 +30,21 @@ class EngineOp(IRDLOperation, ABC):
     cycles of its word handshakes (`word_plan`, `word_schedule`). The verifier checks the op's own
     folding and streams through the same methods; the folding problem, `refold`, the cost and
     FIFO models, the executors and both emitters ask these.
+
+    Most engines read one stream and write one (`input_type`, `output_type`); an engine with
+    several (a fork's outputs, a join's inputs) answers `input_types`/`output_types`, one stream
+    an operand or result, and the graph-level code (the `df` executor, the FIFO model,
+    `refold`, `insert-streams`) asks those. `EMITTED` is False for an engine whose HLS template
+    and Verilog module do not exist yet: its `hls_instance` and `verilog_instance` raise a
+    `BnncError` saying so.
     """
 
     FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ()
     """The folding parameters the engine has, among `pe`, `simd` and `mmv`."""
     HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {}
     """The signatures of the HLS library's templates the engine instantiates (`hls_instance`)."""
+    EMITTED: ClassVar[bool] = True
+    """Whether the engine has its HLS template and Verilog module (see the class docstring)."""
 
     def fold_extents(self) -> dict[str, tuple[int, str]]:
         """Per folding parameter, the number it must divide and how a message names it with its
@@ -73,6 +83,15 @@ class EngineOp(IRDLOperation, ABC):
         """The stream of `element`s the engine writes at its folding."""
         raise NotImplementedError(self.name)
 
+    def input_types(self, elements: list[Attribute]) -> list[StreamType]:
+        """The streams the engine reads at its folding, one an operand, given their elements:
+        `input_type` of the one input unless the engine has several (a join)."""
+        return [self.input_type(elements[0])]
+
+    def output_types(self, elements: list[Attribute]) -> list[StreamType]:
+        """The streams the engine writes at its folding, one a result (a fork has several)."""
+        return [self.output_type(elements[0])]
+
     def set_fold(self, fold: Fold) -> None:
         """Set the folding parameters in place (the streams are `refold`'s to retype)."""
         for key in self.FOLD_PARAMETERS:
@@ -84,15 +103,15 @@ class EngineOp(IRDLOperation, ABC):
         every fold of an engine (building ops is most of a folding search's time)."""
         shell = shell if shell is not None else self.detached()
         shell.set_fold(fold)
-        reads = shell.input_type(_stream(self.operands[0]).element)
-        writes = shell.output_type(_stream(self.results[0]).element)
-        return type(self).create(operands=[_detached_value(reads)], result_types=[writes],
+        reads = shell.input_types([_stream(v).element for v in self.operands])
+        writes = shell.output_types([_stream(r).element for r in self.results])
+        return type(self).create(operands=[_detached_value(t) for t in reads], result_types=writes,
                                  properties=dict(shell.properties))
 
     def detached(self) -> EngineOp:
-        """A copy reading a fresh block argument, so that it leaves no use on the graph."""
-        return type(self).create(operands=[_detached_value(self.operands[0].type)],
-                                 result_types=[self.results[0].type], properties=dict(self.properties))
+        """A copy reading fresh block arguments, so that it leaves no use on the graph."""
+        return type(self).create(operands=[_detached_value(v.type) for v in self.operands],
+                                 result_types=[r.type for r in self.results], properties=dict(self.properties))
 
     def memories(self) -> dict[str, object]:
         """The parameter memories (name → array in the hardware's layout); none by default."""
@@ -129,7 +148,8 @@ class EngineOp(IRDLOperation, ABC):
     def execute(self, x: np.ndarray) -> np.ndarray:
         """The engine's semantics word by word (the `df` executor's): input words (N, words,
         lanes) of element codes (bits as 0/1 for bipolar streams, integers otherwise) for N frames,
-        to the output words, each in its hardware order."""
+        to the output words, each in its hardware order. An engine of several inputs takes one
+        array an input (`execute(a, b)`); one of several outputs returns a tuple, one a result."""
         raise NotImplementedError(self.name)
 
     def hls_instance(self) -> HlsInstance:
@@ -150,9 +170,15 @@ class EngineOp(IRDLOperation, ABC):
 
     def verify_streams(self) -> None:
         """The verifier's check of the op's streams against its parameters."""
-        in_s, out_s = _stream(self.operands[0]), _stream(self.results[0])
-        _check_stream("the input stream", in_s, self.input_type(in_s.element))
-        _check_stream("the output stream", out_s, self.output_type(out_s.element))
+        reads = [_stream(v) for v in self.operands]
+        writes = [_stream(r) for r in self.results]
+        for what, streams, expected in (
+            ("input", reads, self.input_types([s.element for s in reads])),
+            ("output", writes, self.output_types([s.element for s in writes])),
+        ):
+            for index, (stream, wanted) in enumerate(zip(streams, expected)):
+                name = f"the {what} stream" if len(streams) == 1 else f"{what} stream {index}"
+                _check_stream(name, stream, wanted)
 
 
 def stream_numbers(x: np.ndarray, stream: StreamType) -> np.ndarray:
@@ -160,3 +186,14 @@ def stream_numbers(x: np.ndarray, stream: StreamType) -> np.ndarray:
     from bnnc.dialects.bnn import is_bipolar
 
     return 2 * x.astype(np.int64) - 1 if is_bipolar(stream.element) else x
+
+
+def not_emitted(op: EngineOp, backend: str) -> BnncError:
+    """The error of an engine without an HLS template or Verilog module yet (`EMITTED` False):
+    the graph runs on the `df` executor, not on either backend."""
+    return BnncError(
+        f"{backend}: '{op.name}' has no {'HLS template' if backend.endswith('hls') else 'Verilog module'} "
+        "yet, so a dataflow graph with forks, joins or a global pool (a residual network) cannot be "
+        "emitted; the df level runs it (bnnc run --engine df), see docs/design.md, 'Residual "
+        "networks at the df level'"
+    )
