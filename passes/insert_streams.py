@@ -7,7 +7,8 @@
 Converters are already there: `refold`, which the lowering and `fold` run, puts one wherever a
 producer's words differ from what its consumer reads. This pass gives each engine's input (and
 the graph's output) a FIFO of unset depth, after the converter if there is one, which
-`size-fifos` sizes. Running the pass twice adds nothing.
+`size-fifos` sizes; a join gets one on each input (the shortcut's is the FIFO that absorbs what
+the other branch holds back). Running the pass twice adds nothing.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ def insert_fifos(graph: df.GraphOp) -> None:
             continue
         if not isinstance(op, df.ENGINES) and not isinstance(op, df.OutputOp):
             continue
-        value = op.operands[0]
-        if isinstance(value.owner, df.FifoOp):
-            continue
-        fifo = df.FifoOp.build(operands=[value], result_types=[value.type])
-        Rewriter.insert_op(fifo, InsertPoint.before(op))
-        op.operands = [fifo.output, *op.operands[1:]]
+        operands = list(op.operands)
+        for index, value in enumerate(operands):  # a join has two inputs, each its own FIFO
+            if isinstance(value.owner, df.FifoOp):
+                continue
+            fifo = df.FifoOp.build(operands=[value], result_types=[value.type])
+            Rewriter.insert_op(fifo, InsertPoint.before(op))
+            operands[index] = fifo.output
+        op.operands = operands
 
 
 @dataclass(frozen=True)

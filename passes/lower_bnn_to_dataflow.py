@@ -8,6 +8,9 @@ Per layer (after `bnn-streamline`, see `hardware_form_problems`):
     bnn.maxpool                    →  df.pool
     bnn.threshold (standalone)     →  df.threshold
     bnn.topk                       →  df.label_select
+    bnn.add                        →  df.join (the requantization after it: a df.threshold)
+    bnn.sum_pool (global, + bnn.trunc) → df.global_pool (the Trunc as its post-op)
+    a value read by k > 1 engines  →  df.fork with k outputs, one a reader
     bnn.depthwise_conv2d           →  refused, naming the layer (no engine yet; docs/design.md)
     bnn.reshape                    →  nothing: streams are NHWC, so a flattening reshape of an
                                       NCHW tensor permutes the next dense layer's weight columns
@@ -69,6 +72,24 @@ class Lowering:
     streams: dict[SSAValue, Stream] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     layer_index: int = 0
+    readers: dict[SSAValue, int] = field(default_factory=dict)
+    """Per bnn value, the device ops that read it: more than one gets a `df.fork`."""
+    copies: dict[SSAValue, list[Stream]] = field(default_factory=dict)
+
+    def define(self, value: SSAValue, stream: Stream) -> None:
+        """The stream of a bnn value; a value with k > 1 device readers goes through a
+        `df.fork` with k outputs, one a reader (`take`)."""
+        self.streams[value] = stream
+        count = self.readers.get(value, 1)
+        if count > 1:
+            fork = df.ForkOp.build(operands=[stream.value], result_types=[[stream.value.type] * count])
+            self.block.add_op(fork)
+            self.copies[value] = [Stream(out, stream.order) for out in fork.outputs]
+
+    def take(self, value: SSAValue) -> Stream:
+        """The stream a reader of a bnn value reads: its own output of the fork, if any."""
+        copies = self.copies.get(value)
+        return copies.pop(0) if copies else self.streams[value]
 
     def emit(self, op: Operation, layer: str | None = None) -> SSAValue:
         if layer is not None:
@@ -94,31 +115,44 @@ def stream_of(value: SSAValue, lanes: int = 1) -> df.StreamType:
 
 
 RESIDUAL_OPS = {
-    bnn.AddOp: "a residual join (the elementwise add of two streams)",
     bnn.ConcatOp: "a concatenation of streams",
-    bnn.SumPoolOp: "an average (sum) pool",
-    bnn.TruncOp: "a QONNX Trunc",
+    bnn.SumPoolOp: "an average (sum) pool over windows smaller than the frame",
+    bnn.TruncOp: "a QONNX Trunc that does not follow a global sum pool",
 }
 
 
+def global_pool_trunc(pool: bnn.SumPoolOp) -> bnn.TruncOp | None:
+    """The Trunc a global sum pool hands its sums to, when it is their only reader (it becomes
+    the `df.global_pool`'s post-op)."""
+    users = [use.operation for use in pool.output.uses]
+    return users[0] if len(users) == 1 and isinstance(users[0], bnn.TruncOp) else None
+
+
+def is_global(pool: bnn.SumPoolOp) -> bool:
+    return tuple(bnn.array_values(pool.kernel)) == tuple(bnn.shape_of(pool.input.type)[2:])
+
+
 def residual_problem(main: func.FuncOp) -> str | None:
-    """Why the function is a DAG this pass cannot lower yet (a residual op, or a value that
-    several accelerator ops read), or None. The `df` level has no fork, join, concat or global
-    pool engines yet: docs/design.md, "Residual networks at the df level", is their design."""
-    later = ("is not supported by lower-bnn-to-dataflow yet: the df level has no fork, join, "
-             "concat or pool-sum engines (see docs/design.md, 'Residual networks at the df "
-             "level'); the bnn level runs this model (bnnc run --engine bnn)")
+    """Why the function has a residual op this pass cannot lower yet, or None. Joins
+    (`bnn.add`), forks (a value several accelerator ops read) and global sum pools (with the
+    Trunc after them) lower to `df.join`, `df.fork` and `df.global_pool`; a concat, a sum pool
+    over smaller windows and a Trunc elsewhere have no engine yet (docs/design.md, "Residual
+    networks at the df level")."""
+    later = ("is not supported by lower-bnn-to-dataflow yet: the df level has fork, join and "
+             "global pool engines but no concat, window sum pool or standalone Trunc (see "
+             "docs/design.md, 'Residual networks at the df level'); the bnn level runs this model "
+             "(bnnc run --engine bnn)")
     for op in main.body.block.ops:
+        if runs_on_host(op):
+            continue
+        if isinstance(op, bnn.SumPoolOp) and is_global(op):
+            continue
+        if isinstance(op, bnn.TruncOp) and isinstance(op.input.owner, bnn.SumPoolOp) \
+                and is_global(op.input.owner) and global_pool_trunc(op.input.owner) is op:
+            continue
         kind = RESIDUAL_OPS.get(type(op))
         if kind is not None:
             return f"'{op.name}', {kind}, {later}"
-    block = main.body.block
-    for value in [*block.args, *(r for op in block.ops for r in op.results)]:
-        readers = {use.operation for use in value.uses if not runs_on_host(use.operation)}
-        if len(readers) > 1:
-            names = ", ".join(sorted(reader.name for reader in readers))
-            source = f"'{value.owner.name}'" if isinstance(value.owner, Operation) else "the input"
-            return f"the result of {source} feeds {len(readers)} accelerator ops ({names}): a fork {later}"
     return None
 
 
@@ -150,12 +184,14 @@ def lower_function(module: builtin.ModuleOp, main: func.FuncOp) -> df.GraphOp:
     entry = df.InputOp.build(
         result_types=[stream_of(source)], properties={"shape": _array(frame_shape(source.type))}
     )
-    lowering.streams[source] = Stream(lowering.emit(entry))
+    lowering.readers = {v: sum(1 for use in v.uses if use.operation in inside)
+                        for v in [source, *(r for op in segment for r in op.results)]}
+    lowering.define(source, Stream(lowering.emit(entry)))
     fused: set[Operation] = set()
     for op in segment:
         if op not in fused:
             fused |= lower_op(lowering, op)
-    out = lowering.streams[result]
+    out = lowering.take(result)
     block.add_op(
         df.OutputOp.build(operands=[out.value], properties={"shape": _array(frame_shape(result.type))})
     )
@@ -177,13 +213,17 @@ def lower_function(module: builtin.ModuleOp, main: func.FuncOp) -> df.GraphOp:
 def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
     """Lower one bnn op (and the threshold it absorbs); returns the ops it consumed."""
     if isinstance(op, bnn.ReshapeOp):
-        lowering.streams[op.output] = reshape(lowering.streams[op.input], op)
+        lowering.define(op.output, reshape(lowering.take(op.input), op))
         return {op}
     if isinstance(op, bnn.DenseOp | bnn.Conv2dOp):
         return lower_layer(lowering, op)
     if isinstance(op, bnn.DepthwiseConv2dOp):
         raise depthwise_refusal(lowering, op)
-    source = lowering.streams[op.operands[0]]
+    if isinstance(op, bnn.AddOp):
+        return lower_join(lowering, op)
+    if isinstance(op, bnn.SumPoolOp):
+        return lower_global_pool(lowering, op)
+    source = lowering.take(op.operands[0])
     shape = bnn.shape_of(op.operands[0].type)
     if isinstance(op, bnn.MaxPoolOp):
         _, c, h, w = shape
@@ -195,7 +235,7 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
                 "kernel": op.kernel, "strides": op.strides, "pe": _int(1),
             },
         )
-        lowering.streams[op.output] = Stream(lowering.emit(pool, lowering.name("pool")))
+        lowering.define(op.output, Stream(lowering.emit(pool, lowering.name("pool"))))
     elif isinstance(op, bnn.ThresholdOp):
         if op.axis.value.data != 1:
             raise BnncError("a standalone threshold must act on channel axis 1")
@@ -214,7 +254,7 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
         )
         # element for element: the stream keeps its order
         value = lowering.emit(unit, lowering.name("threshold"))
-        lowering.streams[op.output] = Stream(value, source.order)
+        lowering.define(op.output, Stream(value, source.order))
     elif isinstance(op, bnn.TopKOp):
         classes = shape[-1]
         select = df.LabelSelectOp.build(
@@ -222,7 +262,7 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
             result_types=[df.StreamType(bnn.narrowest_integer(0, classes - 1), 1, op.k.value.data)],
             properties={"classes": _int(classes), "k": op.k, "pe": _int(1)},
         )
-        lowering.streams[op.output] = Stream(lowering.emit(select, "label_select"))
+        lowering.define(op.output, Stream(lowering.emit(select, "label_select")))
     else:
         raise BnncError(f"'{op.name}' cannot run on the accelerator (no df engine implements it)")
     return {op}
@@ -260,7 +300,7 @@ def reshape(stream: Stream, op: bnn.ReshapeOp) -> Stream:
 
 
 def lower_layer(lowering: Lowering, op: bnn.DenseOp | bnn.Conv2dOp) -> set[Operation]:
-    source = lowering.streams[op.input]
+    source = lowering.take(op.input)
     users = [use.operation for use in op.output.uses]
     threshold = users[0] if len(users) == 1 and isinstance(users[0], bnn.ThresholdOp) else None
     weights = op.weight_matrix(op.reduction)
@@ -309,8 +349,43 @@ def lower_layer(lowering: Lowering, op: bnn.DenseOp | bnn.Conv2dOp) -> set[Opera
         result_types=[df.StreamType(element, 1, vectors * mh)],
         properties=properties,
     )
-    lowering.streams[result] = Stream(lowering.emit(mvtu, layer))
+    lowering.define(result, Stream(lowering.emit(mvtu, layer)))
     return consumed
+
+
+def lower_join(lowering: Lowering, op: bnn.AddOp) -> set[Operation]:
+    """`bnn.add` → `df.join` at PE = 1 (`refold` puts a converter in front of an input whose
+    producer writes other lanes). Both operands have one shape, and flattening happens only
+    before a dense layer, so their streams are in the same (NHWC) order."""
+    lhs, rhs = lowering.take(op.lhs), lowering.take(op.rhs)
+    assert (lhs.order is None) == (rhs.order is None) and (
+        lhs.order is None or np.array_equal(lhs.order, rhs.order)), "a join of streams in two orders"
+    shape = bnn.shape_of(op.output.type)
+    join = df.JoinOp.build(
+        operands=[lhs.value, rhs.value],
+        result_types=[stream_of(op.output)],
+        properties={"channels": _int(shape[1] if len(shape) > 1 else 1),
+                    "pixels": _int(int(np.prod(shape[2:]))), "pe": _int(1)},
+    )
+    lowering.define(op.output, Stream(lowering.emit(join, lowering.name("join")), lhs.order))
+    return {op}
+
+
+def lower_global_pool(lowering: Lowering, op: bnn.SumPoolOp) -> set[Operation]:
+    """A global `bnn.sum_pool` (and the `bnn.trunc` reading it alone) → `df.global_pool`
+    (`residual_problem` has refused every other sum pool)."""
+    source = lowering.take(op.input)
+    _, c, h, w = bnn.shape_of(op.input.type)
+    properties: dict[str, Attribute] = {"channels": _int(c), "pixels": _int(h * w), "pe": _int(1)}
+    trunc = global_pool_trunc(op)
+    result = op.output
+    if trunc is not None:
+        properties |= {"shift": trunc.shift, "zero_point": trunc.zero_point, "rounding": trunc.rounding,
+                       "lo": trunc.lo, "hi": trunc.hi}
+        result = trunc.output
+    pool = df.GlobalPoolOp.build(operands=[source.value], result_types=[stream_of(result)], properties=properties)
+    lowering.define(result, Stream(lowering.emit(pool, lowering.name("global_pool"))))
+    return {op} if trunc is None else {op, trunc}
 
 
 @dataclass(frozen=True)

@@ -96,31 +96,61 @@ def _axi_node(stream: df.StreamType, into: bool) -> Node:
     return Node(None, words, axi_words, (stream.lanes.data, per_word, elements))
 
 
+def _edges(graph: df.GraphOp) -> tuple[list[Operation | None], list[list[tuple[Operation | None, Operation | None]]]]:
+    """The engines in order (None for the two AXI converters, first and last) and, per engine,
+    its inputs: (producing engine or None for the input converter, the FIFO between or None)."""
+    engines: list[Operation | None] = [None]
+    engines += [op for op in graph.body.block.ops if isinstance(op, df.ENGINES) and not isinstance(op, df.FifoOp)]
+    engines.append(None)
+    inputs: list[list[tuple[Operation | None, Operation | None]]] = [[]]
+    for op in [*engines[1:-1], graph.output_op()]:
+        edges = []
+        for value in op.operands:  # type: ignore[union-attr]
+            fifo = value.owner if isinstance(value.owner, df.FifoOp) else None
+            source = fifo.input if fifo is not None else value  # type: ignore[union-attr]
+            producer = source.owner if isinstance(source.owner, df.ENGINES) else None
+            edges.append((producer, fifo))
+        inputs.append(edges)
+    return engines, inputs
+
+
 def simulate(
     graph: df.GraphOp,
     depths: dict[Operation, int] | None = None,
     frames: int = FRAMES,
     pace: int | None = None,
+    horizon: float | None = None,
 ) -> PipelineTiming:
     """Run the model; `depths` maps FIFO ops to their depth (None: unbounded FIFOs).
 
     `pace`: the host offers frame f from cycle f·pace on (one AXI word a cycle); without it, as
     fast as the input converter takes them, which lets unbounded FIFOs in front of the
     bottleneck fill with frames the pipeline cannot take anyway.
+
+    The graph may be a DAG (forks and joins, `df.ForkOp`, `df.JoinOp`): an engine of several
+    inputs reads them in lockstep, so a read waits for the latest of their arrivals; one of
+    several outputs writes them in lockstep, so a write waits for the latest of their rooms.
+    The sweeps are a monotone relaxation: every event only moves later, so on a fork that
+    reconverges at a join they settle on the least schedule when one exists. A FIFO too shallow
+    for what the other branch holds back has none (a deadlock): its events keep moving later,
+    and the run stops when an event passes `horizon` (a caller that knows the unbounded
+    schedule passes twice its latency plus frames + 1 intervals: a stall beyond that reads as a
+    deadlock too) or after MAX_PASSES sweeps (without a horizon).
     """
-    chain: list[Operation] = [op for op in graph.body.block.ops if isinstance(op, df.ENGINES) and not isinstance(op, df.FifoOp)]
-    fifo_of: dict[Operation, Operation | None] = {}
-    for op in chain:
-        producer = op.operands[0].owner
-        fifo_of[op] = producer if isinstance(producer, df.FifoOp) else None
+    engines, inputs = _edges(graph)
     source, sink = graph.input_op().output.type, graph.output_op().input.type
-    last_producer = graph.output_op().input.owner
     nodes = [_axi_node(source, True)]  # type: ignore[arg-type]
-    nodes += [Node(op, op.operands[0].type.words.data, op.results[0].type.words.data) for op in chain]  # type: ignore[attr-defined]
+    nodes += [Node(op, op.operands[0].type.words.data, op.results[0].type.words.data) for op in engines[1:-1]]  # type: ignore[union-attr]
     nodes.append(_axi_node(sink, False))  # type: ignore[arg-type]
-    fifos: list[Operation | None] = [None]
-    fifos += [fifo_of[op] for op in chain]
-    fifos.append(last_producer if isinstance(last_producer, df.FifoOp) else None)
+    index_of = {op: i for i, op in enumerate(engines) if op is not None}
+    # per node, its inputs (producer index, FIFO) and its outputs (consumer index, FIFO)
+    ins = [[(index_of.get(p, 0), f) for p, f in edges] for edges in inputs]  # type: ignore[arg-type]
+    outs: list[list[tuple[int, Operation | None]]] = [[] for _ in nodes]
+    for consumer, edges in enumerate(ins):
+        for producer, fifo in edges:
+            outs[producer].append((consumer, fifo))
+    if horizon is None:  # only the sweep cap ends a run that does not settle
+        horizon = np.inf
     previous = None
     for sweep in range(MAX_PASSES):
         # forward sweeps carry the data, backward ones the back-pressure, each in one sweep
@@ -132,19 +162,24 @@ def simulate(
                 if pace is not None:
                     arrival += np.repeat(np.arange(frames) * pace, node.in_words)
             else:
-                arrival = nodes[index - 1].writes + (1 if fifos[index] is not None else 0)  # type: ignore[operator]
+                arrival = np.full(node.in_words * frames, -np.inf)
+                for producer, fifo in ins[index]:
+                    arrival = np.maximum(arrival, nodes[producer].writes + (1 if fifo is not None else 0))  # type: ignore[operator]
             room = np.full(node.out_words * frames, -np.inf)
-            if index + 1 < len(nodes) and nodes[index + 1].reads is not None:
-                consumer_reads = nodes[index + 1].reads
-                fifo = fifos[index + 1]
+            for consumer, fifo in outs[index]:
+                consumer_reads = nodes[consumer].reads
+                if consumer_reads is None:
+                    continue
                 if fifo is None:  # a wire: the write is the consumer's read
-                    room = consumer_reads.copy()  # type: ignore[union-attr]
+                    room = np.maximum(room, consumer_reads)
                 elif depths is not None and depths.get(fifo) is not None:
                     depth = depths[fifo]
                     if depth < room.size:
-                        room[depth:] = consumer_reads[: room.size - depth] + 1  # type: ignore[index]
+                        room[depth:] = np.maximum(room[depth:], consumer_reads[: room.size - depth] + 1)
             node.run(arrival, room, frames)
         current = np.concatenate([n.writes for n in nodes] + [n.reads for n in nodes])  # type: ignore[misc]
+        if current.max() > horizon:
+            return PipelineTiming(0, 0, {}, deadlocked=True)
         if sweep % 2 == 1 and previous is not None and np.array_equal(current, previous):
             break
         previous = current
@@ -152,12 +187,15 @@ def simulate(
         return PipelineTiming(0, 0, {}, deadlocked=True)
     last = nodes[-1].writes.reshape(frames, -1)[:, -1]  # type: ignore[union-attr]
     occupancy = {}
-    for producer, consumer, fifo in zip(nodes, nodes[1:], fifos[1:]):
-        key = fifo or consumer.op
-        if key is None:
-            continue
-        written = np.arange(1, producer.writes.size + 1)  # type: ignore[union-attr]
-        # a slot frees the cycle after its word is read, so count reads strictly before the write
-        read = np.searchsorted(consumer.reads, producer.writes, side="left")  # type: ignore[arg-type]
-        occupancy[key] = int((written - read).max())
+    for index, edges in enumerate(ins):
+        consumer = nodes[index]
+        for producer_index, fifo in edges:
+            producer = nodes[producer_index]
+            key = fifo or consumer.op
+            if key is None:
+                continue
+            written = np.arange(1, producer.writes.size + 1)  # type: ignore[union-attr]
+            # a slot frees the cycle after its word is read, so count reads strictly before the write
+            read = np.searchsorted(consumer.reads, producer.writes, side="left")  # type: ignore[arg-type]
+            occupancy[key] = max(occupancy.get(key, 0), int((written - read).max()))
     return PipelineTiming(int(last[-1] - last[-2]), int(last[0] + 1), occupancy)

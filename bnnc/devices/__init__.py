@@ -14,6 +14,7 @@ import json
 import math
 from dataclasses import MISSING, dataclass, field, fields
 from importlib import resources
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,13 @@ def load_device(name_or_path: str | Path) -> Device:
         except OSError as exc:
             raise BnncError(f"cannot read the device file {path}: {exc.strerror or exc}") from None
         return _parse(text, str(path))
+    return _shipped_device(text_name)
+
+
+@cache
+def _shipped_device(text_name: str) -> Device:
+    """A shipped board, parsed once (a `Device` is frozen): the FIFO model asks for the
+    target's fabric thousands of times a run."""
     resource = resources.files(__name__).joinpath(f"{text_name}.json")
     if not resource.is_file():
         raise BnncError(

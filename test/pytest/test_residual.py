@@ -131,7 +131,7 @@ def test_cli_runs_and_refuses_residual_model(saved, tmp_path, capsys):
     code, err = run_cli(capsys, "compile", path, "-o", build)
     errors = [line for line in err.splitlines() if "error" in line]  # beside the stage times
     assert code == 2 and len(errors) == 1, err
-    assert errors[0].startswith("bnnc: error: 'bnn.add', a residual join")
+    assert errors[0].startswith("bnnc: error: 'bnn.concat', a concatenation of streams")
     assert "is not supported by lower-bnn-to-dataflow yet" in errors[0]
     assert not build.exists()
 

@@ -216,6 +216,21 @@ def prune(choices: list[Choice]) -> list[Choice]:
     return [c for c in choices if id(c) in kept_ids]
 
 
+def refuse_dag(graph: df.GraphOp) -> None:
+    """The problem is a chain of layers: a graph with a fork or a join (a residual network) is
+    refused, naming the first such engine, until the solvers run over its series-parallel
+    decomposition (docs/design.md, "Folding over the DAG")."""
+    for op in graph.body.block.ops:
+        if isinstance(op, df.EngineOp) and (len(op.operands) > 1 or len(op.results) > 1):
+            name = f" '{layer_of(op)}'" if layer_of(op) else ""
+            raise BnncError(
+                f"fold: the graph is not a chain ('{op.name}'{name} has {len(op.operands)} inputs and "
+                f"{len(op.results)} outputs): the folding solvers take chains only, folding a residual "
+                "network is not implemented yet; give its layers' folding in a file "
+                "(lower-bnn-to-dataflow{folding=FILE}) instead"
+            )
+
+
 def build_problem(
     graph: df.GraphOp,
     device: Device,
@@ -225,6 +240,7 @@ def build_problem(
     pinned: dict[str, Fold] | None = None,
 ) -> FoldingProblem:
     """The folding problem of a graph; `pinned` layers get exactly one (legal) choice."""
+    refuse_dag(graph)
     pinned = pinned or {}
     engines: dict[str, list[Operation]] = {}
     fixed = Cost(0, 0, 0, 0, 0)

@@ -85,10 +85,15 @@ def refold(graph: df.GraphOp, folding: dict[str, Fold], source: df.StreamType | 
             op.set_fold(fold)
     for op in list(block.ops):
         if isinstance(op, df.COMPUTE_ENGINES):
-            _connect(op, op.input_type(op.input.type.element))  # type: ignore[attr-defined]
-            _retype(op.results[0], op.output_type(op.results[0].type.element))  # type: ignore[attr-defined]
-        elif isinstance(op, df.FifoOp):
-            _retype(op.output, op.input.type)
+            wanted = op.input_types([v.type.element for v in op.operands])  # type: ignore[attr-defined]
+            for index, stream in enumerate(wanted):
+                _connect(op, stream, index)
+            written = op.output_types([r.type.element for r in op.results])  # type: ignore[attr-defined]
+            for result, stream in zip(op.results, written):
+                _retype(result, stream)
+        elif isinstance(op, df.EngineOp) and not isinstance(op, df.DwcOp):  # FIFOs and forks copy their input
+            for result in op.results:
+                _retype(result, op.operands[0].type)
 
 
 def output_pixels(producer: Operation) -> int:
@@ -108,8 +113,8 @@ def _retype(value: SSAValue, new_type) -> None:
         new_value.name_hint = value.name_hint
 
 
-def _connect(consumer: Operation, wanted: df.StreamType) -> None:
-    value: SSAValue = consumer.operands[0]
+def _connect(consumer: Operation, wanted: df.StreamType, index: int = 0) -> None:
+    value: SSAValue = consumer.operands[index]
     if value.type == wanted:
         return
     properties = {}
@@ -119,4 +124,6 @@ def _connect(consumer: Operation, wanted: df.StreamType) -> None:
         properties["pixels"] = IntegerAttr(_int(consumer.vectors), i64)  # type: ignore[attr-defined]
     dwc = df.DwcOp.build(operands=[value], result_types=[wanted], properties=properties)
     Rewriter.insert_op(dwc, InsertPoint.before(consumer))
-    consumer.operands = [dwc.output, *consumer.operands[1:]]
+    operands = list(consumer.operands)
+    operands[index] = dwc.output
+    consumer.operands = operands

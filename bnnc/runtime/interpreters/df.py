@@ -30,8 +30,10 @@ def run_graph(graph: df.GraphOp, frames: np.ndarray) -> np.ndarray:
         elif isinstance(op, df.OutputOp):
             x = values[op.input]
             return x.reshape(x.shape[0], -1)
-        else:
-            values[op.results[0]] = op.execute(values[op.operands[0]])  # type: ignore[attr-defined]
+        else:  # ops in order are a topological order of the DAG (forks, joins) as of a chain
+            out = op.execute(*(values[v] for v in op.operands))  # type: ignore[attr-defined]
+            for result, words in zip(op.results, out if isinstance(out, tuple) else (out,)):
+                values[result] = words
     raise BnncError(f"df.graph @{graph.sym_name.data} has no df.output")
 
 

@@ -111,6 +111,40 @@ def residual_block():
 
 
 @case
+def residual_blocks():
+    """Two QuantBasicBlock-shaped residual blocks without concat (what the `df` level lowers):
+
+    x -> Quant(8 bit) -> conv0 -> a;  a -> conv1 -> conv2 -> b (a's quantizer scale);
+    Add(a, b) -> Relu -> Quant = c;  c -> conv3 -> e;  Add(c, e) -> Relu -> Quant = f;
+    GlobalAveragePool(f) -> Trunc (v2, FLOOR, to 8 bits) -> Flatten -> MatMul -> scores.
+
+    a and c are each read twice (a fork a block); the second block's branch is one layer."""
+    b = Builder()
+    xq = b.quant("x", "xq", 1 / 64, 8, signed=1)
+    a = b.conv_bn_relu_quant(xq, "conv0", 3, 8, 3, 0.125, (1 / 64, -10.0, 900.0))
+    r = b.conv_bn_relu_quant(a, "conv1", 8, 8, 3, 0.125, (0.125, 1.5, 1.25))
+    r = b.conv_bn_relu_quant(r, "conv2", 8, 8, 3, 0.125, (0.125, 1.5, 1.25))
+    b.nodes.append(node("Add", [a, r], ["join0"], "join0"))
+    b.nodes.append(node("Relu", ["join0"], ["join0_relu"], "join0_relu"))
+    c = b.quant("join0_relu", "join0_act", 0.125, 2, signed=0)
+    e = b.conv_bn_relu_quant(c, "conv3", 8, 8, 3, 0.125, (0.125, 1.5, 1.25))
+    b.nodes.append(node("Add", [c, e], ["join1"], "join1"))
+    b.nodes.append(node("Relu", ["join1"], ["join1_relu"], "join1_relu"))
+    f = b.quant("join1_relu", "join1_act", 0.125, 2, signed=0)
+    b.nodes.append(node("GlobalAveragePool", [f], ["gap"], "gap"))
+    # the pool's sums of 64 codes 0..3 need 8 bits; Trunc keeps the top 6 (FLOOR)
+    params = [b.const("trunc_scale", np.float32(0.125) / np.float32(64)), b.const("trunc_zp", 0.0),
+              b.const("trunc_in_bits", 8.0), b.const("trunc_out_scale", np.float32(0.125) / np.float32(16)),
+              b.const("trunc_out_bits", 6.0)]
+    b.nodes.append(node("Trunc", ["gap", *params], ["trunc"], "trunc", domain=QONNX,
+                        rounding_mode="FLOOR", signed=0, narrow=0))
+    b.nodes.append(node("Flatten", ["trunc"], ["flat"], "flat", axis=1))
+    w, _ = b.weights("fc_w", (8, 10))
+    b.nodes.append(node("MatMul", ["flat", w], ["y"], "fc"))
+    return model(b.nodes, [("x", [1, 3, 8, 8])], [("y", TensorProto.FLOAT, [1, 10])], b.inits, (QONNX,))
+
+
+@case
 def add_scales_differ():
     """Add of two quantized tensors whose scales differ: added as reals, then requantized."""
     b = Builder()
