@@ -11,8 +11,8 @@ so every network gets the 8-bit `QuantIdentity` in front that a user adds for FI
 
 Checked on CIFAR-10 test images: the imported `bnn` module against the QONNX model under bnnc's
 onnxruntime reference (to float32 rounding of the real scores, and the same top-1), the
-streamlined module against the imported one exactly, and `lower-bnn-to-dataflow` refusing the
-DAG with its error. Needs the `train` extra: `pytest -m brevitas`.
+streamlined module against the imported one exactly, and the `df` graph (forks, joins, the
+global pool) against the streamlined module exactly. Needs the `train` extra: `pytest -m brevitas`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from conftest import shared_path
 
 from bnnc.dialects import bnn
 from bnnc.driver.pipeline import run_pipeline
-from bnnc.errors import BnncError
 from bnnc.frontend.onnx_importer import import_onnx
 from bnnc.runtime.interpreters.bnn import BnnExecutor
 from bnnc.runtime.reference import ReferenceSession
@@ -145,6 +144,12 @@ def test_resnet_onnx_equals_bnn(depth, weight_bits, act_bits, exported):
     assert np.array_equal(imported.argmax(axis=1), reference.argmax(axis=1))
     assert len(np.unique(imported, axis=0)) == len(x), "every image must give its own scores"
     run_pipeline(module, "bnn-streamline")
-    assert np.array_equal(BnnExecutor(module).run(x), imported)
-    with pytest.raises(BnncError, match="is not supported by lower-bnn-to-dataflow yet"):
-        run_pipeline(module, "lower-bnn-to-dataflow")
+    streamlined = BnnExecutor(module).run(x)
+    assert np.array_equal(streamlined, imported)
+    # bnn = df: the accelerator as a DAG of forks, joins and the global pool, at PE = SIMD = 1
+    run_pipeline(module, "lower-bnn-to-dataflow")
+    graph = next(op for op in module.ops if op.name == "df.graph")
+    kinds = [op.name for op in graph.body.block.ops]
+    assert kinds.count("df.join") == blocks and kinds.count("df.fork") == blocks
+    assert kinds.count("df.global_pool") == 1
+    assert np.array_equal(BnnExecutor(module).run(x), streamlined)
