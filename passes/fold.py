@@ -96,18 +96,20 @@ def fold_graph(graph: df.GraphOp, options: FoldOptions) -> Solution:
 def check_pinned_neighbours(problem: FoldingProblem) -> None:
     """Refuse two pinned neighbours (or a pinned first layer and the input) whose words no width
     converter regroups, by name: the solvers would only find that no folding fits the budget."""
-    previous, what, pixels, pinned = problem.source, "the input stream", 1, True
+    written = {None: (problem.source, "the input stream", 1, True)}
     for layer in problem.layers:
         choice = layer.choices[0]
         fold = f"'{layer.name}' (PE {choice.fold.pe}, SIMD {choice.fold.simd}, MMV {choice.fold.mmv})"
-        impossible = problem.edge(previous, choice.reads, pixels).cycles >= NO_EDGE
-        if pinned and layer.pinned and impossible:
-            raise BnncError(
-                f"the pinned foldings of {what} and {fold} do not fit together: no width "
-                f"converter regroups {previous} into {choice.reads} (with several pixels a word, "
-                "the words on both sides must split each pixel's channels evenly)"
-            )
-        previous, what, pixels, pinned = choice.writes, fold, choice.pixels, layer.pinned
+        for producer, reads in zip(layer.inputs, choice.reads_all or (choice.reads,)):
+            previous, what, pixels, pinned = written[producer]
+            impossible = problem.edge(previous, reads, pixels).cycles >= NO_EDGE
+            if pinned and layer.pinned and impossible:
+                raise BnncError(
+                    f"the pinned foldings of {what} and {fold} do not fit together: no width "
+                    f"converter regroups {previous} into {reads} (with several pixels a word, "
+                    "the words on both sides must split each pixel's channels evenly)"
+                )
+        written[layer.name] = (choice.writes, fold, choice.pixels, layer.pinned)
 
 
 @dataclass(frozen=True)

@@ -102,17 +102,26 @@ def deadlock_error(graph: df.GraphOp, depths: dict[Operation, int], needs: dict[
 
 def check_depths(graph: df.GraphOp, needs: dict[Operation, int] | None = None) -> None:
     """Run the model with the graph's FIFO depths; raise `deadlock_error` when it deadlocks or
-    runs slower than with unbounded FIFOs. `needs`: the depths the join inputs need (those
-    `size-fifos` chose), by default their occupancy with unbounded FIFOs."""
+    runs slower than with unbounded FIFOs (a run past `_horizon` reads as a deadlock). `needs`:
+    the depths the join inputs need (those `size-fifos` chose), by default their occupancy with
+    unbounded FIFOs."""
     fifos = [op for op in graph.body.block.ops if isinstance(op, df.FifoOp)]
-    target = simulate(graph).interval
+    unbounded = simulate(graph)
+    target = unbounded.interval
     needs = needs if needs is not None else simulate(graph, pace=target).occupancy
     depths = {f: f.depth_or_default() for f in fifos}
-    timing = simulate(graph, depths)
+    timing = simulate(graph, depths, horizon=_horizon(unbounded.latency, target))
     if timing.deadlocked:
         raise deadlock_error(graph, depths, needs)
     if timing.interval > target:
         raise deadlock_error(graph, depths, needs, timing.interval, target)
+
+
+def _horizon(latency: int, interval: int) -> float:
+    """When a run with bounded FIFOs is given up (`simulate`'s horizon): twice the unbounded
+    latency plus one interval more than the frames need. A run past it is a deadlock, or a
+    stall far beyond the interval, which sizing rejects alike."""
+    return 2.0 * latency + (FRAMES + 1) * interval
 
 
 def _least_depth(graph: df.GraphOp, depths: dict[Operation, int], fifo: Operation, target: int,
@@ -173,7 +182,7 @@ def size_fifos(graph: df.GraphOp) -> DictionaryAttr:
         for fifo in fifos
     }
     if shortcuts:
-        horizon = 2.0 * simulate(graph).latency + (FRAMES + 1) * target
+        horizon = _horizon(simulate(graph).latency, target)
         for fifo in shortcuts:
             depths[fifo] = needs[fifo] = _least_depth(graph, depths, fifo, target, horizon)
     bounded = simulate(graph, depths)

@@ -126,8 +126,10 @@ def test_bnn_equals_df_at_pe_1_and_at_foldings_with_converters(model_file):
 
 @pytest.fixture(scope="module")
 def sized(model_file):
-    """The residual graph lowered, with FIFOs, sized (tests that change a depth put it back)."""
-    return lowered(model_file, "bnn-streamline,lower-bnn-to-dataflow,insert-streams,size-fifos")
+    """The residual graph lowered, folded, with FIFOs, sized (tests that change a depth put it
+    back)."""
+    return lowered(model_file, "bnn-streamline,lower-bnn-to-dataflow,fold{target-fps=100000},"
+                   "insert-streams,size-fifos")
 
 
 def test_size_fifos_gives_shortcuts_their_depth_and_one_word_fewer_fails(sized):
@@ -143,7 +145,7 @@ def test_size_fifos_gives_shortcuts_their_depth_and_one_word_fewer_fails(sized):
     sized = {fifo: fifo.depth.value.data for fifo in join_inputs(graph)}
     check_depths(graph, sized)  # the sized depths run
     for fifo, join in shortcuts.items():
-        assert sized[fifo] > 64, "the shortcut holds what the branch's windows hold back"
+        assert sized[fifo] > 16, "the shortcut holds what the branch's windows hold back"
         fifo.depth = IntegerAttr(sized[fifo] - 1, i64)
         timing = simulate(graph, {f: f.depth.value.data for f in graph.body.block.ops if isinstance(f, df.FifoOp)})
         assert timing.deadlocked or timing.interval > unbounded.interval
@@ -159,11 +161,11 @@ def test_a_deadlock_is_reported_naming_the_join(sized):
     for the long branch the fork never feeds."""
     graph = graph_of(sized[0])
     sized = {fifo: fifo.depth.value.data for fifo in join_inputs(graph)}
-    fifo, (join, _) = next((f, j) for f, j in join_inputs(graph).items() if sized[f] > 64)
-    fifo.depth = IntegerAttr(8, i64)
+    fifo, (join, _) = next((f, j) for f, j in join_inputs(graph).items() if sized[f] > 16)
+    fifo.depth = IntegerAttr(2, i64)
     assert simulate(graph, {f: f.depth.value.data for f in graph.body.block.ops if isinstance(f, df.FifoOp)}).deadlocked
     with pytest.raises(BnncError, match=rf"size-fifos: deadlock at join '{join.layer.data}': its input "
-                                        rf"FIFO '{join.layer.data}.fifo' of depth 8 must hold"):
+                                        rf"FIFO '{join.layer.data}.fifo' of depth 2 must hold"):
         check_depths(graph, sized)
     fifo.depth = IntegerAttr(sized[fifo], i64)
 
@@ -196,12 +198,13 @@ def test_hls_and_verilog_refuse_the_new_engines(model_file):
 
 
 def test_compile_refuses_a_residual_model_with_one_error(model_file, tmp_path, capsys):
+    """`bnnc compile` folds and sizes the DAG, then stops at the first fork the backend meets
+    (the Verilog backend first, by default)."""
     build = tmp_path / "build"
     code, err = run_cli(capsys, "compile", model_file, "-o", build)
     errors = [line for line in err.splitlines() if "error" in line]
     assert code == 2 and len(errors) == 1, err
-    assert errors[0].startswith("bnnc: error: fold: the graph is not a chain ('df.fork'"), errors[0]
-    assert "folding a residual network is not implemented yet" in errors[0]
+    assert errors[0].startswith("bnnc: error: the Verilog backend: 'df.fork' has no Verilog module yet"), errors[0]
     assert not build.exists()
 
 
@@ -218,14 +221,72 @@ def test_bnnc_opt_lowering_to_hls_refuses_a_dag(model_file, tmp_path, capsys):
         "bnnc-opt: error: lower-dataflow-to-hls: 'df.fork' has no HLS template yet"), err
 
 
-def test_run_engine_df_refuses_until_folding_takes_a_dag(model_file, tmp_path, capsys):
-    """`bnnc run --engine df` folds the graph first, and the folding solvers take chains only:
-    one error line, nothing written (the df executor itself runs the DAG: the tests above)."""
+def test_run_engine_df_on_a_residual_model(model_file, tmp_path, capsys):
+    """`bnnc run --engine df` folds the DAG and runs it: the same scores as the bnn engine."""
     x = tmp_path / "x.npy"
     np.save(x, images(3))
-    out = tmp_path / "df.npy"
-    code, err = run_cli(capsys, "run", model_file, "--engine", "df", "--input", x, "--output", out)
-    errors = [line for line in err.splitlines() if "error" in line]
-    assert code == 2 and len(errors) == 1, err
-    assert errors[0].startswith("bnnc: error: fold: the graph is not a chain ('df.fork' has 1 inputs and 2 outputs)")
-    assert not out.exists()
+    outputs = {}
+    for engine in ("bnn", "df"):
+        out = tmp_path / f"{engine}.npy"
+        code, err = run_cli(capsys, "run", model_file, "--engine", engine, "--input", x, "--output", out)
+        assert code == 0, err
+        outputs[engine] = np.load(out)
+    assert np.array_equal(outputs["bnn"], outputs["df"])
+
+
+# ------------------------------------------------------------------------------------------
+# Folding over the DAG
+
+
+def test_fold_solves_the_dag_and_bnn_equals_df(sized):
+    """`fold` (the exact fix solver over the residual graph), then sizing: bnn = df."""
+    module, reference = sized
+    graph = graph_of(module)
+    assert graph.attributes["df.folding"].data["cycles"].value.data <= 2000
+    assert graph.attributes["df.fifo_sizing"].data["interval"].value.data <= 2000
+    assert np.array_equal(BnnExecutor(module).run(images(6)), reference)
+
+
+def test_the_dag_solver_is_exact_against_brute_force(model_file):
+    """On the residual graph with three choices a layer (spread over each layer's choices), the
+    DP's folding costs what the cheapest of all 2^5·3^5 foldings costs, at several targets; and
+    FINN's greedy baseline still runs on the DAG."""
+    import itertools
+
+    from bnnc.analysis.folding.problem import build_problem
+    from bnnc.analysis.folding.solvers import objective_key, solve_finn_greedy, solve_fix
+    from bnnc.devices import load_device
+
+    module, _ = lowered(model_file)
+    problem = build_problem(graph_of(module), load_device("zc706"), 200.0)
+    assert not problem.is_chain and len(problem.layers) == 10
+    for layer in problem.layers:  # three choices a layer, two for the convolutions
+        count = 2 if len(layer.choices) > 16 else 3
+        step = max(1, len(layer.choices) // count)
+        layer.choices = layer.choices[::step][:count]
+    key = objective_key(problem, "device")
+    every = []
+    for combo in itertools.product(*(layer.choices for layer in problem.layers)):
+        totals = problem.evaluate({layer.name: c.fold for layer, c in zip(problem.layers, combo)})
+        every.append((totals.cycles, key(totals.lut, totals.bram18), (totals.lut, totals.bram18)))
+    for target in sorted({c.cost.cycles for layer in problem.layers for c in layer.choices})[-6::2]:
+        fitting = [entry for entry in every if entry[0] <= target]
+        best = min(fitting, key=lambda e: e[1])[2] if fitting else None
+        try:
+            solution = solve_fix(problem, target)
+        except BnncError:
+            assert best is None, f"the DP found no folding at {target} cycles, brute force {best}"
+            continue
+        assert solution.totals.cycles <= target
+        assert (solution.totals.lut, solution.totals.bram18) == best, target
+    greedy = solve_finn_greedy(problem, 5000)
+    assert set(greedy.folding) == {layer.name for layer in problem.layers}
+
+
+def test_a_graph_that_is_not_series_parallel_is_refused_naming_an_edge():
+    """The bridge: x and y read the input, y also reads x, t reads x and y."""
+    from bnnc.analysis.folding.dag import series_parallel_problem
+
+    assert series_parallel_problem({"a": (None,), "b": ("a",), "c": ("a", "b"), "d": ("c",)}) is None
+    problem = series_parallel_problem({"x": (None,), "y": (None, "x"), "t": ("x", "y")})
+    assert problem is not None and "the layer graph is not series-parallel: the edge 'input' -> " in problem

@@ -25,6 +25,7 @@ from bnnc.dialects.bnn import bit_width
 from bnnc.errors import BnncError
 from bnnc.semantics.packing import AXI_WORD_BITS
 from bnnc.dialects.df import Fold
+from bnnc.analysis.folding.dag import producer_layer, series_parallel_problem
 from bnnc.analysis.folding.streams import layer_legal_folds, layer_of
 
 
@@ -40,6 +41,7 @@ class Choice:
     reads: df.StreamType
     writes: df.StreamType
     pixels: int = 1  # pixels per frame of what it writes (multi-pixel streams need them)
+    reads_all: tuple[df.StreamType, ...] = ()  # one stream an input (a join has two)
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Layer:
     legal: list[Choice]  # every legal choice
     choices: list[Choice]  # those worth considering: not dominated (or the pinned one)
     pinned: bool = False
+    inputs: tuple[str | None, ...] = (None,)  # the layer each input comes from (None: df.input)
 
     def choice(self, fold: Fold) -> Choice | None:
         return next((c for c in self.legal if c.fold == fold), None)
@@ -125,10 +128,21 @@ class FoldingProblem:
         port, link = input_port_cost(self.source), _edge_cost(self.source, reads, pixels)
         return dataclasses.replace(port + link, cycles=max(port.cycles, link.cycles))
 
+    @property
+    def is_chain(self) -> bool:
+        """Whether every layer reads the one before it (the input for the first), alone."""
+        previous: str | None = None
+        for layer in self.layers:
+            if layer.inputs != (previous,):
+                return False
+            previous = layer.name
+        return True
+
     def input_stream(self, solution: dict[str, Fold]) -> df.StreamType:
         """The words `df.input` delivers under a solution: the first layer's own, when the
-        port can give them (no width converter behind it), else `source`'s."""
-        if not self.layers:
+        port can give them (no width converter behind it) and it is the input's only reader,
+        else `source`'s."""
+        if not self.layers or sum(i is None for layer in self.layers for i in layer.inputs) > 1:
             return self.source
         first = self.layers[0].choice(solution[self.layers[0].name])
         return first.reads if first is not None and self._direct(first.reads) else self.source
@@ -137,17 +151,22 @@ class FoldingProblem:
         """Totals of a legal solution, width converters included (the input's as 'input')."""
         lut, bram, cycles, bottleneck = self.fixed.lut, self.fixed.bram18, 0, ""
         dsp = self.fixed.dsp
-        previous, previous_name, pixels = self.source, "input", 1
+        written: dict[str | None, tuple[df.StreamType, int]] = {None: (self.source, 1)}
         for layer in self.layers:
             choice = layer.choice(solution[layer.name])
             assert choice is not None, f"{solution[layer.name]} is not legal for {layer.name}"
-            link = self.edge(previous, choice.reads, pixels)
-            lut, bram = lut + choice.cost.lut + link.lut, bram + choice.cost.bram18 + link.bram18
-            dsp += choice.cost.dsp + link.dsp
-            for name, c in ((f"{previous_name}->{layer.name}", link.cycles), (layer.name, choice.cost.cycles)):
+            rows = []
+            for producer, reads in zip(layer.inputs, choice.reads_all or (choice.reads,)):
+                previous, pixels = written[producer]
+                link = self.edge(previous, reads, pixels)
+                lut, bram, dsp = lut + link.lut, bram + link.bram18, dsp + link.dsp
+                rows.append((f"{producer or 'input'}->{layer.name}", link.cycles))
+            lut, bram = lut + choice.cost.lut, bram + choice.cost.bram18
+            dsp += choice.cost.dsp
+            for name, c in (*rows, (layer.name, choice.cost.cycles)):
                 if c > cycles:
                     cycles, bottleneck = c, name
-            previous, previous_name, pixels = choice.writes, layer.name, choice.pixels
+            written[layer.name] = (choice.writes, choice.pixels)
         return Totals(cycles, lut, bram, bottleneck, dsp)
 
     def verify(self, solution: dict[str, Fold], target_cycles: int | None = None) -> list[str]:
@@ -187,9 +206,10 @@ def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fo
         cost = Cost(max(c.cycles for c in costs), sum(c.lut for c in costs), sum(c.ff for c in costs),
                     sum(c.bram18 for c in costs), sum(c.lutram for c in costs), sum(c.dsp for c in costs))
         pixels = probes[-1].vectors.value.data if isinstance(probes[-1], df.MvtuOp) else 1  # type: ignore[attr-defined]
-        reads, writes = probes[0].operands[0].type, probes[-1].results[0].type
-        reads, writes = interned.setdefault(reads, reads), interned.setdefault(writes, writes)
-        choices.append(Choice(fold, cost, reads, writes, pixels))  # type: ignore[arg-type]
+        every = tuple(interned.setdefault(v.type, v.type) for v in probes[0].operands)
+        writes = probes[-1].results[0].type
+        writes = interned.setdefault(writes, writes)
+        choices.append(Choice(fold, cost, every[0], writes, pixels, every))  # type: ignore[arg-type]
     return choices
 
 
@@ -205,7 +225,7 @@ def prune(choices: list[Choice]) -> list[Choice]:
 
     groups: dict[tuple, list[Choice]] = {}
     for c in choices:
-        groups.setdefault((c.reads, c.writes, c.pixels), []).append(c)
+        groups.setdefault((c.reads_all, c.writes, c.pixels), []).append(c)
     kept_ids = set()
     for group in groups.values():
         frontier: list[Choice] = []
@@ -216,21 +236,6 @@ def prune(choices: list[Choice]) -> list[Choice]:
     return [c for c in choices if id(c) in kept_ids]
 
 
-def refuse_dag(graph: df.GraphOp) -> None:
-    """The problem is a chain of layers: a graph with a fork or a join (a residual network) is
-    refused, naming the first such engine, until the solvers run over its series-parallel
-    decomposition (docs/design.md, "Folding over the DAG")."""
-    for op in graph.body.block.ops:
-        if isinstance(op, df.EngineOp) and (len(op.operands) > 1 or len(op.results) > 1):
-            name = f" '{layer_of(op)}'" if layer_of(op) else ""
-            raise BnncError(
-                f"fold: the graph is not a chain ('{op.name}'{name} has {len(op.operands)} inputs and "
-                f"{len(op.results)} outputs): the folding solvers take chains only, folding a residual "
-                "network is not implemented yet; give its layers' folding in a file "
-                "(lower-bnn-to-dataflow{folding=FILE}) instead"
-            )
-
-
 def build_problem(
     graph: df.GraphOp,
     device: Device,
@@ -239,8 +244,8 @@ def build_problem(
     budget_bram: float = 0.8,
     pinned: dict[str, Fold] | None = None,
 ) -> FoldingProblem:
-    """The folding problem of a graph; `pinned` layers get exactly one (legal) choice."""
-    refuse_dag(graph)
+    """The folding problem of a graph; `pinned` layers get exactly one (legal) choice. A graph
+    with forks and joins must be series-parallel (`series_parallel_problem`)."""
     pinned = pinned or {}
     engines: dict[str, list[Operation]] = {}
     fixed = Cost(0, 0, 0, 0, 0)
@@ -248,8 +253,12 @@ def build_problem(
         name = layer_of(op)
         if isinstance(op, df.COMPUTE_ENGINES) and name:
             engines.setdefault(name, []).append(op)
-        elif isinstance(op, df.FifoOp):
-            fixed = fixed + node_cost(op, device)
+        elif isinstance(op, df.FifoOp | df.ForkOp):
+            fixed = fixed + node_cost(op, device)  # FIFOs and forks: no folding of their own
+    inputs = {name: tuple(producer_layer(v) for v in ops[0].operands) for name, ops in engines.items()}
+    problem = series_parallel_problem(inputs)
+    if problem:
+        raise BnncError(f"fold: {problem}")
     unknown = sorted(set(pinned) - set(engines))
     if unknown:
         raise BnncError(f"the folding names unknown layers {unknown}; the layers are {sorted(engines)}")
@@ -272,7 +281,7 @@ def build_problem(
         else:
             every = layer_choices(tuple(ops), device, legal, interned)
             choices = prune(every)
-        layers.append(Layer(name, tuple(ops), every, choices, pinned=name in pinned))
+        layers.append(Layer(name, tuple(ops), every, choices, pinned=name in pinned, inputs=inputs[name]))
     return FoldingProblem(
         graph.sym_name.data, device, clock_mhz, source, layers,
         int(device.lut * budget_lut), int(device.bram18 * budget_bram), fixed,

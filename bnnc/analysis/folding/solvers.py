@@ -9,6 +9,10 @@ a block RAM costs as much as the ~200 LUT it stands for on a ZC706 (with LUT fir
 saving 3 LUT at the price of 2 BRAM18 would win; with shares, the 2 BRAM18 weigh more); `lut`
 and `bram` minimise one resource first, then the other.
 
+A graph with forks and joins (a residual network) is solved by the same dynamic programming
+over its layers in order with the streams of every live layer as the state, exact as well
+(`bnnc.analysis.folding.dag`); a graph that is not series-parallel is refused.
+
 Exact max: the highest frame rate whose cheapest folding fits the budget. The cheapest cost
 only grows as T shrinks, so a binary search over the distinct cycle counts that the choices can
 take finds the smallest T that fits. With two resources the search tries the `device`
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 from bnnc.dialects import df
 from bnnc.errors import BnncError
 from bnnc.dialects.df import Fold
+from bnnc.analysis.folding.dag import solve_fix_dag
 from bnnc.analysis.folding.options import OBJECTIVES
 from bnnc.analysis.folding.problem import FoldingProblem, Totals
 
@@ -61,6 +66,9 @@ def solve_fix(problem: FoldingProblem, target_cycles: int, objective: str = "dev
     `target_cycles`."""
     _key = objective_key(problem, objective)
     explain_impossible(problem, target_cycles)
+    if not problem.is_chain:  # forks and joins: the DP over live streams (`folding.dag`)
+        folding = solve_fix_dag(problem, target_cycles, _key)
+        return Solution(folding, problem.evaluate(folding), target_cycles)
     # frontier: for each stream the previous layer can write (keyed by identity: the problem
     # interns its stream types), the cheapest prefix ending in it, as (cost, index of that
     # layer's choice, the stream); back[i][j]: the previous choice of choice j.

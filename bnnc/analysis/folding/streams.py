@@ -98,7 +98,7 @@ def refold(graph: df.GraphOp, folding: dict[str, Fold], source: df.StreamType | 
 
 def output_pixels(producer: Operation) -> int:
     """Pixels per frame of a multi-pixel stream, from the engine that writes it."""
-    while isinstance(producer, df.FifoOp | df.DwcOp):
+    while isinstance(producer, df.FifoOp | df.DwcOp | df.ForkOp):
         producer = producer.input.owner  # type: ignore[assignment]
     if isinstance(producer, df.MvtuOp):
         return _int(producer.vectors)
