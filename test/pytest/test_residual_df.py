@@ -290,3 +290,13 @@ def test_a_graph_that_is_not_series_parallel_is_refused_naming_an_edge():
     assert series_parallel_problem({"a": (None,), "b": ("a",), "c": ("a", "b"), "d": ("c",)}) is None
     problem = series_parallel_problem({"x": (None,), "y": (None, "x"), "t": ("x", "y")})
     assert problem is not None and "the layer graph is not series-parallel: the edge 'input' -> " in problem
+
+
+@pytest.mark.parametrize("fold", ["fold{max=true}", "fold{target-fps=20000 solver=finn}"])
+def test_max_and_finn_greedy_fold_the_dag(model_file, fold):
+    """The max solver (the binary search over the DAG solver) and FINN's greedy baseline fold
+    the residual graph, and the folded graph computes what the bnn level does."""
+    module, reference = lowered(model_file, f"bnn-streamline,lower-bnn-to-dataflow,{fold}")
+    folding = graph_of(module).attributes["df.folding"].data
+    assert folding["cycles"].value.data <= (folding["target_cycles"].value.data or 10**9)
+    assert np.array_equal(BnnExecutor(module).run(images(6)), reference)
