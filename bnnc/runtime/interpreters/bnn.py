@@ -37,6 +37,11 @@ from xdsl.ir import Attribute, Operation
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
 from bnnc.runtime.interpreters.bnn_residual import ResidualFunctions
+from bnnc.runtime.interpreters.bnn_sign_chains import (
+    SignChain,
+    find_sign_chains,
+    float32_input_suffices,
+)
 from bnnc.runtime.interpreters.native import one_core, xnor_popcount
 
 if TYPE_CHECKING:
@@ -85,10 +90,14 @@ def xnor_dot(x_bits: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray:
 
 def _elementwise(op_type: type[Operation]):
     """The executor's implementation of an elementwise op: `bnn.evaluate_elementwise`, which
-    threshold fusion evaluates too."""
+    threshold fusion evaluates too; in a folded sign chain, the sign's comparison, which the
+    chain's other ops leave to it by passing their input on (`bnn_sign_chains`)."""
 
     @impl(op_type)
     def run(self, interpreter: Interpreter, op: Operation, args: PythonValues) -> PythonValues:
+        if op in self.sign_chains:
+            folded = self.sign_chains[op]
+            return (args[0] if folded is None else folded.bits(args[0]),)
         return (bnn.evaluate_elementwise(op, args[0]),)
 
     return run
@@ -96,9 +105,11 @@ def _elementwise(op_type: type[Operation]):
 
 @register_impls
 class BnnFunctions(InterpreterFunctions):
-    def __init__(self) -> None:
+    def __init__(self, sign_chains: dict[Operation, SignChain | None] | None = None) -> None:
+        """`sign_chains`: the module's folded sign chains (`find_sign_chains`), or none."""
         super().__init__()
         self._weights: dict[Operation, tuple[np.ndarray, np.ndarray, int]] = {}
+        self.sign_chains = sign_chains or {}
 
     # -- layers --------------------------------------------------------------------------------
 
@@ -245,10 +256,13 @@ class BnnExecutor:
     through `df.invoke` once the accelerator part is lowered."""
 
     def __init__(self, module: ModuleOp, entry: str = "main", rtl_simulator: str | None = None,
-                 df_functions: DfFunctions | None = None, threads: int | None = None):
+                 df_functions: DfFunctions | None = None, threads: int | None = None,
+                 fold_sign_chains: bool = True):
         """`rtl_simulator` ('verilator' or 'icarus') runs `df` graphs in RTL simulation;
         `df_functions` replaces how `df.invoke` runs a graph altogether; `threads` (default: the
-        cores this process may use) run the slices of a batch of a host-only module."""
+        cores this process may use) run the slices of a batch of a host-only module;
+        `fold_sign_chains` compares where affine/batch-norm ops end in a sign (the same bits:
+        `bnn_sign_chains`; False evaluates every op, as the tests compare)."""
         self.module = module
         self.entry = entry
         main = next(
@@ -272,6 +286,10 @@ class BnnExecutor:
 
             self.df = RtlsimFunctions(rtl_simulator)
         self.hls = HlsFunctions()
+        self.sign_chains = find_sign_chains(module) if fold_sign_chains else {}
+        # A float32 input converted to float64 costs as much as the comparisons that use it
+        self.float32_input = bool(main.body.block.args) and float32_input_suffices(
+            main.body.block.args[0], self.sign_chains)
         self.interpreter = self._new_interpreter()
         # Accelerator calls run their own simulators (already parallel, some with state such
         # as df_functions' captures); only a host-only module runs in slices side by side.
@@ -285,7 +303,7 @@ class BnnExecutor:
     def _new_interpreter(self) -> Interpreter:
         interpreter = Interpreter(self.module)
         interpreter.register_implementations(EntryFunctions())
-        interpreter.register_implementations(BnnFunctions())
+        interpreter.register_implementations(BnnFunctions(self.sign_chains))
         interpreter.register_implementations(ResidualFunctions())
         interpreter.register_implementations(self.df)
         interpreter.register_implementations(self.hls)
@@ -330,7 +348,7 @@ class BnnExecutor:
             x = (x >= 0).astype(np.uint8)  # ±1 values in, bits inside (sign(0) = +1)
         elif bnn.is_integer(element):
             x = x.astype(np.int64)
-        else:
+        elif not (self.float32_input and x.dtype == np.float32):
             x = x.astype(np.float64)
         y = self._call(x)
         out_element = bnn.element_type(self.output_types[0])
