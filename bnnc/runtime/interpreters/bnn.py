@@ -37,9 +37,9 @@ from xdsl.ir import Attribute, Operation
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
 from bnnc.runtime.interpreters.bnn_residual import ResidualFunctions
-from bnnc.runtime.interpreters.bnn_sign_chains import (
-    SignChain,
-    find_sign_chains,
+from bnnc.runtime.interpreters.bnn_activation_chains import (
+    ActivationChain,
+    find_activation_chains,
     float32_input_suffices,
 )
 from bnnc.runtime.interpreters.native import one_core, xnor_popcount
@@ -90,14 +90,15 @@ def xnor_dot(x_bits: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray:
 
 def _elementwise(op_type: type[Operation]):
     """The executor's implementation of an elementwise op: `bnn.evaluate_elementwise`, which
-    threshold fusion evaluates too; in a folded sign chain, the sign's comparison, which the
-    chain's other ops leave to it by passing their input on (`bnn_sign_chains`)."""
+    threshold fusion evaluates too; in a folded activation chain, the comparisons of its last op
+    (sign or quantize), which the chain's other ops leave to it by passing their input on
+    (`bnn_activation_chains`)."""
 
     @impl(op_type)
     def run(self, interpreter: Interpreter, op: Operation, args: PythonValues) -> PythonValues:
-        if op in self.sign_chains:
-            folded = self.sign_chains[op]
-            return (args[0] if folded is None else folded.bits(args[0]),)
+        if op in self.activation_chains:
+            folded = self.activation_chains[op]
+            return (args[0] if folded is None else folded.codes(args[0]),)
         return (bnn.evaluate_elementwise(op, args[0]),)
 
     return run
@@ -105,11 +106,11 @@ def _elementwise(op_type: type[Operation]):
 
 @register_impls
 class BnnFunctions(InterpreterFunctions):
-    def __init__(self, sign_chains: dict[Operation, SignChain | None] | None = None) -> None:
-        """`sign_chains`: the module's folded sign chains (`find_sign_chains`), or none."""
+    def __init__(self, activation_chains: dict[Operation, ActivationChain | None] | None = None):
+        """`activation_chains`: the module's folded chains (`find_activation_chains`), or none."""
         super().__init__()
         self._weights: dict[Operation, tuple[np.ndarray, np.ndarray, int]] = {}
-        self.sign_chains = sign_chains or {}
+        self.activation_chains = activation_chains or {}
 
     # -- layers --------------------------------------------------------------------------------
 
@@ -131,6 +132,10 @@ class BnnFunctions(InterpreterFunctions):
         # Products of integers summed in floating point are exact while every partial sum stays
         # below 2**24 (float32) or 2**53 (float64): float32 when max|x| · max row Σ|w| allows.
         integral = values.dtype.kind in "iub"
+        # The input type's range bounds max|x| without a pass over the data (n-bit codes)
+        typed_bound = max(map(abs, bnn.value_range(t_in))) if integral and not bnn.is_real(t_in) else None
+        if typed_bound is not None and typed_bound * row_norm < 2**24:
+            return np.rint(values.astype(np.float32) @ weights32.T).astype(np.int64)
         if integral and int(np.abs(values).max(initial=0)) * row_norm < 2**24:
             return np.rint(values.astype(np.float32) @ weights32.T).astype(np.int64)
         return np.rint(values.astype(np.float64) @ weights64.T).astype(np.int64)
@@ -257,12 +262,12 @@ class BnnExecutor:
 
     def __init__(self, module: ModuleOp, entry: str = "main", rtl_simulator: str | None = None,
                  df_functions: DfFunctions | None = None, threads: int | None = None,
-                 fold_sign_chains: bool = True):
+                 fold_activations: bool = True):
         """`rtl_simulator` ('verilator' or 'icarus') runs `df` graphs in RTL simulation;
         `df_functions` replaces how `df.invoke` runs a graph altogether; `threads` (default: the
         cores this process may use) run the slices of a batch of a host-only module;
-        `fold_sign_chains` compares where affine/batch-norm ops end in a sign (the same bits:
-        `bnn_sign_chains`; False evaluates every op, as the tests compare)."""
+        `fold_activations` compares where affine/batch-norm ops end in a sign or a quantizer (the
+        same codes: `bnn_activation_chains`; False evaluates every op, as the tests compare)."""
         self.module = module
         self.entry = entry
         main = next(
@@ -286,10 +291,10 @@ class BnnExecutor:
 
             self.df = RtlsimFunctions(rtl_simulator)
         self.hls = HlsFunctions()
-        self.sign_chains = find_sign_chains(module) if fold_sign_chains else {}
+        self.activation_chains = find_activation_chains(module) if fold_activations else {}
         # A float32 input converted to float64 costs as much as the comparisons that use it
         self.float32_input = bool(main.body.block.args) and float32_input_suffices(
-            main.body.block.args[0], self.sign_chains)
+            main.body.block.args[0], self.activation_chains)
         self.interpreter = self._new_interpreter()
         # Accelerator calls run their own simulators (already parallel, some with state such
         # as df_functions' captures); only a host-only module runs in slices side by side.
@@ -303,7 +308,7 @@ class BnnExecutor:
     def _new_interpreter(self) -> Interpreter:
         interpreter = Interpreter(self.module)
         interpreter.register_implementations(EntryFunctions())
-        interpreter.register_implementations(BnnFunctions(self.sign_chains))
+        interpreter.register_implementations(BnnFunctions(self.activation_chains))
         interpreter.register_implementations(ResidualFunctions())
         interpreter.register_implementations(self.df)
         interpreter.register_implementations(self.hls)
