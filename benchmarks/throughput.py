@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager
 
 import numpy as np
+import round_networks
 from common import Table, best_rate, top1_agreement
 from context import Context
 from inputs import batch, model_path
@@ -173,16 +174,18 @@ def run(ctx: Context) -> list[Table]:
         session = ReferenceSession(model_path(ctx.shared, name))
         references[name] = np.asarray(session.run(x)).reshape(len(x), -1)
         batches[name] = x
+        onnx_rate = best_rate(len(x), lambda s=session, x=x: s.run(x))
         table.add(
             model=name,
             engine="onnxruntime (original model)",
             images=len(x),
             **{
-                "images/s": best_rate(len(x), lambda s=session, x=x: s.run(x)),
+                "images/s": onnx_rate,
                 "top-1 agreement %": 100.0,
                 "note": "the reference",
             },
         )
+        ctx.record("throughput", name, onnx_rate=onnx_rate)
         _bnnc_rows(ctx, name, x, references[name], table)
         try:
             binary_models[name] = read_binary_model(model_path(ctx.shared, name))
@@ -273,4 +276,4 @@ def run(ctx: Context) -> list[Table]:
             "(random weights: agreement only)."
         ),
     ]
-    return [table]
+    return [table, *round_networks.run(ctx)]
