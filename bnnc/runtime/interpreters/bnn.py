@@ -4,7 +4,9 @@ Values at run time, whatever the batch size N in dimension 0:
 - bipolar tensors are uint8 arrays of bits (1 is +1, 0 is −1);
 - integer tensors are int64 arrays;
 - real tensors are float64 arrays: real-valued ops are evaluated in double precision (see
-  docs/design.md, "Real arithmetic"), so integer accumulators convert to reals exactly.
+  docs/design.md, "Real arithmetic"), so integer accumulators convert to reals exactly; the
+  model's input stays float32 where only folded activation chains read it (they compare it
+  exactly, `bnn_activation_chains`), and the ops inside a folded chain pass their input on.
 
 Bipolar × bipolar products run on packed 64-bit words: for K inputs,
 `dot = K − 2·popcount(x XOR w)`, with `np.bitwise_count`. The padding bits beyond K are zero in
