@@ -13,7 +13,7 @@ MAX_FPS = {"CNV": 62_500, "SFC": 12.5e6, "LFC": 1.56e6}
 
 
 def run(ctx: Context) -> list[Table]:
-    table = Table("Targets (issue 14)", ["target", "measured", "goal", "met"])
+    table = Table("Targets (issues 14 and 28)", ["target", "measured", "goal", "met"])
 
     def check(
         what: str, measured, goal_text: str, met: bool | None, missing: str = "not measured"
