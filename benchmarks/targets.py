@@ -1,7 +1,8 @@
-"""The performance targets of issue 14, each checked against what this run measured."""
+"""The performance targets of issues 14 and 28, each checked against what this run measured."""
 
 from __future__ import annotations
 
+import round_networks
 from common import Table
 from context import Context
 
@@ -12,7 +13,7 @@ MAX_FPS = {"CNV": 62_500, "SFC": 12.5e6, "LFC": 1.56e6}
 
 
 def run(ctx: Context) -> list[Table]:
-    table = Table("Targets (issue 14)", ["target", "measured", "goal", "met"])
+    table = Table("Targets (issues 14 and 28)", ["target", "measured", "goal", "met"])
 
     def check(
         what: str, measured, goal_text: str, met: bool | None, missing: str = "not measured"
@@ -61,6 +62,14 @@ def run(ctx: Context) -> list[Table]:
             rate,
             f"≥ {bound:,.0f}" if bound else "≥ numpy (not measured)",
             rate is not None and bound is not None and rate >= bound,
+        )
+    for name in ("TFC", "SFC", "LFC", "CNV", *round_networks.IMAGES):  # issue 28
+        rate, onnx_rate = get("throughput", name, "bnn_rate"), get("throughput", name, "onnx_rate")
+        check(
+            f"bnn executor {name} vs onnxruntime, images/s",
+            rate,
+            f"≥ {onnx_rate:,.0f} (onnxruntime, this run)" if onnx_rate else "≥ onnxruntime (not measured)",
+            rate is not None and onnx_rate is not None and rate >= onnx_rate,
         )
     for name, goal in (("TFC", 30_000), ("CNV", 20)):
         rate = get("throughput", name, "csim_rate")

@@ -15,9 +15,12 @@ import os
 import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
-from common import Table, best_rate, top1_agreement
+import round_networks
+from common import BNNC, Table, best_rate, run_process, top1_agreement
+from compile_times import BNNC_TIMEOUT
 from context import Context
 from inputs import batch, model_path
 from peers import hls4ml_peer, lce_peer
@@ -87,11 +90,23 @@ def _bnnc_rows(ctx: Context, name: str, x: np.ndarray, reference: np.ndarray, ta
         _rtlsim_row(ctx, name, x, reference, table)
 
 
+def _build(ctx: Context, name: str) -> Path | None:
+    """The max build the compile section kept, or, when it did not run (`--sections
+    throughput`), one `bnnc compile` of the model (None if it fails)."""
+    if name not in ctx.builds:
+        output = ctx.work / "builds" / name
+        run = run_process([BNNC, "compile", str(model_path(ctx.shared, name)), "-o", str(output),
+                           "--force"], BNNC_TIMEOUT)
+        if run.ok:
+            ctx.builds[name] = output
+    return ctx.builds.get(name)
+
+
 def _csim_row(ctx: Context, name: str, x: np.ndarray, reference: np.ndarray, table: Table) -> None:
     from bnnc.driver.compiler import load_build
     from bnnc.runtime.interpreters.bnn import BnnExecutor
 
-    build = ctx.builds.get(name)
+    build = _build(ctx, name)
     if build is None:
         table.add(model=name, engine="bnnc csim (g++)", note="no build (bnnc compile failed)")
         return
@@ -123,7 +138,7 @@ def _rtlsim_row(
     from bnnc.driver.compiler import load_build
     from bnnc.runtime.interpreters.bnn import BnnExecutor
 
-    build = ctx.builds.get(name)
+    build = _build(ctx, name)
     if build is None:
         table.add(
             model=name, engine="bnnc rtlsim (Verilator)", note="no build (bnnc compile failed)"
@@ -173,16 +188,18 @@ def run(ctx: Context) -> list[Table]:
         session = ReferenceSession(model_path(ctx.shared, name))
         references[name] = np.asarray(session.run(x)).reshape(len(x), -1)
         batches[name] = x
+        onnx_rate = best_rate(len(x), lambda s=session, x=x: s.run(x))
         table.add(
             model=name,
             engine="onnxruntime (original model)",
             images=len(x),
             **{
-                "images/s": best_rate(len(x), lambda s=session, x=x: s.run(x)),
+                "images/s": onnx_rate,
                 "top-1 agreement %": 100.0,
                 "note": "the reference",
             },
         )
+        ctx.record("throughput", name, onnx_rate=onnx_rate)
         _bnnc_rows(ctx, name, x, references[name], table)
         try:
             binary_models[name] = read_binary_model(model_path(ctx.shared, name))
@@ -273,4 +290,4 @@ def run(ctx: Context) -> list[Table]:
             "(random weights: agreement only)."
         ),
     ]
-    return [table]
+    return [table, *round_networks.run(ctx)]

@@ -69,3 +69,20 @@ def test_table_text_and_markdown():
         "42.4",
         "-",
     ]
+
+
+def test_round_networks_run_on_both_engines_with_the_same_outputs(tmp_path):
+    """The networks benchmarks/round_networks.py times: the bnn executor gives onnxruntime's outputs."""
+    import round_networks
+    from context import Context
+
+    from bnnc.frontend.onnx_importer import import_onnx
+    from bnnc.runtime.interpreters.bnn import BnnExecutor
+
+    ctx = Context(model_path("tfc_w1a1.qonnx.onnx").parents[1], True, tmp_path)
+    networks = round_networks._networks(ctx, dict.fromkeys(round_networks.IMAGES, 8))
+    assert list(networks) == list(round_networks.IMAGES)
+    for name, (path, x) in networks.items():
+        reference = np.asarray(ReferenceSession(path).run(x)).reshape(len(x), -1)
+        scores = BnnExecutor(import_onnx(path)).run(x).reshape(len(x), -1)
+        assert round_networks._same_outputs(scores, reference) == 100.0, name

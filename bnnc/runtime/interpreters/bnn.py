@@ -4,7 +4,9 @@ Values at run time, whatever the batch size N in dimension 0:
 - bipolar tensors are uint8 arrays of bits (1 is +1, 0 is −1);
 - integer tensors are int64 arrays;
 - real tensors are float64 arrays: real-valued ops are evaluated in double precision (see
-  docs/design.md, "Real arithmetic"), so integer accumulators convert to reals exactly.
+  docs/design.md, "Real arithmetic"), so integer accumulators convert to reals exactly; the
+  model's input stays float32 where only folded activation chains read it (they compare it
+  exactly, `bnn_activation_chains`), and the ops inside a folded chain pass their input on.
 
 Bipolar × bipolar products run on packed 64-bit words: for K inputs,
 `dot = K − 2·popcount(x XOR w)`, with `np.bitwise_count`. The padding bits beyond K are zero in
@@ -37,6 +39,11 @@ from xdsl.ir import Attribute, Operation
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
 from bnnc.runtime.interpreters.bnn_residual import ResidualFunctions
+from bnnc.runtime.interpreters.bnn_activation_chains import (
+    ActivationChain,
+    find_activation_chains,
+    float32_input_suffices,
+)
 from bnnc.runtime.interpreters.native import one_core, xnor_popcount
 
 if TYPE_CHECKING:
@@ -85,10 +92,15 @@ def xnor_dot(x_bits: np.ndarray, w_words: np.ndarray, k: int) -> np.ndarray:
 
 def _elementwise(op_type: type[Operation]):
     """The executor's implementation of an elementwise op: `bnn.evaluate_elementwise`, which
-    threshold fusion evaluates too."""
+    threshold fusion evaluates too; in a folded activation chain, the comparisons of its last op
+    (sign or quantize), which the chain's other ops leave to it by passing their input on
+    (`bnn_activation_chains`)."""
 
     @impl(op_type)
     def run(self, interpreter: Interpreter, op: Operation, args: PythonValues) -> PythonValues:
+        if op in self.activation_chains:
+            folded = self.activation_chains[op]
+            return (args[0] if folded is None else folded.codes(args[0]),)
         return (bnn.evaluate_elementwise(op, args[0]),)
 
     return run
@@ -96,9 +108,11 @@ def _elementwise(op_type: type[Operation]):
 
 @register_impls
 class BnnFunctions(InterpreterFunctions):
-    def __init__(self) -> None:
+    def __init__(self, activation_chains: dict[Operation, ActivationChain | None] | None = None):
+        """`activation_chains`: the module's folded chains (`find_activation_chains`), or none."""
         super().__init__()
         self._weights: dict[Operation, tuple[np.ndarray, np.ndarray, int]] = {}
+        self.activation_chains = activation_chains or {}
 
     # -- layers --------------------------------------------------------------------------------
 
@@ -120,6 +134,10 @@ class BnnFunctions(InterpreterFunctions):
         # Products of integers summed in floating point are exact while every partial sum stays
         # below 2**24 (float32) or 2**53 (float64): float32 when max|x| · max row Σ|w| allows.
         integral = values.dtype.kind in "iub"
+        # The input type's range bounds max|x| without a pass over the data (n-bit codes)
+        typed_bound = max(map(abs, bnn.value_range(t_in))) if integral and not bnn.is_real(t_in) else None
+        if typed_bound is not None and typed_bound * row_norm < 2**24:
+            return np.rint(values.astype(np.float32) @ weights32.T).astype(np.int64)
         if integral and int(np.abs(values).max(initial=0)) * row_norm < 2**24:
             return np.rint(values.astype(np.float32) @ weights32.T).astype(np.int64)
         return np.rint(values.astype(np.float64) @ weights64.T).astype(np.int64)
@@ -245,10 +263,13 @@ class BnnExecutor:
     through `df.invoke` once the accelerator part is lowered."""
 
     def __init__(self, module: ModuleOp, entry: str = "main", rtl_simulator: str | None = None,
-                 df_functions: DfFunctions | None = None, threads: int | None = None):
+                 df_functions: DfFunctions | None = None, threads: int | None = None,
+                 fold_activations: bool = True):
         """`rtl_simulator` ('verilator' or 'icarus') runs `df` graphs in RTL simulation;
         `df_functions` replaces how `df.invoke` runs a graph altogether; `threads` (default: the
-        cores this process may use) run the slices of a batch of a host-only module."""
+        cores this process may use) run the slices of a batch of a host-only module;
+        `fold_activations` compares where affine/batch-norm ops end in a sign or a quantizer (the
+        same codes: `bnn_activation_chains`; False evaluates every op, as the tests compare)."""
         self.module = module
         self.entry = entry
         main = next(
@@ -272,6 +293,10 @@ class BnnExecutor:
 
             self.df = RtlsimFunctions(rtl_simulator)
         self.hls = HlsFunctions()
+        self.activation_chains = find_activation_chains(module) if fold_activations else {}
+        # A float32 input converted to float64 costs as much as the comparisons that use it
+        self.float32_input = bool(main.body.block.args) and float32_input_suffices(
+            main.body.block.args[0], self.activation_chains)
         self.interpreter = self._new_interpreter()
         # Accelerator calls run their own simulators (already parallel, some with state such
         # as df_functions' captures); only a host-only module runs in slices side by side.
@@ -285,7 +310,7 @@ class BnnExecutor:
     def _new_interpreter(self) -> Interpreter:
         interpreter = Interpreter(self.module)
         interpreter.register_implementations(EntryFunctions())
-        interpreter.register_implementations(BnnFunctions())
+        interpreter.register_implementations(BnnFunctions(self.activation_chains))
         interpreter.register_implementations(ResidualFunctions())
         interpreter.register_implementations(self.df)
         interpreter.register_implementations(self.hls)
@@ -330,7 +355,7 @@ class BnnExecutor:
             x = (x >= 0).astype(np.uint8)  # ±1 values in, bits inside (sign(0) = +1)
         elif bnn.is_integer(element):
             x = x.astype(np.int64)
-        else:
+        elif not (self.float32_input and x.dtype == np.float32):
             x = x.astype(np.float64)
         y = self._call(x)
         out_element = bnn.element_type(self.output_types[0])
