@@ -155,6 +155,20 @@ module bnnc_mvtu #(
     endfunction
     localparam integer TREE_STAGES = tree_stages(SIMD);
     localparam integer TOP_BITS = node_bits(TREE_STAGES - 1);
+    // The tree's shape, a 32-bit field a stage, evaluated once here and only read in the
+    // generate loops below: Yosys 0.23 evaluates a constant function called in a generate
+    // block again for every pixel and PE, each time in a time that grows with the declarations
+    // elaborated so far, so elaboration grew with the square of MMV*PE (CNV-max's conv1, 448
+    // trees: ~50 min; docs/rtl.md, "CNV-max").
+    function [32*TREE_STAGES-1:0] tree_shape(input integer bits);  // bits: 0 nodes, 1 node bits
+        integer k;
+        begin
+            for (k = 0; k < TREE_STAGES; k = k + 1)
+                tree_shape[k*32+:32] = bits != 0 ? node_bits(k) : nodes_at(k);
+        end
+    endfunction
+    localparam [32*TREE_STAGES-1:0] NODES = tree_shape(0);
+    localparam [32*TREE_STAGES-1:0] NODE_BITS = tree_shape(1);
     // control through stage 2 and the tree: valid, first and last synapse fold, neuron fold
     localparam integer CW = 3 + NA;
     localparam integer PIPE = 1 + TREE_STAGES;
@@ -260,13 +274,25 @@ module bnnc_mvtu #(
                 wire [SIMD*IN_BITS-1:0] xs = x2[m*SIMD*IN_BITS+:SIMD*IN_BITS];
                 wire [SIMD*W_BITS-1:0] ws = w2[p*SIMD*W_BITS+:SIMD*W_BITS];
                 for (st = 0; st < TREE_STAGES; st = st + 1) begin : g_tree
-                    localparam integer N = nodes_at(st);
-                    localparam integer NB = node_bits(st);
+                    localparam integer N = NODES[st*32+:32];
+                    localparam integer NB = NODE_BITS[st*32+:32];
                     reg [N*NB-1:0] level;
                     reg [N*NB-1:0] next;
                     reg [ACC_BITS-1:0] sum;
                     integer i, j;
-                    if (st == 0) begin : g_lanes
+                    if (st == 0 && POPCOUNT != 0) begin : g_xnor
+                        // `lane` without its call: Yosys inlines a function once a call, and
+                        // an XNOR tree has SIMD calls a PE and pixel (the same logic).
+                        always @* begin
+                            next = {N * NB{1'b0}};
+                            for (i = 0; i < N; i = i + 1) begin
+                                sum = {ACC_BITS{1'b0}};
+                                for (j = i * GROUP; j < (i + 1) * GROUP && j < SIMD; j = j + 1)
+                                    sum = sum + {{(ACC_BITS - 1) {1'b0}}, xs[j*IN_BITS] ~^ ws[j*W_BITS]};
+                                next[i*NB+:NB] = sum[NB-1:0];
+                            end
+                        end
+                    end else if (st == 0) begin : g_lanes
                         always @* begin
                             next = {N * NB{1'b0}};
                             for (i = 0; i < N; i = i + 1) begin
@@ -277,8 +303,8 @@ module bnnc_mvtu #(
                             end
                         end
                     end else begin : g_sums
-                        localparam integer NP = nodes_at(st - 1);
-                        localparam integer NBP = node_bits(st - 1);
+                        localparam integer NP = NODES[(st-1)*32+:32];
+                        localparam integer NBP = NODE_BITS[(st-1)*32+:32];
                         reg [ACC_BITS-1:0] term;
                         always @* begin
                             next = {N * NB{1'b0}};
