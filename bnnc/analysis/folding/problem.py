@@ -186,7 +186,7 @@ def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fo
         costs = [node_cost(p, device) for p in probes]
         cost = Cost(max(c.cycles for c in costs), sum(c.lut for c in costs), sum(c.ff for c in costs),
                     sum(c.bram18 for c in costs), sum(c.lutram for c in costs), sum(c.dsp for c in costs))
-        pixels = probes[-1].vectors.value.data if isinstance(probes[-1], df.MvtuOp) else 1  # type: ignore[attr-defined]
+        pixels = probes[-1].vectors.value.data if isinstance(probes[-1], df.MvtuOp | df.VvtuOp) else 1  # type: ignore[attr-defined]
         reads, writes = probes[0].operands[0].type, probes[-1].results[0].type
         reads, writes = interned.setdefault(reads, reads), interned.setdefault(writes, writes)
         choices.append(Choice(fold, cost, reads, writes, pixels))  # type: ignore[arg-type]

@@ -89,13 +89,18 @@ def refold(graph: df.GraphOp, folding: dict[str, Fold], source: df.StreamType | 
             _retype(op.results[0], op.output_type(op.results[0].type.element))  # type: ignore[attr-defined]
         elif isinstance(op, df.FifoOp):
             _retype(op.output, op.input.type)
+        elif isinstance(op, df.OutputOp) and op.input.type.mmv.data > 1:  # type: ignore[attr-defined]
+            # the boundary carries one pixel a word: a converter after a last layer with MMV > 1
+            stream = op.input.type  # type: ignore[attr-defined]
+            mmv = stream.mmv.data
+            _connect(op, df.StreamType(stream.element, stream.lanes.data // mmv, stream.words.data * mmv))
 
 
 def output_pixels(producer: Operation) -> int:
     """Pixels per frame of a multi-pixel stream, from the engine that writes it."""
     while isinstance(producer, df.FifoOp | df.DwcOp):
         producer = producer.input.owner  # type: ignore[assignment]
-    if isinstance(producer, df.MvtuOp):
+    if isinstance(producer, df.MvtuOp | df.VvtuOp):
         return _int(producer.vectors)
     oh, ow = array_values(producer.ofm)  # type: ignore[attr-defined]
     return oh * ow
