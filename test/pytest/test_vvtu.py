@@ -1,6 +1,8 @@
 """The depthwise engine below `bnn` (issue 25): `df.vvtu` and the window unit's depthwise mode,
-alone at every legal folding and in the separable networks of `depthwise_nets`, against the
-`bnn` executor (docs/design.md, "Depthwise convolution below `bnn`")."""
+alone at every legal folding and in the separable networks of `depthwise_nets`: the `df`
+executor against the direct sum and the `bnn` executor, the HLS templates (`swu_dw`, `vvtu`,
+`vvtu_acc`) under g++ against the `df` executor (docs/design.md, "Depthwise convolution below
+`bnn`")."""
 
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from bnnc.devices import load_device
 from bnnc.dialects import bnn, df
 from bnnc.driver.pipeline import run_pipeline
 from bnnc.frontend.onnx_importer import import_onnx
+from bnnc.runtime.interpreters import df as df_executor
 from bnnc.runtime.interpreters.bnn import BnnExecutor
+from bnnc.runtime.simulators import csim
 
 # (input, its codes' range, weight type, weight range, kernel, strides, pads, pad value, popcount)
 ENGINE_CASES = {
@@ -140,7 +144,7 @@ def separable(tmp_path_factory):
 def test_separable_network_bnn_equals_df(style, separable):
     """`depthwise_nets.separable` lowers whole (conv1 and conv3 are depthwise, thresholds fused)
     and the `df` executor equals the `bnn` one at PE = SIMD = 1, at hand-picked foldings, and at
-    the foldings `fold` chooses for two frame rates."""
+    the foldings `fold` chooses for two frame rates; the C simulation of the last equals both."""
     x = depthwise_nets.inputs(16, 1)
     expected = BnnExecutor(run_pipeline(import_onnx(separable[style]), "bnn-streamline")).run(x)
     module = run_pipeline(import_onnx(separable[style]), "bnn-streamline,lower-bnn-to-dataflow")
@@ -157,3 +161,43 @@ def test_separable_network_bnn_equals_df(style, separable):
         module = run_pipeline(import_onnx(separable[style]), "bnn-streamline,lower-bnn-to-dataflow,"
                               f"fold{{target-fps={fps}.0 clock-mhz=200.0}},insert-streams,size-fifos")
         assert np.array_equal(BnnExecutor(module).run(x), expected), current_folding(graph_of(module))
+    run_pipeline(module, "lower-dataflow-to-hls")  # the C simulation of the last folding
+    assert np.array_equal(BnnExecutor(module).run(x), expected), "csim"
+
+
+def engine_frames(case: str, x: np.ndarray) -> np.ndarray:
+    """The inputs as `df.input` element codes: NHWC frames, bits for a bipolar stream."""
+    frames = x.transpose(0, 2, 3, 1).reshape(len(x), -1)
+    return (frames > 0).astype(np.int64) if ENGINE_CASES[case][1] == bnn.bipolar else frames
+
+
+def check_csim(case: str, folds) -> None:
+    module, x, _ = engine_case(case, frames=3)
+    graph = graph_of(module)
+    frames = engine_frames(case, x)
+    for fold in folds:
+        refold(graph, {"conv0": fold})
+        module.verify()
+        expected = df_executor.run_graph(graph, frames)
+        assert np.array_equal(csim.run_graph(graph, frames), expected), fold
+
+
+def corner_folds(case: str) -> list[Fold]:
+    """PE = SIMD = MMV = 1, everything in parallel, and one folding between."""
+    module, _, _ = engine_case(case, frames=1)
+    folds = sorted(layer_legal_folds(layer_engines(graph_of(module), "conv0")))
+    return [folds[0], folds[len(folds) // 2], folds[-1]]
+
+
+@pytest.mark.parametrize("case", ENGINE_CASES)
+def test_templates_equal_the_df_executor(case):
+    """`swu_dw` and `vvtu`/`vvtu_acc` through g++ = the `df` executor, word for word, at three
+    foldings of each case (every legal one: the slow test below)."""
+    check_csim(case, corner_folds(case))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ENGINE_CASES)
+def test_templates_equal_the_df_executor_at_every_legal_folding(case):
+    module, _, _ = engine_case(case, frames=1)
+    check_csim(case, layer_legal_folds(layer_engines(graph_of(module), "conv0")))
