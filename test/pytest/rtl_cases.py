@@ -113,3 +113,26 @@ def swu_line(c, simd, ifm, kernel, strides=(1, 1), pads=(0, 0, 0, 0), pad_value=
     src = stream(simd, element, ih * iw * c // simd)
     dst = stream(simd * mmv, element, oh * ow * kh * kw * c // (simd * mmv), mmv)
     return f"df.swu %x {{{props}}} : {src} -> {dst}", (oh, ow)
+
+
+def vvtu_line(rng, c, kernel, pe, simd, in_type, out_type, *, mmv=1, vectors=1, w_bits=1, steps=1,
+              popcount=False, thresholds_range=None) -> str:
+    """A VVTU (depthwise) of random weights (bipolar for w_bits = 1, else signed w_bits), one row
+    of kh·kw a channel, and thresholds; it reads the window unit's depthwise words."""
+    k = kernel[0] * kernel[1]
+    if w_bits == 1:
+        weights, w_type = rng.integers(0, 2, (c, k)), "!bnn.bipolar"
+    else:
+        weights, w_type = rng.integers(-(1 << (w_bits - 1)), 1 << (w_bits - 1), (c, k)), f"si{w_bits}"
+    props = [f"channels = {c} : i64", f"kernel = array<i64: {kernel[0]}, {kernel[1]}>", f"pe = {pe} : i64",
+             f"simd = {simd} : i64", f"vectors = {vectors} : i64", f"mmv = {mmv} : i64"]
+    if popcount:
+        props.append("popcount")
+    if thresholds_range is not None:
+        lo, hi = thresholds_range
+        props.append(f"thresholds = {dense_thresholds(np.sort(rng.integers(lo, hi + 1, (c, steps)), axis=1))}")
+    lanes = pe * simd * mmv
+    src = stream(lanes, in_type, vectors * c * k // lanes, mmv)
+    dst = stream(pe * mmv, out_type, vectors * c // (pe * mmv), mmv)
+    return (f"df.vvtu %x weights<{w_type}> {dense_weights(weights, w_bits)} {{{', '.join(props)}}} "
+            f": {src} -> {dst}")
