@@ -76,6 +76,14 @@ from bnnc.semantics.schedules import WordPlan, schedule
 # base is the MVTU's fixed part. Each one's use is derived in `VvtuOp.cost`.
 VVTU_BASE_LUT = 60
 VVTU_BASE_FF = 10  # the channel-fold and tap-fold counters and the stages' valid bits
+# Fitted against Yosys (`synth_xilinx -family xc7`) on `bnnc_vvtu` (benchmarks/yosys_calibration.py,
+# 2026-12-08, docs/rtl.md): two configurations, ui4 x si4, 3x3, 15 thresholds (c32 PE 8 SIMD 3:
+# 1,831 LUT; c8 PE 2 SIMD 9: 792), two constants solved exactly from them (no third
+# configuration checks them; 7-series only). n-bit x n-bit lanes: the share of FINN-R's
+# mult + adder that the tree of partial products costs; thresholds: the share of thr + comp
+# (a 4-word threshold ROM and registered comparisons, the count of a thermometer code).
+VVTU_PRODUCT_SHARE = 0.5
+VVTU_THRESHOLD_SHARE = 0.39
 
 _VVTU_PARAMS = ("CHANNELS", "TAPS", "PE", "SIMD", "MMV", "VECTORS", "POPCOUNT", "InT", "WeightT", "AccT", "OutT")
 
@@ -232,20 +240,29 @@ class VvtuOp(EngineOp):
     def adder_tree(self) -> tuple[int, int, int]:
         """The dot product's pipelined adder tree of each PE: (GROUP, RADIX, TREE_STAGES), the
         MVTU's at 200 MHz (`MvtuOp.adder_tree`): the first stage sums GROUP lanes (POPCOUNT_GROUP
-        XNOR lanes, INT_GROUP negate-and-select or product lanes), each further one RADIX nodes:
-        TREE_STAGES = 1 + ⌈log_RADIX ⌈SIMD/GROUP⌉⌉."""
+        XNOR lanes, INT_GROUP negate-and-select lanes, and an n-bit x n-bit product alone: its
+        tree of partial products is the stage's logic, 4 x 4 bits with two lanes took 8.6 ns in
+        Yosys), each further one RADIX nodes: TREE_STAGES = 1 + ⌈log_RADIX ⌈SIMD/GROUP⌉⌉."""
         simd = _int(self.simd)
-        group = min(simd, POPCOUNT_GROUP if self.popcount is not None else INT_GROUP)
+        if self.popcount is not None:
+            group = POPCOUNT_GROUP
+        elif is_bipolar(self.weight_type) or is_bipolar(_stream(self.input).element):
+            group = INT_GROUP
+        else:
+            group = 1
+        group = min(simd, group)
         nodes, stages = -(-simd // group), 1
         while nodes > 1:
             nodes, stages = -(-nodes // TREE_RADIX), stages + 1
         return group, TREE_RADIX, stages
 
     def pipeline_depth(self) -> int:
-        """Cycles from the last tap fold of a word to the word's handshake, as the MVTU's: the
+        """Cycles from the last tap fold of a word to the word's handshake (`bnnc_vvtu`): the
         weight read, the memory's output register, the tree's stages (`adder_tree`), the
-        accumulator and the output register."""
-        return 4 + self.adder_tree()[2]
+        accumulator, the registered comparisons with the thresholds, and the output register
+        (which counts them): one stage more than the MVTU's, whose chain of STEPS adders after
+        the comparisons does not close 5.0 ns at 15 thresholds."""
+        return 5 + self.adder_tree()[2]
 
     def accumulator_bits(self) -> int:
         """The accumulator's bits as `cost` counts them: bits of K for a popcount, else
@@ -256,8 +273,10 @@ class VvtuOp(EngineOp):
         return bit_width(self.weight_type) + bit_width(_stream(self.input).element) + (k - 1).bit_length()
 
     def cost(self, device: Device, fabric: FabricTable) -> Cost:
-        """Vector-vector-threshold unit. Cycles: `cycles`. An estimate: the MVTU's terms
-        (`MvtuOp.cost`) carried over with Q = SIMD lanes a PE, not calibrated against Yosys.
+        """Vector-vector-threshold unit. Cycles: `cycles`. The MVTU's terms (`MvtuOp.cost`)
+        carried over with Q = SIMD lanes a PE; two of them fitted to Yosys on two n-bit
+        configurations (VVTU_PRODUCT_SHARE, VVTU_THRESHOLD_SHARE), the XNOR and bipolar-factor
+        lanes not calibrated on the VVTU.
 
         LUT: VVTU_BASE_LUT + LUT_OVERHEAD·PE·MMV·(mult + adder + acc + thr + comp) + weight LUTs,
         with W weight bits, A input bits, acc accumulator bits (`accumulator_bits`), `steps`
@@ -266,9 +285,10 @@ class VvtuOp(EngineOp):
           - a bipolar factor: no multiplier, adder = Q·(A + 1) (W + 1 for bipolar inputs), scaled
             by the family's `int_bipolar_share`;
           - otherwise FINN-R's: mult = Q·`product_luts`(W, A), adder = (W + A)·(2Q − 1), scaled by
-            the family's `generic_mvtu_share`; the products stay in LUTs (4 x 4 bits, MobileNet's,
-            is 15 LUTs, far below a DSP's worth);
-          - thr = steps·acc·⌈CF/64⌉ (thresholds in LUT ROM), comp = steps·acc.
+            VVTU_PRODUCT_SHARE (`bnnc_vvtu` adds the partial products as a balanced tree); the
+            products stay in LUTs (4 x 4 bits, MobileNet's, is far below a DSP's worth);
+          - thr = steps·acc·⌈CF/64⌉ (thresholds in LUT ROM), comp = steps·acc, both scaled by
+            VVTU_THRESHOLD_SHARE.
         MMV replicates the datapath but not the weights. No input buffer: each input word is used
         once (the MVTU keeps its SF words for the next neuron fold; the VVTU has none).
 
@@ -277,7 +297,8 @@ class VvtuOp(EngineOp):
         FF: VVTU_BASE_FF + the counters' bits (CF·TF, TF) + the input word in the read and the
         memory-output stages (2·PE·SIMD·MMV·A) + per PE and pixel the accumulator and the output
         + the weight word in the memory-output stage (and the read stage for a LUT ROM) + the
-        tree's registers (one accumulator-wide register a node of every stage).
+        tree's registers (one accumulator-wide register a node of every stage) + per PE and pixel
+        the registered comparisons (`steps` bits, or the accumulator without thresholds).
         """
         c, pe, simd, mmv = _int(self.channels), _int(self.pe), _int(self.simd), _int(self.mmv)
         w, a = bit_width(self.weight_type), bit_width(_stream(self.input).element)
@@ -291,13 +312,13 @@ class VvtuOp(EngineOp):
             mult, adder, share = 0, simd * (integer_bits + 1), fabric.int_bipolar_share
         else:
             mult, adder = simd * product_luts(w, a), (w + a) * (2 * simd - 1)
-            share = fabric.generic_mvtu_share
+            share = VVTU_PRODUCT_SHARE
         steps = self.thresholds.get_shape()[1] if self.thresholds is not None else 0
         thr = steps * acc * -(-(c // pe) // LUTRAM_BITS_PER_LUT)
         comp = steps * acc
         depth = self.channel_folds * self.tap_folds
         bram18, weight_luts, row_mux = weight_memory_cost(depth, pe * simd * w, fabric)
-        datapath = LUT_OVERHEAD * pe * mmv * (share * (mult + adder) + acc + thr + comp)
+        datapath = LUT_OVERHEAD * pe * mmv * (share * (mult + adder) + acc + VVTU_THRESHOLD_SHARE * (thr + comp))
         lut = ceil(VVTU_BASE_LUT + datapath) + weight_luts + row_mux
         weight_read = 0 if bram18 else rom_register_bits(pe * simd * w, depth)
         weight_out = pe * simd * w if bram18 else weight_read
@@ -306,8 +327,9 @@ class VvtuOp(EngineOp):
         for _ in range(stages):
             tree_nodes, nodes = tree_nodes + nodes, -(-nodes // TREE_RADIX)
         counters = max(1, (depth - 1).bit_length()) + max(1, (self.tap_folds - 1).bit_length())
+        compared = steps if steps else acc  # the registered comparisons (or the accumulator)
         ff = (VVTU_BASE_FF + counters + 2 * pe * simd * mmv * a
-              + pe * mmv * (acc + out_bits + tree_nodes * acc) + weight_out + weight_read)
+              + pe * mmv * (acc + compared + out_bits + tree_nodes * acc) + weight_out + weight_read)
         return Cost(self.cycles(), lut, ff, bram18, weight_luts + pe * mmv * thr)
 
     def word_plan(self, frames: int) -> WordPlan | None:

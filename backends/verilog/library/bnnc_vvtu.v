@@ -14,7 +14,8 @@
 //
 // Arithmetic as bnnc_mvtu's (IN_KIND / W_KIND: 0 bipolar, 1 unsigned, 2 signed): POPCOUNT counts
 // the lanes where x XNOR w, otherwise the signed sum of x*w (n-bit x n-bit by shifts and adds in
-// LUTs: no DSP mode); STEPS thresholds a channel (OFFSET + #{i : acc >= T[c][i]}) or, with
+// LUTs, a balanced tree of partial products, alone in the tree's first stage (GROUP = 1):
+// no DSP mode); STEPS thresholds a channel (OFFSET + #{i : acc >= T[c][i]}) or, with
 // STEPS = 0, the accumulator cut to OUT_BITS.
 //
 // Memories (initialised with $readmemh):
@@ -27,14 +28,16 @@
 // Cycle behaviour: one input word a cycle, each used once (no input buffer: a channel's taps are
 // needed by that channel alone); an output word after its TF tap folds, so a frame takes
 // CF*TF*VECTORS/MMV cycles. The pipeline is bnnc_mvtu's, each stage one register (its depth,
-// df.VvtuOp.pipeline_depth, is 4 + TREE_STAGES):
+// df.VvtuOp.pipeline_depth, is 5 + TREE_STAGES):
 //   1. the weight word read (the block RAM's read register) and the input word;
 //   2. the weight word again (the RAM's output register);
 //   3. TREE_STAGES stages of each channel's dot product over SIMD taps (GROUP lanes in the first,
 //      RADIX nodes of the stage before in each next one);
 //   4. the accumulator;
-//   5. thresholds (the channel fold's row read into a register beside the accumulator), the
-//      output register.
+//   5. the comparisons with the channel fold's thresholds (read into a register beside the
+//      accumulator), registered: one bit a threshold;
+//   6. their count (the bits are a thermometer code: two levels of LUTs, where bnnc_mvtu's chain
+//      of STEPS adders took 26 ns at 15 thresholds in Yosys) plus OFFSET, the output register.
 // The pipeline stalls as a whole while its output word waits (in_ready follows out_ready).
 module bnnc_vvtu #(
     parameter integer CHANNELS = 2,
@@ -203,18 +206,30 @@ module bnnc_vvtu #(
         end
     endfunction
 
-    // an n-bit x n-bit product in LUTs: shifts and adds, which Yosys does not map to a DSP
-    function signed [ACC_BITS-1:0] lut_product;
-        input signed [ACC_BITS-1:0] xv;
+    // an n-bit x n-bit product in LUTs: its W_BITS partial products (x shifted, the top one
+    // subtracted for signed weights) added as a balanced tree at the product's own width PW,
+    // ceil(log2 W_BITS) adder levels (bnnc_mvtu's running sum at the accumulator's width is a
+    // chain of W_BITS adders: 8.6 ns for 4 x 4 bits in Yosys)
+    localparam integer PW = IN_BITS + W_BITS + 1;
+    function signed [ACC_BITS-1:0] tree_product;
+        input [IN_BITS-1:0] x;
         input [W_BITS-1:0] w;
-        integer b;
+        reg [PW*W_BITS-1:0] terms;
+        reg signed [PW-1:0] xv, term;
+        integer b, n, i;
         begin
-            lut_product = {ACC_BITS{1'b0}};
-            for (b = 0; b < W_BITS; b = b + 1)
-                if (w[b]) begin
-                    if (W_KIND == 2 && b == W_BITS - 1) lut_product = lut_product - (xv <<< b);
-                    else lut_product = lut_product + (xv <<< b);
-                end
+            xv = {{(PW - IN_BITS) {IN_KIND == 2 && x[IN_BITS-1]}}, x};
+            for (b = 0; b < W_BITS; b = b + 1) begin
+                term = w[b] ? xv <<< b : {PW{1'b0}};
+                terms[b*PW+:PW] = W_KIND == 2 && b == W_BITS - 1 ? -term : term;
+            end
+            for (n = W_BITS; n > 1; n = (n + 1) / 2) begin  // n terms left: a level of n/2 sums
+                for (i = 0; i < W_BITS / 2; i = i + 1)
+                    if (i < n / 2) terms[i*PW+:PW] = terms[2*i*PW+:PW] + terms[(2*i+1)*PW+:PW];
+                if (n % 2 == 1) terms[(n/2)*PW+:PW] = terms[(n-1)*PW+:PW];
+            end
+            term = terms[PW-1:0];
+            tree_product = {{(ACC_BITS - PW) {term[PW-1]}}, term};
         end
     endfunction
 
@@ -228,7 +243,7 @@ module bnnc_vvtu #(
             if (POPCOUNT != 0) lane = {{(ACC_BITS - 1) {1'b0}}, x[0] ~^ w[0]};
             else if (W_KIND == 0) lane = w[0] ? xv : -xv;
             else if (IN_KIND == 0) lane = x[0] ? wv : -wv;
-            else lane = lut_product(xv, w);
+            else lane = tree_product(x, w);
         end
     endfunction
 
@@ -307,25 +322,62 @@ module bnnc_vvtu #(
         if (advance) row_thresholds <= thresholds[nf_top];
     end
 
-    // ---- the last stage: thresholds, the output register
-    reg [MMV*PE*OUT_BITS-1:0] result;
+    // ---- the comparisons, registered: bit k of channel (m, p) is acc >= T[k]. The thresholds
+    // of a channel are sorted, so its bits are a thermometer code (ones, then zeros); without
+    // thresholds the accumulator is carried instead.
+    localparam integer CMP_W = MMV * PE * (STEPS > 0 ? T_STEPS : ACC_BITS);
+    reg [CMP_W-1:0] compared;
+    reg v_cmp;
     integer i, q, k;
     reg signed [ACC_BITS-1:0] a, t;
+    reg [CMP_W-1:0] compare;
+    always @* begin
+        compare = {CMP_W{1'b0}};
+        for (i = 0; i < MMV; i = i + 1) begin
+            for (q = 0; q < PE; q = q + 1) begin
+                a = acc[(i*PE+q)*ACC_BITS+:ACC_BITS];
+                if (STEPS > 0) begin
+                    for (k = 0; k < T_STEPS; k = k + 1) begin
+                        t = row_thresholds[(q*T_STEPS+k)*ACC_BITS+:ACC_BITS];
+                        compare[(i*PE+q)*T_STEPS+k] = a >= t;
+                    end
+                end else begin
+                    compare[(i*PE+q)*ACC_BITS+:ACC_BITS] = a;
+                end
+            end
+        end
+    end
+    always @(posedge clk) begin
+        if (!rst_n) v_cmp <= 1'b0;
+        else if (advance) v_cmp <= v_acc;
+        if (advance) compared <= compare;
+    end
+
+    // ---- the last stage: the count of a thermometer code (bit j of the count is set where a
+    // run of ones ends at an index whose bit j is 1: two LUT levels, not a chain of adders),
+    // plus OFFSET; the output register
+    function [31:0] thermometer_count(input [T_STEPS-1:0] bits);
+        integer e, j;
+        reg [31:0] n;
+        begin
+            n = 0;
+            for (e = 0; e < T_STEPS; e = e + 1)  // the run of ones is e + 1 long
+                if (bits[e] && (e == T_STEPS - 1 || !bits[(e + 1) % T_STEPS]))
+                    for (j = 0; j < 32; j = j + 1) if (((e + 1) >> j) & 1) n[j] = 1'b1;
+            thermometer_count = n;
+        end
+    endfunction
+    reg [MMV*PE*OUT_BITS-1:0] result;
     reg [31:0] count;
     always @* begin
         result = {MMV * PE * OUT_BITS{1'b0}};
         for (i = 0; i < MMV; i = i + 1) begin
             for (q = 0; q < PE; q = q + 1) begin
-                a = acc[(i*PE+q)*ACC_BITS+:ACC_BITS];
                 if (STEPS > 0) begin
-                    count = OFFSET;
-                    for (k = 0; k < T_STEPS; k = k + 1) begin
-                        t = row_thresholds[(q*T_STEPS+k)*ACC_BITS+:ACC_BITS];
-                        if (a >= t) count = count + 1;
-                    end
+                    count = OFFSET + thermometer_count(compared[(i*PE+q)*T_STEPS+:T_STEPS]);
                     result[(i*PE+q)*OUT_BITS+:OUT_BITS] = count[OUT_BITS-1:0];
                 end else begin
-                    result[(i*PE+q)*OUT_BITS+:OUT_BITS] = a[OUT_BITS-1:0];
+                    result[(i*PE+q)*OUT_BITS+:OUT_BITS] = compared[(i*PE+q)*ACC_BITS+:OUT_BITS];
                 end
             end
         end
@@ -334,8 +386,8 @@ module bnnc_vvtu #(
     reg [MMV*PE*OUT_BITS-1:0] out_word;
     always @(posedge clk) begin
         if (!rst_n) out_full <= 1'b0;
-        else if (advance) out_full <= v_acc;
-        if (advance && v_acc) out_word <= result;
+        else if (advance) out_full <= v_cmp;
+        if (advance && v_cmp) out_word <= result;
     end
     assign out_data = out_word;
     assign out_valid = out_full;
