@@ -136,3 +136,19 @@ def vvtu_line(rng, c, kernel, pe, simd, in_type, out_type, *, mmv=1, vectors=1, 
     dst = stream(pe * mmv, out_type, vectors * c // (pe * mmv), mmv)
     return (f"df.vvtu %x weights<{w_type}> {dense_weights(weights, w_bits)} {{{', '.join(props)}}} "
             f": {src} -> {dst}")
+
+
+def depthwise_swu_line(c, pe, simd, ifm, kernel, strides=(1, 1), pads=(0, 0, 0, 0), pad_value=0, mmv=1,
+                       element="ui4"):
+    """A window unit in its depthwise mode: PE channels a word in, PE·SIMD·MMV lanes out."""
+    (ih, iw), (kh, kw), (sh, sw) = ifm, kernel, strides
+    top, left, bottom, right = pads
+    oh, ow = (ih + top + bottom - kh) // sh + 1, (iw + left + right - kw) // sw + 1
+    props = (f"channels = {c} : i64, ifm = array<i64: {ih}, {iw}>, ofm = array<i64: {oh}, {ow}>, "
+             f"kernel = array<i64: {kh}, {kw}>, strides = array<i64: {sh}, {sw}>, "
+             f"pads = array<i64: {top}, {left}, {bottom}, {right}>, pad_value = {pad_value} : i64, "
+             f"simd = {simd} : i64, mmv = {mmv} : i64, depthwise, pe = {pe} : i64")
+    lanes = pe * simd * mmv
+    src = stream(pe, element, ih * iw * c // pe)
+    dst = stream(lanes, element, oh * ow * kh * kw * c // lanes, mmv)
+    return f"df.swu %x {{{props}}} : {src} -> {dst}", (oh, ow)

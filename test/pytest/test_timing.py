@@ -88,6 +88,7 @@ ENGINES = [
     "label-select-100-top5-pe4",  # lanes and a merge network; one list took 39.7 ns
     "fifo-16x32", "fifo-8x256",
     "vvtu-ui4xsi4-c8-pe2-simd9",  # a whole 3x3 window a cycle: the tree's 9 lanes in 4 stages
+    "swu-depthwise-3x3-c32-pe8-simd3",  # three taps a word, each lane its own buffer copy
 ]
 
 

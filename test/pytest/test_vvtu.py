@@ -144,7 +144,8 @@ def separable(tmp_path_factory):
 def test_separable_network_bnn_equals_df(style, separable):
     """`depthwise_nets.separable` lowers whole (conv1 and conv3 are depthwise, thresholds fused)
     and the `df` executor equals the `bnn` one at PE = SIMD = 1, at hand-picked foldings, and at
-    the foldings `fold` chooses for two frame rates; the C simulation of the last equals both."""
+    the foldings `fold` chooses for two frame rates; the RTL (Verilator) and the C simulation of
+    the last equal both."""
     x = depthwise_nets.inputs(16, 1)
     expected = BnnExecutor(run_pipeline(import_onnx(separable[style]), "bnn-streamline")).run(x)
     module = run_pipeline(import_onnx(separable[style]), "bnn-streamline,lower-bnn-to-dataflow")
@@ -161,6 +162,7 @@ def test_separable_network_bnn_equals_df(style, separable):
         module = run_pipeline(import_onnx(separable[style]), "bnn-streamline,lower-bnn-to-dataflow,"
                               f"fold{{target-fps={fps}.0 clock-mhz=200.0}},insert-streams,size-fifos")
         assert np.array_equal(BnnExecutor(module).run(x), expected), current_folding(graph_of(module))
+    assert np.array_equal(BnnExecutor(module, rtl_simulator="verilator").run(x[:2]), expected[:2]), "rtlsim"
     run_pipeline(module, "lower-dataflow-to-hls")  # the C simulation of the last folding
     assert np.array_equal(BnnExecutor(module).run(x), expected), "csim"
 
