@@ -165,7 +165,9 @@ module bnnc_swu #(
     // fold*TS + lane, a multiplexer of constants (no division on the path).
     function [KYB+KXB-1:0] tap_position(input [TFB-1:0] fold, input integer lane);
         integer i, t;
+        /* verilator lint_off UNUSEDSIGNAL */  // KYB and KXB bits of them are used
         reg [31:0] ky_c, kx_c;
+        /* verilator lint_on UNUSEDSIGNAL */
         begin
             tap_position = {(KYB + KXB) {1'b0}};
             for (i = 0; i < TF; i = i + 1) begin

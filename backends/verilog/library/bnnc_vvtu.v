@@ -325,7 +325,10 @@ module bnnc_vvtu #(
     // ---- the comparisons, registered: bit k of channel (m, p) is acc >= T[k]. The thresholds
     // of a channel are sorted, so its bits are a thermometer code (ones, then zeros); without
     // thresholds the accumulator is carried instead.
-    localparam integer CMP_W = MMV * PE * (STEPS > 0 ? T_STEPS : ACC_BITS);
+    // a channel's field: T_STEPS comparison bits, then the accumulator (the part not used is
+    // constant zero, which synthesis removes)
+    localparam integer CMP_BITS = T_STEPS + ACC_BITS;
+    localparam integer CMP_W = MMV * PE * CMP_BITS;
     reg [CMP_W-1:0] compared;
     reg v_cmp;
     integer i, q, k;
@@ -339,10 +342,10 @@ module bnnc_vvtu #(
                 if (STEPS > 0) begin
                     for (k = 0; k < T_STEPS; k = k + 1) begin
                         t = row_thresholds[(q*T_STEPS+k)*ACC_BITS+:ACC_BITS];
-                        compare[(i*PE+q)*T_STEPS+k] = a >= t;
+                        compare[(i*PE+q)*CMP_BITS+k] = a >= t;
                     end
                 end else begin
-                    compare[(i*PE+q)*ACC_BITS+:ACC_BITS] = a;
+                    compare[(i*PE+q)*CMP_BITS+T_STEPS+:ACC_BITS] = a;
                 end
             end
         end
@@ -363,21 +366,23 @@ module bnnc_vvtu #(
             n = 0;
             for (e = 0; e < T_STEPS; e = e + 1)  // the run of ones is e + 1 long
                 if (bits[e] && (e == T_STEPS - 1 || !bits[(e + 1) % T_STEPS]))
-                    for (j = 0; j < 32; j = j + 1) if (((e + 1) >> j) & 1) n[j] = 1'b1;
+                    for (j = 0; j < 32; j = j + 1) if ((((e + 1) >> j) & 1) != 0) n[j] = 1'b1;
             thermometer_count = n;
         end
     endfunction
     reg [MMV*PE*OUT_BITS-1:0] result;
+    /* verilator lint_off UNUSEDSIGNAL */  // OUT_BITS of the count leave
     reg [31:0] count;
+    /* verilator lint_on UNUSEDSIGNAL */
     always @* begin
         result = {MMV * PE * OUT_BITS{1'b0}};
         for (i = 0; i < MMV; i = i + 1) begin
             for (q = 0; q < PE; q = q + 1) begin
                 if (STEPS > 0) begin
-                    count = OFFSET + thermometer_count(compared[(i*PE+q)*T_STEPS+:T_STEPS]);
+                    count = OFFSET + thermometer_count(compared[(i*PE+q)*CMP_BITS+:T_STEPS]);
                     result[(i*PE+q)*OUT_BITS+:OUT_BITS] = count[OUT_BITS-1:0];
                 end else begin
-                    result[(i*PE+q)*OUT_BITS+:OUT_BITS] = compared[(i*PE+q)*ACC_BITS+:OUT_BITS];
+                    result[(i*PE+q)*OUT_BITS+:OUT_BITS] = compared[(i*PE+q)*CMP_BITS+T_STEPS+:OUT_BITS];
                 end
             end
         end
