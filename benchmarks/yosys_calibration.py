@@ -40,7 +40,7 @@ from bnnc.backends.verilog.emitter import LIBRARY
 from bnnc.backends.verilog.engines import instance_of
 from bnnc.backends.verilog.timing import delay_model, worst_paths
 from bnnc.dialects import df
-from rtl_cases import graph, graph_of, mvtu_line, prepare, stream, swu_line
+from rtl_cases import depthwise_swu_line, graph, graph_of, mvtu_line, prepare, stream, swu_line, vvtu_line
 
 from bnnc.analysis.cost_model import node_cost
 from bnnc.devices import load_device
@@ -123,6 +123,22 @@ def _regroup_out(rng):  # one pixel a word to MMV 4 (in front of an MVTU of MMV 
                  (16 * 32,), pixels=16)
 
 
+def _vvtu(c, kernel, pe, simd, in_type, out_type, **kw):
+    def build(rng):
+        k = kernel[0] * kernel[1]
+        line = vvtu_line(rng, c, kernel, pe, simd, in_type, out_type, **kw)
+        return graph((16 * c * k,), stream(pe * simd, in_type, 16 * c * k // (pe * simd)), [line], (16 * c,))
+    return build
+
+
+def _swu_depthwise(c, pe, simd, ifm, kernel, **kw):
+    def build(rng):
+        line, (oh, ow) = depthwise_swu_line(c, pe, simd, ifm, kernel, **kw)
+        return graph((ifm[0] * ifm[1] * c,), stream(pe, kw.get("element", "ui4"), ifm[0] * ifm[1] * c // pe),
+                     [line], (oh * ow * kernel[0] * kernel[1] * c,), pixels=oh * ow)
+    return build
+
+
 def _fifo(width, depth):
     def build(rng):
         s = stream(width, B, 4 * depth)
@@ -155,6 +171,12 @@ CONFIGS = {
     "dwc-64-to-8": (_dwc(64, 8, 1024), df.DwcOp),
     "dwc-mmv2-to-1": (_regroup, df.DwcOp),
     "dwc-1-to-mmv4": (_regroup_out, df.DwcOp),
+    # MobileNet-v1's depthwise layers: ui4 x si4, 3x3, 15 thresholds a channel
+    "vvtu-ui4xsi4-c32-pe8-simd3": (_vvtu(32, (3, 3), 8, 3, "ui4", "ui4", vectors=16, w_bits=4, steps=15,
+                                         thresholds_range=(-200, 200)), df.VvtuOp),
+    "vvtu-ui4xsi4-c8-pe2-simd9": (_vvtu(8, (3, 3), 2, 9, "ui4", "ui4", vectors=16, w_bits=4, steps=15,
+                                        thresholds_range=(-200, 200)), df.VvtuOp),
+    "swu-depthwise-3x3-c32-pe8-simd3": (_swu_depthwise(32, 8, 3, (8, 8), (3, 3), pads=(1, 1, 1, 1)), df.SwuOp),
     "fifo-16x32": (_fifo(16, 32)[0], df.FifoOp, 32),
     "fifo-8x256": (_fifo(8, 256)[0], df.FifoOp, 256),
     "fifo-64x2": (_fifo(64, 2)[0], df.FifoOp, 2),

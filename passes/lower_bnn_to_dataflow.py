@@ -8,10 +8,10 @@ Per layer (after `bnn-streamline`, see `hardware_form_problems`):
     bnn.maxpool                    →  df.pool
     bnn.threshold (standalone)     →  df.threshold
     bnn.topk                       →  df.label_select
+    bnn.depthwise_conv2d (+ thr.)  →  df.swu {depthwise} + df.vvtu (vectors = output pixels)
     bnn.add                        →  df.join (the requantization after it: a df.threshold)
     bnn.sum_pool (global, + bnn.trunc) → df.global_pool (the Trunc as its post-op)
     a value read by k > 1 engines  →  df.fork with k outputs, one a reader
-    bnn.depthwise_conv2d           →  refused, naming the layer (no engine yet; docs/design.md)
     bnn.reshape                    →  nothing: streams are NHWC, so a flattening reshape of an
                                       NCHW tensor permutes the next dense layer's weight columns
 
@@ -218,7 +218,7 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
     if isinstance(op, bnn.DenseOp | bnn.Conv2dOp):
         return lower_layer(lowering, op)
     if isinstance(op, bnn.DepthwiseConv2dOp):
-        raise depthwise_refusal(lowering, op)
+        return lower_depthwise(lowering, op)
     if isinstance(op, bnn.AddOp):
         return lower_join(lowering, op)
     if isinstance(op, bnn.SumPoolOp):
@@ -268,17 +268,57 @@ def lower_op(lowering: Lowering, op: Operation) -> set[Operation]:
     return {op}
 
 
-def depthwise_refusal(lowering: Lowering, op: bnn.DepthwiseConv2dOp) -> BnncError:
-    """No `df` engine computes a depthwise convolution yet (the vector-vector engine is designed
-    in docs/design.md, "Depthwise convolution below `bnn`"): the error names the layer as the
-    reports would (`conv3`: the layers are numbered in order, dense and conv alike)."""
+def fused_threshold(op: Operation) -> bnn.ThresholdOp | None:
+    """The threshold a layer's accumulators go to alone, which its engine absorbs, or None."""
+    users = [use.operation for use in op.results[0].uses]
+    return users[0] if len(users) == 1 and isinstance(users[0], bnn.ThresholdOp) else None
+
+
+def lower_depthwise(lowering: Lowering, op: bnn.DepthwiseConv2dOp) -> set[Operation]:
+    """A depthwise convolution (and the threshold it absorbs): a window unit in its depthwise
+    mode, which reorders each window to (channel fold, tap fold) words, and a VVTU that weighs
+    each channel's taps with the channel's own kernel (docs/design.md, "Depthwise convolution
+    below `bnn`"). The layer is `conv<i>`, numbered with the dense and conv layers."""
+    source = lowering.take(op.input)
+    layer = f"conv{lowering.layer_index}"
+    lowering.layer_index += 1
     _, c, h, w = bnn.shape_of(op.input.type)
+    oh, ow = bnn.shape_of(op.output.type)[2:]
     kh, kw = bnn.array_values(op.kernel)
-    return BnncError(
-        f"layer conv{lowering.layer_index} ('bnn.depthwise_conv2d', {c} channels of {h}x{w}, "
-        f"{kh}x{kw} kernel) is a depthwise convolution, which has no dataflow engine yet; the "
-        "bnn level runs it (bnnc run --engine bnn), the accelerator does not"
+    element = bnn.element_type(op.input.type)
+    swu = df.SwuOp.build(
+        operands=[source.value],
+        result_types=[df.StreamType(element, 1, oh * ow * kh * kw * c)],
+        properties={
+            "channels": _int(c), "ifm": _array((h, w)), "ofm": _array((oh, ow)),
+            "kernel": op.kernel, "strides": op.strides, "pads": op.pads,
+            "pad_value": op.pad_value, "simd": _int(1), "depthwise": builtin.UnitAttr(), "pe": _int(1),
+        },
     )
+    windows = lowering.emit(swu, layer)
+    weights = op.weight_matrix(op.reduction)  # (C, kh·kw)
+    bits = bnn.bit_width(op.weight_type)
+    codes = (weights > 0).astype(np.int64) if bnn.is_bipolar(op.weight_type) else weights
+    properties: dict[str, Attribute] = {
+        "channels": _int(c), "kernel": op.kernel, "pe": _int(1), "simd": _int(1), "vectors": _int(oh * ow),
+        "weights": pack_rows(codes, bits), "weight_type": op.weight_type,
+    }
+    if op.popcount is not None:
+        properties["popcount"] = op.popcount
+    consumed: set[Operation] = {op}
+    threshold = fused_threshold(op)
+    if threshold is not None:
+        properties["thresholds"] = threshold.thresholds
+        properties["offset"] = threshold.offset
+        out_element, result = bnn.element_type(threshold.output.type), threshold.output
+        consumed.add(threshold)
+    else:
+        out_element, result = bnn.narrowest_integer(*layer_range(op)), op.output
+    vvtu = df.VvtuOp.build(
+        operands=[windows], result_types=[df.StreamType(out_element, 1, oh * ow * c)], properties=properties
+    )
+    lowering.define(result, Stream(lowering.emit(vvtu, layer)))
+    return consumed
 
 
 def reshape(stream: Stream, op: bnn.ReshapeOp) -> Stream:

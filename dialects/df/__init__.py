@@ -43,22 +43,23 @@ from bnnc.dialects.df.mvtu import MvtuOp
 from bnnc.dialects.df.pool import PoolOp
 from bnnc.dialects.df.swu import SwuOp
 from bnnc.dialects.df.threshold import ThresholdOp
+from bnnc.dialects.df.vvtu import VvtuOp
 from bnnc.dialects.df.types import STORAGES, Fold, StreamType, TargetAttr, divisors, stream_type, target_for
 
 __all__ = [
     "COMPUTE_ENGINES", "DF", "ENGINES", "STORAGES", "DwcOp", "EngineOp", "FifoOp", "Fold", "GraphOp", "InputOp",
     "InvokeOp", "LabelSelectOp", "MvtuOp", "OutputOp", "PoolOp", "StreamType", "SwuOp", "TargetAttr",
-    "ThresholdOp", "divisors", "stream_type", "target_for", "target_of",
+    "ThresholdOp", "VvtuOp", "divisors", "stream_type", "target_for", "target_of",
     "ForkOp", "JoinOp", "GlobalPoolOp",
 ]
 
-ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp, ForkOp, JoinOp, GlobalPoolOp)
-COMPUTE_ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, JoinOp, GlobalPoolOp)
+ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp, VvtuOp, ForkOp, JoinOp, GlobalPoolOp)
+COMPUTE_ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, VvtuOp, JoinOp, GlobalPoolOp)
 """The engines that implement a layer and take a folding (converters and FIFOs do not)."""
 
 DF = Dialect(
     "df",
-    [GraphOp, InputOp, OutputOp, InvokeOp, MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp,
+    [GraphOp, InputOp, OutputOp, InvokeOp, MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp, VvtuOp,
      ForkOp, JoinOp, GlobalPoolOp],
     [StreamType, TargetAttr],
 )

@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, StringAttr, i64
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, StringAttr, UnitAttr, i64
 from xdsl.ir import Attribute
 from xdsl.irdl import (
     ParsePropInAttrDict,
@@ -60,7 +60,13 @@ SWU_DELAY = 4  # cycles from reading the last row a window needs to writing the 
 class SwuOp(EngineOp):
     """Sliding-window unit: turns an NHWC image stream into the (ky, kx, c) window of every
     output pixel, row by row; padded positions hold `pad_value`. MMV output pixels share a word
-    (MMV divides the output pixels)."""
+    (MMV divides the output pixels).
+
+    In its `depthwise` mode (feeding a `df.vvtu`) it reads PE channels a word and writes, per
+    output pixel, for each channel fold cf < C/PE and tap fold tf < K/SIMD (K = KH·KW taps in
+    (ky, kx) order), one word whose lane (s, p) is tap tf·SIMD + s of channel cf·PE + p (MMV
+    pixels side by side): the window reordered, its row buffer unchanged. Folding then has PE
+    (channels a word, dividing C), SIMD (taps a word, dividing K) and MMV."""
 
     name = "df.swu"
     input = operand_def(StreamType)
@@ -74,16 +80,27 @@ class SwuOp(EngineOp):
     pad_value = prop_def(IntegerAttr, default_value=IntegerAttr(0, i64))
     simd = prop_def(IntegerAttr)
     mmv = prop_def(IntegerAttr, default_value=IntegerAttr(1, i64))
+    depthwise = opt_prop_def(UnitAttr)
+    pe = opt_prop_def(IntegerAttr)
+    """The channels a word in the `depthwise` mode (and only there)."""
     layer = opt_prop_def(StringAttr)
     traits = traits_def(Pure())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
-    FOLD_PARAMETERS: ClassVar[tuple[str, ...]] = ("simd", "mmv")
+    @property
+    def FOLD_PARAMETERS(self) -> tuple[str, ...]:  # type: ignore[override]  # noqa: N802
+        """SIMD (channels a word) and MMV; PE (channels), SIMD (taps) and MMV in the
+        `depthwise` mode."""
+        return ("pe", "simd", "mmv") if self.depthwise is not None else ("simd", "mmv")
     HLS_TEMPLATES: ClassVar[dict[str, HlsTemplate]] = {
         "swu": HlsTemplate(("ElemT", *WINDOW_PARAMS, "PAD_TOP", "PAD_LEFT", "PAD_VALUE", "SIMD", "MMV"),
                            lambda a: [int_arg(a, "SIMD") * type_bits(a, "ElemT"),
                                       int_arg(a, "SIMD") * int_arg(a, "MMV") * type_bits(a, "ElemT")]),
+        "swu_dw": HlsTemplate(("ElemT", *WINDOW_PARAMS, "PAD_TOP", "PAD_LEFT", "PAD_VALUE", "PE", "SIMD", "MMV"),
+                              lambda a: [int_arg(a, "PE") * type_bits(a, "ElemT"),
+                                         int_arg(a, "PE") * int_arg(a, "SIMD") * int_arg(a, "MMV")
+                                         * type_bits(a, "ElemT")]),
     }
 
     def verify_(self) -> None:
@@ -100,6 +117,10 @@ class SwuOp(EngineOp):
             (oh, ow) == ((ih + top + bottom - kh) // sh + 1, (iw + left + right - kw) // sw + 1),
             f"output {oh}x{ow} does not match the window of a {ih}x{iw} input",
         )
+        if self.depthwise is not None:
+            _expect(self.pe is not None, "a depthwise window unit needs 'pe', its channels a word")
+        else:
+            _expect(self.pe is None, "'pe' belongs to the depthwise mode only")
         self.verify_fold()
         in_s, out_s = _stream(self.input), _stream(self.output)
         _check_stream("the input stream", in_s, self.input_type(in_s.element))
@@ -123,7 +144,27 @@ class SwuOp(EngineOp):
 
     def fold_extents(self) -> dict[str, tuple[int, str]]:
         c, (oh, ow) = _int(self.channels), array_values(self.ofm)
+        if self.depthwise is not None:
+            (kh, kw) = array_values(self.kernel)
+            return {"pe": (c, f"{c} channels are"), "simd": (kh * kw, f"{kh * kw} kernel taps are"),
+                    "mmv": (oh * ow, f"{oh * ow} output pixels are")}
         return {"simd": (c, f"{c} channels are"), "mmv": (oh * ow, f"{oh * ow} output pixels are")}
+
+    def channel_lanes(self) -> int:
+        """Channels an input word (and a buffer word) holds: SIMD, PE in the `depthwise` mode."""
+        return _int(self.pe) if self.depthwise is not None else _int(self.simd)
+
+    def window_words(self) -> int:
+        """Output words of one pixel's window: KH·KW·C/SIMD, KH·KW·C/(PE·SIMD) in the
+        `depthwise` mode."""
+        (kh, kw), c = array_values(self.kernel), _int(self.channels)
+        return kh * kw * c // (self.channel_lanes() * _int(self.simd) if self.depthwise is not None
+                               else _int(self.simd))
+
+    def read_ports(self) -> int:
+        """Copies of the row buffer, one a buffer word an output word takes from the same
+        address stage: MMV, MMV·SIMD in the `depthwise` mode (SIMD taps a word)."""
+        return _int(self.mmv) * (_int(self.simd) if self.depthwise is not None else 1)
 
     def legal_folds(self) -> list[Fold]:
         """The folds the folding takes (its search and pinned folding files): MMV only among the
@@ -135,11 +176,12 @@ class SwuOp(EngineOp):
 
     def input_type(self, element: Attribute) -> StreamType:
         ih, iw = array_values(self.ifm)
-        return stream_type(element, _int(self.simd), ih * iw * _int(self.channels) // _int(self.simd))
+        lanes = self.channel_lanes()
+        return stream_type(element, lanes, ih * iw * _int(self.channels) // lanes)
 
     def output_type(self, element: Attribute) -> StreamType:
         (oh, ow), (kh, kw) = array_values(self.ofm), array_values(self.kernel)
-        lanes = _int(self.simd) * _int(self.mmv)
+        lanes = _int(self.simd) * _int(self.mmv) * (self.channel_lanes() if self.depthwise is not None else 1)
         return stream_type(element, lanes, oh * ow * kh * kw * _int(self.channels) // lanes, _int(self.mmv))
 
     # ----------------------------------------------------------------------------------------
@@ -156,14 +198,18 @@ class SwuOp(EngineOp):
         and reading the SH input rows the next output row needs, SH·IW·(C/SIMD) (the input stream
         has SIMD lanes, so MMV does not speed up reading). Padding: IW and IH are the padded sizes,
         as if the padded image were streamed in (the cost of a separate padding stage before the
-        window), an upper bound for a unit that makes up the padded positions itself."""
-        c, simd, mmv = _int(self.channels), _int(self.simd), _int(self.mmv)
+        window), an upper bound for a unit that makes up the padded positions itself.
+
+        In the `depthwise` mode the input words hold PE channels (C/PE of them a pixel) and a
+        window is K·C/(PE·SIMD) words (`window_words`), the same formula with those counts (not
+        the design's C/(PE·SIMD) input words a pixel: the input stream has PE lanes)."""
+        c, mmv = _int(self.channels), _int(self.mmv)
         (ih, iw), (oh, ow) = array_values(self.ifm), array_values(self.ofm)
-        (kh, kw), (sh, _) = array_values(self.kernel), array_values(self.strides)
+        (kh, _), (sh, _) = array_values(self.kernel), array_values(self.strides)
         top, left, bottom, right = array_values(self.pads)
         ih, iw = ih + top + bottom, iw + left + right
-        folds = c // simd
-        write_row = -(-(ow * kh * kw * folds) // mmv)
+        folds = c // self.channel_lanes()
+        write_row = -(-(ow * self.window_words()) // mmv)
         return iw * kh * folds + oh * max(write_row, sh * iw * folds)
 
     def cost(self, device: Device, fabric: FabricTable) -> Cost:
@@ -181,20 +227,25 @@ class SwuOp(EngineOp):
         Yosys' 128 / 149 / 148 for the three calibration windows (docs/rtl.md). FF: SWU_BASE_FF (the
         counters) + SWU_FF_PER_PIXEL per pixel (its position and the two address stages) + the
         output word unless the buffer is a BRAM (whose output register holds it).
+
+        The `depthwise` mode: words of PE channels, a copy of the buffer and of the per-pixel
+        logic per read port (`read_ports`: MMV·SIMD, each of a word's SIMD taps reads its own),
+        the same counters: one configuration measured (c32, 3x3, PE 8, SIMD 3, 8x8: 226 LUT and
+        132 FF here against Yosys' 208 and 117, 3 BRAM18 both; docs/rtl.md), no constant fitted.
         """
-        c, simd, mmv = _int(self.channels), _int(self.simd), _int(self.mmv)
+        c, lanes, mmv, copies = _int(self.channels), self.channel_lanes(), _int(self.mmv), self.read_ports()
         iw = array_values(self.ifm)[1]
-        folds = c // simd
+        folds = c // lanes
         bits = bit_width(_stream(self.input).element)
         depth = self.buffer_rows() * iw * folds
         if depth > REGISTERED_LUTRAM_MAX_DEPTH:
-            bram18, buffer_luts = mmv * bram18_count(depth, simd * bits), 0
+            bram18, buffer_luts = copies * bram18_count(depth, lanes * bits), 0
         else:
-            bram18, buffer_luts = 0, mmv * dual_port_lutram(depth, simd * bits, fabric)
+            bram18, buffer_luts = 0, copies * dual_port_lutram(depth, lanes * bits, fabric)
         out_width = _stream(self.output).width
-        lut = SWU_BASE_LUT + SWU_LUT_PER_PIXEL * mmv + out_width + buffer_luts
+        lut = SWU_BASE_LUT + SWU_LUT_PER_PIXEL * copies + out_width + buffer_luts
         # the output word's register is the BRAM's own when the buffer is block RAM
-        ff = SWU_BASE_FF + SWU_FF_PER_PIXEL * mmv + (0 if bram18 else out_width)
+        ff = SWU_BASE_FF + SWU_FF_PER_PIXEL * copies + (0 if bram18 else out_width)
         return Cost(self.cycles(), lut, ff, bram18, buffer_luts)
 
     def word_plan(self, frames: int) -> WordPlan:
@@ -202,13 +253,13 @@ class SwuOp(EngineOp):
         waits until the output row that last needs row r − ROWS has been written out (for the
         first rows of a frame, a row of the previous frame); a word is written one a cycle,
         SWU_DELAY cycles after the last input row its window needs (its last pixel's) is in."""
-        c, simd, mmv = _int(self.channels), _int(self.simd), _int(self.mmv)
+        c, mmv = _int(self.channels), _int(self.mmv)
         (ih, iw), (oh, ow) = array_values(self.ifm), array_values(self.ofm)
-        (kh, kw), (sh, _) = array_values(self.kernel), array_values(self.strides)
+        (kh, _), (sh, _) = array_values(self.kernel), array_values(self.strides)
         top = array_values(self.pads)[0]
         rows = self.buffer_rows()
-        row_words = iw * c // simd
-        in_words, folds = ih * row_words, kh * kw * c // simd
+        row_words = iw * c // self.channel_lanes()
+        in_words, folds = ih * row_words, self.window_words()
         out_words = oh * ow * folds // mmv
         # write j (its group's last pixel in output row oy) needs input rows up to oy·SH − top + KH − 1
         oy = (np.arange(out_words) // folds * mmv + mmv - 1) // ow
@@ -236,7 +287,8 @@ class SwuOp(EngineOp):
 
     def execute(self, x: np.ndarray) -> np.ndarray:
         """The (ky, kx, c) window of every output pixel in raster order, padded positions
-        `pad_value`; SIMD lanes of MMV pixels a word, pixel-major."""
+        `pad_value`; SIMD lanes of MMV pixels a word, pixel-major. In the `depthwise` mode each
+        window in (channel fold, tap fold) words of lanes (tap s, channel p) instead."""
         c, simd, mmv = _int(self.channels), _int(self.simd), _int(self.mmv)
         (kh, kw), (sh, sw) = array_values(self.kernel), array_values(self.strides)
         top, left, bottom, right = array_values(self.pads)
@@ -250,9 +302,14 @@ class SwuOp(EngineOp):
         windows = sliding_window_view(image, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]  # N,OH,OW,C,kh,kw
         n, oh, ow = windows.shape[:3]
         pixels = windows.transpose(0, 1, 2, 4, 5, 3).reshape(n, oh * ow, kh * kw * c)  # (ky, kx, c)
-        folds = kh * kw * c // simd
-        words = pixels.reshape(n, oh * ow // mmv, mmv, folds, simd).transpose(0, 1, 3, 2, 4)
-        return words.reshape(n, (oh * ow // mmv) * folds, mmv * simd)
+        if self.depthwise is not None:  # word (cf, tf), lane (s, p): tap tf·SIMD + s of channel cf·PE + p
+            pe, k = _int(self.pe), kh * kw
+            pixels = pixels.reshape(n, oh * ow, k // simd, simd, c // pe, pe).transpose(0, 1, 4, 2, 3, 5)
+            pixels = pixels.reshape(n, oh * ow, k * c)
+        lanes = _stream(self.output).lanes.data // mmv
+        folds = kh * kw * c // lanes
+        words = pixels.reshape(n, oh * ow // mmv, mmv, folds, lanes).transpose(0, 1, 3, 2, 4)
+        return words.reshape(n, (oh * ow // mmv) * folds, mmv * lanes)
 
     # ----------------------------------------------------------------------------------------
     # Emission
@@ -270,10 +327,16 @@ class SwuOp(EngineOp):
             "OH": oh, "OW": ow, "KH": kh, "KW": kw, "SH": sh, "SW": sw, "PAD_TOP": top, "PAD_LEFT": left,
             "PAD_VALUE": self._pad_code(), "SIMD": _int(self.simd), "MMV": _int(self.mmv),
         }
+        if self.depthwise is not None:  # `swu_dw`: PE channels, SIMD taps a word
+            args = {**{k: v for k, v in args.items() if k not in ("SIMD", "MMV")},
+                    "PE": _int(self.pe), "SIMD": _int(self.simd), "MMV": _int(self.mmv)}
+            return HlsInstance("swu_dw", "swu", args)
         return HlsInstance("swu", "swu", args)
 
     def verilog_instance(self, name: str) -> VerilogInstance:
-        c, simd, mmv = _int(self.channels), _int(self.simd), _int(self.mmv)
+        """`bnnc_swu`; in the `depthwise` mode its SIMD is the channels a word (PE), TS the taps a
+        word (SIMD), and DEPTHWISE = 1 (printed only then: the module's defaults are 0 and 1)."""
+        c, simd, mmv = _int(self.channels), self.channel_lanes(), _int(self.mmv)
         (ih, iw), (oh, ow) = array_values(self.ifm), array_values(self.ofm)
         (kh, kw), (sh, sw) = array_values(self.kernel), array_values(self.strides)
         top, left, _, _ = array_values(self.pads)
@@ -282,4 +345,6 @@ class SwuOp(EngineOp):
             "IH": ih, "IW": iw, "OH": oh, "OW": ow, "KH": kh, "KW": kw, "SH": sh, "SW": sw,
             "PAD_TOP": top, "PAD_LEFT": left, "PAD_CODE": self._pad_code(),
         }
+        if self.depthwise is not None:
+            params |= {"DEPTHWISE": 1, "TS": _int(self.simd)}
         return VerilogInstance("bnnc_swu", params)

@@ -113,3 +113,42 @@ def swu_line(c, simd, ifm, kernel, strides=(1, 1), pads=(0, 0, 0, 0), pad_value=
     src = stream(simd, element, ih * iw * c // simd)
     dst = stream(simd * mmv, element, oh * ow * kh * kw * c // (simd * mmv), mmv)
     return f"df.swu %x {{{props}}} : {src} -> {dst}", (oh, ow)
+
+
+def vvtu_line(rng, c, kernel, pe, simd, in_type, out_type, *, mmv=1, vectors=1, w_bits=1, steps=1,
+              popcount=False, thresholds_range=None) -> str:
+    """A VVTU (depthwise) of random weights (bipolar for w_bits = 1, else signed w_bits), one row
+    of kh·kw a channel, and thresholds; it reads the window unit's depthwise words."""
+    k = kernel[0] * kernel[1]
+    if w_bits == 1:
+        weights, w_type = rng.integers(0, 2, (c, k)), "!bnn.bipolar"
+    else:
+        weights, w_type = rng.integers(-(1 << (w_bits - 1)), 1 << (w_bits - 1), (c, k)), f"si{w_bits}"
+    props = [f"channels = {c} : i64", f"kernel = array<i64: {kernel[0]}, {kernel[1]}>", f"pe = {pe} : i64",
+             f"simd = {simd} : i64", f"vectors = {vectors} : i64", f"mmv = {mmv} : i64"]
+    if popcount:
+        props.append("popcount")
+    if thresholds_range is not None:
+        lo, hi = thresholds_range
+        props.append(f"thresholds = {dense_thresholds(np.sort(rng.integers(lo, hi + 1, (c, steps)), axis=1))}")
+    lanes = pe * simd * mmv
+    src = stream(lanes, in_type, vectors * c * k // lanes, mmv)
+    dst = stream(pe * mmv, out_type, vectors * c // (pe * mmv), mmv)
+    return (f"df.vvtu %x weights<{w_type}> {dense_weights(weights, w_bits)} {{{', '.join(props)}}} "
+            f": {src} -> {dst}")
+
+
+def depthwise_swu_line(c, pe, simd, ifm, kernel, strides=(1, 1), pads=(0, 0, 0, 0), pad_value=0, mmv=1,
+                       element="ui4"):
+    """A window unit in its depthwise mode: PE channels a word in, PE·SIMD·MMV lanes out."""
+    (ih, iw), (kh, kw), (sh, sw) = ifm, kernel, strides
+    top, left, bottom, right = pads
+    oh, ow = (ih + top + bottom - kh) // sh + 1, (iw + left + right - kw) // sw + 1
+    props = (f"channels = {c} : i64, ifm = array<i64: {ih}, {iw}>, ofm = array<i64: {oh}, {ow}>, "
+             f"kernel = array<i64: {kh}, {kw}>, strides = array<i64: {sh}, {sw}>, "
+             f"pads = array<i64: {top}, {left}, {bottom}, {right}>, pad_value = {pad_value} : i64, "
+             f"simd = {simd} : i64, mmv = {mmv} : i64, depthwise, pe = {pe} : i64")
+    lanes = pe * simd * mmv
+    src = stream(pe, element, ih * iw * c // pe)
+    dst = stream(lanes, element, oh * ow * kh * kw * c // lanes, mmv)
+    return f"df.swu %x {{{props}}} : {src} -> {dst}", (oh, ow)

@@ -1,7 +1,7 @@
 """Depthwise convolution at the `bnn` level (issue 25): `bnn.depthwise_conv2d` imported from
 ONNX `Conv` with `group` = channels, in QKeras' and Brevitas' QONNX styles (`depthwise_nets`);
-the executor against a direct sum; streamlining over it; and the refusals: other group counts
-at import, every depthwise layer below `bnn` (no `df` engine yet), from the CLI too. The
+the executor against a direct sum; streamlining over it; the refusal of other group counts at
+import; the CLI running it on the `bnn` and `df` engines (the engine below `bnn`: `test_vvtu.py`). The
 MobileNet-v1 test (`test_mobilenet.py`) needs torch and runs under `pytest -m brevitas`.
 """
 
@@ -188,22 +188,17 @@ def test_cli_refuses_other_group_counts(tmp_path):
     assert not (tmp_path / "y.npy").exists()
 
 
-def test_cli_runs_depthwise_on_bnn_and_refuses_it_below(saved, tmp_path):
-    """`bnnc run --engine bnn` runs it; `bnnc compile` stops at the lowering with one error line
-    naming the first depthwise layer (conv0 is the 3×3 conv, conv1 the depthwise one) and
-    leaves no build directory."""
+def test_cli_runs_depthwise_on_bnn_and_df(saved, tmp_path):
+    """`bnnc run --engine bnn` runs it, and so does `--engine df`, folded for the default board
+    (the depthwise layers on `df.vvtu`, `test_vvtu.py`), with the same outputs."""
     x = depthwise_nets.inputs(3, 2)
     np.save(tmp_path / "x.npy", x)
     result = run("run", saved["qkeras"], "--engine", "bnn", "--input", tmp_path / "x.npy",
                  "--output", tmp_path / "y.npy")
     assert result.returncode == 0, result.stderr
-    assert np.array_equal(np.load(tmp_path / "y.npy"), BnnExecutor(import_onnx(saved["qkeras"])).run(x))
-    build = tmp_path / "build"
-    result = run("compile", saved["qkeras"], "-o", build)
-    assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if "error" in line]
-    assert errors == [
-        "bnnc: error: layer conv1 ('bnn.depthwise_conv2d', 8 channels of 16x16, 3x3 kernel) is a "
-        "depthwise convolution, which has no dataflow engine yet; the bnn level runs it (bnnc run "
-        "--engine bnn), the accelerator does not"]
-    assert not build.exists()
+    expected = BnnExecutor(import_onnx(saved["qkeras"])).run(x)
+    assert np.array_equal(np.load(tmp_path / "y.npy"), expected)
+    result = run("run", saved["qkeras"], "--engine", "df", "--fps", "2000", "--input", tmp_path / "x.npy",
+                 "--output", tmp_path / "df.npy")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(np.load(tmp_path / "df.npy"), expected)

@@ -8,7 +8,8 @@ on Verilator too.
 
 import numpy as np
 import pytest
-from rtl_cases import graph, graph_of, mvtu_line, prepare, random_frames, stream, swu_line
+from rtl_cases import (depthwise_swu_line, graph, graph_of, mvtu_line, prepare, random_frames, stream, swu_line,
+                       vvtu_line)
 
 from bnnc.runtime.interpreters.df import run_graph
 from bnnc.runtime.simulators.rtlsim import run_rtlsim
@@ -132,7 +133,40 @@ def dwc(lanes_in: int, lanes_out: int, elements: int, element: str = B):
     return build
 
 
+def vvtu_nbit_thresholds(rng):  # depthwise: 6 channels, 3x3, PE 2, SIMD 3, MMV 2, ui4 x si4, ui2 out
+    line = vvtu_line(rng, 6, (3, 3), 2, 3, "ui4", "ui2", mmv=2, vectors=4, w_bits=4, steps=3,
+                     thresholds_range=(-100, 100))
+    return graph((4 * 6 * 9,), stream(6, "ui4", 36), [line], (4 * 6,), pixels=4)
+
+
+def vvtu_popcount(rng):  # bipolar x bipolar, a whole window a word (SIMD 9 = K), one threshold
+    line = vvtu_line(rng, 4, (3, 3), 4, 9, B, B, vectors=3, popcount=True, thresholds_range=(2, 7))
+    return graph((3 * 4 * 9,), stream(36, B, 3), [line], (3 * 4,))
+
+
+def vvtu_signed_accumulators(rng):  # si4 x si3, a 2x2 kernel, PE = SIMD = 1, accumulators out
+    line = vvtu_line(rng, 3, (2, 2), 1, 1, "si4", "si9", vectors=2, w_bits=3)
+    return graph((2 * 3 * 4,), stream(1, "si4", 24), [line], (2 * 3,))
+
+
+def swu_depthwise(rng):  # the window's depthwise order: PE 2 channels, SIMD 3 taps, pads 1, stride 2, MMV 2
+    line, (oh, ow) = depthwise_swu_line(4, 2, 3, (5, 6), (3, 3), (2, 2), (1, 1, 1, 1), 5, mmv=3)
+    return graph((5 * 6 * 4,), stream(2, "ui4", 60), [line], (oh * ow * 9 * 4,), pixels=oh * ow)
+
+
+def depthwise_layer(rng):  # window unit (depthwise) and VVTU, si4 pixels padded with -2, 2x3 kernel
+    line, (oh, ow) = depthwise_swu_line(6, 3, 2, (4, 5), (2, 3), (1, 2), (0, 1, 1, 0), -2, element="si4")
+    vvtu = vvtu_line(rng, 6, (2, 3), 3, 2, "si4", "ui2", vectors=oh * ow, w_bits=3, steps=3,
+                     thresholds_range=(-40, 40))
+    return graph((4 * 5 * 6,), stream(3, "si4", 40), [line, vvtu], (oh * ow * 6,))
+
+
 CASES = {
+    "swu-depthwise-pe2-simd3-mmv3": swu_depthwise,
+    "depthwise-layer-si4-2x3": depthwise_layer,
+    "vvtu-ui4-si4-mmv2-thresholds": vvtu_nbit_thresholds,
+    "vvtu-popcount-whole-window": vvtu_popcount,
+    "vvtu-si4-si3-accumulators": vvtu_signed_accumulators,
     "mvtu-popcount-thresholds": fc_popcount_thresholds,
     "mvtu-popcount-accumulators": fc_popcount_accumulators,
     "mvtu-unfolded": fc_unfolded,

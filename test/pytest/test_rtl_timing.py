@@ -58,6 +58,11 @@ TIMED = {
     "dwc-6-to-4": df.DwcOp,
     "dwc-4-to-6": df.DwcOp,
     "fifo": df.FifoOp,
+    "vvtu-ui4-si4-mmv2-thresholds": df.DwcOp,  # the input converter (36 words) before the VVTU (18 cycles)
+    "vvtu-popcount-whole-window": df.VvtuOp,
+    "vvtu-si4-si3-accumulators": df.VvtuOp,
+    "swu-depthwise-pe2-simd3-mmv3": df.SwuOp,
+    "depthwise-layer-si4-2x3": df.SwuOp,
 }
 BUILDERS = {**CASES, "fifo": fifo_only}
 

@@ -87,6 +87,8 @@ ENGINES = [
     "threshold-si8-c32-pe4-3steps", "label-select-10-top1-ui10", "dwc-2-to-16", "dwc-mmv2-to-1",
     "label-select-100-top5-pe4",  # lanes and a merge network; one list took 39.7 ns
     "fifo-16x32", "fifo-8x256",
+    "vvtu-ui4xsi4-c8-pe2-simd9",  # a whole 3x3 window a cycle: the tree's 9 lanes in 4 stages
+    "swu-depthwise-3x3-c32-pe8-simd3",  # three taps a word, each lane its own buffer copy
 ]
 
 

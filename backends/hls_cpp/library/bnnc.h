@@ -10,5 +10,6 @@
 #include "bnnc/pool.h"
 #include "bnnc/threshold.h"
 #include "bnnc/label_select.h"
+#include "bnnc/vvtu.h"
 
 #endif  // BNNC_H

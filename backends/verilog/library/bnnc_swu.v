@@ -24,6 +24,13 @@
 // A frame therefore takes about IW*KH*CF cycles to fill plus OH*max(OW*KH*KW*CF/MMV, SH*IW*CF)
 // (bnnc.analysis.cost_model.swu_cost), less when the next frame's rows overlap the last output rows.
 //
+// Depthwise mode (DEPTHWISE = 1, feeding bnnc_vvtu): SIMD is the channels a word (the VVTU's PE)
+// and TS taps go in a word: a window is CF channel folds of TF = KH*KW/TS tap folds, word
+// (g, fold) with fold = cf*TF + tf holding, in lane (m, s, c) = (m*TS + s)*SIMD + c, channel
+// cf*SIMD + c at tap t = tf*TS + s (ky = t / KW, kx = t % KW) of pixel g*MMV + m. The buffer
+// has one copy per pixel and tap lane (MMV*TS read ports); the rows, the reader and the
+// writer's pace are the same (bnnc.dialects.df.SwuOp, `window_words`).
+//
 // Timing: no arithmetic is wider than its range (rows, columns and slots in a few bits), and the
 // window's position is kept incrementally: each pixel of a group keeps its input row, its
 // column (in words), its row slot in the buffer; the next group adds constants to them (MMV
@@ -43,14 +50,16 @@ module bnnc_swu #(
     parameter integer SW = 1,
     parameter integer PAD_TOP = 0,
     parameter integer PAD_LEFT = 0,
-    parameter integer PAD_CODE = 0
+    parameter integer PAD_CODE = 0,
+    parameter integer DEPTHWISE = 0,
+    parameter integer TS = 1
 ) (
     input  wire                        clk,
     input  wire                        rst_n,
     input  wire [SIMD*BITS-1:0]        in_data,
     input  wire                        in_valid,
     output wire                        in_ready,
-    output wire [MMV*SIMD*BITS-1:0]    out_data,
+    output wire [MMV*TS*SIMD*BITS-1:0] out_data,
     output wire                        out_valid,
     input  wire                        out_ready
 );
@@ -83,6 +92,9 @@ module bnnc_swu #(
     localparam integer GROUPS = OH * OW / MMV;
     localparam integer AW = DEPTH > 1 ? $clog2(DEPTH) : 1;
     localparam integer KWCF = KW * CF;
+    localparam integer TF = KH * KW / TS;  // tap folds a window (depthwise mode)
+    localparam integer TFB = TF > 1 ? $clog2(TF) : 1;
+    localparam integer CFB = CF > 1 ? $clog2(CF) : 1;
     localparam integer Q = MMV / OW;  // rows and columns a group moves on
     localparam integer R = MMV % OW;
     // widths: signed rows (input rows of a frame, with the padding and a frame read ahead),
@@ -138,24 +150,46 @@ module bnnc_swu #(
     wire issue = advance && rows_ready;
     reg [KYB-1:0] ky;
     reg [KXB-1:0] kxcf;  // kx*CF + cf
+    reg [TFB-1:0] tf;    // depthwise mode: the tap fold (inner) and the channel fold (outer)
+    reg [CFB-1:0] cfd;
     reg [GB-1:0] grp;
     reg [SB-1:0] slot0_next;  // the slot of the next frame's row 0
     wire last_kxcf = kxcf == KWCF[KXB-1:0] - 1'b1;
     wire last_ky = ky == KH[KYB-1:0] - 1'b1;
-    wire group_done = last_kxcf && last_ky;
+    wire last_tf = tf == TF[TFB-1:0] - 1'b1;
+    wire last_cfd = cfd == CF[CFB-1:0] - 1'b1;
+    wire group_done = DEPTHWISE != 0 ? last_tf && last_cfd : last_kxcf && last_ky;
     wire frame_done = group_done && grp == GROUPS[GB-1:0] - 1'b1;
+
+    // The window position {ky, kx*CF} of tap fold `fold`'s lane `lane` (depthwise mode): tap
+    // fold*TS + lane, a multiplexer of constants (no division on the path).
+    function [KYB+KXB-1:0] tap_position(input [TFB-1:0] fold, input integer lane);
+        integer i, t;
+        /* verilator lint_off UNUSEDSIGNAL */  // KYB and KXB bits of them are used
+        reg [31:0] ky_c, kx_c;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            tap_position = {(KYB + KXB) {1'b0}};
+            for (i = 0; i < TF; i = i + 1) begin
+                t = i * TS + lane;
+                ky_c = t / KW;
+                kx_c = (t % KW) * CF;
+                if (fold == i[TFB-1:0]) tap_position = {ky_c[KYB-1:0], kx_c[KXB-1:0]};
+            end
+        end
+    endfunction
 
     // ---- stage 1: each pixel's row slot, column and padding; stage 2: its address; stage 3:
     // the buffer read (the output register)
     reg v1, v2;
     reg signed [RB-1:0] freed1, freed2;
-    reg [MMV-1:0] pad_q;
-    reg [MMV*WIDTH-1:0] word_q;
+    reg [MMV*TS-1:0] pad_q;
+    reg [MMV*TS*WIDTH-1:0] word_q;
 
     // Per pixel m of the group: the input row of its window's top (iy0), the column in words of
     // its left (col0), the top row's slot in the buffer (rs), its raster column (ox). The next
     // group is MMV pixels on: Q rows and R columns, one row more when the column wraps.
-    genvar m;
+    genvar m, s;
     generate
         for (m = 0; m < MMV; m = m + 1) begin : g_pixel
             localparam integer IY_INIT_I = m / OW * SH - PAD_TOP;
@@ -205,9 +239,17 @@ module bnnc_swu #(
                 end
             end
 
+            for (s = 0; s < TS; s = s + 1) begin : g_tap
+            // the tap of this lane: (ky, kx*CF + cf) of the window position, or in the
+            // depthwise mode of tap tf*TS + s and channel fold cfd
+            localparam integer L = m * TS + s;
+            wire [KYB+KXB-1:0] position = tap_position(tf, s);
+            wire [KXB-1:0] tap_kxcf = position[KXB-1:0] + {{(KXB - CFB) {1'b0}}, cfd};
+            wire [KYB-1:0] tky = DEPTHWISE != 0 ? position[KYB+KXB-1:KXB] : ky;
+            wire [KXB-1:0] tkxcf = DEPTHWISE != 0 ? tap_kxcf : kxcf;
             // stage 1
-            wire signed [RB-1:0] iy = iy0 + $signed({{(RB - KYB) {1'b0}}, ky});
-            wire signed [CB-1:0] col = col0 + $signed({{(CB - KXB) {1'b0}}, kxcf});
+            wire signed [RB-1:0] iy = iy0 + $signed({{(RB - KYB) {1'b0}}, tky});
+            wire signed [CB-1:0] col = col0 + $signed({{(CB - KXB) {1'b0}}, tkxcf});
             wire pad = iy[RB-1] || iy >= IH_R || col[CB-1] || col >= ROW_WORDS_C;
             reg [SB-1:0] slot1;
             reg [CB-1:0] col1;
@@ -223,18 +265,19 @@ module bnnc_swu #(
             always @(posedge clk) begin
                 if (read) buffer[wr_addr] <= in_data;
                 if (advance) begin
-                    slot1 <= wrap_slot({1'b0, rs} + {{(SB + 1 - KYB) {1'b0}}, ky});
+                    slot1 <= wrap_slot({1'b0, rs} + {{(SB + 1 - KYB) {1'b0}}, tky});
                     col1 <= col;
                     pad1 <= pad;
                     addr2 <= sum[AW-1:0];
                     pad2 <= pad1;
                     if (v2) begin
-                        pad_q[m] <= pad2;
-                        if (!pad2) word_q[m*WIDTH+:WIDTH] <= buffer[addr2];
+                        pad_q[L] <= pad2;
+                        if (!pad2) word_q[L*WIDTH+:WIDTH] <= buffer[addr2];
                     end
                 end
             end
-            assign out_data[m*WIDTH+:WIDTH] = pad_q[m] ? {SIMD{PAD}} : word_q[m*WIDTH+:WIDTH];
+            assign out_data[L*WIDTH+:WIDTH] = pad_q[L] ? {SIMD{PAD}} : word_q[L*WIDTH+:WIDTH];
+            end
         end
     endgenerate
 
@@ -250,12 +293,14 @@ module bnnc_swu #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            ky <= 0; kxcf <= 0; grp <= 0;
+            ky <= 0; kxcf <= 0; tf <= 0; cfd <= 0; grp <= 0;
             slot0_next <= IH_MOD[SB-1:0];
             need <= NEED_INIT;
         end else if (issue) begin
             kxcf <= last_kxcf ? {KXB{1'b0}} : kxcf + 1'b1;
             if (last_kxcf) ky <= last_ky ? {KYB{1'b0}} : ky + 1'b1;
+            tf <= last_tf ? {TFB{1'b0}} : tf + 1'b1;
+            if (last_tf) cfd <= last_cfd ? {CFB{1'b0}} : cfd + 1'b1;
             if (frame_done) begin  // the frame is out: its rows are free, the next starts
                 grp <= 0;
                 slot0_next <= wrap_slot({1'b0, slot0_next} + IH_MOD);

@@ -94,13 +94,18 @@ def refold(graph: df.GraphOp, folding: dict[str, Fold], source: df.StreamType | 
         elif isinstance(op, df.EngineOp) and not isinstance(op, df.DwcOp):  # FIFOs and forks copy their input
             for result in op.results:
                 _retype(result, op.operands[0].type)
+        elif isinstance(op, df.OutputOp) and op.input.type.mmv.data > 1:  # type: ignore[attr-defined]
+            # the boundary carries one pixel a word: a converter after a last layer with MMV > 1
+            stream = op.input.type  # type: ignore[attr-defined]
+            mmv = stream.mmv.data
+            _connect(op, df.StreamType(stream.element, stream.lanes.data // mmv, stream.words.data * mmv))
 
 
 def output_pixels(producer: Operation) -> int:
     """Pixels per frame of a multi-pixel stream, from the engine that writes it."""
     while isinstance(producer, df.FifoOp | df.DwcOp | df.ForkOp):
         producer = producer.input.owner  # type: ignore[assignment]
-    if isinstance(producer, df.MvtuOp):
+    if isinstance(producer, df.MvtuOp | df.VvtuOp):
         return _int(producer.vectors)
     oh, ow = array_values(producer.ofm)  # type: ignore[attr-defined]
     return oh * ow

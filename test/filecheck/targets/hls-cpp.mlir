@@ -29,6 +29,7 @@
 // LIBRARY-NEXT: // ----- file: bnnc/swu.h
 // LIBRARY-NEXT: // ----- file: bnnc/threshold.h
 // LIBRARY-NEXT: // ----- file: bnnc/types.h
+// LIBRARY-NEXT: // ----- file: bnnc/vvtu.h
 // LIBRARY-NOT:  file:
 
 // top.h: the top's signature and a frame on each port: 18 si4 elements are two AXI words of

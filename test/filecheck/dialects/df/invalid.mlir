@@ -1142,3 +1142,124 @@ df.graph @tree_values {
   df.output %m {shape = array<i64: 1>} : !df.stream<1xui4, 1>
 }
 
+
+// -----
+
+//===------------------------------------------------------------------------------------===//
+// df.vvtu and the depthwise window unit (issue 25)
+//===------------------------------------------------------------------------------------===//
+
+df.graph @vvtu_pe {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<9xui2, 4>
+  // CHECK: Operation does not verify: 4 channels are not divisible by PE = 3
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 3 : i64, simd = 3 : i64} : !df.stream<9xui2, 4> -> !df.stream<3xsi7, 1>
+  df.output %d {shape = array<i64: 4>} : !df.stream<3xsi7, 1>
+}
+
+// -----
+
+df.graph @vvtu_simd {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<4xui2, 9>
+  // CHECK: Operation does not verify: 9 kernel taps are not divisible by SIMD = 2
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 2 : i64} : !df.stream<4xui2, 9> -> !df.stream<2xsi7, 2>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2xsi7, 2>
+}
+
+// -----
+
+df.graph @vvtu_input_lanes {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<4xui2, 9>
+  // CHECK: Operation does not verify: the input stream has 4 lanes, expected 6 for this folding
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64} : !df.stream<4xui2, 9> -> !df.stream<2xsi7, 2>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2xsi7, 2>
+}
+
+// -----
+
+df.graph @vvtu_output_words {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<6xui2, 6>
+  // CHECK: Operation does not verify: the output stream has 4 words per frame, expected 2
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64} : !df.stream<6xui2, 6> -> !df.stream<2xsi7, 4>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2xsi7, 4>
+}
+
+// -----
+
+df.graph @vvtu_weight_rows {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<6xui2, 6>
+  // CHECK: Operation does not verify: packed weights have shape [3, 1], expected [4, 1] for 4x9 weights
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5]]> : tensor<3x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64} : !df.stream<6xui2, 6> -> !df.stream<2xsi7, 2>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2xsi7, 2>
+}
+
+// -----
+
+df.graph @vvtu_kernel {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<6xui2, 6>
+  // CHECK: Operation does not verify: 'kernel' must have 2 values, got [9]
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 9>, pe = 2 : i64, simd = 3 : i64} : !df.stream<6xui2, 6> -> !df.stream<2xsi7, 2>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2xsi7, 2>
+}
+
+// -----
+
+df.graph @vvtu_popcount {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<6xui2, 6>
+  // CHECK: Operation does not verify: popcount accumulation needs bipolar inputs and weights
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64, popcount} : !df.stream<6xui2, 6> -> !df.stream<2xsi7, 2>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2xsi7, 2>
+}
+
+// -----
+
+df.graph @vvtu_thresholds {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<6xui2, 6>
+  // CHECK: Operation does not verify: thresholds must be (4 or 1, steps), got [2, 1]
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64, thresholds = dense<[[0], [1]]> : tensor<2x1xi64>} : !df.stream<6xui2, 6> -> !df.stream<2xui1, 2>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2xui1, 2>
+}
+
+// -----
+
+df.graph @vvtu_accumulator_output {
+  %in = df.input {shape = array<i64: 36>} : !df.stream<6xui2, 6>
+  // CHECK: Operation does not verify: accumulator outputs must be integers
+  %d = df.vvtu %in weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64} : !df.stream<6xui2, 6> -> !df.stream<2x!bnn.bipolar, 2>
+  df.output %d {shape = array<i64: 4>} : !df.stream<2x!bnn.bipolar, 2>
+}
+
+// -----
+
+df.graph @swu_depthwise_pe {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<2xui2, 32>
+  // CHECK: Operation does not verify: a depthwise window unit needs 'pe', its channels a word
+  %w = df.swu %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 3 : i64, depthwise} : !df.stream<2xui2, 32> -> !df.stream<6xui2, 24>
+  df.output %w {shape = array<i64: 144>} : !df.stream<6xui2, 24>
+}
+
+// -----
+
+df.graph @swu_pe_not_depthwise {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<2xui2, 32>
+  // CHECK: Operation does not verify: 'pe' belongs to the depthwise mode only
+  %w = df.swu %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 3 : i64, pe = 2 : i64} : !df.stream<2xui2, 32> -> !df.stream<6xui2, 24>
+  df.output %w {shape = array<i64: 144>} : !df.stream<6xui2, 24>
+}
+
+// -----
+
+df.graph @swu_depthwise_simd {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<2xui2, 32>
+  // CHECK: Operation does not verify: 9 kernel taps are not divisible by SIMD = 2
+  %w = df.swu %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 2 : i64, depthwise, pe = 2 : i64} : !df.stream<2xui2, 32> -> !df.stream<4xui2, 36>
+  df.output %w {shape = array<i64: 144>} : !df.stream<4xui2, 36>
+}
+
+// -----
+
+df.graph @swu_depthwise_output {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<2xui2, 32>
+  // CHECK: Operation does not verify: the output stream has 3 lanes, expected 6 for this folding
+  %w = df.swu %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 3 : i64, depthwise, pe = 2 : i64} : !df.stream<2xui2, 32> -> !df.stream<3xui2, 48>
+  df.output %w {shape = array<i64: 144>} : !df.stream<3xui2, 48>
+}

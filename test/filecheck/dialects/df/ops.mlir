@@ -189,6 +189,45 @@ df.graph @prepared attributes {target = #df.target<board = "zc706", part = "xc7z
   df.output %t {shape = array<i64: 2>} : !df.stream<1x!bnn.bipolar, 2>
 }
 
+// A depthwise layer (issue 25): the window unit in its depthwise mode reads PE = 2 channels a
+// word and writes, per pixel, C/PE = 2 channel folds x K/SIMD = 3 tap folds of PE·SIMD·MMV = 12
+// lanes (48 words for 16 pixels); the VVTU weighs each channel's 9 taps with its own kernel
+// (one packed row a channel) and thresholds it, writing PE·MMV = 4 lanes, 16·4/4 = 16 words
+// (`offset = 0` is not printed). The second layer takes a whole window a word (PE = C, SIMD = K)
+// and passes its accumulators on.
+// CHECK-LABEL: df.graph @depthwise {
+// CHECK-NEXT:    %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<2xui2, 32>{{$}}
+// CHECK-NEXT:    %win = df.swu %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 4, 4>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, simd = 3 : i64, mmv = 2 : i64, depthwise, pe = 2 : i64, layer = "conv0"} : !df.stream<2xui2, 32> -> !df.stream<12xui2, 48, mmv = 2>{{$}}
+// CHECK-NEXT:    %d = df.vvtu %win weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64, mmv = 2 : i64, vectors = 16 : i64, thresholds = dense<[[-1, 0, 1], [-2, 0, 2], [0, 1, 2], [-3, -1, 1]]> : tensor<4x3xi64>, layer = "conv0"} : !df.stream<12xui2, 48, mmv = 2> -> !df.stream<4xui2, 16, mmv = 2>{{$}}
+// CHECK-NEXT:    %w = df.dwc %d {pixels = 16 : i64} : !df.stream<4xui2, 16, mmv = 2> -> !df.stream<4xui2, 16>{{$}}
+// CHECK-NEXT:    %b = df.swu %w {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 9 : i64, depthwise, pe = 4 : i64, layer = "conv1"} : !df.stream<4xui2, 16> -> !df.stream<36xui2, 4>{{$}}
+// CHECK-NEXT:    %a = df.vvtu %b weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 4 : i64, simd = 9 : i64, vectors = 4 : i64, layer = "conv1"} : !df.stream<36xui2, 4> -> !df.stream<4xsi7, 4>{{$}}
+// CHECK-NEXT:    df.output %a {shape = array<i64: 2, 2, 4>} : !df.stream<4xsi7, 4>{{$}}
+// CHECK-NEXT:  }
+df.graph @depthwise {
+  %in = df.input {shape = array<i64: 4, 4, 4>} : !df.stream<2xui2, 32>
+  %win = df.swu %in {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 4, 4>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, simd = 3 : i64, mmv = 2 : i64, depthwise, pe = 2 : i64, layer = "conv0"} : !df.stream<2xui2, 32> -> !df.stream<12xui2, 48, mmv = 2>
+  %d = df.vvtu %win weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 2 : i64, simd = 3 : i64, mmv = 2 : i64, vectors = 16 : i64, thresholds = dense<[[-1, 0, 1], [-2, 0, 2], [0, 1, 2], [-3, -1, 1]]> : tensor<4x3xi64>, offset = 0 : i64, layer = "conv0"} : !df.stream<12xui2, 48, mmv = 2> -> !df.stream<4xui2, 16, mmv = 2>
+  %w = df.dwc %d {pixels = 16 : i64} : !df.stream<4xui2, 16, mmv = 2> -> !df.stream<4xui2, 16>
+  %b = df.swu %w {channels = 4 : i64, ifm = array<i64: 4, 4>, ofm = array<i64: 2, 2>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 9 : i64, depthwise, pe = 4 : i64, layer = "conv1"} : !df.stream<4xui2, 16> -> !df.stream<36xui2, 4>
+  %a = df.vvtu %b weights<si2> dense<[[1], [4], [5], [13]]> : tensor<4x1xui64> {channels = 4 : i64, kernel = array<i64: 3, 3>, pe = 4 : i64, simd = 9 : i64, vectors = 4 : i64, layer = "conv1"} : !df.stream<36xui2, 4> -> !df.stream<4xsi7, 4>
+  df.output %a {shape = array<i64: 2, 2, 4>} : !df.stream<4xsi7, 4>
+}
+
+// A bipolar depthwise layer: XNOR-popcounts against one threshold a channel.
+// CHECK-LABEL: df.graph @depthwise_bipolar {
+// CHECK-NEXT:    %in = df.input {shape = array<i64: 3, 3, 2>} : !df.stream<1x!bnn.bipolar, 18>{{$}}
+// CHECK-NEXT:    %win = df.swu %in {channels = 2 : i64, ifm = array<i64: 3, 3>, ofm = array<i64: 1, 1>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 1 : i64, depthwise, pe = 1 : i64} : !df.stream<1x!bnn.bipolar, 18> -> !df.stream<1x!bnn.bipolar, 18>{{$}}
+// CHECK-NEXT:    %d = df.vvtu %win weights<!bnn.bipolar> dense<[[511], [170]]> : tensor<2x1xui64> {channels = 2 : i64, kernel = array<i64: 3, 3>, pe = 1 : i64, simd = 1 : i64, popcount, thresholds = dense<[[5], [4]]> : tensor<2x1xi64>} : !df.stream<1x!bnn.bipolar, 18> -> !df.stream<1x!bnn.bipolar, 2>{{$}}
+// CHECK-NEXT:    df.output %d {shape = array<i64: 1, 1, 2>} : !df.stream<1x!bnn.bipolar, 2>{{$}}
+// CHECK-NEXT:  }
+df.graph @depthwise_bipolar {
+  %in = df.input {shape = array<i64: 3, 3, 2>} : !df.stream<1x!bnn.bipolar, 18>
+  %win = df.swu %in {channels = 2 : i64, ifm = array<i64: 3, 3>, ofm = array<i64: 1, 1>, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, simd = 1 : i64, depthwise, pe = 1 : i64} : !df.stream<1x!bnn.bipolar, 18> -> !df.stream<1x!bnn.bipolar, 18>
+  %d = df.vvtu %win weights<!bnn.bipolar> dense<[[511], [170]]> : tensor<2x1xui64> {channels = 2 : i64, kernel = array<i64: 3, 3>, pe = 1 : i64, simd = 1 : i64, popcount, thresholds = dense<[[5], [4]]> : tensor<2x1xi64>} : !df.stream<1x!bnn.bipolar, 18> -> !df.stream<1x!bnn.bipolar, 2>
+  df.output %d {shape = array<i64: 1, 1, 2>} : !df.stream<1x!bnn.bipolar, 2>
+}
+
 // The host calls the graphs: NC and NCHW tensors in, NC and NCHW tensors out.
 // CHECK-LABEL: func.func @main(%x: tensor<1x64x!bnn.bipolar>, %img: tensor<1x4x6x6x!bnn.bipolar>, %feat: tensor<1x8xsi8>) -> (tensor<1x4x!bnn.bipolar>, tensor<1x8x2x2x!bnn.bipolar>, tensor<1x3xui4>) {
 // CHECK-NEXT:    %y = df.invoke @fc_bipolar(%x) : (tensor<1x64x!bnn.bipolar>) -> tensor<1x4x!bnn.bipolar>{{$}}

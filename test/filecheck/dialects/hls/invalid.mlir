@@ -455,7 +455,7 @@ hls.top @instance_unknown_template attributes {part = "xc7z045ffg900-2", clock_m
   hls.instance "axi_to_stream"(%in, %x) {args = {ElemT = !bnn.bipolar, ELEMENTS = 8 : i64, LANES = 4 : i64}} : !hls.axis<64>, !hls.stream<4>
   hls.rom @w {element = ui4, shape = array<i64: 1, 4>, contents = dense<[[[1], [2], [3], [4]]]> : tensor<1x4x1xui64>, storage = "lutram", partition = array<i64: 0>}
   %y = hls.stream "y" {depth = 2 : i64} : !hls.stream<4>
-  // CHECK: Operation does not verify: unknown template 'mvtu_accumulate'; the library has axi_to_stream, dwc, dwc_pixels, label_select, mvtu, mvtu_acc, pool, stream_to_axi, swu, threshold
+  // CHECK: Operation does not verify: unknown template 'mvtu_accumulate'; the library has axi_to_stream, dwc, dwc_pixels, label_select, mvtu, mvtu_acc, pool, stream_to_axi, swu, swu_dw, threshold, vvtu, vvtu_acc
   hls.instance "mvtu_accumulate"(%x, %y) {args = {MW = 8 : i64, MH = 2 : i64, PE = 1 : i64, SIMD = 4 : i64, MMV = 1 : i64, VECTORS = 1 : i64, POPCOUNT = 1 : i64, InT = !bnn.bipolar, WeightT = !bnn.bipolar, AccT = ui4, OutT = ui4}, roms = [@w]} : !hls.stream<4>, !hls.stream<4>
   %out = hls.port "out_axis" {direction = "out", element = ui4, elements = 2 : i64} : !hls.axis<64>
   hls.instance "stream_to_axi"(%y, %out) {args = {ElemT = ui4, ELEMENTS = 2 : i64, LANES = 1 : i64}} : !hls.stream<4>, !hls.axis<64>
