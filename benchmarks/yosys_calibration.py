@@ -139,6 +139,8 @@ CONFIGS = {
     "mvtu-xnor-pe32-simd32-deep": (_mvtu(1024, 256, 32, 32, thresholds_range=(400, 624)), df.MvtuOp),
     # LFC's 1024 x 1024 layers: 4,096 x 256 weights in four rows of block RAMs (a minute or more)
     "mvtu-xnor-pe8-simd32-4rows": (_mvtu(1024, 1024, 8, 32, thresholds_range=(462, 562)), df.MvtuOp),
+    # CNV's conv4 (1,152 x 256): 2,304 x 128 weights, deeper than one row of 512 x 72 RAMB36s
+    "mvtu-xnor-pe4-simd32-2304deep": (_mvtu(1152, 256, 4, 32, thresholds_range=(526, 626)), df.MvtuOp),
     "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
     "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
                                      thresholds_range=(-40, 40)), df.MvtuOp),
@@ -178,6 +180,7 @@ class Row:
     worst_ns: float = 0.0  # the timing check's worst register-to-register path
     lut_levels: int = 0
     carry4: int = 0
+    cells: dict | None = None  # Yosys' cell counts by type, to see what a figure is made of
 
 
 def _wrapper(module: str, params: dict, in_width: int, out_width: int) -> str:
@@ -266,7 +269,7 @@ def measure(name: str, op) -> Row:
     delay, levels, carry4 = worst_path(netlist, "\\cal_top")
     cost = node_cost(op, device)
     return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1),
-               cost.dsp, dsp_count(cells), delay, levels, carry4)
+               cost.dsp, dsp_count(cells), delay, levels, carry4, cells)
 
 
 def design_row() -> Row:
