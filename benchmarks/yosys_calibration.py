@@ -163,6 +163,14 @@ CONFIGS = {
     "fifo-64x1024": (_fifo(64, 1024)[0], df.FifoOp, 1024),
 }
 
+# The AXI-stream ports (`bnnc_repack` from or to 64-bit words, `cost_model.input_port_cost` and
+# `output_port_cost` without `bnnc_frame_in`): name -> (bits, lanes in, lanes out, elements a frame)
+PORTS = {
+    "port-in-64-to-4-784": (1, 64, 4, 784),  # TFC's and SFC's input port at fix-9000
+    "port-in-64-to-49-784": (1, 64, 49, 784),  # LFC's
+    "port-out-5-to-9-ui7": (7, 5, 9, 10),  # an output port of 7-bit scores
+}
+
 
 @dataclass
 class Row:
@@ -272,6 +280,23 @@ def measure(name: str, op) -> Row:
                cost.dsp, dsp_count(cells), delay, levels, carry4, cells)
 
 
+def measure_port(name: str) -> Row:
+    """A `bnnc_repack` as the AXI-stream port instantiates it, against `repack_cost`."""
+    from bnnc.analysis.fabric_costs import fabric_costs
+    from bnnc.dialects.df.dwc import repack_cost, repack_params
+
+    bits, lanes_in, lanes_out, elements = PORTS[name]
+    start = time.time()
+    params = repack_params(bits, lanes_in, lanes_out, elements)
+    top = _wrapper("bnnc_repack", params, lanes_in * bits, lanes_out * bits)
+    cells, netlist = synthesize(top, {}, ["bnnc_repack"])
+    lut, lutram, ff, bram = resources(cells)
+    delay, levels, carry4 = worst_path(netlist, "\\cal_top")
+    cost = repack_cost(lanes_in, lanes_out, elements, bits, fabric_costs(load_device(FAMILY_BOARDS[FAMILY])))
+    return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1),
+               cost.dsp, dsp_count(cells), delay, levels, carry4, cells)
+
+
 def design_row() -> Row:
     """TFC-w1a1 folded for 9000 frames/s, the whole design (engines, FIFOs, converters and the
     AXI-stream ports) synthesised as one flattened top, against the estimate's totals."""
@@ -322,10 +347,10 @@ def main() -> None:
     args = parser.parse_args()
     global FAMILY
     FAMILY = args.family
-    names = args.only or list(CONFIGS)
+    names = args.only or list(CONFIGS) + list(PORTS)
     rows = []
     for name in names:
-        rows.append(measure(name, engine_op(name)))
+        rows.append(measure_port(name) if name in PORTS else measure(name, engine_op(name)))
         print(f"{name}: {rows[-1]}", file=sys.stderr, flush=True)
     if not args.no_design:
         rows.append(design_row())

@@ -47,7 +47,9 @@ class FabricTable(Protocol):
     label_select_lut_per_entry_bit: float
     dsp_packs_registers: bool
     dsp_tree_fabric_share: float
-    repack_mux_scale: float
+    repack_lut_per_slot_bit: float
+    regroup_lut_per_bank_bit: float
+    regroup_wide_select_lut_per_word: float
 
 
 @dataclass(frozen=True)
