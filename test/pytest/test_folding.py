@@ -197,3 +197,22 @@ def test_the_axi_ports_and_converters_are_priced_on_the_boards_fabric():
     port = output_port_cost(graph.output_op().input.type, FABRICS["xcup"])
     assert port != output_port_cost(graph.output_op().input.type, FABRICS["xc7"])
     assert graph.attributes["df.folding"].data["lut"].value.data == solution.totals.lut + port.lut
+
+
+def test_a_multi_pixel_converter_is_priced_as_bnnc_regroup():
+    """Between multi-pixel streams the folding prices the converter as `df.dwc` does
+    (`regroup_cost`), not with the one-pixel `bnnc_repack` formula."""
+    from bnnc.analysis.cost_model import dwc_stream_cost, regroup_cost
+    from bnnc.analysis.fabric_costs import FABRICS
+
+    problem = build_problem(lowered_graph(model_path("cnv_w1a1_random.qonnx.onnx"))[1], DEVICE, 200.0)
+    for before, after in zip(problem.layers, problem.layers[1:]):
+        for c in before.choices:
+            for d in after.choices:
+                if c.writes != d.reads and (c.writes.mmv.data > 1 or d.reads.mmv.data > 1):
+                    cost = problem.edge(c.writes, d.reads, c.pixels)
+                    if cost.cycles < 10**18:
+                        assert cost == regroup_cost(c.writes, d.reads, c.pixels, FABRICS["xc7"])
+                        assert cost != dwc_stream_cost(c.writes, d.reads, FABRICS["xc7"])
+                        return
+    pytest.fail("no multi-pixel converter among CNV's choices")

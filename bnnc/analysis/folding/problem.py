@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from xdsl.ir import Operation
 
-from bnnc.analysis.cost_model import Cost, dwc_stream_cost, input_port_cost, node_cost
+from bnnc.analysis.cost_model import Cost, dwc_stream_cost, input_port_cost, node_cost, regroup_cost
 from bnnc.analysis.fabric_costs import FabricCosts, fabric_costs
 from bnnc.devices import Device
 from bnnc.dialects import df
@@ -63,6 +63,7 @@ def _edge_cost(writes: df.StreamType, reads: df.StreamType, pixels: int, fabric:
         for s in (writes, reads):
             if pixels % s.mmv.data or vector % (s.lanes.data // s.mmv.data):
                 return Cost(10**18, 0, 0, 0, 0)
+        return regroup_cost(writes, reads, pixels, fabric)  # bnnc_regroup, as df.dwc.cost prices it
     return dwc_stream_cost(writes, reads, fabric)
 
 
