@@ -73,8 +73,8 @@ FABRICS = {
         # bnnc_repack (2026-12-08, the registered `available`): 2 -> 16, 64 -> 8, 64 -> 4 and
         # 64 -> 49 lanes of bits, 5 -> 9 of 7 bits: 74, 136, 180, 1,117, 102 LUT in Yosys
         repack_lut_per_slot_bit=16,
-        # bnnc_regroup (the one-hot AND-OR select): 175 and 205 LUT for 512 and 576 bank bits
-        regroup_lut_per_bank_bit=0.35, regroup_wide_select_lut_per_word=0.0,
+        # bnnc_regroup (the one-hot AND-OR select): 175 and 205 LUT for 256 and 288 bank bits
+        regroup_lut_per_bank_bit=0.7, regroup_wide_select_lut_per_word=0.0,
     ),
     # UltraScale+ (Zynq UltraScale+): refitted on the pipelined engines under `-family xcup`
     # (2026-12-08, Yosys 0.23; docs/rtl.md, UltraScale+ column), after the MVTU's input buffer,
@@ -104,7 +104,7 @@ FABRICS = {
         repack_lut_per_slot_bit=18.5,
         # bnnc_regroup: 175 LUT for 1 -> MMV 4 (8 words a bit) as on 7-series; 264 for MMV 2 ->
         # 1 (36 words): Yosys builds the 36-word select from LUT7-LUT9 (194 MUXF7, 88 MUXF8)
-        regroup_lut_per_bank_bit=0.35, regroup_wide_select_lut_per_word=0.3,
+        regroup_lut_per_bank_bit=0.7, regroup_wide_select_lut_per_word=0.3,
     ),
 }
 

@@ -255,8 +255,8 @@ def regroup_cost(src: StreamType, dst: StreamType, pixels: int, fabric: FabricTa
     of the one-hot register `rsel`; the words of both banks are the 2·SIZE bank bits, so every
     bank bit is one (select, data) pair of that AND-OR — three pairs a LUT6 and the OR tree
     after them — and the family's `regroup_lut_per_bank_bit` a bank bit covers those and the
-    slot decode of the loads (7-series and UltraScale+ 0.35: 175 and 205 LUT in Yosys for 512
-    and 576 bank bits). On a family whose Yosys mapping builds a select over more than
+    slot decode of the loads (7-series and UltraScale+ 0.7: 175 and 205 LUT in Yosys for 256
+    and 288 bank bits, `dwc-1-to-mmv4` and `dwc-mmv2-to-1`; the model 180 and 202). On a family whose Yosys mapping builds a select over more than
     REGROUP_SELECT_WORDS_PER_LUT words from wide LUTs (UltraScale+: LUT7–LUT9, LUT6s joined by
     MUXF7/F8/F9), each further word costs `regroup_wide_select_lut_per_word` LUTs per output
     bit (UltraScale+ 0.3: `dwc-mmv2-to-1`, 36 words of 8 bits, 264 LUT against 205 on 7-series).
