@@ -141,6 +141,10 @@ CONFIGS = {
     "mvtu-xnor-pe8-simd32-4rows": (_mvtu(1024, 1024, 8, 32, thresholds_range=(462, 562)), df.MvtuOp),
     # CNV's conv4 (1,152 x 256): 2,304 x 128 weights, deeper than one row of 512 x 72 RAMB36s
     "mvtu-xnor-pe4-simd32-2304deep": (_mvtu(1152, 256, 4, 32, thresholds_range=(526, 626)), df.MvtuOp),
+    # a ROM of 144 x 256 bits, deeper than LUTRAM_MAX_DEPTH but small: soft logic or block RAM
+    "mvtu-xnor-pe8-simd32-144deep": (_mvtu(288, 128, 8, 32, thresholds_range=(124, 164)), df.MvtuOp),
+    # TFC's fc1 at PE 1, SIMD 1: a 4,096 x 1 ROM
+    "mvtu-xnor-pe1-simd1-4096x1": (_mvtu(64, 64, 1, 1, thresholds_range=(24, 40)), df.MvtuOp),
     "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
     "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
                                      thresholds_range=(-40, 40)), df.MvtuOp),

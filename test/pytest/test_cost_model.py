@@ -148,11 +148,13 @@ def test_cnv_weight_memories():
     _, layers = cnv()
     costs = [mvtu_cost(op, ZC706) for op in layers]
     # depth MW·MH/(PE·SIMD) x width PE·SIMD: conv0 36 x 48 and conv1 36 x 1024 fit LUTRAM;
-    # conv2 144 x 512, conv3 288 x 512 -> 1·⌈512/36⌉; conv4 2304 x 128 -> 5 rows of 2 RAMB36 in
+    # conv2 144 x 512 -> soft logic, 3·512 LUTs (cheaper than 15 RAMB18 at memory_libmap's costs;
+    # Yosys builds a 144 x 256 ROM from 1,632 LUT and no block RAM); conv3 288 x 512 ->
+    # 1·⌈512/36⌉; conv4 2304 x 128 -> 5 rows of 2 RAMB36 in
     # 512 x 72 (Yosys: 9 RAMB36E1 at this shape); conv5 18432 x 32 -> 9 rows of 2 RAMB36 in 2K x 18;
     # fc6 32768 x 4 -> 4 RAMB36 in 32K x 1; fc7 32768 x 8 -> 8; fc8 8192 x 4 -> 1 RAMB36 (the layout
     # of least memory_libmap cost, `rom_block_layout`).
-    assert [c.bram18 for c in costs] == [0, 0, 15, 15, 20, 36, 8, 16, 2]
+    assert [c.bram18 for c in costs] == [0, 0, 0, 15, 20, 36, 8, 16, 2]
     assert costs[0].lutram >= 48 and costs[1].lutram >= 1024
 
 
@@ -289,3 +291,6 @@ def test_weight_rom_layout_follows_yosys():
     assert weight_memory_cost(12544, 4, xc7) == (3, 32, 4)  # 3 RAMB18 and 8 RAM64M, not 4 RAMB18
     # one RAMB36 (cost 257) is chosen over two RAMB18s (2 x 129) of the same capacity
     assert rom_block_layout(8192, 4) == (2, 1)
+    # a ROM that soft logic holds more cheaply: TFC's fc1 at PE 1, SIMD 1, 4,096 x 1, is 64 LUTs
+    # (Yosys: 152 LUT for the layer and no block RAM)
+    assert weight_memory_cost(4096, 1, xc7) == (0, 64, 0)
