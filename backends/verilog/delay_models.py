@@ -36,9 +36,9 @@ frequencies. What is read and what is assumed:
 
 7-series -1 (the Pynq-Z1/Z2's xc7z020clg400-1; `speed_grade_1`, selected from the board's part
 string by `speed_grade`). The -2 model (`timing.XC7`) scaled by the data sheet's -1/-2 ratios.
-The brief for this model names DS187 (Zynq-7000 Z-7007S/7010/7014S/7015/7020 DC and AC switching
-characteristics), whose PL is the same 28 nm 7-series fabric as Spartan-7 and Artix-7; DS187
-itself was not at hand, so the ratios are **read from DS189** (Spartan-7 data sheet, v1.10,
+The Z-7020's own data sheet is DS187 (Zynq-7000 Z-7007S/7010/7014S/7015/7020 DC and AC switching
+characteristics), whose PL is the 28 nm 7-series fabric of Artix-7 and Spartan-7; DS187 was not
+at hand when this model was written, so the ratios are **read from DS189** (Spartan-7 data sheet, v1.10,
 "Block RAM and FIFO Switching Characteristics" and "Clock Buffers and Networks", VCCINT 1.0 V,
 -2 and -1 columns) and **assumed equal for the Z-7020**:
 

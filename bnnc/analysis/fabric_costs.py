@@ -56,8 +56,8 @@ class FabricCosts:
 
 
 FABRICS = {
-    # 7-series (Zynq-7000): the calibration of docs/rtl.md, "Resources: Yosys against
-    # bnnc.analysis.cost_model", every engine within 15 %.
+    # 7-series (Zynq-7000): the calibration of docs/rtl.md, "Both families, every row within
+    # 15 %": every configuration within 15 % of Yosys in LUT, FF, BRAM18 and DSP.
     "xc7": FabricCosts(
         family="xc7", description="7-series (LUT6, RAM32M/RAM64M, RAMB18E1/RAMB36E1, DSP48E1)",
         # si8 x bipolar SIMD 3 PE 4: 415 LUT, ui2 x si2 SIMD 8 PE 4: 675 LUT (2026-12-08, with the
@@ -76,7 +76,8 @@ FABRICS = {
         # bnnc_regroup (the one-hot AND-OR select): 175 and 205 LUT for 256 and 288 bank bits
         regroup_lut_per_bank_bit=0.7, regroup_wide_select_lut_per_word=0.0,
     ),
-    # UltraScale+ (Zynq UltraScale+): refitted on the pipelined engines under `-family xcup`
+    # UltraScale+ (Zynq UltraScale+): docs/rtl.md, "Both families, every row within 15 %";
+    # refitted on the pipelined engines under `-family xcup`
     # (2026-12-08, Yosys 0.23; docs/rtl.md, UltraScale+ column), after the MVTU's input buffer,
     # control and registered ROMs were modelled from the RTL. Integer MVTUs: si8 x bipolar SIMD 3
     # PE 4 is 415 LUT, ui2 x si2 SIMD 8 PE 4 679: the 7-series shares (before: 1.62, 0.75, when
