@@ -6,8 +6,8 @@
 A slow benchmark (not CI: CNV-max takes minutes and GBs in Yosys). Each design is compiled as
 `bnnc compile --backend rtl` would (import, streamline, lower, fold, insert-streams,
 size-fifos), its whole Verilog top (engines, FIFOs, converters, AXI-stream ports) synthesised
-flattened with `yosys synth_xilinx -family xc7` (`--family xcup`: UltraScale+, the estimate on the
-ZCU104 and the UltraScale+ delay model), and compared with `estimate_graph`'s totals:
+flattened with `yosys synth_xilinx -family xc7` (`--family xcup`: UltraScale+, folded for and
+estimated on the ZCU104, with the UltraScale+ delay model), and compared with `estimate_graph`'s totals:
 LUT (LUT1..LUT6 and the LUTs of distributed RAMs and SRLs), FF, BRAM18 and DSP48E1, plus the
 worst register-to-register path by bnnc's timing check (`bnnc.backends.verilog.timing`; its
 delay models are estimates: nothing here has run under Vivado). Each row also splits both sides
@@ -78,12 +78,15 @@ def measure(name: str, clock_mhz: float = 200.0, keep: Path | None = None, windo
     from bnnc.frontend.onnx_importer import import_onnx
     from bnnc.driver.pipeline import run_pipeline
 
+    if windows and family != "xc7":  # timing_windows synthesises for 7-series only
+        raise SystemExit("design_timing.py: --windows synthesises for xc7 only; run --family xcup flat")
     model, fold = DESIGNS[name]
+    board = FAMILY_BOARDS[family]  # folded for the board of the family (ZC706, ZCU104), as compiled for it
     module = run_pipeline(import_onnx(SHARED / model),
-                          f"bnn-streamline,lower-bnn-to-dataflow,fold{{{fold} clock-mhz={clock_mhz:g}}},"
+                          f"bnn-streamline,lower-bnn-to-dataflow,fold{{{fold} clock-mhz={clock_mhz:g} board={board}}},"
                           "insert-streams,size-fifos")
     graph = next(op for op in module.walk() if isinstance(op, df.GraphOp))
-    estimate = estimate_graph(graph, load_device(FAMILY_BOARDS[family]), clock_mhz)
+    estimate = estimate_graph(graph, load_device(board), clock_mhz)
     project = build_project(find_graph(module))
     start = time.time()
     if windows:

@@ -155,6 +155,12 @@ CONFIGS = {
     "mvtu-xnor-pe32-simd32-deep": (_mvtu(1024, 256, 32, 32, thresholds_range=(400, 624)), df.MvtuOp),
     # LFC's 1024 x 1024 layers: 4,096 x 256 weights in four rows of block RAMs (a minute or more)
     "mvtu-xnor-pe8-simd32-4rows": (_mvtu(1024, 1024, 8, 32, thresholds_range=(462, 562)), df.MvtuOp),
+    # CNV's conv4 (1,152 x 256): 2,304 x 128 weights, deeper than one row of 512 x 72 RAMB36s
+    "mvtu-xnor-pe4-simd32-2304deep": (_mvtu(1152, 256, 4, 32, thresholds_range=(526, 626)), df.MvtuOp),
+    # a ROM of 144 x 256 bits, deeper than LUTRAM_MAX_DEPTH but small: soft logic or block RAM
+    "mvtu-xnor-pe8-simd32-144deep": (_mvtu(288, 128, 8, 32, thresholds_range=(124, 164)), df.MvtuOp),
+    # TFC's fc1 at PE 1, SIMD 1: a 4,096 x 1 ROM
+    "mvtu-xnor-pe1-simd1-4096x1": (_mvtu(64, 64, 1, 1, thresholds_range=(24, 40)), df.MvtuOp),
     "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
     "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
                                      thresholds_range=(-40, 40)), df.MvtuOp),
@@ -183,6 +189,14 @@ CONFIGS = {
     "fifo-64x1024": (_fifo(64, 1024)[0], df.FifoOp, 1024),
 }
 
+# The AXI-stream ports (`bnnc_repack` from or to 64-bit words, `cost_model.input_port_cost` and
+# `output_port_cost` without `bnnc_frame_in`): name -> (bits, lanes in, lanes out, elements a frame)
+PORTS = {
+    "port-in-64-to-4-784": (1, 64, 4, 784),  # TFC's and SFC's input port at fix-9000
+    "port-in-64-to-49-784": (1, 64, 49, 784),  # LFC's
+    "port-out-5-to-9-ui7": (7, 5, 9, 10),  # an output port of 7-bit scores
+}
+
 
 @dataclass
 class Row:
@@ -200,6 +214,7 @@ class Row:
     worst_ns: float = 0.0  # the timing check's worst register-to-register path
     lut_levels: int = 0
     carry4: int = 0
+    cells: dict | None = None  # Yosys' cell counts by type, to see what a figure is made of
 
 
 def _wrapper(module: str, params: dict, in_width: int, out_width: int) -> str:
@@ -288,7 +303,24 @@ def measure(name: str, op) -> Row:
     delay, levels, carry4 = worst_path(netlist, "\\cal_top")
     cost = node_cost(op, device)
     return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1),
-               cost.dsp, dsp_count(cells), delay, levels, carry4)
+               cost.dsp, dsp_count(cells), delay, levels, carry4, cells)
+
+
+def measure_port(name: str) -> Row:
+    """A `bnnc_repack` as the AXI-stream port instantiates it, against `repack_cost`."""
+    from bnnc.analysis.fabric_costs import fabric_costs
+    from bnnc.dialects.df.dwc import repack_cost, repack_params
+
+    bits, lanes_in, lanes_out, elements = PORTS[name]
+    start = time.time()
+    params = repack_params(bits, lanes_in, lanes_out, elements)
+    top = _wrapper("bnnc_repack", params, lanes_in * bits, lanes_out * bits)
+    cells, netlist = synthesize(top, {}, ["bnnc_repack"])
+    lut, lutram, ff, bram = resources(cells)
+    delay, levels, carry4 = worst_path(netlist, "\\cal_top")
+    cost = repack_cost(lanes_in, lanes_out, elements, bits, fabric_costs(load_device(FAMILY_BOARDS[FAMILY])))
+    return Row(name, cost.lut, cost.ff, cost.bram18, lut, lutram, ff, bram, round(time.time() - start, 1),
+               cost.dsp, dsp_count(cells), delay, levels, carry4, cells)
 
 
 def design_row() -> Row:
@@ -341,10 +373,10 @@ def main() -> None:
     args = parser.parse_args()
     global FAMILY
     FAMILY = args.family
-    names = args.only or list(CONFIGS)
+    names = args.only or list(CONFIGS) + list(PORTS)
     rows = []
     for name in names:
-        rows.append(measure(name, engine_op(name)))
+        rows.append(measure_port(name) if name in PORTS else measure(name, engine_op(name)))
         print(f"{name}: {rows[-1]}", file=sys.stderr, flush=True)
     if not args.no_design:
         rows.append(design_row())

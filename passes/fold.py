@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr, i64
 from xdsl.passes import ModulePass
 
 from bnnc.analysis.cost_model import output_port_cost
+from bnnc.analysis.fabric_costs import fabric_costs
 from bnnc.devices import DEFAULT_BOARD, load_device
 from bnnc.errors import BnncError
 from bnnc.analysis.folding import refold
@@ -79,7 +80,7 @@ def fold_graph(graph: df.GraphOp, options: FoldOptions) -> Solution:
     graph.target = df.TargetAttr(options.board, device.part, clock)
     # the output port costs the same under every folding, so the problem leaves it out; the
     # record counts it, as the fold table's total does
-    port = output_port_cost(graph.output_op().input.type)
+    port = output_port_cost(graph.output_op().input.type, fabric_costs(device))
     graph.attributes["df.folding"] = DictionaryAttr({
         "scenario": StringAttr("max" if options.max else "fix"),
         "solver": StringAttr(options.solver),

@@ -33,10 +33,28 @@ frequencies. What is read and what is assumed:
   at -2, a newer process; UltraScale+ is taken slower). Distributed RAM and SRLs: read as a LUT
   (0.10 ns; 0.30 ns for RAM128/RAM256 with their MUXF7), write clock-to-out 0.80 ns, write setup
   0.30 ns: **assumptions**.
+
+7-series -1 (the Pynq-Z1/Z2's xc7z020clg400-1; `speed_grade_1`, selected from the board's part
+string by `speed_grade`). The -2 model (`timing.XC7`) scaled by the data sheet's -1/-2 ratios.
+The Z-7020's own data sheet is DS187 (Zynq-7000 Z-7007S/7010/7014S/7015/7020 DC and AC switching
+characteristics), whose PL is the 28 nm 7-series fabric of Artix-7 and Spartan-7; DS187 was not
+at hand when this model was written, so the ratios are **read from DS189** (Spartan-7 data sheet, v1.10,
+"Block RAM and FIFO Switching Characteristics" and "Clock Buffers and Networks", VCCINT 1.0 V,
+-2 and -1 columns) and **assumed equal for the Z-7020**:
+
+- block RAM clock-to-out without the output register T_RCKO_DO 2.13 → 2.46 ns (x 1.155), with
+  it T_RCKO_DO_REG 0.74 → 0.89 ns (x 1.203), address setup T_RCCK_ADDR 0.49 → 0.57 ns (x 1.163)
+  (read);
+- global clock tree F_MAX_BUFG 628 → 464 MHz (read): 100 MHz, the Pynq default, is far below it;
+- every other figure (flip-flops, LUTs, routing, CARRY4, MUXF7/F8, distributed RAM, DSP48E1)
+  x 1.155, the block RAM clock-to-out ratio: an **assumption** (the 7-series data sheets give no
+  CLB delays to take a ratio of; a LUT level with its routing is then 0.54 ns, not 0.47).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 
 
@@ -94,3 +112,28 @@ XCUP = DelayModel(
     dsp_setup_input_reg=0.25, dsp_setup_m_reg=1.60, dsp_setup_p_reg=2.20,
     uram_clock_to_out=1.60, uram_clock_to_out_registered=0.50, uram_setup=0.40,
 )
+
+
+# DS189's -1/-2 ratios (module docstring): the block RAM's own, and the clock-to-out ratio for the rest
+SPEED_1_BRAM_CLOCK_TO_OUT = 2.46 / 2.13
+SPEED_1_BRAM_CLOCK_TO_OUT_REGISTERED = 0.89 / 0.74
+SPEED_1_BRAM_SETUP = 0.57 / 0.49
+SPEED_1_LOGIC = SPEED_1_BRAM_CLOCK_TO_OUT  # an assumption: no CLB figures in the data sheet
+
+
+def speed_grade_1(model: DelayModel) -> DelayModel:
+    """A 7-series -2 model (`timing.XC7`) at the -1 speed grade: every figure scaled by
+    SPEED_1_LOGIC but the block RAM's, which scale by their own ratios (module docstring)."""
+    own = {"bram_clock_to_out": SPEED_1_BRAM_CLOCK_TO_OUT,
+           "bram_clock_to_out_registered": SPEED_1_BRAM_CLOCK_TO_OUT_REGISTERED,
+           "bram_setup": SPEED_1_BRAM_SETUP}
+    scaled = {f.name: round(getattr(model, f.name) * own.get(f.name, SPEED_1_LOGIC), 3)
+              for f in dataclasses.fields(model) if isinstance(getattr(model, f.name), float)}
+    return dataclasses.replace(model, description=model.description.replace("-2", "-1"), **scaled)
+
+
+def speed_grade(part: str) -> int | None:
+    """The speed grade of a Vivado part name: xc7z020clg400-1 → 1, xc7z045ffg900-2 → 2,
+    xczu7ev-ffvc1156-2-e → 2 (the temperature grade after it); None when the name has none."""
+    match = re.search(r"-(\d)[a-zA-Z]*(?:-[a-zA-Z]+)?$", part)
+    return int(match.group(1)) if match else None

@@ -66,7 +66,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bnnc.backends.verilog.delay_models import XCUP, DelayModel
+from bnnc.backends.verilog.delay_models import XCUP, DelayModel, speed_grade, speed_grade_1
 from bnnc.errors import BnncError
 
 # ---- the delay model (ns); derivations and sources in the module docstring
@@ -106,17 +106,29 @@ XC7 = DelayModel(
     dsp_combinational=DSP_COMBINATIONAL, dsp_p_registered=DSP_P_REGISTERED, dsp_m_registered=DSP_M_REGISTERED,
     dsp_setup_input_reg=DSP_SETUP_INPUT_REG, dsp_setup_m_reg=DSP_SETUP_M_REG, dsp_setup_p_reg=DSP_SETUP_P_REG,
 )
-# The model of each fabric family (the board file's `family`; `delay_models` has the UltraScale+ one).
+# The model of each fabric family (the board file's `family`; `delay_models` has the UltraScale+ one),
+# at the -2 speed grade; other grades by (family, grade) (`delay_models.speed_grade_1`: the Pynq's -1).
 DELAY_MODELS = {"xc7": XC7, "xcup": XCUP}
+XC7_SPEED_1 = speed_grade_1(XC7)
+OTHER_SPEED_GRADES = {("xc7", 1): XC7_SPEED_1}
 
 
-def delay_model(family: str) -> DelayModel:
-    """The delay model of a fabric family (`Device.family`)."""
+def delay_model(family: str, part: str | None = None) -> DelayModel:
+    """The delay model of a fabric family (`Device.family`) at the speed grade of the board's
+    `part` (`delay_models.speed_grade`; -2 when no part is given or the name has no grade)."""
     model = DELAY_MODELS.get(family)
     if model is None:
         raise BnncError(f"the timing check has no delay model for the fabric family '{family}'; "
                         f"the families are {', '.join(sorted(DELAY_MODELS))}")
-    return model
+    grade = speed_grade(part) if part else None
+    if grade is None or grade == 2:
+        return model
+    other = OTHER_SPEED_GRADES.get((family, grade))
+    if other is None:
+        known = ", ".join(f"{f} -{g}" for f, g in sorted({(f, 2) for f in DELAY_MODELS} | set(OTHER_SPEED_GRADES)))
+        raise BnncError(f"the timing check has no delay model for speed grade -{grade} of the fabric family "
+                        f"'{family}' (part {part}); it has {known}")
+    return other
 
 
 FLIP_FLOPS = {"FDRE", "FDSE", "FDCE", "FDPE"}
@@ -472,10 +484,10 @@ def synthesize_netlist(directory: Path, sources: list[str], top: str, family: st
     return json.loads((directory / "netlist.json").read_text())
 
 
-def check_project(rtl: str | Path, clock_mhz: float, family: str = "xc7") -> TimingReport:
+def check_project(rtl: str | Path, clock_mhz: float, family: str = "xc7", part: str | None = None) -> TimingReport:
     """The timing of a generated Verilog project (`bnnc compile`'s `rtl/`): the whole top,
     flattened, its paths attributed to the engine instances; synthesised for the fabric `family`
-    (the board's) and timed by its delay model."""
+    (the board's) and timed by its delay model at the speed grade of `part` (`delay_model`)."""
     from bnnc.backends.verilog.emitter import TOP_MODULE
 
     root = Path(rtl)
@@ -490,7 +502,7 @@ def check_project(rtl: str | Path, clock_mhz: float, family: str = "xc7") -> Tim
                 shutil.copyfile(path, target)
         sources = sorted(str(p.relative_to(work)) for p in (work / "library").glob("*.v")) + ["top.v"]
         netlist = synthesize_netlist(work, sources, TOP_MODULE, family)
-    model = delay_model(family)
+    model = delay_model(family, part)
     return report_of(worst_paths(netlist, f"\\{TOP_MODULE}", model) or worst_paths(netlist, None, model), clock_mhz,
                      model)
 

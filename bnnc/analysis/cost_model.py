@@ -26,9 +26,6 @@ from bnnc.dialects import df
 from bnnc.dialects.bnn import bit_width
 from bnnc.dialects.df import resources
 from bnnc.dialects.df.dwc import (  # noqa: F401  (re-exported)
-    REGROUP_BASE_LUT,
-    REGROUP_LUT_PER_BANK_BIT,
-    REPACK_BASE_LUT,
     REPACK_LUT_PER_MUX_INPUT,
     regroup_cost,
     repack_block,

@@ -44,14 +44,20 @@ class FabricCosts:
     dsp_tree_fabric_share: float
     """The share of a DSP MVTU's later tree adders left in fabric (7-series: about half go into
     the DSP48E1s' ALUs; UltraScale+: none do)."""
-    repack_mux_scale: float
-    """`bnnc_repack`'s output multiplexer, LUTs per LUT of the 7-series formula
-    (`cost_model.repack_cost`; UltraScale+: the slot decode and OR in wide-LUT trees)."""
+    repack_lut_per_slot_bit: float
+    """`bnnc_repack`'s control, LUTs per bit of its slot numbers (`df.dwc.repack_cost`: the slot
+    counters, fill levels and the four outcomes of `available`)."""
+    regroup_lut_per_bank_bit: float
+    """`bnnc_regroup`, LUTs per bit of its two banks (`df.dwc.regroup_cost`: each bank bit is a
+    (select, data) pair of the output AND-OR)."""
+    regroup_wide_select_lut_per_word: float
+    """`bnnc_regroup`'s output select, LUTs per output bit and per word beyond a LUT6 tree's
+    (`df.dwc.REGROUP_SELECT_WORDS_PER_LUT`): 0 where Yosys maps it into LUT6s (7-series)."""
 
 
 FABRICS = {
-    # 7-series (Zynq-7000): the calibration of docs/rtl.md, "Resources: Yosys against
-    # bnnc.analysis.cost_model", every engine within 15 %.
+    # 7-series (Zynq-7000): the calibration of docs/rtl.md, "Both families, every row within
+    # 15 %": every configuration within 15 % of Yosys in LUT, FF, BRAM18 and DSP.
     "xc7": FabricCosts(
         family="xc7", description="7-series (LUT6, RAM32M/RAM64M, RAMB18E1/RAMB36E1, DSP48E1)",
         # si8 x bipolar SIMD 3 PE 4: 415 LUT, ui2 x si2 SIMD 8 PE 4: 675 LUT (2026-12-08, with the
@@ -64,9 +70,14 @@ FABRICS = {
         # 2,618 (model 2,542)
         label_select_base_lut=4, label_select_lut_per_entry_bit=2,
         dsp_packs_registers=True, dsp_tree_fabric_share=0.5,  # si14 x si14 PE 2 SIMD 3: 246 LUT, 161 FF
-        repack_mux_scale=1.0,
+        # bnnc_repack (2026-12-08, the registered `available`): 2 -> 16, 64 -> 8, 64 -> 4 and
+        # 64 -> 49 lanes of bits, 5 -> 9 of 7 bits: 74, 136, 180, 1,117, 102 LUT in Yosys
+        repack_lut_per_slot_bit=16,
+        # bnnc_regroup (the one-hot AND-OR select): 175 and 205 LUT for 256 and 288 bank bits
+        regroup_lut_per_bank_bit=0.7, regroup_wide_select_lut_per_word=0.0,
     ),
-    # UltraScale+ (Zynq UltraScale+): refitted on the pipelined engines under `-family xcup`
+    # UltraScale+ (Zynq UltraScale+): docs/rtl.md, "Both families, every row within 15 %";
+    # refitted on the pipelined engines under `-family xcup`
     # (2026-12-08, Yosys 0.23; docs/rtl.md, UltraScale+ column), after the MVTU's input buffer,
     # control and registered ROMs were modelled from the RTL. Integer MVTUs: si8 x bipolar SIMD 3
     # PE 4 is 415 LUT, ui2 x si2 SIMD 8 PE 4 679: the 7-series shares (before: 1.62, 0.75, when
@@ -88,8 +99,13 @@ FABRICS = {
         # entry bits (the merge's term as on 7-series): 0 + 2.25 an entry bit
         label_select_base_lut=0, label_select_lut_per_entry_bit=2.25,
         dsp_packs_registers=False, dsp_tree_fabric_share=1.0,  # si14 x si14: 298 LUT, 491 FF
-        # bnnc_repack 2 -> 16 and 64 -> 8 lanes: 75 and 153 LUT against 61 and 125 at 1.0
-        repack_mux_scale=1.4,
+        # bnnc_repack: the same five shapes 85, 142, 191, 1,095, 102 LUT in Yosys: the wide
+        # multiplexers as on 7-series (the 1.4 scale of the mux, fitted on 2 -> 16 and 64 -> 8
+        # alone, put LFC's port at +29 %), the control 18.5 LUTs a slot bit
+        repack_lut_per_slot_bit=18.5,
+        # bnnc_regroup: 175 LUT for 1 -> MMV 4 (8 words a bit) as on 7-series; 264 for MMV 2 ->
+        # 1 (36 words): Yosys builds the 36-word select from LUT7-LUT9 (194 MUXF7, 88 MUXF8)
+        regroup_lut_per_bank_bit=0.7, regroup_wide_select_lut_per_word=0.3,
     ),
 }
 

@@ -165,9 +165,9 @@ def compile_model(model: str | Path, output: str | Path, folding: FoldOptions,
                     from bnnc.backends.verilog.timing import check_project
 
                     checked: list[dict] = []
-                    family = load_device(folding.board).family  # the delay model of the board's fabric
+                    board = load_device(folding.board)  # the delay model of its fabric and speed grade
                     timed("timing", lambda: checked.append(
-                        check_project(work / RTL_DIR, folding.clock, family).to_json()))
+                        check_project(work / RTL_DIR, folding.clock, board.family, board.part).to_json()))
                     timing_report = checked[0]
                 graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
                 target = df.target_of(graph)

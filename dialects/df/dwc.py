@@ -28,14 +28,14 @@ from bnnc.dialects.df.types import StreamType
 from bnnc.semantics.schedules import WordPlan
 
 
-# Constants calibrated against Yosys (docs/rtl.md). bnnc_repack: the slot and block counters,
-# the fill compare and the handshakes; the output multiplexer, LUTs per input of a mux wider
-# than one LUT6 (Yosys decodes the slot and ORs).
-REPACK_BASE_LUT = 45
-REPACK_LUT_PER_MUX_INPUT = 0.625
-# bnnc_regroup: the load select of each bank bit, shared by two bits in a LUT6.
-REGROUP_LUT_PER_BANK_BIT = 0.35
-REGROUP_BASE_LUT = 0  # the slot counters vanish beside the multiplexer
+# Constants calibrated against Yosys (docs/rtl.md); the per-family ones are the family's
+# `repack_lut_per_slot_bit`, `regroup_lut_per_bank_bit`, `regroup_wide_select_lut_per_word`.
+# bnnc_repack's output multiplexer: LUTs per input of a mux wider than one LUT6 (Yosys decodes
+# the slot and ORs), the same on 7-series and UltraScale+ (0.66: 64 -> 49 lanes, 1,117 / 1,095 LUT).
+REPACK_LUT_PER_MUX_INPUT = 0.66
+# bnnc_regroup: its output AND-OR reads every bank bit once (words of both banks, one-hot
+# selected), so it has no multiplexer term of its own beside the family's per-bank-bit term.
+REGROUP_SELECT_WORDS_PER_LUT = 2 * MUX_INPUTS_PER_LUT  # words a LUT6 tree selects without wide LUTs
 
 
 def _dwc_widths(args: dict[str, Attribute]) -> list[int]:
@@ -103,7 +103,7 @@ class DwcOp(EngineOp):
         src, dst = _stream(self.input), _stream(self.output)
         if not self.regroups():
             return repack_cost(src.lanes.data, dst.lanes.data, src.elements, bit_width(src.element), fabric)
-        return regroup_cost(src, dst, _int(self.pixels))  # type: ignore[arg-type]
+        return regroup_cost(src, dst, _int(self.pixels), fabric)  # type: ignore[arg-type]
 
     def word_plan(self, frames: int) -> WordPlan:
         """One-pixel streams: `repack_plan`. Multi-pixel streams (`bnnc_regroup`): two banks of
@@ -212,15 +212,21 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int, fabric:
 
     Cycles: it takes or gives one word a cycle on each side, so max(in words, out words).
     Structure: two banks of a block (`repack_block`), input slots S_in = ⌈block/L_in⌉ and output
-    slots S_out = ⌈block/L_out⌉ at fixed bits. LUT (Yosys): REPACK_BASE_LUT, plus for each output
-    bit (of the min(L_out, block) lanes that ever carry an element) a 2·S_out-way multiplexer
-    over the slots of both banks: one LUT6 up to MUX_INPUTS_PER_LUT ways,
-    ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond; an input word's bits are clock enables of the
-    bank registers, no LUTs. Against Yosys (docs/rtl.md): 64 → 56
-    lanes of bits, 784 a frame (TFC's input port), 635 / 629; 5 → 9 lanes of 7 bits (its output
-    port) 138 / 133; 2 → 16, 1,024 a frame, 91 / 101. On a family that maps the slot decode and
-    its OR into wider LUT trees (UltraScale+) the multiplexer costs `repack_mux_scale` times as
-    many LUTs (the family's `repack_mux_scale`). FF: both banks,
+    slots S_out = ⌈block/L_out⌉ at fixed bits, slot numbers of SW = ⌈log2(max(S_in, S_out) + 1)⌉
+    bits. LUT (Yosys), two terms read from the RTL:
+    - the control, per bit of SW: the write and read slots and their registered increments, the
+      two banks' fill levels, the two end-of-block compares, and `available` computed for each
+      of the four outcomes of (write, read), each an SW-bit compare of a fill level with the
+      slot's need (a table of the slot): the family's `repack_lut_per_slot_bit` LUTs a bit
+      (7-series 16, UltraScale+ 18.5, fitted on the five rows below);
+    - for each output bit (of the min(L_out, block) lanes that ever carry an element) a
+      2·S_out-way multiplexer over the slots of both banks: one LUT6 up to MUX_INPUTS_PER_LUT
+      ways, ⌈REPACK_LUT_PER_MUX_INPUT·2·S_out⌉ beyond;
+    an input word's bits are clock enables of the bank registers, no LUTs. Against Yosys
+    (xc7 / xcup, docs/rtl.md): 2 → 16 lanes, 512 a frame: 80 / 90 against 74 / 85; 64 → 8,
+    1,024: 152 / 162 against 136 / 142; TFC's input port 64 → 4, 784: 168 / 181 against 180 /
+    191; LFC's 64 → 49: 1,158 / 1,171 against 1,117 / 1,095; an output port of 7-bit scores,
+    5 → 9, 10 a frame: 95 / 100 against 102 / 102. FF: both banks,
     block·B bits each (the words' lanes past a frame's end are constant zeros, which Yosys
     removes; TFC's output port: 161 against 165), and the counters: the write and read slots and
     their increments (4 of ⌈log2(max(S_in, S_out) + 1)⌉ bits), the two banks' fill levels
@@ -229,32 +235,39 @@ def repack_cost(in_lanes: int, out_lanes: int, elements: int, bits: int, fabric:
     words_in, words_out = -(-elements // in_lanes), -(-elements // out_lanes)
     block = repack_block(in_lanes, out_lanes, elements)
     slots_in, slots_out = -(-block // in_lanes), -(-block // out_lanes)
+    slot_bits = max(slots_in, slots_out).bit_length()  # ⌈log2(max(S_in, S_out) + 1)⌉
     ways = 2 * slots_out
-    mux = 1 if ways <= MUX_INPUTS_PER_LUT else ceil(REPACK_LUT_PER_MUX_INPUT * ways)
-    per_bit = fabric.repack_mux_scale * mux
+    per_bit = 1 if ways <= MUX_INPUTS_PER_LUT else ceil(REPACK_LUT_PER_MUX_INPUT * ways)
     bank = block * bits  # lanes past a frame's end are constants
-    counters = 4 * max(slots_in, slots_out).bit_length() + 2 * slots_out.bit_length() + 5
+    counters = 4 * slot_bits + 2 * slots_out.bit_length() + 5
     lanes = min(out_lanes, block)  # lanes past a frame's end are constant zeros
-    return Cost(max(words_in, words_out), ceil(REPACK_BASE_LUT + per_bit * lanes * bits),
-                2 * bank + counters, 0, 0)
+    lut = ceil(fabric.repack_lut_per_slot_bit * slot_bits + per_bit * lanes * bits)
+    return Cost(max(words_in, words_out), lut, 2 * bank + counters, 0, 0)
 
 
-def regroup_cost(src: StreamType, dst: StreamType, pixels: int) -> Cost:
+def regroup_cost(src: StreamType, dst: StreamType, pixels: int, fabric: FabricTable) -> Cost:
     """Data-width converter between multi-pixel streams (`bnnc_regroup`).
 
     Cycles: max(in words, out words). Two banks of a block of lcm(MMV_in, MMV_out) pixels
     (SIZE bits each); every input word has fixed bits in a bank and every output word is one of
-    2·(output words a block) words.
-    LUT (Yosys): REGROUP_BASE_LUT + the output multiplexer, ⌈2·out slots/MUX_INPUTS_PER_LUT⌉ per
-    output bit, + REGROUP_LUT_PER_BANK_BIT per bit of both banks (the load select):
-    216 / 192 against Yosys' 218 / 179. FF: both banks, the slot counters and the output
-    word's one-hot select (2·out slots).
+    2·OUT_SLOTS words (OUT_SLOTS = output words a block).
+    LUT (Yosys): the output word is an AND-OR over the 2·OUT_SLOTS words, each ANDed with its bit
+    of the one-hot register `rsel`; the words of both banks are the 2·SIZE bank bits, so every
+    bank bit is one (select, data) pair of that AND-OR — three pairs a LUT6 and the OR tree
+    after them — and the family's `regroup_lut_per_bank_bit` a bank bit covers those and the
+    slot decode of the loads (7-series and UltraScale+ 0.7: 175 and 205 LUT in Yosys for 256
+    and 288 bank bits, `dwc-1-to-mmv4` and `dwc-mmv2-to-1`; the model 180 and 202). On a family whose Yosys mapping builds a select over more than
+    REGROUP_SELECT_WORDS_PER_LUT words from wide LUTs (UltraScale+: LUT7–LUT9, LUT6s joined by
+    MUXF7/F8/F9), each further word costs `regroup_wide_select_lut_per_word` LUTs per output
+    bit (UltraScale+ 0.3: `dwc-mmv2-to-1`, 36 words of 8 bits, 264 LUT against 205 on 7-series).
+    FF: both banks, the slot counters and the output word's one-hot select (2·out slots).
     """
     block = math.lcm(src.mmv.data, dst.mmv.data)
     size = block * (src.elements // pixels) * bit_width(src.element)
     out_slots = dst.words.data * block // pixels
-    mux = dst.width * -(-2 * out_slots // MUX_INPUTS_PER_LUT)
-    lut = ceil(REGROUP_BASE_LUT + mux + REGROUP_LUT_PER_BANK_BIT * 2 * size)
+    wide_words = max(0, 2 * out_slots - REGROUP_SELECT_WORDS_PER_LUT)
+    lut = ceil(fabric.regroup_lut_per_bank_bit * 2 * size
+               + fabric.regroup_wide_select_lut_per_word * wide_words * dst.width)
     ff = 2 * size + 2 * out_slots.bit_length() + 4 + 2 * out_slots
     return Cost(max(src.words.data, dst.words.data), lut, ff, 0, 0)
 

@@ -47,7 +47,9 @@ class FabricTable(Protocol):
     label_select_lut_per_entry_bit: float
     dsp_packs_registers: bool
     dsp_tree_fabric_share: float
-    repack_mux_scale: float
+    repack_lut_per_slot_bit: float
+    regroup_lut_per_bank_bit: float
+    regroup_wide_select_lut_per_word: float
 
 
 @dataclass(frozen=True)
@@ -115,19 +117,59 @@ def dual_port_lutram(depth: int, width: int, fabric: FabricTable) -> int:
     return -(-depth // 64) * fabric.ramm_luts * -(-width // fabric.ram64m_bits)
 
 
+# Block RAM modes as Yosys' memory_libmap weighs them for 7-series and UltraScale+ (the
+# installed techlibs/xilinx/brams_xc4v.txt, Yosys 0.23): (depth, width) of a RAMB18 (cost 129)
+# and of a RAMB36 (cost 257, so one RAMB36 beats two RAMB18s of the same capacity).
+RAMB18_MODES = ((16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36))
+RAMB36_MODES = ((32768, 1), (16384, 2), (8192, 4), (4096, 9), (2048, 18), (1024, 36), (512, 72))
+RAMB18_COST, RAMB36_COST = 129, 257
+# What a ROM in soft logic costs against those, a unit a LUT6 (64 bits): fitted on two ROMs that
+# Yosys builds from LUTs and no block RAM, TFC's 4,096 x 1 (PE 1, SIMD 1: 152 LUT for the layer,
+# 150 modelled) and a 144 x 256 one (1,632 LUT, 1,508 modelled; one RAMB18 row would cost 1,032).
+ROM_LOGIC_COST_PER_LUT = 1
+
+
+def rom_block_layout(depth: int, width: int) -> tuple[int, int]:
+    """(BRAM18, rows) of a `depth` x `width` ROM in block RAMs as Yosys lays it out: of every
+    RAMB18 and RAMB36 mode, the one of least memory_libmap cost (`RAMB18_COST`, `RAMB36_COST` a
+    block, ⌈depth/mode depth⌉ rows of ⌈width/mode width⌉ blocks), fewer rows on a tie. LFC's
+    4,096 x 256 layers: 29 RAMB36 in 4K x 9 (58 BRAM18, one row; Yosys: 29 RAMB36E1/E2), not
+    four rows of 1K x 18 RAMB18s (60) read through a row multiplexer."""
+    _, rows, bram18 = min(_block_layouts(depth, width))
+    return bram18, rows
+
+
+def _block_layouts(depth: int, width: int) -> list[tuple[int, int, int]]:
+    """(memory_libmap cost, rows, BRAM18) of every RAMB18 and RAMB36 layout of the ROM."""
+    layouts = []
+    for modes, cost, bram18_per_block in ((RAMB18_MODES, RAMB18_COST, 1), (RAMB36_MODES, RAMB36_COST, 2)):
+        for mode_depth, mode_width in modes:
+            rows = -(-depth // mode_depth)
+            blocks = rows * -(-width // mode_width)
+            layouts.append((blocks * cost, rows, blocks * bram18_per_block))
+    return layouts
+
+
 def weight_memory_cost(depth: int, width: int, fabric: FabricTable) -> tuple[int, int, int]:
     """(BRAM18, LUTRAM LUTs, multiplexer LUTs) of an MVTU's `depth` x `width` weight ROM as Yosys
-    maps it:
-    `memory_cost`, except that a ROM deeper than LUTRAM_MAX_DEPTH whose depth is not a multiple of
-    its BRAM mode's depth (`bram18_count`'s table: 4,096 words at 4 bits, ...) keeps the words
-    past the last whole rows of block RAMs in distributed RAM (`dual_port_lutram`) when that
-    takes at most BRAM_REMAINDER_MAX_LUTS LUTs. TFC's fc0, 12,544 x 4: 3 RAMB18 and 256 words
-    in 8 RAM64M (32 LUTs) in Yosys, not 4 RAMB18; SFC's fc0, 12,544 x 16: 12 RAMB18, not 13.
+    maps it.
 
-    A ROM split in depth over R rows of block RAMs (and the distributed remainder) reads through
-    an R-way multiplexer per bit in LUTs, ⌈(R − 1)/(MUX_INPUTS_PER_LUT − 1)⌉ LUTs a bit: LFC's
-    fc1, 4,096 x 256 in 4 rows of 1K x 18, 256 LUTs (Yosys: 1,187 LUT for the engine alone,
-    876 without them).
+    Up to LUTRAM_MAX_DEPTH words: distributed RAM (`memory_cost`). Deeper: a ROM whose depth is
+    not a multiple of its BRAM mode's depth (`bram18_count`'s table: 4,096 words at 4 bits, ...)
+    keeps the words past the last whole rows of block RAMs in distributed RAM
+    (`dual_port_lutram`) when that takes at most BRAM_REMAINDER_MAX_LUTS LUTs: TFC's fc0,
+    12,544 x 4, 3 RAMB18 and 256 words in 8 RAM64M (32 LUTs) in Yosys, not 4 RAMB18; SFC's fc0,
+    12,544 x 16: 12 RAMB18, not 13. Otherwise the layout of `rom_block_layout`, unless the ROM
+    in soft logic, ⌈depth/64⌉·width LUT6s (counted as LUTRAM, as `memory_cost` counts a shallow
+    one), costs less than it at ROM_LOGIC_COST_PER_LUT a LUT: a 4,096 x 1 ROM is 64 LUTs, not a
+    RAMB18 (TFC's fc1 and fc2 at PE 1, SIMD 1: 152 LUT and no block RAM in Yosys), a 144 x 256
+    one 768 (calibration rows `mvtu-xnor-pe1-simd1-4096x1`, `mvtu-xnor-pe8-simd32-144deep`).
+
+    A ROM in R > 1 rows (the distributed remainder counted as one) reads through an R-way
+    multiplexer per bit in LUTs, ⌈(R − 1)/(MUX_INPUTS_PER_LUT − 1)⌉ LUTs a bit. No calibration
+    configuration has more than one row of block RAMs any more: LFC's 4,096 x 256 layers, for
+    which this term once counted 256 LUTs, are one row of RAMB36s (the layer alone: 877 LUT in
+    Yosys on both families, 876 modelled without a multiplexer).
     """
     bram18, luts = memory_cost(depth, width)
     if not bram18:
@@ -137,8 +179,12 @@ def weight_memory_cost(depth: int, width: int, fabric: FabricTable) -> tuple[int
     rows, remainder = divmod(depth, mode_depth)
     remainder_luts = dual_port_lutram(remainder, width, fabric) if remainder else 0
     if rows and remainder and remainder_luts <= BRAM_REMAINDER_MAX_LUTS:
-        bram18, luts = bram18 * rows // (rows + 1), remainder_luts
-    ways = -(-depth // mode_depth)  # the rows, with the distributed remainder as one
+        bram18, luts, ways = bram18 * rows // (rows + 1), remainder_luts, rows + 1
+    else:
+        cost, ways, bram18 = min(_block_layouts(depth, width))
+        logic_luts = -(-depth // LUTRAM_BITS_PER_LUT) * width
+        if logic_luts * ROM_LOGIC_COST_PER_LUT < cost:
+            return 0, logic_luts, 0
     return bram18, luts, width * -(-(ways - 1) // (MUX_INPUTS_PER_LUT - 1))
 
 

@@ -27,7 +27,8 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from bnnc.backends.report import ReportTarget
-from bnnc.analysis.cost_model import bram18_count, estimate_graph, memory_cost, mvtu_cost, node_cost
+from bnnc.analysis.cost_model import (bram18_count, estimate_graph, memory_cost, mvtu_cost, node_cost,
+                                      weight_memory_cost)
 from bnnc import devices
 from bnnc.devices import Device, known_devices, load_device
 from bnnc.dialects import df
@@ -147,9 +148,13 @@ def test_cnv_weight_memories():
     _, layers = cnv()
     costs = [mvtu_cost(op, ZC706) for op in layers]
     # depth MW·MH/(PE·SIMD) x width PE·SIMD: conv0 36 x 48 and conv1 36 x 1024 fit LUTRAM;
-    # conv2 144 x 512, conv3 288 x 512 -> 1·⌈512/36⌉; conv4 2304 x 128 -> ⌈2304/1024⌉·⌈128/18⌉;
-    # conv5 18432 x 32 -> 18·2; fc6 32768 x 4 -> 8; fc7 32768 x 8 -> 16; fc8 8192 x 4 -> 2.
-    assert [c.bram18 for c in costs] == [0, 0, 15, 15, 24, 36, 8, 16, 2]
+    # conv2 144 x 512 -> soft logic, 3·512 LUTs (cheaper than 15 RAMB18 at memory_libmap's costs;
+    # Yosys builds a 144 x 256 ROM from 1,632 LUT and no block RAM); conv3 288 x 512 ->
+    # 1·⌈512/36⌉; conv4 2304 x 128 -> 5 rows of 2 RAMB36 in
+    # 512 x 72 (Yosys: 9 RAMB36E1 at this shape); conv5 18432 x 32 -> 9 rows of 2 RAMB36 in 2K x 18;
+    # fc6 32768 x 4 -> 4 RAMB36 in 32K x 1; fc7 32768 x 8 -> 8; fc8 8192 x 4 -> 1 RAMB36 (the layout
+    # of least memory_libmap cost, `rom_block_layout`).
+    assert [c.bram18 for c in costs] == [0, 0, 0, 15, 20, 36, 8, 16, 2]
     assert costs[0].lutram >= 48 and costs[1].lutram >= 1024
 
 
@@ -267,3 +272,25 @@ def test_board_file_that_is_not_json(tmp_path: Path):
         load_device(path)
     with pytest.raises(BnncError, match="cannot read the device file"):
         load_device(tmp_path / "absent.json")
+
+
+def test_weight_rom_layout_follows_yosys():
+    """The weight ROM's block RAMs as Yosys lays them out (`rom_block_layout`): LFC's 4,096 x 256
+    layers are one row of 29 RAMB36 in 4K x 9 (Yosys: 29 RAMB36E1, 877 LUT for the layer), with
+    no row multiplexer; CNV conv4's 2,304 x 128 is five rows of two 512 x 72 RAMB36, read
+    through a 5-way multiplexer, 2 LUTs a bit (Yosys: 9 RAMB36E1, 728 LUT for the layer); a
+    deep ROM's small remainder stays in distributed RAM (TFC fc0)."""
+    from bnnc.analysis.fabric_costs import FABRICS
+    from bnnc.dialects.df.resources import rom_block_layout
+
+    xc7 = FABRICS["xc7"]
+    assert rom_block_layout(4096, 256) == (58, 1)
+    assert weight_memory_cost(4096, 256, xc7) == (58, 0, 0)
+    assert rom_block_layout(2304, 128) == (20, 5)
+    assert weight_memory_cost(2304, 128, xc7) == (20, 0, 256)
+    assert weight_memory_cost(12544, 4, xc7) == (3, 32, 4)  # 3 RAMB18 and 8 RAM64M, not 4 RAMB18
+    # one RAMB36 (cost 257) is chosen over two RAMB18s (2 x 129) of the same capacity
+    assert rom_block_layout(8192, 4) == (2, 1)
+    # a ROM that soft logic holds more cheaply: TFC's fc1 at PE 1, SIMD 1, 4,096 x 1, is 64 LUTs
+    # (Yosys: 152 LUT for the layer and no block RAM)
+    assert weight_memory_cost(4096, 1, xc7) == (0, 64, 0)

@@ -175,3 +175,44 @@ def test_folding_leaves_no_stray_uses_on_the_streams():
     graph = next(op for op in module.ops if isinstance(op, df.GraphOp))
     readers = {op.name: r.uses.get_length() for op in graph.body.block.ops for r in op.results}
     assert set(readers.values()) == {1}, readers
+
+
+def test_the_axi_ports_and_converters_are_priced_on_the_boards_fabric():
+    """The folding prices the input port, the width converters and the recorded output port with
+    the cost table of the board's fabric family, not the 7-series one on every board."""
+    from bnnc.analysis.cost_model import dwc_stream_cost, input_port_cost, output_port_cost
+    from bnnc.analysis.fabric_costs import FABRICS
+
+    graph = lowered_graph(model_path("tfc_w1a1.qonnx.onnx"))[1]
+    zcu104 = load_device("zcu104")
+    problem = build_problem(graph, zcu104, 200.0)
+    first = problem.layers[0].choices[0]
+    assert problem.edge(problem.source, first.reads) == input_port_cost(first.reads, FABRICS["xcup"])
+    assert input_port_cost(first.reads, FABRICS["xcup"]) != input_port_cost(first.reads, FABRICS["xc7"])
+    second = problem.layers[1]
+    pair = next((c.writes, d.reads) for c in problem.layers[0].choices for d in second.choices
+                if c.writes != d.reads and c.writes.mmv.data == 1 and d.reads.mmv.data == 1)
+    assert problem.edge(*pair) == dwc_stream_cost(*pair, FABRICS["xcup"])
+    solution = fold_graph(graph, FoldOptions(target_fps=9000, board="zcu104"))
+    port = output_port_cost(graph.output_op().input.type, FABRICS["xcup"])
+    assert port != output_port_cost(graph.output_op().input.type, FABRICS["xc7"])
+    assert graph.attributes["df.folding"].data["lut"].value.data == solution.totals.lut + port.lut
+
+
+def test_a_multi_pixel_converter_is_priced_as_bnnc_regroup():
+    """Between multi-pixel streams the folding prices the converter as `df.dwc` does
+    (`regroup_cost`), not with the one-pixel `bnnc_repack` formula."""
+    from bnnc.analysis.cost_model import dwc_stream_cost, regroup_cost
+    from bnnc.analysis.fabric_costs import FABRICS
+
+    problem = build_problem(lowered_graph(model_path("cnv_w1a1_random.qonnx.onnx"))[1], DEVICE, 200.0)
+    for before, after in zip(problem.layers, problem.layers[1:]):
+        for c in before.choices:
+            for d in after.choices:
+                if c.writes != d.reads and (c.writes.mmv.data > 1 or d.reads.mmv.data > 1):
+                    cost = problem.edge(c.writes, d.reads, c.pixels)
+                    if cost.cycles < 10**18:
+                        assert cost == regroup_cost(c.writes, d.reads, c.pixels, FABRICS["xc7"])
+                        assert cost != dwc_stream_cost(c.writes, d.reads, FABRICS["xc7"])
+                        return
+    pytest.fail("no multi-pixel converter among CNV's choices")

@@ -176,7 +176,7 @@ def test_compile_prints_what_it_built(capsys, tmp_path):
     lines = compile_ok(capsys, TFC, "-o", tmp_path / "tfc", "--fps", "9000")
     summary = "\n".join(line for line in lines if line.startswith("bnnc compile: ") and "done" not in line)
     assert "15,944 FPS at 200 MHz for a target of 9,000 (folding moves in steps" in summary, summary
-    assert "bottleneck fc0, 12,544 cycles a frame; latency 12,883 cycles" in summary, summary
+    assert "bottleneck fc0, 12,544 cycles a frame; latency 21,211 cycles" in summary, summary
     assert re.search(r"LUT \d[\d,]* \(\d+\.\d % of xc7z045ffg900-2\), BRAM18 3 \(0\.3 %\), DSP 0 \(0\.0 %\)", summary), summary
     lines = compile_ok(capsys, TFC, "-o", tmp_path / "tfc-max")
     assert any("(--max: the fastest design within the budget" in line for line in lines), lines
@@ -189,15 +189,15 @@ def test_compile_prints_what_it_built(capsys, tmp_path):
 def test_reports_name_engines_alike_and_show_fifo_depths(capsys, tmp_path, tfc_build):
     report = json.loads((tfc_build / "report.json").read_text())
     names = [n["name"] for n in report["estimate"]["nodes"]]
-    assert names == ["axis_in", "fc0.fifo", "fc0", "fc1.dwc", "fc1.fifo", "fc1", "fc2.dwc", "fc2.fifo",
-                     "fc2", "fc3.fifo", "fc3", "axis_out.fifo", "axis_out"]
+    assert names == ["axis_in", "fc0.fifo", "fc0", "fc1.fifo", "fc1", "fc2.fifo", "fc2", "fc3.fifo", "fc3",
+                     "axis_out.fifo", "axis_out"]
     assert report["estimate"]["bottleneck"] == "fc0"
     # bnnc fold names the same engines the same way (it has no FIFOs yet)
     capsys.readouterr()
     assert main(["fold", str(TFC), "--fps", "9000"]) == 0
     table = capsys.readouterr().out
     rows = [line.split()[0] for line in table.splitlines()[2:] if line.split()[0] in names]
-    assert rows == ["axis_in", "fc0", "fc1.dwc", "fc1", "fc2.dwc", "fc2", "fc3", "axis_out"]
+    assert rows == ["axis_in", "fc0", "fc1", "fc2", "fc3", "axis_out"]
     assert "bottleneck fc0," in table and "#" not in table
     # the IR's record of the folding counts what the fold table's total counts
     total = int(re.search(r"^total\s+(\d+)", table, flags=re.MULTILINE).group(1))
@@ -213,7 +213,7 @@ def test_reports_name_engines_alike_and_show_fifo_depths(capsys, tmp_path, tfc_b
     assert "<td>#" not in page and '"#' not in json.dumps(report)
     # the two latencies and intervals, said in both
     assert set(report["notes"]) == {"latency", "interval"}
-    assert "12,883 cycles (64.42 µs), the sized pipeline cycle by cycle; 13,406 cycles" in page
+    assert "21,211 cycles (106.06 µs), the sized pipeline cycle by cycle; 21,980 cycles" in page
     assert "Two latencies, two intervals" in page
 
 

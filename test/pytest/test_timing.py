@@ -236,3 +236,52 @@ def test_compile_timing_on_ultrascale_plus(tmp_path):
     checked = json.loads((build / "report.json").read_text())["timing"]
     assert checked["family"] == "xcup" and checked["delay_model"] == "UltraScale+ -2"
     assert 0 < checked["worst_ns"] <= PERIOD_NS and checked["meets_clock"]
+
+
+# ---- the speed grade: the Pynq boards' -1 part (`delay_models.speed_grade_1`)
+
+def test_the_part_string_chooses_the_speed_grade():
+    """The Pynq-Z1/Z2's xc7z020clg400-1 is timed with the 7-series -1 model: the -2 figures
+    scaled by DS189's -1/-2 ratios (block RAM by its own, everything else by its clock-to-out
+    ratio); the ZC706's -2 part and the ZCU104's -2-e keep their -2 models, and a grade the check
+    has no model for is a clear error."""
+    from bnnc.backends.verilog import delay_models
+    from bnnc.devices import load_device
+
+    assert [delay_models.speed_grade(p) for p in ("xc7z020clg400-1", "xc7z045ffg900-2", "xczu7ev-ffvc1156-2-e",
+                                                  "xc7a35t")] == [1, 2, 2, None]
+    pynq = {timing.delay_model(load_device(b).family, load_device(b).part) for b in ("pynq-z1", "pynq-z2")}
+    assert pynq == {timing.XC7_SPEED_1} and timing.XC7_SPEED_1.description == "7-series -1"
+    assert timing.delay_model("xc7", load_device("zc706").part) is timing.XC7
+    assert timing.delay_model("xcup", load_device("zcu104").part) is timing.XCUP
+    slow, fast = timing.XC7_SPEED_1, timing.XC7
+    assert slow.bram_clock_to_out == pytest.approx(fast.bram_clock_to_out * 2.46 / 2.13, abs=1e-3)
+    assert slow.bram_clock_to_out_registered == pytest.approx(fast.bram_clock_to_out_registered * 0.89 / 0.74,
+                                                              abs=1e-3)
+    assert slow.lut == pytest.approx(fast.lut * 2.46 / 2.13, abs=1e-3)
+    assert slow.route_base == pytest.approx(fast.route_base * 2.46 / 2.13, abs=1e-3)
+    # the same two-LUT path is longer at -1 by the logic ratio
+    cells = {"a": _ff(20, 10), "l0": _lut([10], 11), "l1": _lut([11], 12), "b": _ff(12, 13)}
+    at_2, at_1 = (worst_paths(_netlist(cells), None, m)[0].delay_ns for m in (fast, slow))
+    assert at_1 == pytest.approx(at_2 * 2.46 / 2.13, abs=0.01)
+    with pytest.raises(BnncError, match="no delay model for speed grade -1 of the fabric family 'xcup'"):
+        timing.delay_model("xcup", "xczu3eg-sbva484-1-e")
+
+
+def test_compile_times_a_pynq_board_with_the_speed_grade_1_model(tmp_path, monkeypatch):
+    """`bnnc compile --board pynq-z1 --timing` hands the board's part to the timing check, which
+    picks the -1 model (the synthesis is replaced by a one-path netlist: the wiring is what is
+    checked here; `test_compile_timing_on_ultrascale_plus` synthesises for real)."""
+    from bnnc.driver.compiler import compile as compile_api
+
+    seen = {}
+
+    def fake_synthesize(directory, sources, top, family="xc7"):
+        seen["family"] = family
+        return _netlist({"a": _ff(20, 10), "l": _lut([10], 11), "b": _ff(11, 12)})
+
+    monkeypatch.setattr(timing, "synthesize_netlist", fake_synthesize)
+    compile_api(model_path("tfc_w1a1.qonnx.onnx"), tmp_path / "tfc", board="pynq-z1", fps=1000,
+                backend="rtl", timing=True)
+    checked = json.loads((tmp_path / "tfc" / "report.json").read_text())["timing"]
+    assert seen["family"] == "xc7" and checked["delay_model"] == "7-series -1"

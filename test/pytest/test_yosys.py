@@ -51,3 +51,17 @@ def test_ultrascale_plus_cell_counts_parse():
     stat = ('{"creator": "Yosys", "modules": {"\\\\cal_top": {"num_cells_by_type": '
             '{"LUT6": 3, "MUXF9": 1, "RAM32M16": 2, "FDRE": 4, "RAMB36E2": 1, "RAMB18E2": 1}}}}')
     assert cal.resources(cal.cell_counts(stat)) == (19, 16, 4, 3)
+
+
+def test_the_width_converters_are_within_15_percent_on_both_families(monkeypatch):
+    """The refitted converter formulas (`df.dwc.repack_cost`, per family: the control per slot
+    bit; `regroup_cost`) against Yosys: an AXI output port of 7-bit scores on 7-series and a
+    2 → 16 lanes converter on UltraScale+ (a few seconds each)."""
+    cal = load_calibration()
+    row = cal.measure_port("port-out-5-to-9-ui7")
+    assert abs(cal.error(row.model_lut, row.yosys_lut)) <= 0.15, row
+    assert abs(cal.error(row.model_ff, row.yosys_ff)) <= 0.15, row
+    monkeypatch.setattr(cal, "FAMILY", "xcup")
+    row = cal.measure("dwc-2-to-16", cal.engine_op("dwc-2-to-16"))
+    assert abs(cal.error(row.model_lut, row.yosys_lut)) <= 0.15, row
+    assert abs(cal.error(row.model_ff, row.yosys_ff)) <= 0.15, row

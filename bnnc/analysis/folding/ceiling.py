@@ -10,6 +10,7 @@ word at a time however the layers are folded (TFC: 784 one-bit pixels, 13 words,
 from __future__ import annotations
 
 from bnnc.analysis.cost_model import input_port_cost
+from bnnc.analysis.fabric_costs import fabric_costs
 from bnnc.errors import BnncError
 from bnnc.analysis.folding.problem import FoldingProblem
 
@@ -46,7 +47,7 @@ def _what(problem: FoldingProblem, bottleneck: str, folding, cycles: int) -> str
 
     elements, bits = problem.source.elements, bit_width(problem.source.element)
     words = axi_words_per_frame(elements, bits)
-    if input_port_cost(problem.source).cycles >= cycles:
+    if input_port_cost(problem.source, fabric_costs(problem.device)).cycles >= cycles:
         return (f"the 64-bit AXI input port: a frame of {_plural(elements, 'element')} of "
                 f"{_plural(bits, 'bit')} is {_plural(words, 'word')}, one a cycle")
     return f"the width converter behind the AXI input port, in front of '{after}'"

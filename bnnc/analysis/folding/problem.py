@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from xdsl.ir import Operation
 
-from bnnc.analysis.cost_model import Cost, dwc_stream_cost, input_port_cost, node_cost
+from bnnc.analysis.cost_model import Cost, dwc_stream_cost, input_port_cost, node_cost, regroup_cost
+from bnnc.analysis.fabric_costs import FabricCosts, fabric_costs
 from bnnc.devices import Device
 from bnnc.dialects import df
 from bnnc.dialects.bnn import bit_width
@@ -57,7 +58,7 @@ class Layer:
         return next((c for c in self.legal if c.fold == fold), None)
 
 
-def _edge_cost(writes: df.StreamType, reads: df.StreamType, pixels: int) -> Cost:
+def _edge_cost(writes: df.StreamType, reads: df.StreamType, pixels: int, fabric: FabricCosts) -> Cost:
     if writes == reads:
         return Cost(0, 0, 0, 0, 0)
     if writes.mmv.data > 1 or reads.mmv.data > 1:
@@ -65,7 +66,8 @@ def _edge_cost(writes: df.StreamType, reads: df.StreamType, pixels: int) -> Cost
         for s in (writes, reads):
             if pixels % s.mmv.data or vector % (s.lanes.data // s.mmv.data):
                 return Cost(10**18, 0, 0, 0, 0)
-    return dwc_stream_cost(writes, reads)
+        return regroup_cost(writes, reads, pixels, fabric)  # bnnc_regroup, as df.dwc.cost prices it
+    return dwc_stream_cost(writes, reads, fabric)
 
 
 @dataclass
@@ -110,7 +112,8 @@ class FoldingProblem:
         key = (id(writes), id(reads), pixels)  # stream types are interned by build_problem
         entry = self._edges.get(key)
         if entry is None or entry[0] is not writes or entry[1] is not reads:  # (a reused id)
-            cost = self._port(reads, pixels) if writes is self.source else _edge_cost(writes, reads, pixels)
+            cost = (self._port(reads, pixels) if writes is self.source
+                    else _edge_cost(writes, reads, pixels, fabric_costs(self.device)))
             entry = self._edges[key] = (writes, reads, cost)
         return entry[2]
 
@@ -123,9 +126,10 @@ class FoldingProblem:
         """The edge out of the input: the AXI-stream port's width converter straight to the
         words the first layer reads, or, for multi-pixel words, to `source`'s words and a width
         converter from there (the two run side by side: the slower one's cycles)."""
+        fabric = fabric_costs(self.device)  # the converters are priced on the board's fabric
         if self._direct(reads):
-            return input_port_cost(reads)
-        port, link = input_port_cost(self.source), _edge_cost(self.source, reads, pixels)
+            return input_port_cost(reads, fabric)
+        port, link = input_port_cost(self.source, fabric), _edge_cost(self.source, reads, pixels, fabric)
         return dataclasses.replace(port + link, cycles=max(port.cycles, link.cycles))
 
     @property

@@ -10,56 +10,58 @@
 // = 48, the unsized fifo its 36 words, mvtu (4/2)·(18/2)·4 = 72 (the bottleneck), threshold and
 // pool 8 words each, dwc max(2, 1) = 2, mvtu (4/1)·(4/4) = 4, label select 4/1 = 4; the AXI
 // ports around them take max(1, 16) = 16 (one 64-bit word in, 16 input words out) and 1. Latency
-// is their sum along the pipeline: 199 cycles. The width converters (bnnc_repack): the input
-// port 64 → 2 lanes, a block of the 32-element frame, 16 output slots, a 32-way multiplexer a
-// bit: 45 + ⌈0.625·32⌉·2 = 85 LUT, and 2 for bnnc_frame_in's one-bit word counter: 87; the dwc
-// 2 → 4 lanes, 1 output slot: 45 + 1·4 = 49; the output port, one 2-bit element: 45 + 1·2 = 47.
+// is their sum along the pipeline: 199 cycles. The width converters (bnnc_repack: 16 LUTs a bit
+// of the slot numbers on 7-series, and the output multiplexer): the input port 64 → 2 lanes, a
+// block of the 32-element frame, 16 output slots (5-bit slot numbers), a 32-way multiplexer a
+// bit: 16·5 + ⌈0.66·32⌉·2 = 124 LUT, and 2 for bnnc_frame_in's one-bit word counter: 126; the
+// dwc 2 → 4 lanes, 2 input slots and 1 output slot (2-bit slots): 16·2 + 1·4 = 36; the output
+// port, one 2-bit element (1-bit slots): 16·1 + 1·2 = 18.
 // FF follow the engines' registers: the MVTUs' control and tree, the threshold unit's registered
 // row (a 2-word ROM: at most 2 distinct bits) and output word, the label select's list and
 // counters (one lane: no merge).
 
-// CHECK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 587 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 2777777.777777778 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 2.000000e+02 : f64}}
+// CHECK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 584 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 2777777.777777778 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 2.000000e+02 : f64}}
 // CHECK-NEXT:    %img = df.input {shape = array<i64: 4, 4, 2>}
 // CHECK-NEXT:    %win = df.swu %img {df.estimate = {cycles = 48 : i64, lut = 116 : i64, ff = 90 : i64, bram18 = 0 : i64, lutram = 4 : i64}, channels = 2 : i64,
 // CHECK-NEXT:    %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 22 : i64, ff = 11 : i64, bram18 = 0 : i64, lutram = 4 : i64}}
 // CHECK-NEXT:    %acc = df.mvtu %buf {{.*}} {df.estimate = {cycles = 72 : i64, lut = 82 : i64, ff = 65 : i64, bram18 = 0 : i64, lutram = 8 : i64}, mw = 18 : i64,
 // CHECK-NEXT:    %act = df.threshold %acc {{.*}} {df.estimate = {cycles = 8 : i64, lut = 28 : i64, ff = 6 : i64, bram18 = 0 : i64, lutram = 2 : i64}, channels = 4 : i64,
 // CHECK-NEXT:    %pool = df.pool %act {df.estimate = {cycles = 8 : i64, lut = 66 : i64, ff = 31 : i64, bram18 = 0 : i64, lutram = 4 : i64}, channels = 4 : i64,
-// CHECK-NEXT:    %wide = df.dwc %pool {df.estimate = {cycles = 2 : i64, lut = 49 : i64, ff = 23 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
+// CHECK-NEXT:    %wide = df.dwc %pool {df.estimate = {cycles = 2 : i64, lut = 36 : i64, ff = 23 : i64, bram18 = 0 : i64, lutram = 0 : i64}}
 // CHECK-NEXT:    %scores = df.mvtu %wide {{.*}} {df.estimate = {cycles = 4 : i64, lut = 74 : i64, ff = 50 : i64, bram18 = 0 : i64, lutram = 8 : i64}, mw = 4 : i64,
 // CHECK-NEXT:    %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 16 : i64, ff = 18 : i64, bram18 = 0 : i64, lutram = 0 : i64}, classes = 4 : i64,
 // CHECK-NEXT:    df.output %label {shape = array<i64: 1>}
 
-// CLOCK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 587 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 1388888.888888889 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 1.000000e+02 : f64}}
+// CLOCK-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 584 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 30 : i64, fps = 1388888.888888889 : f64, latency_cycles = 199 : i64, bottleneck = "acc", clock_mhz = 1.000000e+02 : f64}}
 
 // The same engines on the ZCU104 (bnnc/analysis/fabric_costs.py, UltraScale+): distributed RAM in
 // RAM32M16s of 32 x 14 bits in 8 LUTs (the 2 x 2-bit FIFO 8 LUTs, not 4: 10 + 8 + 8 = 26 LUT;
 // likewise the SWU and pool buffers and the two MVTUs' input buffers, 4 LUTs more each: 82 → 86),
-// bnnc_repack's multiplexer 1.4 times (the input port 45 + 1.4·40 + 2 = 103, the dwc 45 + 1.4·4
-// = 51, the output port 48), label select ⌈2.25·6⌉ = 14 (not 4 + 2·6). The whole: 587 + 5·4
-// + 16 + 2 + 1 − 2 = 624.
+// bnnc_repack's control 18.5 LUTs a slot bit, not 16 (the input port ⌈18.5·5 + 44⌉ + 2 = 139,
+// the dwc 18.5·2 + 4 = 41, the output port ⌈18.5 + 2⌉ = 21), label select ⌈2.25·6⌉ = 14 (not
+// 4 + 2·6). The whole: 584 + 5·4 + 13 + 5 + 3 − 2 = 623.
 
-// UPLUS-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 624 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 50 : i64,
+// UPLUS-LABEL: df.graph @net attributes {df.estimate = {cycles = 72 : i64, lut = 623 : i64, ff = 411 : i64, bram18 = 0 : i64, lutram = 50 : i64,
 // UPLUS:         %buf = df.fifo %win {df.estimate = {cycles = 36 : i64, lut = 26 : i64, ff = 11 : i64, bram18 = 0 : i64, lutram = 8 : i64}}
 // UPLUS-NEXT:    %acc = df.mvtu %buf {{.*}} {df.estimate = {cycles = 72 : i64, lut = 86 : i64,
 // UPLUS:         %label = df.label_select %scores {df.estimate = {cycles = 4 : i64, lut = 14 : i64,
 
 // TABLE-LABEL: df.graph @net on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node kind PE SIMD MMV cycles LUT BRAM18 share
-// TABLE-NEXT:  axis_in axis - - - 16 87 0 22.2%
+// TABLE-NEXT:  axis_in axis - - - 16 126 0 22.2%
 // TABLE-NEXT:  win swu - 2 1 48 116 0 66.7%
 // TABLE-NEXT:  buf fifo - - - 36 22 0 50.0%
 // TABLE-NEXT:  acc mvtu 2 2 1 72 82 0 100.0%
 // TABLE-NEXT:  act threshold 2 - - 8 28 0 11.1%
 // TABLE-NEXT:  pool pool 2 - - 8 66 0 11.1%
-// TABLE-NEXT:  wide dwc - - - 2 49 0 2.8%
+// TABLE-NEXT:  wide dwc - - - 2 36 0 2.8%
 // TABLE-NEXT:  scores mvtu 1 4 1 4 74 0 5.6%
 // TABLE-NEXT:  label label_select 1 - - 4 16 0 5.6%
-// TABLE-NEXT:  axis_out axis - - - 1 47 0 1.4%
-// TABLE-NEXT:  total 587 0
+// TABLE-NEXT:  axis_out axis - - - 1 18 0 1.4%
+// TABLE-NEXT:  total 584 0
 // TABLE-NEXT:  throughput: 2777777.8 FPS (bottleneck acc, 72 cycles/frame)
 // TABLE-NEXT:  latency: 199 cycles (0.99 us)
-// TABLE-NEXT:  utilisation: LUT 587/218600 (0.3%), FF 411/437200 (0.1%), BRAM18 0/1090 (0.0%), LUTRAM 30/70400 (0.0%), DSP 0/900 (0.0%)
+// TABLE-NEXT:  utilisation: LUT 584/218600 (0.3%), FF 411/437200 (0.1%), BRAM18 0/1090 (0.0%), LUTRAM 30/70400 (0.0%), DSP 0/900 (0.0%)
 
 // JSON-LABEL: "graph": "net",
 // JSON:        "name": "acc",
@@ -77,7 +79,7 @@
 // JSON-NEXT:   "share": 1.0
 // JSON:        "total": {
 // JSON-NEXT:   "cycles": 72,
-// JSON-NEXT:   "lut": 587,
+// JSON-NEXT:   "lut": 584,
 // JSON-NEXT:   "ff": 411,
 // JSON-NEXT:   "bram18": 0,
 // JSON-NEXT:   "lutram": 30,
@@ -109,9 +111,11 @@ df.graph @net {
 // A graph called from the host: only the graph and its engines get estimates; the report names
 // the bnn layers that engines carry. The sized FIFO
 // (64 words) is too deep for a shift register (32) and goes to LUTRAM: ⌈64/64⌉·1 LUT. The AXI
-// ports count in the totals but carry no attribute (no op implements them).
+// ports count in the totals but carry no attribute (no op implements them): 64 → 4 lanes of an
+// 8-element frame, 2 output slots (2-bit slots), 16·2 + 1·4 = 36 and bnnc_frame_in's 2: 38; the
+// output port, one lane to 64 of a 2-element frame, 2 input slots: 16·2 + 1·2 = 34.
 
-// CHECK-LABEL: df.graph @accel attributes {df.estimate = {cycles = 4 : i64, lut = 243 : i64, ff = 142 : i64, bram18 = 0 : i64, lutram = 16 : i64, fps = 5.000000e+07 : f64, latency_cycles = 10 : i64, bottleneck = "m", clock_mhz = 2.000000e+02 : f64}}
+// CHECK-LABEL: df.graph @accel attributes {df.estimate = {cycles = 4 : i64, lut = 217 : i64, ff = 142 : i64, bram18 = 0 : i64, lutram = 16 : i64, fps = 5.000000e+07 : f64, latency_cycles = 10 : i64, bottleneck = "m", clock_mhz = 2.000000e+02 : f64}}
 // CHECK:         %m = df.mvtu %in {{.*}} {df.estimate = {cycles = 4 : i64, lut = 83 : i64, ff = 46 : i64, bram18 = 0 : i64, lutram = 12 : i64}, layer = "fc0", mw = 8 : i64,
 // CHECK-NEXT:    %f = df.fifo %m {df.estimate = {cycles = 2 : i64, lut = 62 : i64, ff = 41 : i64, bram18 = 0 : i64, lutram = 4 : i64}, depth = 64 : i64}
 // CHECK:       func.func @main
@@ -119,11 +123,11 @@ df.graph @net {
 
 // TABLE-LABEL: df.graph @accel on zc706 (xc7z045ffg900-2) at 200.0 MHz
 // TABLE-NEXT:  node layer kind PE SIMD MMV cycles LUT BRAM18 share
-// TABLE-NEXT:  axis_in - axis - - - 2 51 0 50.0%
+// TABLE-NEXT:  axis_in - axis - - - 2 38 0 50.0%
 // TABLE-NEXT:  fc0 fc0 mvtu 1 4 1 4 83 0 100.0%
 // TABLE-NEXT:  f - fifo - - - 2 62 0 50.0%
-// TABLE-NEXT:  axis_out - axis - - - 2 47 0 50.0%
-// TABLE-NEXT:  total 243 0
+// TABLE-NEXT:  axis_out - axis - - - 2 34 0 50.0%
+// TABLE-NEXT:  total 217 0
 // TABLE-NEXT:  throughput: 50000000.0 FPS (bottleneck fc0, 4 cycles/frame)
 // TABLE-NEXT:  latency: 10 cycles (0.05 us) at most: the engines' cycles summed along the pipeline
 

@@ -18,15 +18,15 @@
 // BOARD: bnnc-opt: error: unknown board 'pynq-z9'; known boards: pynq-z1, pynq-z2, zc706, zcu104 (or give the path of a .json device file)
 
 // Two dense layers, 16x8 then 8x4, at 200 MHz. 25 M FPS leaves 8 cycles per frame: the
-// cheapest folding is fc0 at PE 2, SIMD 8 (4 neuron folds of 2 synapse folds, 126 LUT) and fc1 at
-// PE 2, SIMD 2 (2 of 4, 80 LUT), no width converter between them, and the input port's converter
-// from 64-bit AXI words straight to fc0's 8-element words with bnnc_frame_in (55 LUT): 261 LUT;
-// with the output port's 61 LUT, the same under every folding, 322, recorded on the graph as
-// `-t report` totals it.
-// FIX:       df.graph @accelerator attributes {df.folding = {scenario = "fix", solver = "exact", objective = "device", target_cycles = 8 : i64, cycles = 8 : i64, lut = 322 : i64, bram18 = 0 : i64, bottleneck = "fc0"}, target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 200.0>} {
-// FIX-NEXT:    %0 = df.input {shape = array<i64: 16>} : !df.stream<8x!bnn.bipolar, 2>
-// FIX-NEXT:    %1 = df.mvtu %0 {{.*}} {mw = 16 : i64, mh = 8 : i64, pe = 2 : i64, simd = 8 : i64, {{.*}}layer = "fc0"} : !df.stream<8x!bnn.bipolar, 2> -> !df.stream<2x!bnn.bipolar, 4>
-// FIX-NEXT:    %2 = df.mvtu %1 {{.*}} {mw = 8 : i64, mh = 4 : i64, pe = 2 : i64, simd = 2 : i64, {{.*}}layer = "fc1"} : !df.stream<2x!bnn.bipolar, 4> -> !df.stream<2xui4, 2>
+// cheapest folding is fc0 at PE 1, SIMD 16 (8 neuron folds of 1 synapse fold, 123 LUT) and fc1 at
+// PE 4, SIMD 1 (1 of 8, 88 LUT), no width converter between them, and the input port's converter
+// from 64-bit AXI words straight to fc0's 16-element words (one slot: 16·1 + 16 LUT) with
+// bnnc_frame_in (2), 34 LUT, so 245 LUT; with the output port's 32 LUT (4 lanes of 4 bits into one
+// AXI word: 16·1 + 16), 277, recorded on the graph as `-t report` totals it.
+// FIX:       df.graph @accelerator attributes {df.folding = {scenario = "fix", solver = "exact", objective = "device", target_cycles = 8 : i64, cycles = 8 : i64, lut = 277 : i64, bram18 = 0 : i64, bottleneck = "fc0"}, target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 200.0>} {
+// FIX-NEXT:    %0 = df.input {shape = array<i64: 16>} : !df.stream<16x!bnn.bipolar, 1>
+// FIX-NEXT:    %1 = df.mvtu %0 {{.*}} {mw = 16 : i64, mh = 8 : i64, pe = 1 : i64, simd = 16 : i64, {{.*}}layer = "fc0"} : !df.stream<16x!bnn.bipolar, 1> -> !df.stream<1x!bnn.bipolar, 8>
+// FIX-NEXT:    %2 = df.mvtu %1 {{.*}} {mw = 8 : i64, mh = 4 : i64, pe = 4 : i64, simd = 1 : i64, {{.*}}layer = "fc1"} : !df.stream<1x!bnn.bipolar, 8> -> !df.stream<4xui4, 1>
 // The fastest design within the default budget.
 // MAX:       df.graph @accelerator attributes {df.folding = {scenario = "max", {{.*}}target_cycles = 1 : i64, cycles = 1 : i64
 // IMPOSSIBLE: bnnc-opt: error: layer '{{fc[01]}}' cannot reach the target, less than one cycle per frame at 200 MHz: its best is 1 cycles
@@ -35,7 +35,7 @@
 // SCENARIO:  bnnc-opt: error: fold needs either a target frame rate (target-fps) or max=true
 
 // Without block RAM in play the objectives agree on the design.
-// LUT:         df.folding = {scenario = "fix", solver = "exact", objective = "lut", {{.*}}lut = 322 : i64, bram18 = 0 : i64
+// LUT:         df.folding = {scenario = "fix", solver = "exact", objective = "lut", {{.*}}lut = 277 : i64, bram18 = 0 : i64
 
 // OBJECTIVE:   bnnc-opt: error: unknown folding objective 'area'; expected one of device, lut, bram
 df.graph @accelerator {
