@@ -217,8 +217,12 @@ module bnnc_swu #(
             reg signed [RB-1:0] iy0;
             reg signed [CB-1:0] col0;
             reg [SB-1:0] rs;
+            localparam WRAPS_INIT = OX_INIT_I >= WRAP_AT_I;
             reg [OXB-1:0] ox;
-            wire wraps = {1'b0, ox} >= WRAP_AT;
+            // whether ox has reached WRAP_AT, kept in a register beside ox (set from the next
+            // column when ox moves), so no compare sits before the row arithmetic below
+            reg wraps;
+            wire [OXB-1:0] ox_next = ox + (wraps ? STEP_X_WRAP : STEP_X);
             wire signed [RB-1:0] iy0_next = iy0 + (wraps ? STEP_Y_WRAP : STEP_Y);
             always @(posedge clk) begin
                 if (!rst_n) begin
@@ -226,16 +230,19 @@ module bnnc_swu #(
                     col0 <= COL_INIT;
                     rs <= RS_INIT[SB-1:0];
                     ox <= OX_INIT;
+                    wraps <= WRAPS_INIT;
                 end else if (issue && frame_done) begin
                     iy0 <= IY_INIT;
                     col0 <= COL_INIT;
                     rs <= wrap_slot({1'b0, slot0_next} + RS_INIT);
                     ox <= OX_INIT;
+                    wraps <= WRAPS_INIT;
                 end else if (issue && group_done) begin
                     iy0 <= iy0_next;
                     col0 <= col0 + (wraps ? STEP_C_WRAP : STEP_C);
                     rs <= wrap_slot({1'b0, rs} + (wraps ? STEP_S_WRAP : STEP_S));
-                    ox <= ox + (wraps ? STEP_X_WRAP : STEP_X);
+                    ox <= ox_next;
+                    wraps <= {1'b0, ox_next} >= WRAP_AT;
                 end
             end
 
