@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import MISSING, dataclass, field, fields
-from importlib import resources
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 

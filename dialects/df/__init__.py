@@ -29,8 +29,6 @@ is re-exported here: `from bnnc.dialects.df import MvtuOp`.
 
 from __future__ import annotations
 
-from xdsl.ir import Dialect
-
 from bnnc.dialects.df.dwc import DwcOp
 from bnnc.dialects.df.engine import EngineOp
 from bnnc.dialects.df.fifo import FifoOp
@@ -43,14 +41,46 @@ from bnnc.dialects.df.mvtu import MvtuOp
 from bnnc.dialects.df.pool import PoolOp
 from bnnc.dialects.df.swu import SwuOp
 from bnnc.dialects.df.threshold import ThresholdOp
+from bnnc.dialects.df.types import (
+    STORAGES,
+    Fold,
+    StreamType,
+    TargetAttr,
+    divisors,
+    stream_type,
+    target_for,
+)
 from bnnc.dialects.df.vvtu import VvtuOp
-from bnnc.dialects.df.types import STORAGES, Fold, StreamType, TargetAttr, divisors, stream_type, target_for
+from xdsl.ir import Dialect
 
 __all__ = [
-    "COMPUTE_ENGINES", "DF", "ENGINES", "STORAGES", "DwcOp", "EngineOp", "FifoOp", "Fold", "GraphOp", "InputOp",
-    "InvokeOp", "LabelSelectOp", "MvtuOp", "OutputOp", "PoolOp", "StreamType", "SwuOp", "TargetAttr",
-    "ThresholdOp", "VvtuOp", "divisors", "stream_type", "target_for", "target_of",
-    "ForkOp", "JoinOp", "GlobalPoolOp",
+    "COMPUTE_ENGINES",
+    "DF",
+    "ENGINES",
+    "STORAGES",
+    "DwcOp",
+    "EngineOp",
+    "FifoOp",
+    "Fold",
+    "ForkOp",
+    "GlobalPoolOp",
+    "GraphOp",
+    "InputOp",
+    "InvokeOp",
+    "JoinOp",
+    "LabelSelectOp",
+    "MvtuOp",
+    "OutputOp",
+    "PoolOp",
+    "StreamType",
+    "SwuOp",
+    "TargetAttr",
+    "ThresholdOp",
+    "VvtuOp",
+    "divisors",
+    "stream_type",
+    "target_for",
+    "target_of",
 ]
 
 ENGINES = (MvtuOp, SwuOp, PoolOp, ThresholdOp, LabelSelectOp, DwcOp, FifoOp, VvtuOp, ForkOp, JoinOp, GlobalPoolOp)

@@ -117,6 +117,12 @@ class EngineOp(IRDLOperation, ABC):
         """The parameter memories (name → array in the hardware's layout); none by default."""
         return {}
 
+    def frame_vectors(self) -> int | None:
+        """The vectors a frame of an engine that computes one output vector per output pixel
+        (a weighted layer's `vectors`): the pixels of its multi-pixel output stream, which the
+        folding's converters regroup. None for the others, whose pixels come from their shape."""
+        return None
+
     def cycles(self) -> int:
         """Cycles a frame at the engine's pace, the cost model's formula (derived in `cost`)."""
         raise NotImplementedError(self.name)

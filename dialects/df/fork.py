@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
+from bnnc.dialects.df.checks import _expect, _stream
+from bnnc.dialects.df.emission import HlsInstance, VerilogInstance
+from bnnc.dialects.df.engine import EngineOp, not_emitted
+from bnnc.dialects.df.resources import Cost, FabricTable
+from bnnc.dialects.df.types import StreamType
 from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Attribute
 from xdsl.irdl import (
@@ -18,11 +23,6 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 
 from bnnc.devices import Device
-from bnnc.dialects.df.checks import _stream, _expect
-from bnnc.dialects.df.emission import HlsInstance, VerilogInstance
-from bnnc.dialects.df.engine import EngineOp, not_emitted
-from bnnc.dialects.df.resources import Cost, FabricTable
-from bnnc.dialects.df.types import StreamType
 from bnnc.semantics.schedules import WordPlan, repeat_frames
 
 # An estimate, not calibrated (no Verilog module yet): the valid fan-out and the AND of the

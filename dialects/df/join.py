@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
+from bnnc.dialects.bnn import bit_width, integer_range, is_integer, value_range
+from bnnc.dialects.df.checks import _expect, _int, _stream
+from bnnc.dialects.df.emission import HlsInstance, VerilogInstance
+from bnnc.dialects.df.engine import EngineOp, not_emitted, stream_numbers
+from bnnc.dialects.df.resources import Cost, FabricTable
+from bnnc.dialects.df.types import StreamType, stream_type
 from xdsl.dialects.builtin import IntegerAttr, StringAttr, i64
 from xdsl.ir import Attribute
 from xdsl.irdl import (
@@ -19,12 +25,6 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 
 from bnnc.devices import Device
-from bnnc.dialects.bnn import bit_width, integer_range, is_integer, value_range
-from bnnc.dialects.df.checks import _stream, _int, _expect
-from bnnc.dialects.df.emission import HlsInstance, VerilogInstance
-from bnnc.dialects.df.engine import EngineOp, not_emitted, stream_numbers
-from bnnc.dialects.df.resources import Cost, FabricTable
-from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.semantics.schedules import WordPlan, output_register_plan
 
 # Estimates, not calibrated (no Verilog module yet): a ripple adder is one LUT a sum bit on a

@@ -218,6 +218,9 @@ class MvtuOp(EngineOp):
         lanes = _int(self.pe) * _int(self.mmv)
         return stream_type(element, lanes, _int(self.vectors) * _int(self.mh) // lanes, _int(self.mmv))
 
+    def frame_vectors(self) -> int:
+        return _int(self.vectors)
+
     def weight_memory(self):
         """The weight memory as the hardware holds it: (PE, NF·SF, SIMD) weight values.
 

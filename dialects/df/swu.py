@@ -6,24 +6,8 @@ import math
 from typing import ClassVar
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
-
-from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, StringAttr, UnitAttr, i64
-from xdsl.ir import Attribute
-from xdsl.irdl import (
-    ParsePropInAttrDict,
-    irdl_op_definition,
-    operand_def,
-    opt_prop_def,
-    prop_def,
-    result_def,
-    traits_def,
-)
-from xdsl.traits import Pure
-
-from bnnc.devices import Device
 from bnnc.dialects.bnn import array_values, bit_width, integer_range, is_bipolar
-from bnnc.dialects.df.checks import _stream, _int, _expect, _check_stream, _values
+from bnnc.dialects.df.checks import _check_stream, _expect, _int, _stream, _values
 from bnnc.dialects.df.emission import (
     WINDOW_PARAMS,
     HlsInstance,
@@ -41,9 +25,23 @@ from bnnc.dialects.df.resources import (
     bram18_count,
     dual_port_lutram,
 )
-from bnnc.dialects.df.types import StreamType, Fold, stream_type
-from bnnc.semantics.schedules import WordPlan
+from bnnc.dialects.df.types import Fold, StreamType, stream_type
+from numpy.lib.stride_tricks import sliding_window_view
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, StringAttr, UnitAttr, i64
+from xdsl.ir import Attribute
+from xdsl.irdl import (
+    ParsePropInAttrDict,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import Pure
 
+from bnnc.devices import Device
+from bnnc.semantics.schedules import WordPlan
 
 # Constants calibrated against Yosys on `bnnc_swu` (docs/rtl.md): row, slot and window counters
 # as narrow as their ranges (fixed), and per pixel of a word its incremental row, column and
@@ -89,7 +87,7 @@ class SwuOp(EngineOp):
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
     @property
-    def FOLD_PARAMETERS(self) -> tuple[str, ...]:  # type: ignore[override]  # noqa: N802
+    def FOLD_PARAMETERS(self) -> tuple[str, ...]:  # type: ignore[override]
         """SIMD (channels a word) and MMV; PE (channels), SIMD (taps) and MMV in the
         `depthwise` mode."""
         return ("pe", "simd", "mmv") if self.depthwise is not None else ("simd", "mmv")
@@ -233,7 +231,7 @@ class SwuOp(EngineOp):
         the same counters: one configuration measured (c32, 3x3, PE 8, SIMD 3, 8x8: 226 LUT and
         132 FF here against Yosys' 208 and 117, 3 BRAM18 both; docs/rtl.md), no constant fitted.
         """
-        c, lanes, mmv, copies = _int(self.channels), self.channel_lanes(), _int(self.mmv), self.read_ports()
+        c, lanes, copies = _int(self.channels), self.channel_lanes(), self.read_ports()
         iw = array_values(self.ifm)[1]
         folds = c // lanes
         bits = bit_width(_stream(self.input).element)

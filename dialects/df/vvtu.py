@@ -6,7 +6,57 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-
+from bnnc.dialects.bnn import (
+    array_values,
+    bit_width,
+    dense_values,
+    is_bipolar,
+    is_integer,
+    signed_bits,
+    value_range,
+)
+from bnnc.dialects.df.checks import (
+    _check_thresholds,
+    _check_weights,
+    _expect,
+    _int,
+    _stream,
+    _values,
+)
+from bnnc.dialects.df.emission import (
+    HlsInstance,
+    HlsRom,
+    HlsTemplate,
+    VerilogInstance,
+    clamped_thresholds,
+    code_bits,
+    element_codes,
+    element_kind,
+    hex_words,
+    int_arg,
+    reshape_words,
+    threshold_rom,
+    type_bits,
+)
+from bnnc.dialects.df.engine import EngineOp, stream_numbers
+from bnnc.dialects.df.mvtu import (
+    INT_GROUP,
+    POPCOUNT_GROUP,
+    TREE_RADIX,
+    product_luts,
+    xnor_tree_lut_per_lane,
+)
+from bnnc.dialects.df.resources import (
+    LUT_OVERHEAD,
+    LUTRAM_BITS_PER_LUT,
+    LUTRAM_MAX_DEPTH,
+    Cost,
+    FabricTable,
+    ceil,
+    rom_register_bits,
+    weight_memory_cost,
+)
+from bnnc.dialects.df.types import StreamType, stream_type
 from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
@@ -30,44 +80,6 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 
 from bnnc.devices import Device
-from bnnc.dialects.bnn import (
-    array_values,
-    bit_width,
-    dense_values,
-    is_bipolar,
-    is_integer,
-    signed_bits,
-    value_range,
-)
-from bnnc.dialects.df.checks import _check_thresholds, _check_weights, _expect, _int, _stream, _values
-from bnnc.dialects.df.emission import (
-    HlsInstance,
-    HlsRom,
-    HlsTemplate,
-    VerilogInstance,
-    clamped_thresholds,
-    code_bits,
-    element_codes,
-    element_kind,
-    hex_words,
-    int_arg,
-    reshape_words,
-    threshold_rom,
-    type_bits,
-)
-from bnnc.dialects.df.engine import EngineOp, stream_numbers
-from bnnc.dialects.df.mvtu import INT_GROUP, POPCOUNT_GROUP, TREE_RADIX, product_luts, xnor_tree_lut_per_lane
-from bnnc.dialects.df.resources import (
-    LUT_OVERHEAD,
-    LUTRAM_BITS_PER_LUT,
-    LUTRAM_MAX_DEPTH,
-    Cost,
-    FabricTable,
-    ceil,
-    rom_register_bits,
-    weight_memory_cost,
-)
-from bnnc.dialects.df.types import StreamType, stream_type
 from bnnc.semantics.arithmetic import threshold_counts
 from bnnc.semantics.packing import pack_rows, to_signed, unpack_rows
 from bnnc.semantics.schedules import WordPlan, schedule
@@ -192,6 +204,9 @@ class VvtuOp(EngineOp):
         bits = bit_width(self.weight_type)
         codes = unpack_rows(self.weights, self.taps, bits)
         return 2 * codes - 1 if is_bipolar(self.weight_type) else to_signed(codes, bits)
+
+    def frame_vectors(self) -> int:
+        return _int(self.vectors)
 
     def weight_memory(self) -> np.ndarray:
         """The weight memory as the hardware holds it: (CF·TF, SIMD, PE) weight values, word

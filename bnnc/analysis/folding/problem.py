@@ -209,7 +209,7 @@ def layer_choices(engines: tuple[Operation, ...], device: Device, folds: list[Fo
         costs = [node_cost(p, device) for p in probes]
         cost = Cost(max(c.cycles for c in costs), sum(c.lut for c in costs), sum(c.ff for c in costs),
                     sum(c.bram18 for c in costs), sum(c.lutram for c in costs), sum(c.dsp for c in costs))
-        pixels = probes[-1].vectors.value.data if isinstance(probes[-1], df.MvtuOp | df.VvtuOp) else 1  # type: ignore[attr-defined]
+        pixels = probes[-1].frame_vectors() or 1  # type: ignore[attr-defined]
         every = tuple(interned.setdefault(v.type, v.type) for v in probes[0].operands)
         writes = probes[-1].results[0].type
         writes = interned.setdefault(writes, writes)

@@ -105,8 +105,9 @@ def output_pixels(producer: Operation) -> int:
     """Pixels per frame of a multi-pixel stream, from the engine that writes it."""
     while isinstance(producer, df.FifoOp | df.DwcOp | df.ForkOp):
         producer = producer.input.owner  # type: ignore[assignment]
-    if isinstance(producer, df.MvtuOp | df.VvtuOp):
-        return _int(producer.vectors)
+    vectors = producer.frame_vectors()  # type: ignore[attr-defined]
+    if vectors is not None:
+        return vectors
     oh, ow = array_values(producer.ofm)  # type: ignore[attr-defined]
     return oh * ow
 

@@ -38,12 +38,12 @@ from xdsl.ir import Attribute, Operation
 
 from bnnc.dialects import bnn
 from bnnc.errors import BnncError
-from bnnc.runtime.interpreters.bnn_residual import ResidualFunctions
 from bnnc.runtime.interpreters.bnn_activation_chains import (
     ActivationChain,
     find_activation_chains,
     float32_input_suffices,
 )
+from bnnc.runtime.interpreters.bnn_residual import ResidualFunctions
 from bnnc.runtime.interpreters.native import one_core, xnor_popcount
 
 if TYPE_CHECKING:
@@ -281,8 +281,12 @@ class BnnExecutor:
         self.input_type = main.function_type.inputs.data[0]
         self.output_types = main.function_type.outputs.data
         from bnnc.dialects import df, hls
-        from bnnc.runtime.interpreters.df import DfFunctions  # the host calls df graphs via df.invoke
-        from bnnc.runtime.interpreters.hls import HlsFunctions  # ... and HLS tops via hls.invoke (csim)
+        from bnnc.runtime.interpreters.df import (
+            DfFunctions,  # the host calls df graphs via df.invoke
+        )
+        from bnnc.runtime.interpreters.hls import (
+            HlsFunctions,  # ... and HLS tops via hls.invoke (csim)
+        )
 
         if df_functions is not None:
             self.df: DfFunctions = df_functions
