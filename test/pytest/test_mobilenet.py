@@ -9,7 +9,8 @@ within 10^-3 of a code's rounding edge). End to end, random weights amplify the 
 a layer into many differences over 27 layers, so the whole network is not compared
 element for element unless no layer has a tie (the test prints the figure; on this image
 and seed there is none, and all 50,176 outputs agree). The streamlined module equals the imported
-one exactly; the lowering to `df` refuses the first depthwise layer by name.
+one exactly; the lowering to `df` gives each depthwise layer a window unit in its depthwise mode
+and a `df.vvtu`, and the `df` module (unfolded) equals the `bnn` one on the image.
 
 The network ends before the final average pooling (QONNX `Trunc`, not imported by this
 branch). Needs the `train` extra: `pytest -m brevitas`.
@@ -18,6 +19,7 @@ branch). Needs the `train` extra: `pytest -m brevitas`.
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 import mobilenet
 import numpy as np
@@ -29,7 +31,6 @@ from xdsl.dialects.builtin import IntegerType, Signedness
 
 from bnnc.dialects import bnn
 from bnnc.driver.pipeline import run_pipeline
-from bnnc.errors import BnncError
 from bnnc.frontend.onnx_importer import import_onnx
 from bnnc.runtime.interpreters.bnn import BnnExecutor
 from bnnc.runtime.reference import ReferenceSession
@@ -113,7 +114,7 @@ def test_mobilenet_onnx_equals_bnn_layer_by_layer(features, tmp_path):
     assert bnn_seconds < 60  # seconds, not minutes (about 4 s on 2 loaded cores)
 
 
-def test_mobilenet_streamlines_exactly_and_is_refused_below_bnn(features):
+def test_mobilenet_streamlines_exactly_and_lowers_to_dataflow(features):
     x = mobilenet.image()
     module = import_onnx(features)
     imported = BnnExecutor(module).run(x)
@@ -124,9 +125,12 @@ def test_mobilenet_streamlines_exactly_and_is_refused_below_bnn(features):
     assert remaining == {"bnn.quantize", "bnn.conv2d", "bnn.depthwise_conv2d", "bnn.threshold",
                          "bnn.affine"}
     assert sum(isinstance(op, bnn.ThresholdOp) for op in module.walk()) == 27
-    with pytest.raises(BnncError, match=r"layer conv1 \('bnn.depthwise_conv2d', 32 channels of "
-                       r"111x111, 3x3 kernel\) is a depthwise convolution"):
-        run_pipeline(module, "lower-bnn-to-dataflow")
+    streamlined = BnnExecutor(module).run(x)
+    run_pipeline(module, "lower-bnn-to-dataflow")  # the 13 depthwise layers: a window unit and a VVTU each
+    engines = Counter(op.name for op in module.walk() if op.name.startswith("df.") and op.name not in
+                      ("df.graph", "df.input", "df.output", "df.invoke"))
+    assert engines == {"df.swu": 27, "df.mvtu": 14, "df.vvtu": 13}
+    assert np.array_equal(BnnExecutor(module).run(x), streamlined)  # bnn = df, unfolded
 
 
 def test_mobilenet_whole_network_onnx_bnn(tmp_path):
