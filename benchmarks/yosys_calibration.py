@@ -164,6 +164,9 @@ CONFIGS = {
     "mvtu-si8xbipolar-pe4-simd3": (_mvtu(27, 16, 4, 3, "si8", B, thresholds_range=(-300, 300)), df.MvtuOp),
     "mvtu-ui2xsi2-pe4-simd8": (_mvtu(64, 16, 4, 8, "ui2", "ui2", w_bits=2, steps=3,
                                      thresholds_range=(-40, 40)), df.MvtuOp),
+    # a 4-bit pointwise layer (MobileNet's): 15 thresholds a channel, registered comparisons
+    "mvtu-ui4xsi4-pe8-simd8-15steps": (_mvtu(64, 32, 8, 8, "ui4", "ui4", w_bits=4, steps=15,
+                                             thresholds_range=(-200, 200)), df.MvtuOp),
     "mvtu-si14xsi14-dsp-pe2-simd3": (_mvtu(6, 4, 2, 3, "si14", "si32", w_bits=14, steps=0), df.MvtuOp),
     "swu-3x3-c16-simd16": (_swu(16, 16, (8, 8), (3, 3)), df.SwuOp),
     "swu-3x3-c64-simd32-mmv1": (_swu(64, 32, (10, 10), (3, 3)), df.SwuOp),

@@ -369,8 +369,13 @@ class MvtuOp(EngineOp):
     def pipeline_depth(self) -> int:
         """Cycles from an MVTU's last tile of a word to the word's handshake: the weight read, the
         RAM's output register, the tree's stages (`adder_tree`), the accumulator and the output
-        register (`bnnc_mvtu`)."""
-        return 4 + self.adder_tree()[2]
+        register (`bnnc_mvtu`); with more than one threshold a channel, the registered
+        comparisons before it (their thermometer code is counted in the output stage)."""
+        return 4 + self.adder_tree()[2] + (1 if self.threshold_steps() > 1 else 0)
+
+    def threshold_steps(self) -> int:
+        """Thresholds a channel (0 without thresholds)."""
+        return self.thresholds.get_shape()[1] if self.thresholds is not None else 0  # type: ignore[attr-defined]
 
     def cycles(self) -> int:
         """Every output vector takes (MH/PE) neuron folds of (MW/SIMD) synapse folds, one fold
@@ -481,7 +486,10 @@ class MvtuOp(EngineOp):
         else:
             registers = (2 * simd * mmv * a + pe * mmv * (acc + out_bits + self.tree_ff(device))
                          + weight_out + weight_read)
-        ff = self.control_ff(device) + registers + threshold_row
+        # with several thresholds, the registered comparison bits and their valid (not calibrated
+        # against Yosys yet: an estimate)
+        compared = pe * mmv * steps + 1 if steps > 1 else 0
+        ff = self.control_ff(device) + registers + threshold_row + compared
         dsp = pe * mmv * simd if dsp_products else 0
         return Cost(self.cycles(), lut, ff, bram18, weight_luts + pe * mmv * thr + input_buffer, dsp)
 
