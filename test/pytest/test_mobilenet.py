@@ -26,10 +26,10 @@ import numpy as np
 import onnx
 import onnx.utils
 import pytest
+from bnnc.dialects import bnn
 from xdsl.dialects import func
 from xdsl.dialects.builtin import IntegerType, Signedness
 
-from bnnc.dialects import bnn
 from bnnc.driver.pipeline import run_pipeline
 from bnnc.frontend.onnx_importer import import_onnx
 from bnnc.runtime.interpreters.bnn import BnnExecutor
