@@ -293,6 +293,14 @@ class MvtuOp(EngineOp):
         w, a = bit_width(self.weight_type), bit_width(_stream(self.input).element)
         return product_luts(w, a) > round(device.lut / device.dsp)
 
+    def wide_lut_products(self) -> bool:
+        """Whether the lanes multiply n-bit by n-bit in LUTs with W + A ≥ 6 bits: such a product
+        is alone in the tree's first stage (GROUP = 1), as a DSP's is (4 x 4 bits two lanes a node
+        took 8.8 ns in Yosys; 2 x 2 bits fit a LUT6 and keep INT_GROUP)."""
+        if not self.multiplies() or self.uses_dsp():
+            return False
+        return bit_width(self.weight_type) + bit_width(_stream(self.input).element) >= 6
+
     def adder_tree(self, clock_mhz: float | None = None, device: Device | None = None) -> tuple[int, int, int]:
         """The dot product's pipelined adder tree in `bnnc_mvtu`: (GROUP, RADIX, TREE_STAGES);
         GROUP and RADIX are `tree` once `prepare-for-emission` has recorded it.
@@ -316,7 +324,7 @@ class MvtuOp(EngineOp):
 
                 graph = self.parent_op()
                 clock_mhz = target_of(graph).clock if isinstance(graph, GraphOp) else TREE_CLOCK_MHZ
-            if self.uses_dsp(device):
+            if self.uses_dsp(device) or self.wide_lut_products():
                 base = 1
             else:
                 base = POPCOUNT_GROUP if self.popcount is not None else INT_GROUP

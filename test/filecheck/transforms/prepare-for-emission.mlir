@@ -45,9 +45,10 @@ df.graph @deep {
 
 // Where the products go is decided against the target board: si10 x si10 takes 140 LUTs in
 // fabric, less than a DSP is worth on ZC706 (218,600 LUT / 900 DSP: 243) but more than on
-// ZCU104 (230,400 / 1,728: 133). A product on a DSP is alone in the tree's first stage.
+// ZCU104 (230,400 / 1,728: 133). A product on a DSP is alone in the tree's first stage, and
+// so is a product in LUTs of W + A >= 6 bits (its partial products' tree is the stage's logic).
 // CHECK-LABEL: df.graph @zc706_products
-// CHECK:         df.mvtu {{.*}}simd = 2 : i64, products = "lut", tree = array<i64: 2, 4>, acc_type = si32
+// CHECK:         df.mvtu {{.*}}simd = 2 : i64, products = "lut", tree = array<i64: 1, 4>, acc_type = si32
 // CHECK-LABEL: df.graph @zcu104_products
 // CHECK:         df.mvtu {{.*}}simd = 2 : i64, products = "dsp", tree = array<i64: 1, 4>, acc_type = si32
 df.graph @zc706_products attributes {target = #df.target<board = "zc706", part = "xc7z045ffg900-2", clock_mhz = 200.0>} {
