@@ -245,7 +245,8 @@ module bnnc_mvtu #(
         end
     endfunction
 
-    // a wider n-bit x n-bit product in LUTs (IN_BITS + W_BITS >= 6, `df.MvtuOp.wide_lut_products`):
+    // an n-bit x n-bit product alone in the tree's first stage (GROUP 1, which prepare-for-emission
+    // records for W + A >= 6 bits: `df.MvtuOp.wide_lut_products`):
     // its W_BITS partial products (x shifted, the top one subtracted for signed weights) added as a balanced tree at the product's own width PW,
     // ceil(log2 W_BITS) adder levels (a running sum at the accumulator's width is a chain of
     // W_BITS adders: 7.1 ns for 4 x 4 bits alone in the tree's first stage); as bnnc_vvtu's
@@ -291,7 +292,7 @@ module bnnc_mvtu #(
             /* verilator lint_off WIDTH */  // sign-extended: a signed value into a wider signed one
             else if (USE_DSP != 0) lane = product;  // a DSP48E1, its M/P register the tree's first stage
             /* verilator lint_on WIDTH */
-            else if (IN_BITS + W_BITS >= 6) lane = tree_product(x, w);  // alone in stage 1 (GROUP 1)
+            else if (GROUP == 1) lane = tree_product(x, w);  // the recorded tree: alone in stage 1
             else lane = lut_product(xv, w);
         end
     endfunction
